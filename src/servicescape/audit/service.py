@@ -1,0 +1,118 @@
+"""Every write is recorded: a flush listener turns ORM inserts, updates and deletes into events.
+
+Bulk writes that bypass the ORM (imports) call :func:`record` once for the whole batch.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, inspect, insert, select, update
+from sqlalchemy.orm import Session
+
+from servicescape.audit.models import AuditEvent, DataVersion
+from servicescape.db.base import Base
+
+REDACTED = "***"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in staff member, an API token, or the system (CLI, demo)."""
+
+    label: str
+    staff_id: int | None = None
+    address: str | None = None
+
+
+SYSTEM = Actor("system")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _entity_changes(obj: Base, *, only_changed: bool) -> dict[str, Any]:
+    state = inspect(obj)
+    changes: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        history = state.attrs[key].history
+        if only_changed and not history.has_changes():
+            continue
+        value = _plain(getattr(obj, key, None))
+        changes[key] = REDACTED if key.endswith("_hash") and value is not None else value
+    return changes
+
+
+def _primary_key(obj: Base) -> str | None:
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return "/".join(str(part) for part in key) if key and None not in key else None
+
+
+def _actor_of(session: Session) -> Actor:
+    actor = session.info.get("actor")
+    return actor if isinstance(actor, Actor) else SYSTEM
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    entity: str | None = None,
+    entity_id: object = None,
+    changes: dict[str, Any] | None = None,
+    actor: Actor | None = None,
+) -> None:
+    """Write one audit event in the session's transaction."""
+    who = actor or _actor_of(session)
+    session.execute(
+        insert(AuditEvent),
+        [{
+            "actor": who.label, "actor_id": who.staff_id, "address": who.address,
+            "action": action, "entity": entity,
+            "entity_id": None if entity_id is None else str(entity_id),
+            "changes": changes,
+        }],
+    )
+    bump_data_version(session)
+
+
+def bump_data_version(session: Session) -> None:
+    session.connection().execute(update(DataVersion).where(DataVersion.id == 1).values(version=DataVersion.version + 1))
+
+
+def data_version(session: Session) -> int:
+    return session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0
+
+
+@event.listens_for(Session, "after_flush")
+def _audit_flush(session: Session, _context: Any) -> None:
+    rows: list[dict[str, Any]] = []
+    actor = _actor_of(session)
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not isinstance(obj, Base) or not type(obj).__audited__:
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            changes = None if action == "delete" else _entity_changes(obj, only_changed=action == "update")
+            rows.append({
+                "actor": actor.label, "actor_id": actor.staff_id, "address": actor.address,
+                "action": action, "entity": type(obj).__tablename__,
+                "entity_id": _primary_key(obj),
+                "changes": changes,
+            })
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
+        bump_data_version(session)

@@ -1,0 +1,49 @@
+"""Password policy (ASVS V2.1) and argon2id hashing (ASVS V2.4)."""
+
+from __future__ import annotations
+
+import gzip
+from functools import cache
+from importlib import resources
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from servicescape.errors import ValidationFailed
+
+MIN_LENGTH = 8
+MAX_LENGTH = 128
+# 19 MiB memory, 2 passes, 1 lane: the OWASP cheat-sheet minimum for argon2id.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=Type.ID)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """20,000 common passwords (list from Django, BSD licence)."""
+    data = resources.files("servicescape.auth").joinpath("common-passwords.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(data).decode().split())
+
+
+def check_policy(password: str, *, field: str = "password") -> None:
+    if len(password) < MIN_LENGTH:
+        raise ValidationFailed(f"The password must have at least {MIN_LENGTH} characters.", field=field)
+    if len(password) > MAX_LENGTH:
+        raise ValidationFailed(f"The password must have at most {MAX_LENGTH} characters.", field=field)
+    if password.lower().strip() in common_passwords():
+        raise ValidationFailed("This password is too common; choose another.", field=field)
+
+
+def hash_password(password: str) -> str:
+    check_policy(password)
+    return HASHER.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        # spend the same time as a real check so that unknown accounts are not revealed by timing
+        HASHER.hash(password)
+        return False
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,237 @@
+"""Accounts, sign-in with rate limits, server-side web sessions and personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from servicescape.audit.service import Actor, record
+from servicescape.auth.models import ApiToken, LoginAttempt, Role, Staff, WebSession
+from servicescape.auth.passwords import check_policy, hash_password, verify_password
+from servicescape.auth.permissions import Permission, require
+from servicescape.config import Settings
+from servicescape.db.types import utcnow
+from servicescape.errors import (
+    AuthenticationRequired, Conflict, NotFound, TooManyAttempts, ValidationFailed,
+)
+
+ATTEMPT_WINDOW = timedelta(minutes=15)
+TOKEN_PREFIX = "ssk_"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str, *, field: str = "email") -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed(f"Not a valid e-mail address: {email!r}.", field=field) from exc
+
+
+def actor_for(staff: Staff, address: str | None = None) -> Actor:
+    return Actor(label=staff.email, staff_id=staff.id, address=address)
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+def find_by_email(session: Session, email: str) -> Staff | None:
+    return session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
+
+
+def get_by_email(session: Session, email: str) -> Staff:
+    staff = find_by_email(session, email)
+    if staff is None:
+        raise NotFound(f"No staff member with e-mail {email!r}.", field="email")
+    return staff
+
+
+def create_staff(
+    session: Session, *, name: str, email: str, role: Role = Role.staff,
+    password: str | None = None, by: Staff | None = None,
+) -> Staff:
+    if by is not None:
+        require(by, Permission.manage_staff)
+    if not name.strip():
+        raise ValidationFailed("A name is required.", field="name")
+    address = normalise_email(email)
+    if find_by_email(session, address) is not None:
+        raise Conflict(f"A staff member with e-mail {address} already exists.", field="email")
+    staff = Staff(
+        name=name.strip(), email=address, role=role, active=True,
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(staff)
+    session.flush()
+    return staff
+
+
+def list_staff(session: Session, *, include_inactive: bool = True) -> list[Staff]:
+    query = select(Staff).order_by(Staff.name)
+    if not include_inactive:
+        query = query.where(Staff.active.is_(True))
+    return list(session.scalars(query))
+
+
+def _ensure_an_owner_remains(session: Session, staff: Staff) -> None:
+    others = session.scalar(
+        select(func.count()).select_from(Staff).where(
+            Staff.role == Role.owner, Staff.active.is_(True), Staff.id != staff.id
+        )
+    )
+    if staff.role == Role.owner and staff.active and not others:
+        raise Conflict("The firm must keep at least one active owner.", field="role")
+
+
+def set_role(session: Session, staff: Staff, role: Role, *, by: Staff | None = None) -> Staff:
+    if by is not None:
+        require(by, Permission.manage_staff)
+    if role != Role.owner:
+        _ensure_an_owner_remains(session, staff)
+    staff.role = role
+    session.flush()
+    return staff
+
+
+def deactivate(session: Session, staff: Staff, *, by: Staff | None = None) -> Staff:
+    """Deactivate an account: it can no longer sign in, and its sessions and tokens end now."""
+    if by is not None:
+        require(by, Permission.manage_staff)
+    _ensure_an_owner_remains(session, staff)
+    staff.active = False
+    session.execute(delete(WebSession).where(WebSession.staff_id == staff.id))
+    for token in staff.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+    session.flush()
+    return staff
+
+
+def reactivate(session: Session, staff: Staff, *, by: Staff | None = None) -> Staff:
+    if by is not None:
+        require(by, Permission.manage_staff)
+    staff.active = True
+    session.flush()
+    return staff
+
+
+def set_password(session: Session, staff: Staff, password: str) -> None:
+    check_policy(password)
+    staff.password_hash = hash_password(password)
+    session.execute(delete(WebSession).where(WebSession.staff_id == staff.id))
+    session.flush()
+
+
+# --- sign-in ----------------------------------------------------------------------------------
+
+def _recent_failures(session: Session, column: object, value: str) -> int:
+    since = utcnow() - ATTEMPT_WINDOW
+    return session.scalar(
+        select(func.count()).select_from(LoginAttempt).where(
+            column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since  # type: ignore[operator]
+        )
+    ) or 0
+
+
+def authenticate(
+    session: Session, settings: Settings, *, email: str, password: str, address: str
+) -> Staff:
+    """Check e-mail and password; limits failures per account and per address (ASVS V2.2.1)."""
+    email = email.strip().lower()
+    if _recent_failures(session, LoginAttempt.email, email) >= settings.login_max_failures_per_account:
+        raise TooManyAttempts("Too many failed sign-ins for this account; try again in 15 minutes.")
+    if _recent_failures(session, LoginAttempt.address, address) >= settings.login_max_failures_per_address:
+        raise TooManyAttempts("Too many failed sign-ins from this address; try again in 15 minutes.")
+    staff = find_by_email(session, email)
+    ok = verify_password(staff.password_hash if staff else None, password)
+    ok = ok and staff is not None and staff.active
+    session.add(LoginAttempt(email=email[:320], address=address[:64], success=ok))
+    who = actor_for(staff, address) if staff else Actor(label=email[:320], address=address)
+    record(session, "sign_in" if ok else "sign_in_failed", entity="staff",
+           entity_id=staff.id if staff else None, actor=who)
+    if not ok or staff is None:
+        raise AuthenticationRequired("Wrong e-mail or password.")
+    return staff
+
+
+# --- web sessions (ASVS V3) -------------------------------------------------------------------
+
+def start_session(session: Session, staff: Staff, *, address: str | None) -> str:
+    """A new session at every sign-in (never reuse a pre-login one); returns the cookie token."""
+    token = secrets.token_urlsafe(32)  # 256 random bits
+    session.add(WebSession(token_hash=token_hash(token), staff_id=staff.id, address=address))
+    session.flush()
+    return token
+
+
+def resolve_session(session: Session, settings: Settings, token: str) -> Staff | None:
+    """The staff member of a live session; ends idle, expired and deactivated ones."""
+    web_session = session.get(WebSession, token_hash(token))
+    if web_session is None:
+        return None
+    now = utcnow()
+    idle_limit = web_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    absolute_limit = web_session.created_at + timedelta(hours=settings.session_absolute_hours)
+    staff = web_session.staff
+    if now > idle_limit or now > absolute_limit or not staff.active:
+        session.delete(web_session)
+        return None
+    if now - web_session.last_seen_at > timedelta(seconds=30):
+        web_session.last_seen_at = now
+    return staff
+
+
+def end_session(session: Session, token: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    record: ApiToken
+
+
+def issue_token(session: Session, staff: Staff, *, name: str = "cli") -> IssuedToken:
+    if not staff.active:
+        raise Conflict(f"{staff.email} is deactivated; reactivate it before issuing tokens.")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    api_token = ApiToken(staff_id=staff.id, name=name, token_hash=token_hash(token), prefix=token[:10])
+    session.add(api_token)
+    session.flush()
+    return IssuedToken(token, api_token)
+
+
+def resolve_token(session: Session, token: str) -> Staff | None:
+    api_token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    if api_token is None or api_token.revoked_at is not None or not api_token.staff.active:
+        return None
+    now = utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=5):
+        api_token.last_used_at = now
+    return api_token.staff
+
+
+def revoke_tokens(session: Session, staff: Staff, *, prefix: str | None = None) -> int:
+    """Revoke the staff member's tokens (all, or the one whose shown prefix matches)."""
+    count = 0
+    for api_token in staff.tokens:
+        if api_token.revoked_at is None and (prefix is None or api_token.prefix == prefix):
+            api_token.revoked_at = utcnow()
+            count += 1
+    if prefix is not None and count == 0:
+        raise NotFound(f"No active token starting with {prefix!r} for {staff.email}.")
+    session.flush()
+    return count
+
+
+def seen_at(when: datetime | None) -> str:
+    return when.isoformat(timespec="seconds") if when else "never"

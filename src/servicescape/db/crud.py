@@ -1,0 +1,90 @@
+"""Create, read, update and delete for one entity, with role checks and field-named errors.
+
+A capability subclasses :class:`EntityService` and adds its own rules in :meth:`check`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from servicescape.auth.models import Staff
+from servicescape.auth.permissions import Permission, require
+from servicescape.db.base import Base
+from servicescape.errors import Conflict, NotFound, ValidationFailed
+
+M = TypeVar("M", bound=Base)
+
+
+class EntityService(Generic[M]):
+    model: ClassVar[type[Base]]
+    label: ClassVar[str]  # "Client": used in messages
+    #: foreign-key fields → the model they point at, checked before writing (named errors)
+    references: ClassVar[dict[str, type[Base]]] = {}
+    #: fields whose value must be unique (besides the primary key)
+    unique_fields: ClassVar[tuple[str, ...]] = ("external_id",)
+    #: what a role needs to create and update (deleting needs Permission.delete)
+    write_permission: ClassVar[Permission] = Permission.write
+
+    def get(self, session: Session, entity_id: int, *, by: Staff | None) -> M:
+        if by is not None:
+            require(by, Permission.read)
+        obj = session.get(self.model, entity_id)
+        if obj is None:
+            raise NotFound(f"{self.label} {entity_id} does not exist.")
+        return obj  # type: ignore[return-value]
+
+    def create(self, session: Session, data: dict[str, Any], *, by: Staff | None) -> M:
+        if by is not None:
+            require(by, self.write_permission)
+        data = self.check(session, dict(data), None)
+        obj = self.model(**data)
+        session.add(obj)
+        self._flush(session)
+        return obj  # type: ignore[return-value]
+
+    def update(self, session: Session, obj: M, changes: dict[str, Any], *, by: Staff | None) -> M:
+        if by is not None:
+            require(by, self.write_permission)
+        changes = self.check(session, dict(changes), obj)
+        for key, value in changes.items():
+            setattr(obj, key, value)
+        self._flush(session)
+        return obj
+
+    def delete(self, session: Session, obj: M, *, by: Staff | None) -> None:
+        if by is not None:
+            require(by, Permission.delete)
+        session.delete(obj)
+        self._flush(session)
+
+    # -- rules -------------------------------------------------------------------------------
+
+    def check(self, session: Session, data: dict[str, Any], existing: M | None) -> dict[str, Any]:
+        """Validate a create (existing is None) or the changed fields of an update."""
+        for field, target in self.references.items():
+            value = data.get(field)
+            if value is not None and session.get(target, value) is None:
+                raise ValidationFailed(
+                    f"{field} {value} does not exist.", field=field
+                )
+        for field in self.unique_fields:
+            value = data.get(field)
+            if value is None:
+                continue
+            column = getattr(self.model, field)
+            clash = session.scalar(select(self.model.id).where(column == value))  # type: ignore[attr-defined]
+            if clash is not None and (existing is None or clash != existing.id):  # type: ignore[attr-defined]
+                raise Conflict(f"Another {self.label.lower()} already has {field} {value!r}.", field=field)
+        return data
+
+    def _flush(self, session: Session) -> None:
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            raise Conflict(
+                f"{self.label} conflicts with existing data (a duplicate or a missing reference)."
+            ) from exc

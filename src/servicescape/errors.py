@@ -1,0 +1,77 @@
+"""One exception tree. Each error carries an HTTP status and a stable machine-readable code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServicescapeError(Exception):
+    """Base of every error the product raises on purpose; safe to show to the user."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        if self.details is not None:
+            body["details"] = self.details
+        return {"error": body}
+
+
+class ValidationFailed(ServicescapeError):
+    status_code = 422
+    code = "validation_failed"
+
+
+class NotFound(ServicescapeError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(ServicescapeError):
+    status_code = 409
+    code = "conflict"
+
+
+class AuthenticationRequired(ServicescapeError):
+    status_code = 401
+    code = "authentication_required"
+
+
+class PermissionDenied(ServicescapeError):
+    status_code = 403
+    code = "permission_denied"
+
+
+class CsrfFailed(PermissionDenied):
+    code = "csrf_failed"
+
+
+class TooManyAttempts(ServicescapeError):
+    status_code = 429
+    code = "too_many_attempts"
+
+
+class PayloadTooLarge(ServicescapeError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+class ImportFailed(ServicescapeError):
+    """A file could not be imported at all (unreadable, wrong headers); bad rows are not this."""
+
+    status_code = 422
+    code = "import_failed"
+
+
+class ConfigurationError(ServicescapeError):
+    status_code = 500
+    code = "configuration_error"

@@ -1,0 +1,26 @@
+"""Rules of the service catalogue (packages, levels, list prices)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from servicescape.auth.permissions import Permission
+from servicescape.db.crud import EntityService
+from servicescape.offerings.models import ServicePackage
+
+
+class PackageService(EntityService[ServicePackage]):
+    model = ServicePackage
+    label = "Service package"
+    unique_fields: ClassVar[tuple[str, ...]] = ("name",)
+    write_permission: ClassVar[Permission] = Permission.manage_catalogue
+
+
+packages = PackageService()
+
+
+def find_by_name(session: Session, name: str) -> ServicePackage | None:
+    return session.scalar(select(ServicePackage).where(ServicePackage.name == name.strip()))

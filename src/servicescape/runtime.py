@@ -1,0 +1,42 @@
+"""The running product: settings, engine and sessions, shared by the CLI and the web app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+import servicescape.audit.service  # noqa: F401 - registers the audit-trail flush listener
+from servicescape.audit.service import Actor
+from servicescape.config import Settings
+from servicescape.db import migrate
+from servicescape.db.engine import make_engine, make_session_factory, transaction
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def transaction(self, actor: Actor | None = None) -> Iterator[Session]:
+        with transaction(self.sessions, actor) as session:
+            yield session
+
+    def is_initialised(self) -> bool:
+        return inspect(self.engine).has_table("alembic_version")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
+    """Connect to the configured database; by default bring its schema up to date."""
+    engine = make_engine(settings.effective_database_url)
+    if upgrade:
+        migrate.upgrade(engine)
+    return Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))

@@ -1,0 +1,66 @@
+"""Shared pieces of the API's pydantic schemas."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+T = TypeVar("T")
+
+
+def _currency(value: str) -> str:
+    if not (len(value) == 3 and value.isascii() and value.isalpha()):
+        raise ValueError("a currency is a three-letter ISO 4217 code such as EUR")
+    return value.upper()
+
+
+def _country(value: str) -> str:
+    if not (len(value) == 2 and value.isascii() and value.isalpha()):
+        raise ValueError("a country is a two-letter ISO 3166 code such as MY")
+    return value.upper()
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+LongText = Annotated[str, StringConstraints(max_length=20_000)]
+ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Currency = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_currency)]
+Country = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_country)]
+Amount = Annotated[
+    Decimal, Field(max_digits=18, decimal_places=4, allow_inf_nan=False, ge=-10**13, le=10**13)
+]
+Id = Annotated[int, Field(ge=1, le=2**62, strict=True)]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class OutSchema(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """The same fields, all optional: the body of a PATCH (only the fields sent are changed)."""
+    fields: dict[str, Any] = {
+        key: (field.annotation | None, Field(None, description=field.description))
+        for key, field in model.model_fields.items()
+    }
+    return create_model(name, __base__=Schema, **fields)
+
+
+__all__ = [
+    "Amount", "Country", "Currency", "ExternalId", "Id", "LongText", "Name", "OutSchema",
+    "PageOut", "Schema", "Text", "date", "datetime", "partial",
+]

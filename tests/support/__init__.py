@@ -1,0 +1,1 @@
+"""Test infrastructure: a throw-away PostgreSQL server, Debian's Chromium, a live server."""
