@@ -37,14 +37,18 @@ ss_as_root() {
 }
 
 SS_APT_UPDATED=0
-# Install Debian packages; runs 'apt-get update' at most once per script run.
-ss_apt_install() {
+# 'apt-get update', at most once per script run.
+ss_apt_update() {
     command -v apt-get >/dev/null 2>&1 \
-        || ss_die "apt-get not found; install these packages yourself: $*"
+        || ss_die "apt-get not found; install the missing Debian packages yourself"
     if [ "$SS_APT_UPDATED" -eq 0 ]; then
         ss_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
         SS_APT_UPDATED=1
     fi
+}
+
+ss_apt_install() {
+    ss_apt_update
     ss_as_root env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -qq --no-install-recommends "$@"
 }
@@ -60,18 +64,29 @@ ss_have_initdb() {
 # Debian's Chromium and PostgreSQL for the browser and PostgreSQL tests, plus
 # CJK fonts so Chinese text renders in screenshots.
 ss_ensure_test_system_packages() {
-    local missing=()
+    local missing=() fonts=0
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     ss_have_initdb || missing+=(postgresql)
     if command -v dpkg-query >/dev/null 2>&1 && ! ss_deb_installed fonts-noto-cjk; then
-        missing+=(fonts-noto-cjk)
+        fonts=1
     fi
-    if [ "${#missing[@]}" -eq 0 ]; then
+    if [ "${#missing[@]}" -eq 0 ] && [ "$fonts" -eq 0 ]; then
         echo "chromium, postgresql and fonts-noto-cjk are installed"
         return 0
     fi
-    echo "installing Debian packages: ${missing[*]}"
-    ss_apt_install "${missing[@]}"
+    ss_apt_update
+    if [ "$fonts" -eq 1 ]; then
+        # Optional: only affects how CJK text looks in screenshots.
+        if apt-cache show fonts-noto-cjk >/dev/null 2>&1; then
+            missing+=(fonts-noto-cjk)
+        else
+            echo "warning: fonts-noto-cjk is not available from apt; CJK text will not render" >&2
+        fi
+    fi
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "installing Debian packages: ${missing[*]}"
+        ss_apt_install "${missing[@]}"
+    fi
     [ -x /usr/bin/chromium ] || ss_die "/usr/bin/chromium is still missing after apt-get"
     ss_have_initdb || ss_die "PostgreSQL's initdb is still missing after apt-get"
 }

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from servicescape.errors import ConfigurationError
 
 DEMO_SECRET_KEY = "demo-secret-key-not-for-production"  # noqa: S105 - refused outside demo/dev
 LANGUAGES: dict[str, str] = {
@@ -77,16 +79,15 @@ class Settings(BaseSettings):
             raise ValueError("tier_names needs exactly the keys key, growth, standard")
         return value
 
-    @model_validator(mode="after")
-    def _secret_key_set_outside_demo(self) -> Settings:
+    def require_secret_key(self) -> None:
+        """The web app refuses to start in production mode with the built-in or a short key."""
         if self.mode == "production" and (
             self.secret_key == DEMO_SECRET_KEY or len(self.secret_key) < 32
         ):
-            raise ValueError(
+            raise ConfigurationError(
                 "SERVICESCAPE_SECRET_KEY must be set to a random string of at least 32 characters "
                 "outside demo/dev mode (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
             )
-        return self
 
     @property
     def effective_database_url(self) -> str:

@@ -26,7 +26,7 @@ class LiveServer:
         app: Any,
         *,
         startup_timeout: float = 15.0,
-        shutdown_timeout: float = 10.0,
+        shutdown_timeout: int = 10,
         attempts: int = 3,
     ) -> None:
         self.app = app

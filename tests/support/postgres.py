@@ -13,6 +13,7 @@ and nothing is started or stopped.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import glob
 import os
 import re
@@ -132,10 +133,8 @@ class PostgresCluster:
         try:
             if _running_as_root():
                 shutil.chown(self._root, user=SUPERUSER, group=SUPERUSER)
-            self._run(
-                "initdb", "-D", str(self.data_dir), "-A", "trust", "-U", SUPERUSER,
-                "--no-sync", "-E", "UTF8", "--locale=C.UTF-8",
-            )
+            settings = f"-A trust -U {SUPERUSER} --no-sync -E UTF8 --locale=C.UTF-8"
+            self._run("initdb", "-D", str(self.data_dir), *settings.split())
             self._start_server()
         except BaseException:
             self.stop()
@@ -151,10 +150,9 @@ class PostgresCluster:
                 f"-k '{self._root}'"
             )
             try:
-                self._run(
-                    "pg_ctl", "-D", str(self.data_dir), "-l", str(self._log_file),
-                    "-w", "-t", str(self.startup_timeout), "-o", options, "start",
-                )
+                wait = ["-w", "-t", str(self.startup_timeout)]
+                log = ["-l", str(self._log_file)]
+                self._run("pg_ctl", "-D", str(self.data_dir), *log, *wait, "-o", options, "start")
             except PostgresNotAvailable:
                 # Another process may have taken the port since free_port() saw it.
                 if attempt == attempts:
@@ -170,10 +168,8 @@ class PostgresCluster:
         if self._root is not None:
             data_dir = self._root / "data"
             if (data_dir / "postmaster.pid").exists():
-                try:
-                    self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "stop")
-                except PostgresNotAvailable:
-                    pass
+                with contextlib.suppress(PostgresNotAvailable):  # already gone is fine
+                    self._run("pg_ctl", "-D", str(data_dir), "-m", "immediate", "stop")
             shutil.rmtree(self._root, ignore_errors=True)
         self._root = None
         self._port = None

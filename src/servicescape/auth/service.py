@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
@@ -18,7 +18,7 @@ from servicescape.auth.permissions import Permission, require
 from servicescape.config import Settings
 from servicescape.db.types import utcnow
 from servicescape.errors import (
-    AuthenticationRequired, Conflict, NotFound, TooManyAttempts, ValidationFailed,
+    Conflict, NotFound, TooManyAttempts, ValidationFailed,
 )
 
 ATTEMPT_WINDOW = timedelta(minutes=15)
@@ -142,8 +142,11 @@ def _recent_failures(session: Session, column: object, value: str) -> int:
 
 def authenticate(
     session: Session, settings: Settings, *, email: str, password: str, address: str
-) -> Staff:
-    """Check e-mail and password; limits failures per account and per address (ASVS V2.2.1)."""
+) -> Staff | None:
+    """Check e-mail and password; limits failures per account and per address (ASVS V2.2.1).
+
+    Returns None for a wrong e-mail or password, after recording the failure (the caller commits).
+    """
     email = email.strip().lower()
     if _recent_failures(session, LoginAttempt.email, email) >= settings.login_max_failures_per_account:
         raise TooManyAttempts("Too many failed sign-ins for this account; try again in 15 minutes.")
@@ -156,9 +159,13 @@ def authenticate(
     who = actor_for(staff, address) if staff else Actor(label=email[:320], address=address)
     record(session, "sign_in" if ok else "sign_in_failed", entity="staff",
            entity_id=staff.id if staff else None, actor=who)
-    if not ok or staff is None:
-        raise AuthenticationRequired("Wrong e-mail or password.")
-    return staff
+    return staff if ok else None
+
+
+def set_language(session: Session, staff_id: int, language: str) -> None:
+    staff = session.get(Staff, staff_id)
+    if staff is not None:
+        staff.language = language
 
 
 # --- web sessions (ASVS V3) -------------------------------------------------------------------
@@ -231,7 +238,3 @@ def revoke_tokens(session: Session, staff: Staff, *, prefix: str | None = None) 
         raise NotFound(f"No active token starting with {prefix!r} for {staff.email}.")
     session.flush()
     return count
-
-
-def seen_at(when: datetime | None) -> str:
-    return when.isoformat(timespec="seconds") if when else "never"

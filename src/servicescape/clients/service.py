@@ -17,7 +17,7 @@ from servicescape.clients.models import (
 from servicescape.db.crud import EntityService
 from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
-from servicescape.errors import ValidationFailed
+from servicescape.errors import NotFound, ValidationFailed
 from servicescape.offerings.models import ServicePackage
 
 CLIENT_SORTS = {
@@ -184,3 +184,13 @@ def client_file(session: Session, client_id: int, *, by: Staff | None) -> Client
     last = interaction_rows[0].occurred_at.date() if interaction_rows else None
     return ClientFile(client, contact_rows, engagement_rows, invoice_rows, interaction_rows,
                       revenue, last)
+
+
+def resolve_client_ref(session: Session, ref: str) -> int:
+    """A client's id from its id or external id (as typed on a command line)."""
+    found = session.scalar(select(Client.id).where(Client.external_id == ref))
+    if found is None and ref.isdigit():
+        found = session.scalar(select(Client.id).where(Client.id == int(ref)))
+    if found is None:
+        raise NotFound(f"No client with id or external id {ref!r}.")
+    return found

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, sync_playwright
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
-
 from tests.support.chromium import CHROMIUM_PATH, LAUNCH_ARGS, launch, launch_options
 from tests.support.live_server import LiveServer
 
@@ -57,9 +56,14 @@ def test_drives_a_live_server(browser: Browser) -> None:
         return HTMLResponse(PAGE)
 
     console_errors: list[str] = []
+
+    def record(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(message.text)
+
     with LiveServer(Starlette(routes=[Route("/", home)])) as server:
         page = browser.new_page()
-        page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+        page.on("console", record)
         try:
             response = page.goto(server.url + "/")
             assert response is not None and response.status == 200

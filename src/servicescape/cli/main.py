@@ -1,0 +1,94 @@
+"""The ``servicescape`` command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from servicescape import __version__
+from servicescape.capabilities import CAPABILITIES, load
+from servicescape.cli.common import DbOption, fail, interactive, opened, out
+from servicescape.errors import ServicescapeError
+
+app = typer.Typer(
+    name="servicescape",
+    help="Servicescape: keep the promises your firm makes to its clients.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"servicescape {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Run `servicescape COMMAND --help` for the options of a command."""
+
+
+@app.command()
+def init(
+    db: DbOption = None,
+    owner_email: Annotated[str | None, typer.Option(envvar="SERVICESCAPE_OWNER_EMAIL",
+                                                    help="Create this owner account.")] = None,
+    owner_name: Annotated[str, typer.Option(envvar="SERVICESCAPE_OWNER_NAME")] = "Owner",
+    owner_password: Annotated[str | None, typer.Option(
+        envvar="SERVICESCAPE_OWNER_PASSWORD", help="Password of the owner (prompted on a terminal)."
+    )] = None,
+) -> None:
+    """Create or upgrade the database schema; optionally create the first owner account."""
+    from servicescape.auth import service as auth
+    from servicescape.auth.models import Role
+
+    with opened(db) as runtime:
+        out.print(f"Database ready: {runtime.engine.url.render_as_string(hide_password=True)}")
+        if owner_email is None:
+            return
+        if owner_password is None:
+            if not interactive():
+                fail("--owner-password (or SERVICESCAPE_OWNER_PASSWORD) is required when "
+                     "stdin is not a terminal")
+            owner_password = typer.prompt("Owner password", hide_input=True,
+                                          confirmation_prompt=True)
+        with runtime.transaction() as session:
+            if auth.find_by_email(session, owner_email) is not None:
+                out.print(f"Owner {owner_email} already exists; left unchanged.")
+                return
+            auth.create_staff(session, name=owner_name, email=owner_email, role=Role.owner,
+                              password=owner_password)
+        out.print(f"Owner account created: {owner_email}")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Interface to bind; 0.0.0.0 exposes it to the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the web app and the API."""
+    import uvicorn
+
+    from servicescape.cli.common import load_settings, user_errors
+    from servicescape.web.app import create_app
+
+    with user_errors():
+        settings = load_settings(db)
+        web_app = create_app(settings)
+    out.print(f"Servicescape on http://{host}:{port}/  (mode: {settings.mode}; Ctrl+C stops)")
+    uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+for _capability in CAPABILITIES:
+    for _module in _capability.cli_modules:
+        load(_module).register(app)
+load("servicescape.cli.demo").register(app)
+
+__all__ = ["ServicescapeError", "app"]

@@ -1,0 +1,140 @@
+"""Who is asking, in which language, and may they: the one place routes get these from."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from servicescape import i18n
+from servicescape.audit.service import Actor
+from servicescape.auth import service as auth
+from servicescape.auth.models import Staff
+from servicescape.auth.permissions import Permission, require
+from servicescape.config import LANGUAGES
+from servicescape.errors import AuthenticationRequired, CsrfFailed
+from servicescape.runtime import Runtime
+from servicescape.web.security import csrf_token, csrf_valid
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+LANGUAGE_COOKIE = "ss_lang"
+PRE_SESSION_COOKIE = "ss_pre"
+
+
+def session_cookie_name(runtime: Runtime) -> str:
+    return "__Host-ss_session" if runtime.settings.https else "ss_session"
+
+
+@dataclass
+class RequestContext:
+    request: Request
+    runtime: Runtime
+    user: Staff | None
+    language: str
+    csrf_token: str
+    via_token: bool = False
+    new_pre_session: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def actor(self) -> Actor:
+        address = client_address(self.request)
+        if self.user is None:
+            return Actor(label="anonymous", address=address)
+        return auth.actor_for(self.user, address)
+
+    @contextmanager
+    def unit(self) -> Iterator[Session]:
+        """One transaction for this request's work, recorded in the audit trail as the user."""
+        with self.runtime.transaction(self.actor) as session:
+            yield session
+
+    def can(self, permission: Permission | str) -> bool:
+        from servicescape.auth.permissions import can
+        return can(self.user, Permission(permission))
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _language(request: Request, runtime: Runtime, user: Staff | None) -> str:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    return i18n.negotiate(request.headers.get("accept-language")) or runtime.settings.default_language
+
+
+async def request_context(request: Request, runtime: Runtime = Depends(get_runtime)) -> RequestContext:
+    """Resolve the caller (API token or session cookie), the language and the CSRF token.
+
+    Every state-changing request authenticated by a cookie, or anonymous, must carry the CSRF
+    token (form field ``csrf_token`` or header ``X-CSRF-Token``); bearer-token calls without a
+    session cookie are exempt, since a browser never adds that header by itself.
+    """
+    cached = getattr(request.state, "context", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    user: Staff | None = None
+    bearer = _bearer(request)
+    cookie = request.cookies.get(session_cookie_name(runtime))
+    with runtime.transaction(Actor("system", address=client_address(request))) as session:
+        if bearer is not None:
+            user = auth.resolve_token(session, bearer)
+            if user is None:
+                raise AuthenticationRequired(i18n._("The API token is not valid or was revoked."))
+        elif cookie:
+            user = auth.resolve_session(session, runtime.settings, cookie)
+    binding = cookie if (user is not None and cookie) else request.cookies.get(PRE_SESSION_COOKIE)
+    new_pre = None
+    if not binding:
+        binding = new_pre = secrets.token_urlsafe(32)
+    language = _language(request, runtime, user)
+    i18n.activate(language)
+    context = RequestContext(
+        request=request, runtime=runtime, user=user, language=language,
+        csrf_token=csrf_token(runtime.settings.secret_key, binding),
+        via_token=bearer is not None, new_pre_session=new_pre,
+    )
+    if request.method not in SAFE_METHODS and not (bearer is not None and not cookie):
+        presented = request.headers.get("x-csrf-token")
+        if presented is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            form = await request.form()
+            value = form.get("csrf_token")
+            presented = value if isinstance(value, str) else None
+        if not csrf_valid(runtime.settings.secret_key, binding, presented):
+            raise CsrfFailed(i18n._("The form expired or did not come from this site; reload the page and try again."))
+    request.state.context = context
+    return context
+
+
+def signed_in(permission: Permission = Permission.read) -> Callable[..., Any]:
+    """Dependency factory: the caller must be signed in and hold ``permission``."""
+
+    async def dependency(context: RequestContext = Depends(request_context)) -> RequestContext:
+        if context.user is None:
+            raise AuthenticationRequired(i18n._("Please sign in."))
+        require(context.user, permission)
+        return context
+
+    return dependency

@@ -1,0 +1,115 @@
+"""One error handler: JSON ``{"error": {"code", "message", ...}}`` for the API, a page for people."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from html import escape
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from servicescape import i18n
+from servicescape.errors import AuthenticationRequired, ServicescapeError
+from servicescape.web.deps import PRE_SESSION_COOKIE, RequestContext, _language, get_runtime
+from servicescape.web.security import csrf_token
+
+log = logging.getLogger("servicescape.web")
+
+STATUS_CODES = {
+    400: "bad_request", 401: "authentication_required", 403: "permission_denied", 404: "not_found",
+    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "validation_failed", 429: "too_many_attempts",
+}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or (
+        "application/json" in request.headers.get("accept", "")
+        and "text/html" not in request.headers.get("accept", "")
+    )
+
+
+def _fallback_context(request: Request) -> RequestContext:
+    context = getattr(request.state, "context", None)
+    if isinstance(context, RequestContext):
+        return context
+    runtime = get_runtime(request)
+    binding = request.cookies.get(PRE_SESSION_COOKIE) or secrets.token_urlsafe(32)
+    language = _language(request, runtime, None)
+    i18n.activate(language)
+    return RequestContext(
+        request=request, runtime=runtime, user=None, language=language,
+        csrf_token=csrf_token(runtime.settings.secret_key, binding),
+        new_pre_session=None if request.cookies.get(PRE_SESSION_COOKIE) else binding,
+    )
+
+
+def error_response(request: Request, status: int, code: str, message: str, *,
+                   field: str | None = None, details: Any = None) -> Response:
+    if wants_json(request):
+        body: dict[str, Any] = {"code": code, "message": message}
+        if field is not None:
+            body["field"] = field
+        if details is not None:
+            body["details"] = details
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"error": body}, status_code=status, headers=headers)
+    context = _fallback_context(request)
+    if status == 401 and request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
+    from servicescape.web.templating import render  # late: templating imports this package's deps
+    title = i18n._(HTTPStatus(status).phrase) if status in HTTPStatus._value2member_map_ else ""
+    try:
+        return render(context, "errors/error.html", status_code=status, status=status, title=title,
+                      message=message)
+    except Exception:  # the error page itself failed: still answer, plainly, and log why
+        log.exception("the error page could not be rendered")
+        return HTMLResponse(f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>",
+                            status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ServicescapeError)
+    async def _product_error(request: Request, exc: ServicescapeError) -> Response:
+        if exc.status_code >= 500:
+            log.error("server error: %s", exc)
+        return error_response(request, exc.status_code, exc.code, exc.message, field=exc.field,
+                              details=exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        details = [
+            {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+             "message": err.get("msg", ""), "type": err.get("type", "")}
+            for err in exc.errors()
+        ]
+        first = details[0] if details else {"field": None, "message": "invalid request"}
+        message = i18n._("%(field)s: %(problem)s", field=first["field"] or "request",
+                         problem=first["message"])
+        return error_response(request, 422, "validation_failed", message,
+                              field=first["field"] or None, details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = STATUS_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        response = error_response(request, exc.status_code, code, message)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "internal_error",
+                              i18n._("Something went wrong on our side; it has been logged."))
+
+
+__all__ = ["AuthenticationRequired", "error_response", "install", "wants_json"]

@@ -1,0 +1,249 @@
+/* Servicescape page behaviour.
+ *
+ * Loaded with `defer` from base.html. The Content-Security-Policy forbids inline scripts and
+ * on*= attributes, so every behaviour is wired here by event delegation on `document`, which
+ * also covers HTML that htmx swaps in later. No framework, no build step.
+ *
+ *   <meta name="csrf-token">   token sent as X-CSRF-Token on every htmx request
+ *   data-confirm="…"           on a form, button or link: confirm() first, cancel on "no"
+ *   data-autosubmit            on a <select>/<input>: submit its form on change
+ *   data-nav-toggle / -close   open / close the navigation drawer on narrow screens
+ *   data-dismiss               close button of a flash message (flashes never auto-dismiss)
+ *   details[data-menu]         drop-down menu: closes on outside click and on Escape
+ *   data-error-summary         receives focus when a page (or swap) shows form errors
+ *   body[data-msg-*]           translated texts for messages shown from here
+ */
+(function () {
+  "use strict";
+
+  var doc = document;
+  var root = doc.documentElement;
+  root.classList.add("js");
+
+  function closest(target, selector) {
+    return target && target.closest ? target.closest(selector) : null;
+  }
+
+  /* CSRF: every htmx request carries the token from <meta name="csrf-token">. */
+  function csrfToken() {
+    var meta = doc.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") || "" : "";
+  }
+  doc.addEventListener("htmx:configRequest", function (event) {
+    var token = csrfToken();
+    if (token) {
+      event.detail.headers["X-CSRF-Token"] = token;
+    }
+  });
+
+  /* Confirmation before destructive actions. Capture phase, so it runs before htmx. */
+  function confirmed(el) {
+    var message = el.getAttribute("data-confirm");
+    return !message || window.confirm(message);
+  }
+  doc.addEventListener("click", function (event) {
+    var el = closest(event.target, "button[data-confirm], input[data-confirm], a[data-confirm]");
+    if (!el || el.disabled) {
+      return;
+    }
+    if (!confirmed(el)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  doc.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-confirm")) {
+      return;
+    }
+    if (event.submitter && event.submitter.hasAttribute("data-confirm")) {
+      return; /* the button already asked */
+    }
+    if (!confirmed(form)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  /* Filters and the language switcher submit their form when changed. requestSubmit()
+     fires the submit event, so htmx (hx-get on the form) and data-confirm still apply. */
+  doc.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el.matches || !el.matches("[data-autosubmit]") || !el.form) {
+      return;
+    }
+    if (typeof el.form.requestSubmit === "function") {
+      el.form.requestSubmit();
+    } else {
+      el.form.submit();
+    }
+  });
+
+  /* Navigation drawer (narrow screens). The toggle is a link to #site-nav, so without
+     JavaScript the drawer still opens through CSS :target. */
+  var nav = doc.getElementById("site-nav");
+  var toggle = doc.querySelector("[data-nav-toggle]");
+  function navIsOpen() {
+    return root.classList.contains("nav-open");
+  }
+  function setNav(open, restoreFocus) {
+    if (!nav || !toggle) {
+      return;
+    }
+    root.classList.toggle("nav-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      var first = nav.querySelector("a, button");
+      if (first) {
+        first.focus();
+      }
+    } else if (restoreFocus) {
+      toggle.focus();
+    }
+  }
+  if (toggle && nav) {
+    toggle.setAttribute("role", "button");
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      setNav(!navIsOpen(), false);
+    });
+    toggle.addEventListener("keydown", function (event) {
+      if (event.key === " ") { /* role=button: Space activates too */
+        event.preventDefault();
+        setNav(!navIsOpen(), false);
+      }
+    });
+    doc.addEventListener("click", function (event) {
+      if (closest(event.target, "[data-nav-close]")) {
+        event.preventDefault();
+        setNav(false, true);
+      }
+    });
+    var wide = window.matchMedia("(min-width: 60.0625rem)");
+    var onWide = function () {
+      if (wide.matches && navIsOpen()) {
+        setNav(false, false);
+      }
+    };
+    if (wide.addEventListener) {
+      wide.addEventListener("change", onWide);
+    }
+    window.addEventListener("pageshow", function () {
+      setNav(false, false);
+    });
+  }
+
+  /* Drop-down menus built on <details data-menu>. */
+  function closeMenus(except) {
+    doc.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (menu !== except) {
+        menu.removeAttribute("open");
+      }
+    });
+  }
+  doc.addEventListener("click", function (event) {
+    closeMenus(closest(event.target, "details[data-menu]"));
+  });
+
+  doc.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var menu = closest(doc.activeElement, "details[data-menu][open]") ||
+      doc.querySelector("details[data-menu][open]");
+    if (menu) {
+      menu.removeAttribute("open");
+      var summary = menu.querySelector("summary");
+      if (summary) {
+        summary.focus();
+      }
+      return;
+    }
+    if (navIsOpen()) {
+      setNav(false, true);
+    }
+  });
+
+  /* Flash messages stay until the person closes them. */
+  doc.addEventListener("click", function (event) {
+    var button = closest(event.target, "[data-dismiss]");
+    if (!button) {
+      return;
+    }
+    var flash = closest(button, ".flash");
+    if (!flash) {
+      return;
+    }
+    var next = flash.nextElementSibling || flash.previousElementSibling;
+    flash.remove();
+    var focusTarget = next ? next.querySelector("[data-dismiss]") : doc.getElementById("main");
+    if (focusTarget) {
+      focusTarget.focus();
+    }
+  });
+
+  /* Messages raised here (failed htmx requests) use the same markup as server flashes,
+     cloned from <template id="flash-template">; text is set with textContent only. */
+  function showFlash(kind, text) {
+    var region = doc.getElementById("flashes");
+    var template = doc.getElementById("flash-template");
+    if (!region || !template || !text) {
+      return;
+    }
+    var flash = template.content.firstElementChild.cloneNode(true);
+    flash.classList.add("flash--" + kind);
+    flash.setAttribute("role", kind === "error" || kind === "warning" ? "alert" : "status");
+    var use = flash.querySelector("use");
+    if (use) {
+      use.setAttribute("href", use.getAttribute("href").replace(/#i-[\w-]+$/, "#i-" + kind));
+    }
+    flash.querySelector(".flash-text").textContent = text;
+    region.appendChild(flash);
+    if (region.getBoundingClientRect().top < 0) {
+      region.scrollIntoView({ block: "start" });
+    }
+  }
+  function bodyMessage(name) {
+    return doc.body ? doc.body.getAttribute("data-msg-" + name) : null;
+  }
+  doc.addEventListener("htmx:sendError", function () {
+    showFlash("error", bodyMessage("network-error"));
+  });
+  doc.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 401 || status === 403) {
+      showFlash("warning", bodyMessage("forbidden"));
+    } else if (status >= 500) {
+      showFlash("error", bodyMessage("server-error"));
+    } else {
+      showFlash("error", bodyMessage("request-error"));
+    }
+  });
+
+  /* A thin progress bar while any htmx request is running longer than a moment. */
+  var pending = 0;
+  doc.addEventListener("htmx:beforeRequest", function () {
+    pending += 1;
+    root.classList.add("is-busy");
+  });
+  doc.addEventListener("htmx:afterRequest", function () {
+    pending = Math.max(0, pending - 1);
+    if (pending === 0) {
+      root.classList.remove("is-busy");
+    }
+  });
+
+  /* Put keyboard and screen-reader focus on the error summary when one is shown. */
+  function focusErrors(scope) {
+    var summary = (scope || doc).querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+  focusErrors(doc);
+  doc.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    focusErrors(target && target.isConnected ? target : doc);
+  });
+})();

@@ -1,0 +1,149 @@
+"""Fixtures shared by the whole suite. Every database test runs on SQLite and on PostgreSQL.
+
+A migrated template database is made once per backend per session; each test gets a fresh copy
+(a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servicescape.auth import service as auth
+from servicescape.auth.models import Role, Staff
+from servicescape.config import Settings
+from servicescape.db import migrate
+from servicescape.db.engine import make_engine
+from servicescape.runtime import Runtime, open_runtime
+from tests.support.postgres import PostgresCluster
+
+BACKENDS = ("sqlite", "postgres")
+PASSWORD = "a-long-test-passphrase"
+_counter = itertools.count()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--backends", default=",".join(BACKENDS),
+                     help="comma-separated database backends to run on (sqlite,postgres)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        chosen = [b for b in metafunc.config.getoption("--backends").split(",") if b]
+        unknown = set(chosen) - set(BACKENDS)
+        if unknown:
+            raise pytest.UsageError(f"unknown backend(s): {', '.join(sorted(unknown))}")
+        metafunc.parametrize("backend", chosen, scope="session")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    with PostgresCluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def template_db(request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database to copy from: a SQLite file path, or a PostgreSQL database name."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        engine = make_engine(f"sqlite:///{path}")
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        return str(path)
+    cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
+    engine = make_engine(cluster.create_database("servicescape_template"))
+    migrate.upgrade(engine)
+    engine.dispose()
+    return "servicescape_template"
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, backend: str, template_db: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        target = tmp_path / "servicescape.db"
+        shutil.copyfile(template_db, target)
+        return f"sqlite:///{target}"
+    cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
+    name = f"test_{next(_counter)}"
+    cluster.drop_database(name)
+    cluster.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
+    request.addfinalizer(lambda: cluster.drop_database(name))
+    return cluster.url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(mode="dev", database_url=db_url, data_dir=tmp_path, timezone="Asia/Kuala_Lumpur")
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Iterator[Runtime]:
+    rt = open_runtime(settings, upgrade=False)
+    yield rt
+    rt.close()
+
+
+def make_staff(runtime: Runtime, role: Role, email: str | None = None, name: str | None = None) -> Staff:
+    with runtime.transaction() as session:
+        return auth.create_staff(session, name=name or f"{role.value.title()} Person",
+                                 email=email or f"{role.value}@firm.test", role=role, password=PASSWORD)
+
+
+@pytest.fixture
+def owner(runtime: Runtime) -> Staff:
+    return make_staff(runtime, Role.owner)
+
+
+@pytest.fixture
+def app(runtime: Runtime):  # type: ignore[no-untyped-def]
+    from servicescape.web.app import create_app
+    return create_app(runtime=runtime)
+
+
+@pytest.fixture
+def web(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """A browser-like client (cookies, no token), not signed in."""
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        yield client
+
+
+def token_for(runtime: Runtime, staff: Staff) -> str:
+    with runtime.transaction() as session:
+        return auth.issue_token(session, session.merge(staff)).token
+
+
+@pytest.fixture
+def api(app, runtime: Runtime, owner: Staff) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """An API client authenticated with the owner's bearer token."""
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        client.headers["Authorization"] = f"Bearer {token_for(runtime, owner)}"
+        yield client
+
+
+def api_as(app, runtime: Runtime, role: Role) -> TestClient:  # type: ignore[no-untyped-def]
+    staff = make_staff(runtime, role)
+    client = TestClient(app, base_url="http://127.0.0.1")
+    client.headers["Authorization"] = f"Bearer {token_for(runtime, staff)}"
+    return client
+
+
+def csrf_from(html: str) -> str:
+    marker = 'name="csrf_token" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    page = client.get("/signin")
+    response = client.post("/signin", data={"email": email, "password": password,
+                                            "csrf_token": csrf_from(page.text), "next": "/"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
