@@ -5,7 +5,7 @@
 # re-run costs well under a second before the real command starts.
 
 SS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$SS_ROOT"
+cd "$SS_ROOT" || exit 1
 
 SS_VENV="$SS_ROOT/.venv"
 SS_PY="$SS_VENV/bin/python"

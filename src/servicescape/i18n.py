@@ -26,7 +26,8 @@ DOMAIN = "messages"
 #: UI language code → the Babel/gettext locale directory name
 LOCALES = {"ms": "ms", "bg": "bg", "zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant", "hu": "hu"}
 
-_active: ContextVar[NullTranslations] = ContextVar("servicescape_translations", default=NullTranslations())
+_NULL = NullTranslations()
+_active: ContextVar[NullTranslations | None] = ContextVar("servicescape_translations", default=None)
 
 
 @cache
@@ -42,17 +43,17 @@ def activate(language: str) -> None:
 
 
 def active() -> NullTranslations:
-    return _active.get()
+    return _active.get() or _NULL
 
 
 def _(message: str, **params: Any) -> str:
     """Translate ``message`` and fill its ``%(name)s`` placeholders."""
-    text = _active.get().gettext(message)
+    text = active().gettext(message)
     return text % params if params else text
 
 
 def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
-    text = _active.get().ngettext(singular, plural, n)
+    text = active().ngettext(singular, plural, n)
     return text % {"num": n, **params}
 
 

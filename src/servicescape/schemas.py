@@ -54,7 +54,7 @@ class PageOut(BaseModel, Generic[T]):
 def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
     """The same fields, all optional: the body of a PATCH (only the fields sent are changed)."""
     fields: dict[str, Any] = {
-        key: (field.annotation | None, Field(None, description=field.description))
+        key: (field.annotation | None, Field(None, description=field.description))  # type: ignore[operator]
         for key, field in model.model_fields.items()
     }
     return create_model(name, __base__=Schema, **fields)

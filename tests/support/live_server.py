@@ -52,8 +52,10 @@ class LiveServer:
         for attempt in range(1, self.attempts + 1):
             if self._try_start(free_port()):
                 return self
-            # The port may have been taken between free_port() and bind; try another.
-            if attempt == self.attempts:
+            # uvicorn exits (SystemExit) when it cannot bind: the port may have been
+            # taken between free_port() and bind, so try another. Other failures
+            # (e.g. the app's startup raising) would only repeat.
+            if attempt == self.attempts or not isinstance(self._error, SystemExit):
                 raise RuntimeError(f"uvicorn did not start: {self._error!r}") from self._error
         raise AssertionError("unreachable")
 

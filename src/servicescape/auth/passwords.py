@@ -10,6 +10,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from servicescape.errors import ValidationFailed
+from servicescape.i18n import _
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -26,11 +27,11 @@ def common_passwords() -> frozenset[str]:
 
 def check_policy(password: str, *, field: str = "password") -> None:
     if len(password) < MIN_LENGTH:
-        raise ValidationFailed(f"The password must have at least {MIN_LENGTH} characters.", field=field)
+        raise ValidationFailed(_("The password must have at least %(n)s characters.", n=MIN_LENGTH), field=field)
     if len(password) > MAX_LENGTH:
-        raise ValidationFailed(f"The password must have at most {MAX_LENGTH} characters.", field=field)
+        raise ValidationFailed(_("The password must have at most %(n)s characters.", n=MAX_LENGTH), field=field)
     if password.lower().strip() in common_passwords():
-        raise ValidationFailed("This password is too common; choose another.", field=field)
+        raise ValidationFailed(_("This password is too common; choose another."), field=field)
 
 
 def hash_password(password: str) -> str:

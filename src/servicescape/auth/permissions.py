@@ -6,6 +6,7 @@ import enum
 
 from servicescape.auth.models import Role, Staff
 from servicescape.errors import PermissionDenied
+from servicescape.i18n import _
 
 
 class Permission(enum.StrEnum):
@@ -34,4 +35,4 @@ def can(staff: Staff | None, permission: Permission) -> bool:
 
 def require(staff: Staff | None, permission: Permission) -> None:
     if not can(staff, permission):
-        raise PermissionDenied(f"Your role does not allow this ({permission.value}).")
+        raise PermissionDenied(_("Your role does not allow this (%(permission)s).", permission=permission.value))

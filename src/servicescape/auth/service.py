@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from servicescape.audit.service import Actor, record
 from servicescape.auth.models import ApiToken, LoginAttempt, Role, Staff, WebSession
@@ -18,11 +18,15 @@ from servicescape.auth.permissions import Permission, require
 from servicescape.config import Settings
 from servicescape.db.types import utcnow
 from servicescape.errors import (
-    Conflict, NotFound, TooManyAttempts, ValidationFailed,
+    Conflict,
+    NotFound,
+    TooManyAttempts,
+    ValidationFailed,
 )
+from servicescape.i18n import _
 
 ATTEMPT_WINDOW = timedelta(minutes=15)
-TOKEN_PREFIX = "ssk_"
+TOKEN_PREFIX = "ssk_"  # noqa: S105 - a public marker, not a secret
 
 
 def token_hash(token: str) -> str:
@@ -33,7 +37,7 @@ def normalise_email(email: str, *, field: str = "email") -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationFailed(f"Not a valid e-mail address: {email!r}.", field=field) from exc
+        raise ValidationFailed(_("Not a valid e-mail address: %(email)s.", email=email), field=field) from exc
 
 
 def actor_for(staff: Staff, address: str | None = None) -> Actor:
@@ -49,7 +53,7 @@ def find_by_email(session: Session, email: str) -> Staff | None:
 def get_by_email(session: Session, email: str) -> Staff:
     staff = find_by_email(session, email)
     if staff is None:
-        raise NotFound(f"No staff member with e-mail {email!r}.", field="email")
+        raise NotFound(_("No staff member with e-mail %(email)s.", email=email), field="email")
     return staff
 
 
@@ -60,10 +64,10 @@ def create_staff(
     if by is not None:
         require(by, Permission.manage_staff)
     if not name.strip():
-        raise ValidationFailed("A name is required.", field="name")
+        raise ValidationFailed(_("A name is required."), field="name")
     address = normalise_email(email)
     if find_by_email(session, address) is not None:
-        raise Conflict(f"A staff member with e-mail {address} already exists.", field="email")
+        raise Conflict(_("A staff member with e-mail %(email)s already exists.", email=address), field="email")
     staff = Staff(
         name=name.strip(), email=address, role=role, active=True,
         password_hash=hash_password(password) if password else None,
@@ -87,7 +91,7 @@ def _ensure_an_owner_remains(session: Session, staff: Staff) -> None:
         )
     )
     if staff.role == Role.owner and staff.active and not others:
-        raise Conflict("The firm must keep at least one active owner.", field="role")
+        raise Conflict(_("The firm must keep at least one active owner."), field="role")
 
 
 def set_role(session: Session, staff: Staff, role: Role, *, by: Staff | None = None) -> Staff:
@@ -131,11 +135,11 @@ def set_password(session: Session, staff: Staff, password: str) -> None:
 
 # --- sign-in ----------------------------------------------------------------------------------
 
-def _recent_failures(session: Session, column: object, value: str) -> int:
+def _recent_failures(session: Session, column: InstrumentedAttribute[str], value: str) -> int:
     since = utcnow() - ATTEMPT_WINDOW
     return session.scalar(
         select(func.count()).select_from(LoginAttempt).where(
-            column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since  # type: ignore[operator]
+            column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since
         )
     ) or 0
 
@@ -149,9 +153,9 @@ def authenticate(
     """
     email = email.strip().lower()
     if _recent_failures(session, LoginAttempt.email, email) >= settings.login_max_failures_per_account:
-        raise TooManyAttempts("Too many failed sign-ins for this account; try again in 15 minutes.")
+        raise TooManyAttempts(_("Too many failed sign-ins for this account; try again in 15 minutes."))
     if _recent_failures(session, LoginAttempt.address, address) >= settings.login_max_failures_per_address:
-        raise TooManyAttempts("Too many failed sign-ins from this address; try again in 15 minutes.")
+        raise TooManyAttempts(_("Too many failed sign-ins from this address; try again in 15 minutes."))
     staff = find_by_email(session, email)
     ok = verify_password(staff.password_hash if staff else None, password)
     ok = ok and staff is not None and staff.active
@@ -209,7 +213,7 @@ class IssuedToken:
 
 def issue_token(session: Session, staff: Staff, *, name: str = "cli") -> IssuedToken:
     if not staff.active:
-        raise Conflict(f"{staff.email} is deactivated; reactivate it before issuing tokens.")
+        raise Conflict(_("%(email)s is deactivated; reactivate it before issuing tokens.", email=staff.email))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     api_token = ApiToken(staff_id=staff.id, name=name, token_hash=token_hash(token), prefix=token[:10])
     session.add(api_token)
@@ -235,6 +239,6 @@ def revoke_tokens(session: Session, staff: Staff, *, prefix: str | None = None) 
             api_token.revoked_at = utcnow()
             count += 1
     if prefix is not None and count == 0:
-        raise NotFound(f"No active token starting with {prefix!r} for {staff.email}.")
+        raise NotFound(_("No active token starting with %(prefix)s for %(email)s.", prefix=prefix, email=staff.email))
     session.flush()
     return count

@@ -11,7 +11,13 @@ from servicescape.auth import service as auth
 from servicescape.cli.common import DbOption, JsonOption, opened, out, print_json
 from servicescape.clients import service
 from servicescape.clients.models import Client, ClientStatus, Tier
-from servicescape.clients.schemas import ClientOut, ContactOut, EngagementOut, InteractionOut, InvoiceOut
+from servicescape.clients.schemas import (
+    ClientOut,
+    ContactOut,
+    EngagementOut,
+    InteractionOut,
+    InvoiceOut,
+)
 
 clients_app = typer.Typer(help="Browse the client book.", no_args_is_help=True)
 
@@ -70,7 +76,7 @@ def show(
     with opened(db) as runtime, runtime.transaction() as session:
         client_id = service.resolve_client_ref(session, client)
         file = service.client_file(session, client_id, by=None)
-        data = {
+        data: dict[str, Any] = {
             "client": _client_row(file.client),
             "contacts": [ContactOut.model_validate(c).model_dump(mode="json") for c in file.contacts],
             "engagements": [EngagementOut.model_validate(e).model_dump(mode="json") for e in file.engagements],

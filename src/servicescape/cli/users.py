@@ -9,7 +9,16 @@ from rich.table import Table
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
-from servicescape.cli.common import DbOption, JsonOption, err, fail, interactive, opened, out, print_json
+from servicescape.cli.common import (
+    DbOption,
+    JsonOption,
+    err,
+    fail,
+    interactive,
+    opened,
+    out,
+    print_json,
+)
 
 users = typer.Typer(help="Staff accounts, roles and API tokens.", no_args_is_help=True)
 
@@ -53,7 +62,7 @@ def list_users(db: DbOption = None, json: JsonOption = False) -> None:
         return
     table = Table("id", "name", "e-mail", "role", "active")
     for row in rows:
-        table.add_row(str(row["id"]), row["name"], row["email"], row["role"],
+        table.add_row(str(row["id"]), str(row["name"]), str(row["email"]), str(row["role"]),
                       "yes" if row["active"] else "no")
     out.print(table)
 

@@ -10,7 +10,17 @@ from pydantic import Field
 
 from servicescape.clients.models import Channel, ClientKind, ClientStatus, EngagementStatus, Tier
 from servicescape.schemas import (
-    Amount, Country, Currency, ExternalId, Id, LongText, Name, OutSchema, Schema, Text, partial,
+    Amount,
+    Country,
+    Currency,
+    ExternalId,
+    Id,
+    LongText,
+    Name,
+    OutSchema,
+    Schema,
+    Text,
+    partial,
 )
 
 CustomValue = str | int | float | bool | None

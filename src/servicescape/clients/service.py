@@ -12,12 +12,19 @@ from sqlalchemy.orm import Session, joinedload
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Permission, require
 from servicescape.clients.models import (
-    Client, ClientStatus, Contact, Engagement, Interaction, Invoice, Tier,
+    Client,
+    ClientStatus,
+    Contact,
+    Engagement,
+    Interaction,
+    Invoice,
+    Tier,
 )
 from servicescape.db.crud import EntityService
 from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
 from servicescape.errors import NotFound, ValidationFailed
+from servicescape.i18n import N_, _
 from servicescape.offerings.models import ServicePackage
 
 CLIENT_SORTS = {
@@ -28,12 +35,12 @@ CLIENT_SORTS = {
 
 class ClientService(EntityService[Client]):
     model = Client
-    label = "Client"
+    label = N_("Client")
     references: ClassVar[dict[str, Any]] = {"owner_id": Staff}
 
     def check(self, session: Session, data: dict[str, Any], existing: Client | None) -> dict[str, Any]:
         if "name" in data and not (data["name"] or "").strip():
-            raise ValidationFailed("A client needs a name.", field="name")
+            raise ValidationFailed(_("A client needs a name."), field="name")
         if "custom_fields" in data and data["custom_fields"] is None:
             data["custom_fields"] = {}
         return super().check(session, data, existing)
@@ -41,13 +48,13 @@ class ClientService(EntityService[Client]):
 
 class ContactService(EntityService[Contact]):
     model = Contact
-    label = "Contact"
+    label = N_("Contact")
     references: ClassVar[dict[str, Any]] = {"client_id": Client}
 
 
 class EngagementService(EntityService[Engagement]):
     model = Engagement
-    label = "Engagement"
+    label = N_("Engagement")
     references: ClassVar[dict[str, Any]] = {
         "client_id": Client, "package_id": ServicePackage, "sold_by_id": Staff,
         "delivered_by_id": Staff,
@@ -57,22 +64,22 @@ class EngagementService(EntityService[Engagement]):
         start = data.get("start_date", existing.start_date if existing else None)
         end = data.get("end_date", existing.end_date if existing else None)
         if start and end and end < start:
-            raise ValidationFailed("The end date is before the start date.", field="end_date")
+            raise ValidationFailed(_("The end date is before the start date."), field="end_date")
         if existing is None and not data.get("package_id") and not data.get("description"):
-            raise ValidationFailed("An engagement needs a service package or a description.",
+            raise ValidationFailed(_("An engagement needs a service package or a description."),
                                    field="description")
         return super().check(session, data, existing)
 
 
 class InvoiceService(EntityService[Invoice]):
     model = Invoice
-    label = "Invoice"
+    label = N_("Invoice")
     references: ClassVar[dict[str, Any]] = {"client_id": Client, "engagement_id": Engagement}
 
 
 class InteractionService(EntityService[Interaction]):
     model = Interaction
-    label = "Interaction"
+    label = N_("Interaction")
     references: ClassVar[dict[str, Any]] = {"client_id": Client, "staff_id": Staff}
 
     def check(self, session: Session, data: dict[str, Any], existing: Interaction | None) -> dict[str, Any]:
@@ -80,7 +87,7 @@ class InteractionService(EntityService[Interaction]):
             data["occurred_at"] = utcnow()
         when = data.get("occurred_at")
         if when is not None and when.tzinfo is None:
-            raise ValidationFailed("occurred_at needs a timezone (e.g. 2025-03-01T10:00:00+08:00).",
+            raise ValidationFailed(_("occurred_at needs a timezone (e.g. 2025-03-01T10:00:00+08:00)."),
                                    field="occurred_at")
         return super().check(session, data, existing)
 
@@ -119,7 +126,8 @@ def client_query(filters: ClientFilters) -> Select[Any]:
     if filters.country:
         query = query.where(Client.country == filters.country.upper())
     if filters.sort not in CLIENT_SORTS:
-        raise ValidationFailed(f"Cannot sort by {filters.sort!r}; use one of {', '.join(CLIENT_SORTS)}.",
+        raise ValidationFailed(_("Cannot sort by %(sort)s; use one of %(choices)s.", sort=filters.sort,
+                                 choices=", ".join(CLIENT_SORTS)),
                                field="sort")
     order = desc if filters.descending else asc
     return query.order_by(order(CLIENT_SORTS[filters.sort]), order(Client.id))
@@ -192,5 +200,5 @@ def resolve_client_ref(session: Session, ref: str) -> int:
     if found is None and ref.isdigit():
         found = session.scalar(select(Client.id).where(Client.id == int(ref)))
     if found is None:
-        raise NotFound(f"No client with id or external id {ref!r}.")
+        raise NotFound(_("No client with id or external id %(ref)s.", ref=ref))
     return found

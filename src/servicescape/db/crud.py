@@ -15,6 +15,7 @@ from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Permission, require
 from servicescape.db.base import Base
 from servicescape.errors import Conflict, NotFound, ValidationFailed
+from servicescape.i18n import _
 
 M = TypeVar("M", bound=Base)
 
@@ -34,7 +35,7 @@ class EntityService(Generic[M]):
             require(by, Permission.read)
         obj = session.get(self.model, entity_id)
         if obj is None:
-            raise NotFound(f"{self.label} {entity_id} does not exist.")
+            raise NotFound(_("%(entity)s %(id)s does not exist.", entity=_(self.label), id=entity_id))
         return obj  # type: ignore[return-value]
 
     def create(self, session: Session, data: dict[str, Any], *, by: Staff | None) -> M:
@@ -69,7 +70,7 @@ class EntityService(Generic[M]):
             value = data.get(field)
             if value is not None and session.get(target, value) is None:
                 raise ValidationFailed(
-                    f"{field} {value} does not exist.", field=field
+                    _("%(field)s %(value)s does not exist.", field=field, value=value), field=field
                 )
         for field in self.unique_fields:
             value = data.get(field)
@@ -78,7 +79,8 @@ class EntityService(Generic[M]):
             column = getattr(self.model, field)
             clash = session.scalar(select(self.model.id).where(column == value))  # type: ignore[attr-defined]
             if clash is not None and (existing is None or clash != existing.id):  # type: ignore[attr-defined]
-                raise Conflict(f"Another {self.label.lower()} already has {field} {value!r}.", field=field)
+                raise Conflict(_("Another record already has %(field)s %(value)s.", field=field, value=value),
+                               field=field)
         return data
 
     def _flush(self, session: Session) -> None:
@@ -86,5 +88,6 @@ class EntityService(Generic[M]):
             session.flush()
         except IntegrityError as exc:
             raise Conflict(
-                f"{self.label} conflicts with existing data (a duplicate or a missing reference)."
+                _("%(entity)s conflicts with existing data (a duplicate or a missing reference).",
+                  entity=_(self.label))
             ) from exc

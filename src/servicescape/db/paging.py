@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from servicescape.errors import ValidationFailed
+from servicescape.i18n import _
 
 T = TypeVar("T")
 MAX_PER_PAGE = 500
@@ -31,9 +32,9 @@ def paginate(
     session: Session, query: Select[Any], *, page: int, per_page: int, unique: bool = False
 ) -> Page[Any]:
     if page < 1:
-        raise ValidationFailed("page must be 1 or more", field="page")
+        raise ValidationFailed(_("page must be 1 or more"), field="page")
     if not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValidationFailed(f"per_page must be between 1 and {MAX_PER_PAGE}", field="per_page")
+        raise ValidationFailed(_("per_page must be between 1 and %(max)s", max=MAX_PER_PAGE), field="per_page")
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     result = session.scalars(query.limit(per_page).offset((page - 1) * per_page))
     items = list(result.unique() if unique else result)

@@ -41,7 +41,13 @@ _ALPHABETS = (
     "äõöüšž",  # Estonian
 )
 _ALPHABET_SETS = tuple(frozenset(a) for a in _ALPHABETS)
-_CYRILLIC = frozenset(chr(c) for c in range(0x400, 0x460))
+_CYRILLIC = frozenset("абвгдежзийклмнопрстуфхцчшщъыьэюяё")
+# How common each letter where cp1250 and cp1252 differ is in the languages that use it.
+_LETTER_WEIGHTS = {
+    **dict.fromkeys("őèà", 3),
+    **dict.fromkeys("űčřěęăñãêøå", 2),
+    **dict.fromkeys("ćńůňđţæõûìòù", 1),
+}
 _WORD = re.compile(r"[^\W\d_]+")
 _SCORED_CHARS = 65536
 _GUESSED_BYTES = 262144
@@ -142,45 +148,59 @@ def _guess_legacy(sample: bytes, complete: bool) -> str:
         return "latin_1"
     best = charset_normalizer.from_bytes(sample, cp_isolation=isolation).best()
     picked = best.encoding if best is not None else None
-    if picked in CJK and all(c in texts for c in CJK):
-        return _gb_or_big5(sample)
-    if picked in CJK:
-        return str(picked)
-    single = {c: t for c, t in texts.items() if c in SINGLE_BYTE}
-    if not single:
-        return str(picked) if picked else "latin_1"
-    scores = {c: _word_score(t) for c, t in single.items()}
-    top = max(scores.values())
-    tied = [c for c in single if scores[c] == top]
-    return str(picked) if picked in tied else tied[0]
+    cjk = [c for c in CJK if c in texts]
+    common, pairs, cjk_pick = _cjk_evidence(sample)
+    single = {c: _word_score(t) for c, t in texts.items() if c in SINGLE_BYTE}
+    top = max(single.values())
+    tied = [c for c in single if single[c] == top]
+    single_pick = tied[0]  # a full tie: cp1250 and cp1252 read Hungarian áéíóöúü alike
+    _, _, explained, letters = top
+    if cjk and pairs and common >= pairs / 2:
+        weak_single = explained < letters * 9 / 10 and common >= pairs * 9 / 10
+        if picked in CJK or weak_single:
+            return cjk_pick if cjk_pick in cjk else cjk[0]
+    return single_pick
 
 
-def _word_score(text: str) -> tuple[int, int]:
-    """(words one alphabet explains, words any alphabet explains) among non-ASCII words.
+def _word_score(text: str) -> tuple[int, int, int, int]:
+    """Score a single-byte decoding by how well its non-ASCII words read, in letters.
 
-    A word is Cyrillic only when all its letters are; Latin words may mix in ASCII letters.
+    Returns (letters of words one alphabet explains, letter-frequency weight, letters of
+    words any alphabet explains, letters of non-ASCII words). A Cyrillic word must be all
+    basic Cyrillic; a Latin word is at most two-thirds accented letters (``íà`` is a
+    Cyrillic word read in the wrong code page). The weight breaks ties between cp1250 and
+    cp1252 by how common the letters where they differ are (ő beats õ, è beats č).
     """
     per_alphabet = [0] * len(_ALPHABET_SETS)
-    cyrillic = explained = 0
+    cyrillic = explained = total = weight = 0
     for word in _WORD.findall(text[:_SCORED_CHARS]):
         if word.isascii():
             continue
+        size = len(word)
+        total += size
         lower = word.lower()
+        weight += sum(_LETTER_WEIGHTS.get(ch, 0) for ch in lower)
         if set(lower) <= _CYRILLIC:
-            cyrillic += 1
-            explained += 1
+            cyrillic += size
+            explained += size
             continue
-        letters = {ch for ch in lower if not ch.isascii()}
+        accented = [ch for ch in lower if not ch.isascii()]
+        if size > 1 and len(accented) * 3 > size * 2:
+            continue
+        letters = set(accented)
         hits = [i for i, a in enumerate(_ALPHABET_SETS) if letters <= a]
-        explained += bool(hits)
+        explained += size if hits else 0
         for i in hits:
-            per_alphabet[i] += 1
-    return cyrillic + max(per_alphabet), explained
+            per_alphabet[i] += size
+    return cyrillic + max(per_alphabet), weight, explained, total
 
 
-def _gb_or_big5(sample: bytes) -> str:
-    """Count byte pairs in GB2312's and Big5's common-character blocks; ties go to GB18030."""
-    gb = big5 = 0
+def _cjk_evidence(sample: bytes) -> tuple[int, int, str]:
+    """(byte pairs in a common-character block, byte pairs, the likelier CJK codec).
+
+    GB2312's common block is B0A1-D7FE, Big5's A440-C67E; ties go to GB18030.
+    """
+    gb = big5 = pairs = 0
     i, end = 0, min(len(sample), _SCORED_CHARS) - 1
     while i < end:
         lead = sample[i]
@@ -188,9 +208,10 @@ def _gb_or_big5(sample: bytes) -> str:
             i += 1
             continue
         trail = sample[i + 1]
+        pairs += 1
         if 0xB0 <= lead <= 0xD7 and 0xA1 <= trail <= 0xFE:
             gb += 1
         if 0xA4 <= lead <= 0xC6 and (0x40 <= trail <= 0x7E or 0xA1 <= trail <= 0xFE):
             big5 += 1
         i += 2
-    return "big5" if big5 > gb else "gb18030"
+    return max(gb, big5), pairs, "big5" if big5 > gb else "gb18030"

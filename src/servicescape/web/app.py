@@ -37,7 +37,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     errors.install(app)
 
-    from servicescape.web.pages import auth as auth_pages, home
+    from servicescape.web.pages import auth as auth_pages
+    from servicescape.web.pages import home
     app.include_router(auth_pages.router)
     app.include_router(home.router)
     api = APIRouter(prefix=API_PREFIX)

@@ -62,3 +62,17 @@ def test_a_failing_startup_is_reported() -> None:
     server = LiveServer(Starlette(lifespan=broken), startup_timeout=5, attempts=1)
     with pytest.raises(RuntimeError, match="did not start"):
         server.start()
+
+
+def test_a_taken_port_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support import live_server
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        ports = iter([busy, live_server.free_port()])
+        monkeypatch.setattr(live_server, "free_port", lambda: next(ports))
+        with LiveServer(tiny_app([])) as server:
+            assert server.port != busy
+            assert httpx.get(server.url).text == "hello world"

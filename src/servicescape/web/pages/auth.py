@@ -13,7 +13,11 @@ from servicescape.config import LANGUAGES
 from servicescape.demo.firm import DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD
 from servicescape.errors import TooManyAttempts, ValidationFailed
 from servicescape.web.deps import (
-    LANGUAGE_COOKIE, PRE_SESSION_COOKIE, RequestContext, client_address, request_context,
+    LANGUAGE_COOKIE,
+    PRE_SESSION_COOKIE,
+    RequestContext,
+    client_address,
+    request_context,
     session_cookie_name,
 )
 from servicescape.web.templating import render

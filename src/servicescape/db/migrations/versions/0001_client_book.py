@@ -1,7 +1,7 @@
 """client book foundation
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 00:03:43.687250
 """
 
@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import servicescape.db.types
-
 
 revision: str = '0001'
 down_revision: str | None = None
