@@ -23,12 +23,37 @@ def _country(value: str) -> str:
     return value.upper()
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-LongText = Annotated[str, StringConstraints(max_length=20_000)]
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Currency = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_currency)]
-Country = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_country)]
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL in text; refuse it here with a message, not deep in the driver
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL (\\x00) characters")
+    return value
+
+
+#: no NUL characters; the pattern documents it in the OpenAPI schema, the validator enforces it
+NoNul = AfterValidator(_no_nul)
+_NO_NUL_PATTERN = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=300), NoNul, _NO_NUL_PATTERN
+]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoNul,
+    _NO_NUL_PATTERN,
+]
+LongText = Annotated[str, StringConstraints(max_length=20_000), NoNul, _NO_NUL_PATTERN]
+ExternalId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul,
+    _NO_NUL_PATTERN,
+]
+Currency = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_currency),
+    Field(json_schema_extra={"pattern": "^[A-Za-z]{3}$"}),
+]
+Country = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_country),
+    Field(json_schema_extra={"pattern": "^[A-Za-z]{2}$"}),
+]
 Amount = Annotated[
     Decimal, Field(max_digits=18, decimal_places=4, allow_inf_nan=False, ge=-10**13, le=10**13)
 ]
@@ -61,6 +86,6 @@ def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
 
 
 __all__ = [
-    "Amount", "Country", "Currency", "ExternalId", "Id", "LongText", "Name", "OutSchema",
+    "Amount", "Country", "Currency", "ExternalId", "Id", "LongText", "Name", "NoNul", "OutSchema",
     "PageOut", "Schema", "Text", "date", "datetime", "partial",
 ]

@@ -29,10 +29,7 @@ def launch_options(**overrides: Any) -> dict[str, Any]:
     """Keyword arguments for ``playwright.chromium.launch`` (or pytest-playwright's
     ``browser_type_launch_args`` fixture)."""
     if not os.access(CHROMIUM_PATH, os.X_OK):
-        raise RuntimeError(
-            f"{CHROMIUM_PATH} not found: run ./scripts/test, which installs Debian's "
-            "'chromium' package"
-        )
+        raise RuntimeError(f"{CHROMIUM_PATH} not found: run ./scripts/test, which installs Debian's 'chromium' package")
     options: dict[str, Any] = {
         "executable_path": CHROMIUM_PATH,
         "args": list(LAUNCH_ARGS),

@@ -74,9 +74,7 @@ class LiveServer:
         )
         server = uvicorn.Server(config)
         self._error = None
-        thread = threading.Thread(
-            target=self._serve, args=(server,), name=f"live-server-{port}", daemon=True
-        )
+        thread = threading.Thread(target=self._serve, args=(server,), name=f"live-server-{port}", daemon=True)
         thread.start()
         deadline = time.monotonic() + self.startup_timeout
         while not server.started:
@@ -85,8 +83,7 @@ class LiveServer:
                 thread.join(self.shutdown_timeout)
                 if self._error is None:
                     self._error = RuntimeError(
-                        f"uvicorn on port {port} did not start within "
-                        f"{self.startup_timeout} s (see the captured log)"
+                        f"uvicorn on port {port} did not start within {self.startup_timeout} s (see the captured log)"
                     )
                 return False
             time.sleep(0.01)

@@ -188,11 +188,16 @@ class PostgresCluster:
 
     # -- databases --------------------------------------------------------------
 
-    def create_database(self, name: str) -> str:
-        """Create (or re-create, empty) database ``name``; return its SQLAlchemy URL."""
+    def create_database(self, name: str, template: str = "template0") -> str:
+        """Create (or re-create) database ``name``; return its SQLAlchemy URL.
+
+        It starts empty, or as a copy of ``template``: migrate one database once,
+        then clone it per test (fast; nothing may be connected to the template).
+        """
         ident = self._check_name(name)
+        source = self._check_name(template)
         self.drop_database(name)
-        self.execute(f"CREATE DATABASE {ident} TEMPLATE template0 ENCODING 'UTF8'")
+        self.execute(f"CREATE DATABASE {ident} TEMPLATE {source} ENCODING 'UTF8'")
         return _with_database(self.url, name)
 
     def drop_database(self, name: str) -> None:
@@ -240,8 +245,7 @@ class PostgresCluster:
             if self._log_file.exists():
                 log = self._log_file.read_text(errors="replace")[-2000:]
             raise PostgresNotAvailable(
-                f"{program} failed with exit status {result.returncode}:\n"
-                f"{result.stdout}{result.stderr}{log}"
+                f"{program} failed with exit status {result.returncode}:\n{result.stdout}{result.stderr}{log}"
             )
 
 

@@ -35,7 +35,8 @@ def token_hash(token: str) -> str:
 
 def normalise_email(email: str, *, field: str = "email") -> str:
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+        return validate_email(email.strip(), check_deliverability=False, globally_deliverable=False,
+                              test_environment=True).normalized.lower()
     except EmailNotValidError as exc:
         raise ValidationFailed(_("Not a valid e-mail address: %(email)s.", email=email), field=field) from exc
 
@@ -193,6 +194,7 @@ def resolve_session(session: Session, settings: Settings, token: str) -> Staff |
     staff = web_session.staff
     if now > idle_limit or now > absolute_limit or not staff.active:
         session.delete(web_session)
+        session.flush()
         return None
     if now - web_session.last_seen_at > timedelta(seconds=30):
         web_session.last_seen_at = now

@@ -149,13 +149,13 @@ def _guess_legacy(sample: bytes, complete: bool) -> str:
     best = charset_normalizer.from_bytes(sample, cp_isolation=isolation).best()
     picked = best.encoding if best is not None else None
     cjk = [c for c in CJK if c in texts]
-    common, pairs, cjk_pick = _cjk_evidence(sample)
+    common, pairs, high, cjk_pick = _cjk_evidence(sample)
     single = {c: _word_score(t) for c, t in texts.items() if c in SINGLE_BYTE}
     top = max(single.values())
     tied = [c for c in single if single[c] == top]
     single_pick = tied[0]  # a full tie: cp1250 and cp1252 read Hungarian áéíóöúü alike
     _, _, explained, letters = top
-    if cjk and pairs and common >= pairs / 2:
+    if cjk and pairs and common >= pairs / 2 and (high or explained < letters):
         weak_single = explained < letters * 9 / 10 and common >= pairs * 9 / 10
         if picked in CJK or weak_single:
             return cjk_pick if cjk_pick in cjk else cjk[0]
@@ -195,12 +195,12 @@ def _word_score(text: str) -> tuple[int, int, int, int]:
     return cyrillic + max(per_alphabet), weight, explained, total
 
 
-def _cjk_evidence(sample: bytes) -> tuple[int, int, str]:
-    """(byte pairs in a common-character block, byte pairs, the likelier CJK codec).
-
-    GB2312's common block is B0A1-D7FE, Big5's A440-C67E; ties go to GB18030.
+def _cjk_evidence(sample: bytes) -> tuple[int, int, int, str]:
+    """Byte pairs in a common-character block, all pairs, pairs of two high bytes, and the
+    likelier CJK codec. GB2312's common block is B0A1-D7FE, Big5's A440-C67E; ties go to
+    GB18030. (``SÃO`` in cp1252 is one Big5 pair with an ASCII second byte: weak evidence.)
     """
-    gb = big5 = pairs = 0
+    gb = big5 = pairs = high = 0
     i, end = 0, min(len(sample), _SCORED_CHARS) - 1
     while i < end:
         lead = sample[i]
@@ -209,9 +209,10 @@ def _cjk_evidence(sample: bytes) -> tuple[int, int, str]:
             continue
         trail = sample[i + 1]
         pairs += 1
+        high += trail >= 0x80
         if 0xB0 <= lead <= 0xD7 and 0xA1 <= trail <= 0xFE:
             gb += 1
         if 0xA4 <= lead <= 0xC6 and (0x40 <= trail <= 0x7E or 0xA1 <= trail <= 0xFE):
             big5 += 1
         i += 2
-    return max(gb, big5), pairs, "big5" if big5 > gb else "gb18030"
+    return max(gb, big5), pairs, high, "big5" if big5 > gb else "gb18030"

@@ -66,12 +66,13 @@ def test_a_failing_startup_is_reported() -> None:
 
 def test_a_taken_port_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.support import live_server
+    from tests.support.postgres import free_port
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         busy = taken.getsockname()[1]
-        ports = iter([busy, live_server.free_port()])
+        ports = iter([busy, free_port()])
         monkeypatch.setattr(live_server, "free_port", lambda: next(ports))
         with LiveServer(tiny_app([])) as server:
             assert server.port != busy

@@ -70,6 +70,15 @@ def test_create_database_gives_an_empty_database(cluster: PostgresCluster) -> No
         engine.dispose()
 
 
+def test_create_database_from_a_template(cluster: PostgresCluster) -> None:
+    template = cluster.create_database("support_template")
+    with psycopg.connect(libpq(template)) as conn:
+        conn.execute("CREATE TABLE migrated (id int)")
+    clone = cluster.create_database("support_clone", template="support_template")
+    with psycopg.connect(libpq(clone)) as conn:
+        assert conn.execute("SELECT to_regclass('migrated')::text").fetchone() == ("migrated",)
+
+
 def test_database_names_are_checked(cluster: PostgresCluster) -> None:
     with pytest.raises(ValueError, match="database name"):
         cluster.create_database('x"; DROP DATABASE postgres; --')
@@ -91,9 +100,7 @@ def test_stop_removes_everything() -> None:
         assert sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def test_external_server_from_environment(
-    cluster: PostgresCluster, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_external_server_from_environment(cluster: PostgresCluster, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(URL_ENV, cluster.url)
     with PostgresCluster() as external:
         assert external.external
