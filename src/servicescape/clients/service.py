@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import Select, asc, desc, func, or_, select
@@ -89,7 +89,18 @@ class InteractionService(EntityService[Interaction]):
         if when is not None and when.tzinfo is None:
             raise ValidationFailed(_("occurred_at needs a timezone (e.g. 2025-03-01T10:00:00+08:00)."),
                                    field="occurred_at")
+        if when is not None and not _in_utc_range(when):
+            raise ValidationFailed(_("occurred_at is out of range."), field="occurred_at")
         return super().check(session, data, existing)
+
+
+def _in_utc_range(when: datetime) -> bool:
+    """0001-01-01T00:00+01:00 is a valid datetime with no UTC equivalent (it is stored in UTC)."""
+    try:
+        when.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 clients = ClientService()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from servicescape.auth.models import Staff
@@ -66,6 +66,7 @@ class EntityService(Generic[M]):
 
     def check(self, session: Session, data: dict[str, Any], existing: M | None) -> dict[str, Any]:
         """Validate a create (existing is None) or the changed fields of an update."""
+        self._check_columns(data)
         for field, target in self.references.items():
             value = data.get(field)
             if value is not None and session.get(target, value) is None:
@@ -83,6 +84,22 @@ class EntityService(Generic[M]):
                                field=field)
         return data
 
+    def _check_columns(self, data: dict[str, Any]) -> None:
+        """Refuse what the table would refuse (PostgreSQL enforces NOT NULL and VARCHAR lengths;
+        SQLite stores a too-long value), first and with the field named."""
+        columns = self.model.__table__.columns
+        for field, value in data.items():
+            column = columns.get(field)
+            if column is None:
+                continue
+            if value is None and not column.nullable:
+                raise ValidationFailed(_("%(field)s cannot be empty.", field=field), field=field)
+            length = getattr(column.type, "length", None)
+            if isinstance(value, str) and length is not None and len(value) > length:
+                raise ValidationFailed(
+                    _("%(field)s is longer than %(n)s characters.", field=field, n=length), field=field
+                )
+
     def _flush(self, session: Session) -> None:
         try:
             session.flush()
@@ -90,4 +107,8 @@ class EntityService(Generic[M]):
             raise Conflict(
                 _("%(entity)s conflicts with existing data (a duplicate or a missing reference).",
                   entity=_(self.label))
+            ) from exc
+        except DataError as exc:  # out of the column's range: the client's input, not our bug
+            raise ValidationFailed(
+                _("%(entity)s has a value the database cannot store.", entity=_(self.label))
             ) from exc
