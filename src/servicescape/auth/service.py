@@ -16,6 +16,7 @@ from servicescape.auth.models import ApiToken, LoginAttempt, Role, Staff, WebSes
 from servicescape.auth.passwords import check_policy, hash_password, verify_password
 from servicescape.auth.permissions import Permission, require
 from servicescape.config import Settings
+from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
 from servicescape.errors import (
     Conflict,
@@ -123,6 +124,47 @@ def reactivate(session: Session, staff: Staff, *, by: Staff | None = None) -> St
     if by is not None:
         require(by, Permission.manage_staff)
     staff.active = True
+    session.flush()
+    return staff
+
+
+def get_staff(session: Session, staff_id: int, *, by: Staff | None) -> Staff:
+    """One staff member; anyone signed in may look one up (owner pickers need names)."""
+    if by is not None:
+        require(by, Permission.read)
+    staff = session.get(Staff, staff_id)
+    if staff is None:
+        raise NotFound(_("Staff member %(id)s does not exist.", id=staff_id))
+    return staff
+
+
+def staff_page(session: Session, *, active: bool | None = None, page: int = 1, per_page: int = 50,
+               by: Staff | None) -> Page[Staff]:
+    """Staff by name, a page at a time; ``active`` keeps only (in)active accounts."""
+    if by is not None:
+        require(by, Permission.read)
+    query = select(Staff).order_by(Staff.name, Staff.id)
+    if active is not None:
+        query = query.where(Staff.active.is_(active))
+    return paginate(session, query, page=page, per_page=per_page)
+
+
+def update_staff(session: Session, staff: Staff, *, name: str | None = None,
+                 role: Role | None = None, active: bool | None = None,
+                 by: Staff | None = None) -> Staff:
+    """Rename, change the role of, deactivate or reactivate an account (None: unchanged)."""
+    if by is not None:
+        require(by, Permission.manage_staff)
+    if name is not None:
+        if not name.strip():
+            raise ValidationFailed(_("A name is required."), field="name")
+        staff.name = name.strip()
+    if role is not None and role != staff.role:
+        set_role(session, staff, role, by=by)
+    if active is False and staff.active:
+        deactivate(session, staff, by=by)
+    elif active is True and not staff.active:
+        reactivate(session, staff, by=by)
     session.flush()
     return staff
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, FiniteFloat
 
 from servicescape.clients.models import Channel, ClientKind, ClientStatus, EngagementStatus, Tier
 from servicescape.schemas import (
@@ -23,7 +23,7 @@ from servicescape.schemas import (
     partial,
 )
 
-CustomValue = str | int | float | bool | None
+CustomValue = str | int | FiniteFloat | bool | None  # NaN/Infinity: not JSON, PostgreSQL refuses them
 
 
 class ClientIn(Schema):

@@ -39,6 +39,7 @@ class RequestContext:
     csrf_token: str
     via_token: bool = False
     new_pre_session: str | None = None
+    binding: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -83,16 +84,8 @@ def _language(request: Request, runtime: Runtime, user: Staff | None) -> str:
     return i18n.negotiate(request.headers.get("accept-language")) or runtime.settings.default_language
 
 
-async def request_context(request: Request, runtime: Runtime = Depends(get_runtime)) -> RequestContext:
-    """Resolve the caller (API token or session cookie), the language and the CSRF token.
-
-    Every state-changing request authenticated by a cookie, or anonymous, must carry the CSRF
-    token (form field ``csrf_token`` or header ``X-CSRF-Token``); bearer-token calls without a
-    session cookie are exempt, since a browser never adds that header by itself.
-    """
-    cached = getattr(request.state, "context", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+def identify(request: Request, runtime: Runtime) -> RequestContext:
+    """Who is asking (API token or session cookie), in which language, with which CSRF token."""
     user: Staff | None = None
     bearer = _bearer(request)
     cookie = request.cookies.get(session_cookie_name(runtime))
@@ -109,12 +102,27 @@ async def request_context(request: Request, runtime: Runtime = Depends(get_runti
         binding = new_pre = secrets.token_urlsafe(32)
     language = _language(request, runtime, user)
     i18n.activate(language)
-    context = RequestContext(
+    return RequestContext(
         request=request, runtime=runtime, user=user, language=language,
         csrf_token=csrf_token(runtime.settings.secret_key, binding),
-        via_token=bearer is not None, new_pre_session=new_pre,
+        via_token=bearer is not None, new_pre_session=new_pre, binding=binding,
     )
-    if request.method not in SAFE_METHODS and not (bearer is not None and not cookie):
+
+
+async def request_context(request: Request, runtime: Runtime = Depends(get_runtime)) -> RequestContext:
+    """The caller's context; refuses state-changing requests without a valid CSRF token.
+
+    Every state-changing request authenticated by a cookie, or anonymous, must carry the CSRF
+    token (form field ``csrf_token`` or header ``X-CSRF-Token``); bearer-token calls without a
+    session cookie are exempt, since a browser never adds that header by itself.
+    """
+    cached = getattr(request.state, "context", None)
+    if isinstance(cached, RequestContext):
+        return cached
+    context = identify(request, runtime)
+    request.state.context = context
+    cookie_auth = request.cookies.get(session_cookie_name(runtime)) is not None
+    if request.method not in SAFE_METHODS and (cookie_auth or not context.via_token):
         presented = request.headers.get("x-csrf-token")
         if presented is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -122,9 +130,10 @@ async def request_context(request: Request, runtime: Runtime = Depends(get_runti
             form = await request.form()
             value = form.get("csrf_token")
             presented = value if isinstance(value, str) else None
-        if not csrf_valid(runtime.settings.secret_key, binding, presented):
-            raise CsrfFailed(i18n._("The form expired or did not come from this site; reload the page and try again."))
-    request.state.context = context
+        if not csrf_valid(runtime.settings.secret_key, context.binding, presented):
+            raise CsrfFailed(
+                i18n._("The form expired or did not come from this site; reload the page and try again.")
+            )
     return context
 
 

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from servicescape import i18n
 from servicescape.errors import AuthenticationRequired, ServicescapeError
-from servicescape.web.deps import PRE_SESSION_COOKIE, RequestContext, _language, get_runtime
+from servicescape.web.deps import PRE_SESSION_COOKIE, RequestContext, _language, get_runtime, identify
 from servicescape.web.security import csrf_token
 
 log = logging.getLogger("servicescape.web")
@@ -40,6 +40,10 @@ def _fallback_context(request: Request) -> RequestContext:
     if isinstance(context, RequestContext):
         return context
     runtime = get_runtime(request)
+    try:
+        return identify(request, runtime)
+    except Exception:  # e.g. a revoked token on a page, or the database is down: show it anonymously
+        log.warning("could not identify the caller of an error page", exc_info=True)
     binding = request.cookies.get(PRE_SESSION_COOKIE) or secrets.token_urlsafe(32)
     language = _language(request, runtime, None)
     i18n.activate(language)
@@ -67,12 +71,23 @@ def error_response(request: Request, status: int, code: str, message: str, *,
     from servicescape.web.templating import render  # late: templating imports this package's deps
     title = i18n._(HTTPStatus(status).phrase) if status in HTTPStatus._value2member_map_ else ""
     try:
-        return render(context, "errors/error.html", status_code=status, status=status, title=title,
+        return render(context, "errors/error.html", status_code=status, title=title,
                       message=message)
     except Exception:  # the error page itself failed: still answer, plainly, and log why
         log.exception("the error page could not be rendered")
         return HTMLResponse(f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>",
                             status_code=status)
+
+
+def _input_name(error: Any) -> str:
+    """("query", "page") → "page"; ("body", "custom_fields", "a") → "custom_fields.a";
+    a body that is not JSON at all names no field (its loc is a character position)."""
+    loc = list(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        return ""
+    if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+        loc = loc[1:]
+    return ".".join(str(part) for part in loc)
 
 
 def install(app: FastAPI) -> None:
@@ -86,7 +101,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
         details = [
-            {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+            {"field": _input_name(err),
              "message": err.get("msg", ""), "type": err.get("type", "")}
             for err in exc.errors()
         ]

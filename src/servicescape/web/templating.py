@@ -123,6 +123,7 @@ def render(context: RequestContext, template: str, status_code: int = 200, **val
         fmt=Formatter(context.language, settings.zone),
         tier_names=settings.tier_names,
         can=context.can,
+        status_code=status_code,
         **values,
     )
     response = HTMLResponse(page, status_code=status_code)

@@ -1,3 +1,36 @@
+"""``/api/v1`` for the records of the client book: contacts, engagements, invoices,
+interactions (each optionally of one client) and the service packages of the catalogue."""
+
+from __future__ import annotations
+
 from fastapi import APIRouter
 
+from servicescape.clients.schemas import (
+    ContactIn, ContactOut, ContactPatch, EngagementIn, EngagementOut, EngagementPatch,
+    InteractionIn, InteractionOut, InteractionPatch, InvoiceIn, InvoiceOut, InvoicePatch,
+)
+from servicescape.clients.service import contacts, engagements, interactions, invoices
+from servicescape.offerings.schemas import PackageIn, PackageOut, PackagePatch
+from servicescape.offerings.service import packages
+from servicescape.web.api.resources import (
+    Resource, add_list_all, add_list_by_client, entity_router,
+)
+
+CLIENT_RECORDS = (
+    Resource("contacts", "contact", contacts, ContactIn, ContactPatch, ContactOut),
+    Resource("engagements", "engagement", engagements, EngagementIn, EngagementPatch,
+             EngagementOut),
+    Resource("invoices", "invoice", invoices, InvoiceIn, InvoicePatch, InvoiceOut),
+    Resource("interactions", "interaction", interactions, InteractionIn, InteractionPatch,
+             InteractionOut),
+)
+PACKAGES = Resource("packages", "package", packages, PackageIn, PackagePatch, PackageOut)
+
 router = APIRouter()
+for _resource in CLIENT_RECORDS:
+    _entity = entity_router(_resource)
+    add_list_by_client(_entity, _resource)
+    router.include_router(_entity)
+_entity = entity_router(PACKAGES)
+add_list_all(_entity, PACKAGES)
+router.include_router(_entity)

@@ -1,0 +1,64 @@
+"""API shapes of staff accounts and of the signed-in user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from servicescape.auth.models import Role, Staff
+from servicescape.auth.permissions import Permission, can
+from servicescape.schemas import NoNul, OutSchema, Schema
+
+StaffName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                      NoNul]
+
+
+class StaffIn(Schema):
+    name: StaffName
+    email: str = Field(max_length=320, description="checked and normalised to lower case")
+    role: Role = Role.staff
+    password: str | None = Field(
+        None, max_length=1024,
+        description="sign-in password (policy-checked); without one the account uses API tokens only",
+    )
+
+
+class StaffPatch(Schema):
+    """Only the fields sent change; null leaves a field as it is."""
+
+    name: StaffName | None = None
+    role: Role | None = None
+    active: bool | None = Field(None, description="false deactivates: sessions end, tokens are revoked")
+
+
+class StaffOut(OutSchema):
+    id: int
+    name: str
+    active: bool
+    email: str | None = Field(description="null unless you may view staff (manager, owner)")
+    role: Role | None = Field(description="null unless you may view staff (manager, owner)")
+    created_at: datetime
+
+    @classmethod
+    def shown_to(cls, staff: Staff, viewer: Staff | None) -> StaffOut:
+        """Everyone signed in sees names (owner pickers); e-mails and roles need view_staff."""
+        full = can(viewer, Permission.view_staff)
+        return cls(id=staff.id, name=staff.name, active=staff.active, created_at=staff.created_at,
+                   email=staff.email if full else None, role=staff.role if full else None)
+
+
+class MeOut(OutSchema):
+    id: int
+    name: str
+    email: str
+    role: Role
+    language: str | None
+    permissions: list[Permission]
+
+    @classmethod
+    def of(cls, staff: Staff) -> MeOut:
+        return cls(id=staff.id, name=staff.name, email=staff.email, role=staff.role,
+                   language=staff.language,
+                   permissions=[p for p in Permission if can(staff, p)])

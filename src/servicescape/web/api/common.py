@@ -1,0 +1,74 @@
+"""What every API route shares: the error body, documented responses, paging and ids."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from servicescape.db.paging import MAX_PER_PAGE, Page
+from servicescape.schemas import PageOut
+
+O = TypeVar("O", bound=BaseModel)
+
+MAX_ID = 2**62
+#: far past any real list; keeps (page - 1) * per_page inside a 64-bit OFFSET
+MAX_PAGE = 1_000_000
+
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="stable and machine-readable, e.g. not_found, validation_failed")
+    message: str = Field(description="for people, in the caller's language")
+    field: str | None = Field(None, description="the input that is wrong, when there is one")
+    details: Any = Field(None, description="more about the problem, e.g. every invalid field")
+
+
+class ErrorOut(BaseModel):
+    """The one shape of every 4xx answer of the API."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: ErrorBody
+
+
+_MEANING = {
+    400: "The request could not be read (e.g. a body that is not UTF-8).",
+    401: "No valid API token or session (missing, revoked, or the account is deactivated).",
+    403: "The role does not allow this, or the CSRF token is missing (cookie sessions).",
+    404: "There is no such record.",
+    409: "It clashes with existing data (a duplicate, or the last active owner).",
+    413: "The request body is too large.",
+    422: "Invalid input; `field` names it and `details` lists every problem.",
+    429: "Too many attempts; try again later.",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route: our error body for each 4xx it can answer."""
+    return {code: {"model": ErrorOut, "description": _MEANING[code]} for code in codes}
+
+
+READ_ONE = error_responses(401, 403, 404, 422)
+READ_MANY = error_responses(401, 403, 422)
+CREATE = error_responses(400, 401, 403, 409, 413, 422)
+UPDATE = error_responses(400, 401, 403, 404, 409, 413, 422)
+DELETE = error_responses(401, 403, 404, 409, 422)
+
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the first page")]
+PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="items per page")]
+EntityId = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+CREATED_HEADERS = {"Location": {"description": "the URL of the new record",
+                                "schema": {"type": "string"}}}
+
+
+def page_out(page: Page[Any], out: type[O]) -> PageOut[O]:
+    """Render a page of ORM objects (inside the transaction: relationships are not loaded later)."""
+    return PageOut[out](  # type: ignore[valid-type]
+        items=[out.model_validate(item) for item in page.items],
+        total=page.total, page=page.page, per_page=page.per_page, pages=page.pages,
+    )
