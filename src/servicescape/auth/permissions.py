@@ -12,7 +12,8 @@ from servicescape.i18n import _
 class Permission(enum.StrEnum):
     read = "read"                  # see the client book
     write = "write"                # add and edit clients, contacts, engagements, invoices, interactions
-    delete = "delete"              # delete records, import and export in bulk
+    delete = "delete"              # delete records
+    bulk_data = "bulk_data"        # import and export whole tables
     manage_catalogue = "manage_catalogue"  # service packages
     view_staff = "view_staff"      # the staff page
     manage_staff = "manage_staff"  # add users, change roles, deactivate
@@ -22,8 +23,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.viewer: frozenset({Permission.read}),
     Role.staff: frozenset({Permission.read, Permission.write}),
     Role.manager: frozenset({
-        Permission.read, Permission.write, Permission.delete, Permission.manage_catalogue,
-        Permission.view_staff,
+        Permission.read, Permission.write, Permission.delete, Permission.bulk_data,
+        Permission.manage_catalogue, Permission.view_staff,
     }),
     Role.owner: frozenset(Permission),
 }

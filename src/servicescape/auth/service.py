@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from servicescape.audit.models import AuditEvent
 from servicescape.audit.service import Actor, record
 from servicescape.auth.models import ApiToken, LoginAttempt, Role, Staff, WebSession
 from servicescape.auth.passwords import check_policy, hash_password, verify_password
@@ -84,6 +85,19 @@ def list_staff(session: Session, *, include_inactive: bool = True) -> list[Staff
     if not include_inactive:
         query = query.where(Staff.active.is_(True))
     return list(session.scalars(query))
+
+
+def last_sign_ins(session: Session, *, by: Staff | None) -> dict[int, datetime]:
+    """When each staff member last signed in (from the audit trail), in one query."""
+    if by is not None:
+        require(by, Permission.view_staff)
+    rows = session.execute(
+        select(AuditEvent.entity_id, func.max(AuditEvent.at))
+        .where(AuditEvent.entity == "staff", AuditEvent.action == "sign_in",
+               AuditEvent.entity_id.is_not(None))
+        .group_by(AuditEvent.entity_id)
+    )
+    return {int(entity_id): at for entity_id, at in rows if entity_id and entity_id.isdigit()}
 
 
 def _ensure_an_owner_remains(session: Session, staff: Staff) -> None:

@@ -205,6 +205,55 @@ def client_file(session: Session, client_id: int, *, by: Staff | None) -> Client
                       revenue, last)
 
 
+@dataclass(frozen=True)
+class ClientListChoices:
+    """What the client list's filters offer: the values present in the data (one query each)."""
+
+    segments: list[str]
+    countries: list[str]
+    owners: list[Staff]
+
+
+def client_list_choices(session: Session, *, by: Staff | None) -> ClientListChoices:
+    if by is not None:
+        require(by, Permission.read)
+    segments = session.scalars(select(Client.segment).where(Client.segment.is_not(None))
+                               .distinct().order_by(Client.segment))
+    countries = session.scalars(select(Client.country).where(Client.country.is_not(None))
+                                .distinct().order_by(Client.country))
+    owners = session.scalars(select(Staff).where(Staff.id.in_(select(Client.owner_id)))
+                             .order_by(Staff.name, Staff.id))
+    return ClientListChoices(list(segments), list(countries), list(owners))
+
+
+@dataclass(frozen=True)
+class RecordChoices:
+    """What the forms of the client book pick from: staff (for owners, sellers, deliverers)
+    and service packages, each in one query."""
+
+    staff: list[Staff]
+    packages: list[ServicePackage]
+
+
+def record_choices(session: Session, *, by: Staff | None) -> RecordChoices:
+    if by is not None:
+        require(by, Permission.read)
+    staff = session.scalars(select(Staff).order_by(Staff.name, Staff.id))
+    packages = session.scalars(select(ServicePackage).order_by(ServicePackage.name))
+    return RecordChoices(list(staff), list(packages))
+
+
+def client_engagements(session: Session, client_id: int, *, by: Staff | None) -> list[Engagement]:
+    """A client's engagements with their packages loaded, newest first (e.g. to pick one)."""
+    if by is not None:
+        require(by, Permission.read)
+    return list(session.scalars(
+        select(Engagement).options(joinedload(Engagement.package))
+        .where(Engagement.client_id == client_id)
+        .order_by(Engagement.start_date.desc().nulls_last(), Engagement.id.desc())
+    ))
+
+
 def resolve_client_ref(session: Session, ref: str) -> int:
     """A client's id from its id or external id (as typed on a command line)."""
     found = session.scalar(select(Client.id).where(Client.external_id == ref))
