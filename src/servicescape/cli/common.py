@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from sqlalchemy.exc import OperationalError
 
 from servicescape.config import Settings
 from servicescape.errors import ServicescapeError
@@ -56,6 +57,8 @@ def user_errors() -> Iterator[None]:
         message = getattr(exc, "message", str(exc))
         field = getattr(exc, "field", None)
         fail(f"{field}: {message}" if field and field not in message else message)
+    except OperationalError as exc:
+        fail(f"the database could not be used: {str(exc.orig).strip().splitlines()[0]}")
     except OSError as exc:
         fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
 

@@ -28,7 +28,7 @@ from servicescape.i18n import N_, _
 from servicescape.offerings.models import ServicePackage
 
 CLIENT_SORTS = {
-    "name": Client.name, "created": Client.created_at, "country": Client.country,
+    "name": func.lower(Client.name), "created": Client.created_at, "country": Client.country,
     "tier": Client.tier, "segment": Client.segment, "status": Client.status,
 }
 
@@ -223,7 +223,7 @@ def client_list_choices(session: Session, *, by: Staff | None) -> ClientListChoi
                                 .distinct().order_by(Client.country))
     owners = session.scalars(select(Staff).where(Staff.id.in_(select(Client.owner_id)))
                              .order_by(Staff.name, Staff.id))
-    return ClientListChoices(list(segments), list(countries), list(owners))
+    return ClientListChoices([s for s in segments if s], [c for c in countries if c], list(owners))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,193 @@
+"""Recognising the columns of another CRM's export as our import fields."""
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from servicescape.tabular.errors import TabularError
+from servicescape.tabular.header_aliases import ALIASES, FIELDS, NAME_PARTS, SUBJECT_PREFIXES
+from servicescape.tabular.records import Cell
+
+__all__ = [
+    "FIELDS",
+    "REQUIRED",
+    "HeaderMap",
+    "combine_name",
+    "header_key",
+    "map_headers",
+    "parse_mapping_option",
+]
+
+CLIENT_REF = ("client_external_id", "client_name")
+# Each entry is satisfied by any one of its fields.
+REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "clients": (("name",),),
+    "contacts": (("name",), CLIENT_REF),
+    "engagements": (CLIENT_REF,),
+    "invoices": (CLIENT_REF, ("issued_on",), ("amount",)),
+    "interactions": (CLIENT_REF, ("occurred_at",)),
+}
+
+
+@dataclass
+class HeaderMap:
+    """Which column fills which field; every other column is in ``unmapped``.
+
+    When there is no name column but first/last name columns, ``first_name`` and
+    ``last_name`` hold their indexes and ``name_of`` joins them.
+    """
+
+    kind: str
+    headers: list[str]
+    fields: dict[str, int]
+    unmapped: list[tuple[int, str]]
+    warnings: list[str] = field(default_factory=list)
+    first_name: int | None = None
+    last_name: int | None = None
+
+    @property
+    def combines_name(self) -> bool:
+        return "name" not in self.fields and (self.first_name, self.last_name) != (None, None)
+
+    def has(self, name: str) -> bool:
+        return name in self.fields or (name == "name" and self.combines_name)
+
+    def missing_required(self, kind: str | None = None) -> list[str]:
+        """Required fields no column fills, e.g. ``['client_external_id or client_name']``."""
+        groups = REQUIRED[_check_kind(kind or self.kind)]
+        return [" or ".join(group) for group in groups if not any(map(self.has, group))]
+
+    def value(self, cells: Sequence[Cell], name: str) -> Cell:
+        """The cell for field ``name`` in a record (joined first + last for a split name)."""
+        if name in self.fields:
+            return cells[self.fields[name]]
+        if name == "name" and self.combines_name:
+            return self.name_of(cells)
+        return None
+
+    def name_of(self, cells: Sequence[Cell]) -> str | None:
+        first = cells[self.first_name] if self.first_name is not None else None
+        last = cells[self.last_name] if self.last_name is not None else None
+        return combine_name(first, last)
+
+
+def header_key(text: str) -> str:
+    """Letters and digits only, lower case, accents removed: ``Country/Region`` → countryregion."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def combine_name(first: Cell, last: Cell) -> str | None:
+    """``first last``; Chinese names (all ideographs) family name first, with no space."""
+    given, family = (str(part).strip() if part is not None else "" for part in (first, last))
+    if given and family and all(map(_is_ideograph, given + family)):
+        return family + given
+    return " ".join(part for part in (given, family) if part) or None
+
+
+def parse_mapping_option(text: str) -> tuple[str, str]:
+    """One ``--map "Their header=field"`` value; the last ``=`` separates the two."""
+    header, separator, target = text.rpartition("=")
+    if not separator or not header.strip() or not target.strip():
+        raise TabularError(f'--map expects "Their header=field", got {text!r}')
+    return header.strip(), target.strip()
+
+
+def map_headers(
+    kind: str, headers: Sequence[str], overrides: Mapping[str, str] | None = None
+) -> HeaderMap:
+    """Map ``headers`` to ``kind``'s fields: ``overrides`` (their header → field) first,
+    then the alias tables. A field two columns claim goes to the first; the other column
+    is kept unmapped (a custom field) with a warning.
+    """
+    headers = list(headers)
+    allowed = _allowed(_check_kind(kind))
+    forced = _forced(kind, headers, overrides or {}, allowed)
+    taken = {name: index for index, name in forced.items()}
+    unmapped: list[tuple[int, str]] = []
+    warnings: list[str] = []
+    for index, header in enumerate(headers):
+        name = forced.get(index) or _match(kind, header)
+        if name is None:
+            unmapped.append((index, header))
+        elif taken.setdefault(name, index) != index:
+            other = taken[name]
+            unmapped.append((index, header))
+            warnings.append(
+                f"column {index + 1} {header!r} also looks like {name!r}, which column "
+                f"{other + 1} {headers[other]!r} fills; it is kept as a custom field"
+            )
+    first, last = taken.pop("first_name", None), taken.pop("last_name", None)
+    if "name" in taken:
+        unmapped += [(i, headers[i]) for i in (first, last) if i is not None]
+        unmapped.sort()
+        first = last = None
+    return HeaderMap(kind, headers, taken, unmapped, warnings, first, last)
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in FIELDS:
+        raise TabularError(f"unknown import kind {kind!r}; choose one of {', '.join(FIELDS)}")
+    return kind
+
+
+def _allowed(kind: str) -> tuple[str, ...]:
+    parts = NAME_PARTS if "first_name" in ALIASES[kind] else ()
+    return FIELDS[kind] + parts
+
+
+def _forced(
+    kind: str, headers: list[str], overrides: Mapping[str, str], allowed: tuple[str, ...]
+) -> dict[int, str]:
+    forced: dict[int, str] = {}
+    for their, target in overrides.items():
+        name = target.strip()
+        if name not in allowed:
+            raise TabularError(
+                f"--map {their}={target}: {target!r} is not a {kind} field; "
+                f"the fields are {', '.join(allowed)}"
+            )
+        index = _find_header(headers, their)
+        if index is None:
+            listed = ", ".join(repr(h) for h in headers)
+            raise TabularError(
+                f"--map {their}={target}: the file has no column {their!r}; "
+                f"its columns are {listed}"
+            )
+        if name in forced.values() or index in forced:
+            raise TabularError(f"--map {their}={target}: that column or field is mapped twice")
+        forced[index] = name
+    return forced
+
+
+def _find_header(headers: list[str], their: str) -> int | None:
+    exact = [i for i, h in enumerate(headers) if h.strip() == their.strip()]
+    loose = [i for i, h in enumerate(headers) if header_key(h) == header_key(their)]
+    found = exact or loose
+    return found[0] if len(found) == 1 else None
+
+
+def _match(kind: str, header: str) -> str | None:
+    lookup = _lookup(kind)
+    key = header_key(header)
+    if key in lookup:
+        return lookup[key]
+    for prefix in SUBJECT_PREFIXES[kind]:
+        if key.startswith(prefix) and key[len(prefix) :] in lookup:
+            return lookup[key[len(prefix) :]]
+    return None
+
+
+@cache
+def _lookup(kind: str) -> dict[str, str]:
+    """Alias key → field for one kind (the field names themselves included)."""
+    table: dict[str, str] = {}
+    for name, aliases in ALIASES[kind].items():
+        for alias in (name, *aliases):
+            table.setdefault(header_key(alias), name)
+    return table
+
+
+def _is_ideograph(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"

@@ -1,0 +1,99 @@
+"""The CLI runs unattended, prints one clear line on a user mistake, and exits non-zero then."""
+
+import json
+
+from typer.testing import CliRunner
+
+from servicescape.auth import service as auth
+from servicescape.cli.main import app
+from servicescape.clients import service
+from servicescape.runtime import Runtime
+
+runner = CliRunner()
+
+
+def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+def test_init_creates_the_owner_unattended(db_url: str, runtime: Runtime) -> None:
+    result = run("init", "--db", db_url, "--owner-email", "Maria@Firm.test", "--owner-name", "Maria Petrova",
+                 "--owner-password", "a-strong-passphrase")
+    assert result.exit_code == 0, result.output
+    assert "Owner account created: Maria@Firm.test" in result.output
+    with runtime.transaction() as session:
+        staff = auth.get_by_email(session, "maria@firm.test")
+        assert staff.role.value == "owner" and staff.name == "Maria Petrova"
+    again = run("init", "--db", db_url, "--owner-email", "maria@firm.test", "--owner-password", "a-strong-passphrase")
+    assert again.exit_code == 0 and "already exists" in again.output
+
+
+def test_init_without_a_password_on_a_pipe_fails_with_one_line(db_url: str) -> None:
+    result = run("init", "--db", db_url, "--owner-email", "x@firm.test")
+    assert result.exit_code == 1
+    assert "--owner-password" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_database_url_from_the_environment(db_url: str, runtime: Runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SERVICESCAPE_DATABASE_URL", db_url)
+    assert run("user", "add", "env@firm.test", "--name", "Env User", "--password", "another-passphrase").exit_code == 0
+    with runtime.transaction() as session:
+        assert auth.find_by_email(session, "env@firm.test") is not None
+
+
+def test_user_lifecycle(db_url: str, runtime: Runtime) -> None:
+    assert run("user", "add", "ivan@firm.test", "--name", "Иван Иванов", "--role", "manager", "--password",
+               "a-strong-passphrase", "--db", db_url).exit_code == 0
+    listed = run("user", "list", "--json", "--db", db_url)
+    rows = json.loads(listed.output)
+    assert [(r["email"], r["role"], r["active"]) for r in rows] == [("ivan@firm.test", "manager", True)]
+    assert run("user", "set-role", "ivan@firm.test", "owner", "--db", db_url).exit_code == 0
+    token = run("user", "token", "ivan@firm.test", "--db", db_url).output.strip()
+    assert token.startswith("ssk_")
+    with runtime.transaction() as session:
+        assert auth.resolve_token(session, token) is not None
+    run("user", "add", "second@firm.test", "--name", "Second", "--role", "owner", "--db", db_url)
+    assert run("user", "deactivate", "ivan@firm.test", "--db", db_url).exit_code == 0
+    with runtime.transaction() as session:
+        assert auth.resolve_token(session, token) is None
+
+
+def test_user_mistakes_are_one_line_errors(db_url: str) -> None:
+    for args in (["user", "set-role", "nobody@firm.test", "viewer"], ["user", "token", "nobody@firm.test"],
+                 ["user", "add", "not-an-email", "--name", "X", "--password", "a-strong-passphrase"],
+                 ["user", "add", "weak@firm.test", "--name", "X", "--password", "password"],
+                 ["clients", "show", "404"], ["clients", "list", "--sort", "colour"]):
+        result = run(*args, "--db", db_url)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.startswith("error:"), result.output
+        assert len(result.output.strip().splitlines()) <= 2 and "Traceback" not in result.output
+
+
+def test_bad_database_url_is_a_clear_error() -> None:
+    result = run("user", "list", "--db", "nonsense://")
+    assert result.exit_code == 1 and result.output.startswith("error:")
+
+
+def test_clients_list_and_show(db_url: str, runtime: Runtime) -> None:
+    with runtime.transaction() as session:
+        for name, country, tier in (("Magyar Tervező Kft.", "HU", "key"), ("台北設計股份有限公司", "TW", "growth"),
+                                    ("Syarikat Maju Sdn. Bhd.", "MY", "standard")):
+            service.clients.create(session, {"name": name, "country": country, "tier": tier,
+                                             "external_id": f"X-{country}", "custom_fields": {"VAT": country}},
+                                   by=None)
+    listed = json.loads(run("clients", "list", "--json", "--db", db_url).output)
+    assert [c["name"] for c in listed["items"]] == sorted(c["name"] for c in listed["items"])
+    assert listed["total"] == 3
+    filtered = json.loads(run("clients", "list", "--json", "--tier", "key", "--db", db_url).output)
+    assert [c["name"] for c in filtered["items"]] == ["Magyar Tervező Kft."]
+    shown = json.loads(run("clients", "show", "X-TW", "--json", "--db", db_url).output)
+    assert shown["client"]["name"] == "台北設計股份有限公司" and shown["client"]["custom_fields"] == {"VAT": "TW"}
+    table = run("clients", "list", "--db", db_url).output
+    assert "Magyar Tervező Kft." in table and "3 clients" in table
+
+
+def test_help_is_there_for_every_command() -> None:
+    for args in ([], ["user"], ["clients"], ["init"], ["serve"]):
+        result = run(*args, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output
