@@ -44,7 +44,7 @@ _FOLDED_SYMBOLS = {symbol.casefold(): code for symbol, code in CURRENCY_SYMBOLS.
 _ISO_CODES = frozenset(list_currencies())
 _GROUPS = " \u00a0\u202f\u2009'\u2019"  # space, NBSP, narrow NBSP, thin space, apostrophes
 _SIMPLE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_TOKEN = r"[^\d\s.,'\u2019()+\-\u2212][^\d\s()+\-\u2212]*?"
+_TOKEN = r"[^\d\s.,'\u2019()+\-\u2212][^\d\s()+\-\u2212]*?"  # noqa: S105 (a currency mark)
 _AMOUNT = re.compile(
     rf"""(?P<sign1>[-+\u2212]?)\s*(?P<open>\()?\s*(?P<sign2>[-+\u2212]?)\s*
     (?P<pre>{_TOKEN})?\s*(?P<sign3>[-+\u2212]?)\s*
@@ -132,13 +132,7 @@ def _number(core: str, text: str) -> Decimal:
         mark = "." if dot >= 0 else ","
         if core.count(mark) == 1:
             whole, _, fraction = core.partition(mark)
-            thousands = (
-                mark == ","
-                and not spaced
-                and len(fraction) == 3
-                and 1 <= len(whole) <= 3
-                and whole[0] != "0"
-            )
+            thousands = mark == "," and not spaced and len(fraction) == 3 and 1 <= len(whole) <= 3 and whole[0] != "0"
             decimal_mark = None if thousands else mark
     whole, fraction = core, ""
     if decimal_mark is not None:

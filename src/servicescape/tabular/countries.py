@@ -52,8 +52,7 @@ def normalise_country(value: Cell) -> str | None:
     found = names.get(country_key(text))
     if found is None:
         raise TabularError(
-            f"unknown country: {text!r}; use an ISO code such as MY, BG, CN, TW, HK or HU, "
-            "or the country's name"
+            f"unknown country: {text!r}; use an ISO code such as MY, BG, CN, TW, HK or HU, or the country's name"
         )
     return found
 

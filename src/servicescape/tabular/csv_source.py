@@ -9,11 +9,11 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from servicescape.tabular.encoding import Detected, detect_encoding
+from servicescape.tabular.encoding import detect_encoding
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.records import Cell, Record
 from servicescape.tabular.shape import clean_headers, fit_row
@@ -36,8 +36,8 @@ class CsvSource:
             if not head.strip():
                 raise TabularError(f"{self.name} is empty")
             self.detected = detect_encoding(head, len(head) < BLOCK_BYTES, encoding)
-            lines = itertools.chain.from_iterable(self._line_blocks(head))
-            self.delimiter, self._offset, lines = _sniff(lines, preferred)
+            decoded = itertools.chain.from_iterable(self._line_blocks(head))
+            self.delimiter, self._offset, lines = _sniff(decoded, preferred)
             self._reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
             self.headers = self._read_headers()
         except BaseException:
@@ -47,7 +47,7 @@ class CsvSource:
     def close(self) -> None:
         self._raw.close()
 
-    def records(self) -> Iterator[Record]:
+    def records(self) -> Generator[Record, None, None]:
         """Yield the data records; blank lines are skipped, short rows padded with None."""
         reader, width, offset = self._reader, len(self.headers), self._offset
         rows = cast(Iterator[list[Cell]], reader)

@@ -105,10 +105,10 @@ def _parse(value: Cell, dayfirst: bool) -> tuple[date, str]:
         return _parse(_serial(float(text), text), dayfirst)
     if _looks_iso(text):
         try:
-            day = date.fromisoformat(text[:10])
+            parsed = date.fromisoformat(text[:10])
         except ValueError:
             raise TabularError(f"not a valid date: {text!r}") from None
-        return day, _rest(text, 10)
+        return parsed, _rest(text, 10)
     if match := _NUMERIC.match(text):
         first, separator, middle, last = match.groups()
         if len(first) == 4 and len(last) <= 2:

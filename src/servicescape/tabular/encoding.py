@@ -88,8 +88,7 @@ def _explicit(encoding: str, sample: bytes) -> Detected:
         codec = codecs.lookup(encoding).name
     except LookupError:
         raise TabularError(
-            f"unknown encoding {encoding!r}; use a name such as utf-8, cp1250, cp1251, "
-            "gb18030, big5 or cp1252"
+            f"unknown encoding {encoding!r}; use a name such as utf-8, cp1250, cp1251, gb18030, big5 or cp1252"
         ) from None
     if codec in ("utf-8", "utf-8-sig"):
         skip = 3 if sample.startswith(codecs.BOM_UTF8) else 0
@@ -138,9 +137,7 @@ def _decodes(sample: bytes, codec: str, complete: bool) -> str | None:
 
 
 def _guess_legacy(sample: bytes, complete: bool) -> str:
-    texts = {
-        c: t for c in (*CANDIDATES, "latin_1") if (t := _decodes(sample, c, complete)) is not None
-    }
+    texts = {c: t for c in (*CANDIDATES, "latin_1") if (t := _decodes(sample, c, complete)) is not None}
     if "cp1252" in texts:
         del texts["latin_1"]  # cp1252 is latin-1 with letters where latin-1 has controls
     isolation = [c for c in texts if c != "latin_1"]

@@ -94,9 +94,7 @@ def parse_mapping_option(text: str) -> tuple[str, str]:
     return header.strip(), target.strip()
 
 
-def map_headers(
-    kind: str, headers: Sequence[str], overrides: Mapping[str, str] | None = None
-) -> HeaderMap:
+def map_headers(kind: str, headers: Sequence[str], overrides: Mapping[str, str] | None = None) -> HeaderMap:
     """Map ``headers`` to ``kind``'s fields: ``overrides`` (their header → field) first,
     then the alias tables. A field two columns claim goes to the first; the other column
     is kept unmapped (a custom field) with a warning.
@@ -137,24 +135,18 @@ def _allowed(kind: str) -> tuple[str, ...]:
     return FIELDS[kind] + parts
 
 
-def _forced(
-    kind: str, headers: list[str], overrides: Mapping[str, str], allowed: tuple[str, ...]
-) -> dict[int, str]:
+def _forced(kind: str, headers: list[str], overrides: Mapping[str, str], allowed: tuple[str, ...]) -> dict[int, str]:
     forced: dict[int, str] = {}
     for their, target in overrides.items():
         name = target.strip()
         if name not in allowed:
             raise TabularError(
-                f"--map {their}={target}: {target!r} is not a {kind} field; "
-                f"the fields are {', '.join(allowed)}"
+                f"--map {their}={target}: {target!r} is not a {kind} field; the fields are {', '.join(allowed)}"
             )
         index = _find_header(headers, their)
         if index is None:
             listed = ", ".join(repr(h) for h in headers)
-            raise TabularError(
-                f"--map {their}={target}: the file has no column {their!r}; "
-                f"its columns are {listed}"
-            )
+            raise TabularError(f"--map {their}={target}: the file has no column {their!r}; its columns are {listed}")
         if name in forced.values() or index in forced:
             raise TabularError(f"--map {their}={target}: that column or field is mapped twice")
         forced[index] = name

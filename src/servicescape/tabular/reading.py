@@ -75,16 +75,12 @@ def open_table(
         raise TabularError(f"cannot open {path.name}: {error.strerror or error}") from None
     suffix = path.suffix.lower()
     if magic == _OLE_MAGIC:
-        raise TabularError(
-            f"{path.name} is an old binary Excel (.xls) or encrypted workbook; "
-            "save it as .xlsx or CSV"
-        )
+        raise TabularError(f"{path.name} is an old binary Excel (.xls) or encrypted workbook; save it as .xlsx or CSV")
     if suffix in XLSX_SUFFIXES or (suffix not in CSV_SUFFIXES and magic == _ZIP_MAGIC):
         return _xlsx_table(path, sheet, max_bytes)
     if size > max_bytes:
         raise TabularError(
-            f"{path.name} is {size / 2**20:,.0f} MiB, over the {max_bytes / 2**20:,.0f} MiB "
-            "limit; split the file"
+            f"{path.name} is {size / 2**20:,.0f} MiB, over the {max_bytes / 2**20:,.0f} MiB limit; split the file"
         )
     if sheet is not None:
         raise TabularError(f"{path.name} is a CSV file; it has no sheet {sheet!r}")

@@ -30,15 +30,13 @@ def clean_headers(raw: Sequence[object], where: str) -> list[str]:
     for number, header in enumerate(headers, start=1):
         if not header:
             raise TabularError(
-                f"{where}: column {number} ({column_letter(number)}) has no header; "
-                "name it or delete the column"
+                f"{where}: column {number} ({column_letter(number)}) has no header; name it or delete the column"
             )
     repeated = [header for header, count in Counter(headers).items() if count > 1]
     if repeated:
         names = ", ".join(repr(h) for h in repeated)
         raise TabularError(
-            f"{where}: the header {names} appears more than once; "
-            "rename the copies so each column has its own name"
+            f"{where}: the header {names} appears more than once; rename the copies so each column has its own name"
         )
     return headers
 
@@ -49,9 +47,7 @@ def fit_row(row: list[Cell], width: int, where: str, hint: str = "") -> list[Cel
         return row + [None] * (width - len(row))
     used = max((i for i in range(width, len(row)) if row[i] not in (None, "")), default=None)
     if used is not None:
-        raise TabularError(
-            f"{where} has {used + 1} cells but the header has {width} columns{hint}"
-        )
+        raise TabularError(f"{where} has {used + 1} cells but the header has {width} columns{hint}")
     return row[:width]
 
 

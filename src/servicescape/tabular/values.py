@@ -28,9 +28,7 @@ __all__ = [
 TRUE_WORDS = frozenset(
     {"true", "t", "yes", "y", "1", "x", "✓", "✔", "on", "igen", "ya", "betul", "да", "是", "对", "對"}
 )
-FALSE_WORDS = frozenset(
-    {"false", "f", "no", "n", "0", "off", "nem", "tidak", "tak", "не", "否", "不是", "不"}
-)
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "off", "nem", "tidak", "tak", "не", "否", "不是", "不"})
 
 
 def clean_text(value: Cell) -> str | None:

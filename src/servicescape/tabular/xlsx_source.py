@@ -7,7 +7,7 @@ entities (billion laughs) is refused, never expanded.
 
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,9 +52,7 @@ def check_zip(path: Path, max_bytes: int) -> None:
                 "real workbook; refused as a possible ZIP bomb"
             )
     if "[Content_Types].xml" not in {part.filename for part in parts}:
-        raise TabularError(
-            f"{name} is a ZIP file but not an Excel workbook; save it as .xlsx or CSV"
-        )
+        raise TabularError(f"{name} is a ZIP file but not an Excel workbook; save it as .xlsx or CSV")
 
 
 class XlsxSource:
@@ -71,9 +69,7 @@ class XlsxSource:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                self._book = openpyxl.load_workbook(
-                    path, read_only=True, data_only=True, keep_links=False
-                )
+                self._book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
             except DefusedXmlException:
                 raise _entities_error(self.name) from None
             except Exception as error:
@@ -92,7 +88,7 @@ class XlsxSource:
     def close(self) -> None:
         self._book.close()
 
-    def records(self) -> Iterator[Record]:
+    def records(self) -> Generator[Record, None, None]:
         """Yield data rows with their sheet row numbers; empty rows are skipped."""
         width, where = len(self.headers), f"{self.name} sheet {self.sheet!r} row"
         try:
