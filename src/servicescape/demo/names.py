@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import accumulate
 
 INDUSTRIES = (
@@ -31,9 +31,10 @@ _BG_LATIN = dict(zip(
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-def ascii_slug(text: str) -> str:
-    """Lower-case ASCII letters and digits only: Bulgarian is transliterated, accents dropped."""
-    text = text.lower().translate(_GERMAN) if any(c in "äöüß" for c in text.lower()) else text.lower()
+def ascii_slug(text: str, *, german: bool = False) -> str:
+    """Lower-case ASCII letters and digits only: Bulgarian is transliterated, accents dropped
+    (German umlauts become ae/oe/ue when ``german``)."""
+    text = text.lower().translate(_GERMAN) if german else text.lower()
     text = "".join(_BG_LATIN.get(c, c) for c in text)
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if c.isascii() and c.isalnum())
@@ -44,12 +45,13 @@ def ascii_slug(text: str) -> str:
 Person = tuple[str, str]  # (name as written, ASCII e-mail local part)
 
 
-def _western(given: Sequence[str], family: Sequence[str], *, family_first: bool = False) -> list[Person]:
+def _western(given: Sequence[str], family: Sequence[str], *, family_first: bool = False,
+             german: bool = False) -> list[Person]:
     people = []
     for g in given:
         for f in family:
             name = f"{f} {g}" if family_first else f"{g} {f}"
-            people.append((name, f"{ascii_slug(g)}.{ascii_slug(f)}"))
+            people.append((name, f"{ascii_slug(g, german=german)}.{ascii_slug(f, german=german)}"))
     return people
 
 
@@ -128,7 +130,7 @@ _GB = _western(("Oliver", "James", "Charlotte", "Amelia", "Harry", "Emily", "Geo
 _DE = _western(("Jonas", "Lukas", "Felix", "Maximilian", "Anna", "Lena", "Sophie", "Katharina",
                 "Jürgen", "Jörg", "Sabine", "Birgit"),
                ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
-                "Schäfer", "Koch", "Krüger", "Groß"))
+                "Schäfer", "Koch", "Krüger", "Groß"), german=True)
 _RO = _western(("Andrei", "Mihai", "Ștefan", "Alexandru", "Ionuț", "Cristian", "Ioana", "Elena",
                 "Maria", "Andreea", "Cristina", "Raluca"),
                ("Popescu", "Ionescu", "Dumitrescu", "Stan", "Constantinescu", "Georgescu", "Popa",
@@ -281,7 +283,7 @@ COMPANIES: dict[str, CompanyNamer] = {
     ),
     "DE": CompanyNamer(
         _words("Spree", "Isar", "Rheinland", "Elbtal", "Havel", "Mainufer", "Schwarzwald",
-               "Alster", "Nordlicht", "Südstern"),
+               "Alster", "Nordlicht", "Südstern|suedstern"),
         _words("Immobilienverwaltung|immobilien", "Maschinenbau", "Logistik", "Klinikservice|klinik",
                "Hotelbetriebe|hotels", "Handel", "Rechenzentrum", "Bildungswerk|bildung",
                "Lebensmittel", "Pharma"),
@@ -296,5 +298,3 @@ COMPANIES: dict[str, CompanyNamer] = {
         [("{stem} {industry} S.R.L.", 1)], [("{stem} {industry} S.A.", 1)],
     ),
 }
-
-PersonDrawer = Callable[[random.Random], Person]
