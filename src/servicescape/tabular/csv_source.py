@@ -52,18 +52,18 @@ class CsvSource:
         reader, width, offset = self._reader, len(self.headers), self._offset
         rows = cast(Iterator[list[Cell]], reader)
         fit = self._fitter()
-        previous = reader.line_num
-        start = previous + 1
+        previous = reader.line_num  # lines read so far; a record starts on the next one
         try:
             for row in rows:
-                start, previous = previous + 1, reader.line_num
+                number = previous + 1 + offset
+                previous = reader.line_num
                 if not any(row):
                     continue
                 if len(row) != width:
-                    row = fit(row, start + offset)
-                yield Record(start + offset, row)
+                    row = fit(row, number)
+                yield Record(number, row)
         except csv.Error as error:
-            raise self._csv_error(error, start + offset, reader.line_num + offset) from None
+            raise self._csv_error(error, previous + 1 + offset, reader.line_num + offset) from None
         finally:
             self._raw.close()
 
