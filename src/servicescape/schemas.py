@@ -57,7 +57,9 @@ Country = Annotated[
 Amount = Annotated[
     Decimal, Field(max_digits=18, decimal_places=4, allow_inf_nan=False, ge=-10**13, le=10**13)
 ]
-Id = Annotated[int, Field(ge=1, le=2**62, strict=True)]
+#: primary keys are INTEGER columns: PostgreSQL refuses a larger number even in a lookup
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 
 
 class Schema(BaseModel):
@@ -86,6 +88,7 @@ def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
 
 
 __all__ = [
-    "Amount", "Country", "Currency", "ExternalId", "Id", "LongText", "Name", "NoNul", "OutSchema",
+    "MAX_ID", "Amount", "Country", "Currency", "ExternalId", "Id", "LongText", "Name", "NoNul",
+    "OutSchema",
     "PageOut", "Schema", "Text", "date", "datetime", "partial",
 ]

@@ -17,7 +17,8 @@ StaffName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 
 class StaffIn(Schema):
     name: StaffName
-    email: str = Field(max_length=320, description="checked and normalised to lower case")
+    email: str = Field(max_length=320, description="checked and normalised to lower case",
+                       json_schema_extra={"format": "email"})
     role: Role = Role.staff
     password: str | None = Field(
         None, max_length=1024,

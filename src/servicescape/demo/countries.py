@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from itertools import accumulate
+
+from servicescape.demo.weighted import Weighted
 
 
 class Pattern:
@@ -44,24 +45,22 @@ class Country:
     cities: tuple[City, ...]
     mobiles: tuple[Pattern, ...]
     tax_id: Pattern
-    _city_cum: list[int] = field(init=False, repr=False)
-    _lang_cum: list[int] = field(init=False, repr=False)
+    _cities: Weighted[City] = field(init=False, repr=False)
+    _languages: Weighted[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._city_cum = list(accumulate(c.weight for c in self.cities))
-        self._lang_cum = list(accumulate(w for _, w in self.languages))
+        self._cities = Weighted((city, city.weight) for city in self.cities)
+        self._languages = Weighted(self.languages)
 
     @property
     def domain(self) -> str:
         return f"{self.code.lower()}.example"
 
     def city(self, rng: random.Random) -> City:
-        return rng.choices(self.cities, cum_weights=self._city_cum)[0]
+        return self._cities.draw(rng)
 
     def language(self, rng: random.Random) -> str:
-        if len(self.languages) == 1:
-            return self.languages[0][0]
-        return rng.choices(self.languages, cum_weights=self._lang_cum)[0][0]
+        return self._languages.draw(rng)
 
     def mobile(self, rng: random.Random) -> str:
         return self.mobiles[int(rng.random() * len(self.mobiles))].fill(rng)
@@ -171,4 +170,4 @@ COUNTRIES: tuple[Country, ...] = (
 )
 
 BY_CODE = {country.code: country for country in COUNTRIES}
-CUM_WEIGHTS = list(accumulate(country.weight for country in COUNTRIES))
+WEIGHTED = Weighted((country, country.weight) for country in COUNTRIES)

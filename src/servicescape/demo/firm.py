@@ -58,7 +58,7 @@ ROSTER: tuple[StaffMember, ...] = (
 #: who looks after the clients of each country: (staff key, weight); the first is the team lead
 TEAMS: dict[str, tuple[tuple[str, int], ...]] = {
     "MY": (("aisyah", 2), ("hafiz", 4), ("nurul", 4), ("siewling", 3)),
-    "SG": (("siewling", 4), ("aisyah", 2), ("hafiz", 1)),
+    "SG": (("aisyah", 2), ("siewling", 4), ("hafiz", 1)),
     "CN": (("meiling", 2), ("wanglei", 5)),
     "TW": (("meiling", 4), ("kayan", 2)),
     "HK": (("meiling", 2), ("kayan", 5)),

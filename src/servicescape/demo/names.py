@@ -8,7 +8,8 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Sequence
-from itertools import accumulate
+
+from servicescape.demo.weighted import Weighted
 
 INDUSTRIES = (
     "Property management", "Manufacturing", "Logistics", "Healthcare", "Hospitality", "Retail",
@@ -141,12 +142,10 @@ class PeoplePool:
     """Draws people from weighted groups (e.g. Malay, Chinese and Indian names in Malaysia)."""
 
     def __init__(self, groups: Sequence[tuple[list[Person], int]]) -> None:
-        self._groups = [people for people, _ in groups]
-        self._cum = list(accumulate(weight for _, weight in groups))
+        self._groups = Weighted((tuple(people), weight) for people, weight in groups)
 
     def draw(self, rng: random.Random) -> Person:
-        group = self._groups[0] if len(self._groups) == 1 else \
-            rng.choices(self._groups, cum_weights=self._cum)[0]
+        group = self._groups.draw(rng)
         return group[int(rng.random() * len(group))]
 
 
@@ -186,19 +185,13 @@ class CompanyNamer:
                  formats: Sequence[tuple[str, int]], large_formats: Sequence[tuple[str, int]]) -> None:
         assert len(industry_words) == len(INDUSTRIES)
         self.stems, self.industry_words = stems, industry_words
-        self._formats = [f for f, _ in formats]
-        self._cum = list(accumulate(w for _, w in formats))
-        self._large = [f for f, _ in large_formats]
-        self._large_cum = list(accumulate(w for _, w in large_formats))
+        self._formats = Weighted(formats)
+        self._large = Weighted(large_formats)
 
     def draw(self, rng: random.Random, industry: int, *, large: bool, city: str) -> tuple[str, str]:
         stem, stem_slug = self.stems[int(rng.random() * len(self.stems))]
         word, word_slug = self.industry_words[industry]
-        if large:
-            fmt = self._large[0] if len(self._large) == 1 else \
-                rng.choices(self._large, cum_weights=self._large_cum)[0]
-        else:
-            fmt = rng.choices(self._formats, cum_weights=self._cum)[0]
+        fmt = (self._large if large else self._formats).draw(rng)
         name = fmt.format(stem=stem, industry=word, city=city)
         return name, f"{stem_slug}-{word_slug}"
 

@@ -9,9 +9,9 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 from servicescape.tabular.encoding import detect_encoding
 from servicescape.tabular.errors import TabularError
@@ -48,16 +48,17 @@ class CsvSource:
         self._raw.close()
 
     def records(self) -> Generator[Record, None, None]:
-        """Yield the data records; blank lines are skipped, short rows padded with None."""
+        """Yield the data records, short ones padded with None; blank lines are skipped
+        (so are lines whose cells are all empty or spaces)."""
         reader, width, offset = self._reader, len(self.headers), self._offset
-        rows = cast(Iterator[list[Cell]], reader)
-        fit = self._fitter()
+        rows = cast(Iterator[list[Any]], reader)  # lists of str; Any lets them pass as list[Cell]
+        fit = self._fit
         previous = reader.line_num  # lines read so far; a record starts on the next one
         try:
             for row in rows:
                 number = previous + 1 + offset
                 previous = reader.line_num
-                if not any(row):
+                if not any(row) or (row[0].isspace() and _is_blank(row)):
                     continue
                 if len(row) != width:
                     row = fit(row, number)
@@ -67,15 +68,10 @@ class CsvSource:
         finally:
             self._raw.close()
 
-    def _fitter(self) -> Callable[[list[Cell], int], list[Cell]]:
-        width, name = len(self.headers), self.name
+    def _fit(self, row: list[Cell], number: int) -> list[Cell]:
         shown = "tab" if self.delimiter == "\t" else repr(self.delimiter)
-
-        def fit(row: list[Cell], number: int) -> list[Cell]:
-            hint = f"; quote fields that contain the delimiter {shown}"
-            return fit_row(row, width, f"{name} line {number}", hint)
-
-        return fit
+        hint = f"; quote fields that contain the delimiter {shown}"
+        return fit_row(row, len(self.headers), f"{self.name} line {number}", hint)
 
     def _read_headers(self) -> list[str]:
         reader, offset, previous = self._reader, self._offset, 0
@@ -111,22 +107,24 @@ class CsvSource:
         """Decode the file block by block, each cut at a line end; yield each block's lines."""
         codec = self.detected.codec
         newline = "\n".encode(codec)
-        buffer, lines_before, at_eof = head[self.detected.skip :], 0, False
-        while not at_eof:
+        buffer, lines_before = head[self.detected.skip :], 0
+        at_eof = len(head) < BLOCK_BYTES
+        while True:
+            cut = len(buffer) if at_eof else _line_end(buffer, newline)
+            if cut:
+                block, buffer = buffer[:cut], buffer[cut:]
+                try:
+                    text = block.decode(codec)
+                except UnicodeDecodeError as error:
+                    raise self._decode_error(error, block, lines_before) from None
+                lines = io.StringIO(text, newline="").readlines()
+                lines_before += len(lines)
+                yield lines
+            if at_eof:
+                return
             chunk = self._raw.read(BLOCK_BYTES)
             at_eof = not chunk
             buffer += chunk
-            cut = len(buffer) if at_eof else _line_end(buffer, newline)
-            if not cut:
-                continue
-            block, buffer = buffer[:cut], buffer[cut:]
-            try:
-                text = block.decode(codec)
-            except UnicodeDecodeError as error:
-                raise self._decode_error(error, block, lines_before) from None
-            lines = io.StringIO(text, newline="").readlines()
-            lines_before += len(lines)
-            yield lines
 
     def _decode_error(self, error: UnicodeDecodeError, block: bytes, before: int) -> TabularError:
         good = block[: error.start].decode(self.detected.codec, errors="replace")
@@ -139,6 +137,10 @@ class CsvSource:
             "if the file uses another encoding, name it with --encoding "
             "(for example cp1250, cp1251, gb18030, big5 or cp1252)"
         )
+
+
+def _is_blank(row: list[Cell]) -> bool:
+    return all(not isinstance(cell, str) or not cell.strip() for cell in row)
 
 
 def _line_end(buffer: bytes, newline: bytes) -> int:

@@ -1,11 +1,12 @@
 """Guessing the text encoding of a CSV export from a sample of its first bytes.
 
-Order: a byte-order mark; then strict UTF-8 (a character cut at the sample's end is
-fine); then UTF-16 without a BOM (many NUL bytes); then charset_normalizer restricted to
-the encodings our users' files come in, with two checks that short files need: among
-single-byte candidates the one whose words read as one language's alphabet (so Hungarian
-ő/ű beats cp1252 and Bulgarian beats Latin soup), and between GB18030 and Big5 the one
-whose byte pairs fall in its common-character block. An explicit encoding always wins.
+Order: an explicit encoding always wins; then a byte-order mark; UTF-16 without a BOM
+(many NUL bytes); strict UTF-8 (a character cut at the sample's end is fine); then the
+legacy code pages our users' files come in (cp1250, cp1251, cp1252/latin-1, GB18030, Big5),
+judged with charset_normalizer plus two checks short files need: among single-byte pages
+the one whose words read as one language's alphabet (so Hungarian ő/ű beats cp1252 and
+Bulgarian beats Latin soup), and between GB18030 and Big5 the one whose byte pairs fall
+in its common-character block.
 """
 
 import codecs
@@ -72,11 +73,11 @@ def detect_encoding(sample: bytes, complete: bool, explicit: str | None = None) 
         return Detected("utf-16", "utf-16-le", 2)
     if sample.startswith(codecs.BOM_UTF16_BE):
         return Detected("utf-16", "utf-16-be", 2)
-    if sample.isascii() or _is_utf8(sample, complete):
-        return Detected("utf-8", "utf-8", 0)
     utf16 = _utf16_without_bom(sample)
     if utf16:
         return Detected(utf16, utf16, 0)
+    if sample.isascii() or _is_utf8(sample, complete):
+        return Detected("utf-8", "utf-8", 0)
     if not complete and b"\n" in sample:
         sample, complete = sample[: sample.rindex(b"\n") + 1], True  # whole lines only
     name = _guess_legacy(sample[:_GUESSED_BYTES], complete)
@@ -86,6 +87,7 @@ def detect_encoding(sample: bytes, complete: bool, explicit: str | None = None) 
 def _explicit(encoding: str, sample: bytes) -> Detected:
     try:
         codec = codecs.lookup(encoding).name
+        "\n".encode(codec)  # refuses bytes-to-bytes codecs such as base64
     except LookupError:
         raise TabularError(
             f"unknown encoding {encoding!r}; use a name such as utf-8, cp1250, cp1251, gb18030, big5 or cp1252"
@@ -93,12 +95,15 @@ def _explicit(encoding: str, sample: bytes) -> Detected:
     if codec in ("utf-8", "utf-8-sig"):
         skip = 3 if sample.startswith(codecs.BOM_UTF8) else 0
         return Detected(encoding, "utf-8", skip)
-    if codec == "utf-16":
-        if sample.startswith(codecs.BOM_UTF16_BE):
-            return Detected(encoding, "utf-16-be", 2)
-        skip = 2 if sample.startswith(codecs.BOM_UTF16_LE) else 0
-        return Detected(encoding, "utf-16-le", skip)
-    boms = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
+    if codec in ("utf-16", "utf-32"):  # these names mean "endianness from the BOM"
+        big = codecs.BOM_UTF16_BE if codec == "utf-16" else codecs.BOM_UTF32_BE
+        codec += "-be" if sample.startswith(big) else "-le"
+    boms = {
+        "utf-16-le": codecs.BOM_UTF16_LE,
+        "utf-16-be": codecs.BOM_UTF16_BE,
+        "utf-32-le": codecs.BOM_UTF32_LE,
+        "utf-32-be": codecs.BOM_UTF32_BE,
+    }
     bom = boms.get(codec)
     skip = len(bom) if bom and sample.startswith(bom) else 0
     return Detected(encoding, codec, skip)
@@ -121,11 +126,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     codec = "utf-16-le" if odd > 3 * even else "utf-16-be" if even > 3 * odd else None
     if codec is None:
         return None
-    try:
-        head[: len(head) // 2 * 2].decode(codec)
-    except UnicodeDecodeError:
-        return None
-    return codec
+    return codec if _decodes(head, codec, complete=False) is not None else None
 
 
 def _decodes(sample: bytes, codec: str, complete: bool) -> str | None:
@@ -137,6 +138,12 @@ def _decodes(sample: bytes, codec: str, complete: bool) -> str | None:
 
 
 def _guess_legacy(sample: bytes, complete: bool) -> str:
+    """Pick among the legacy code pages that decode ``sample`` strictly.
+
+    The single-byte page whose words read best wins (``_word_score``; a full tie goes to the
+    first in ``CANDIDATES``), unless a CJK page fits: most byte pairs fall in a common-character
+    block and either charset_normalizer prefers CJK or the single-byte reading is poor.
+    """
     texts = {c: t for c in (*CANDIDATES, "latin_1") if (t := _decodes(sample, c, complete)) is not None}
     if "cp1252" in texts:
         del texts["latin_1"]  # cp1252 is latin-1 with letters where latin-1 has controls
@@ -150,7 +157,7 @@ def _guess_legacy(sample: bytes, complete: bool) -> str:
     single = {c: _word_score(t) for c, t in texts.items() if c in SINGLE_BYTE}
     top = max(single.values())
     tied = [c for c in single if single[c] == top]
-    single_pick = tied[0]  # a full tie: cp1250 and cp1252 read Hungarian áéíóöúü alike
+    single_pick = tied[0]  # cp1252 first: a tie means cp1250 would read the same Hungarian áéíóöúü
     _, _, explained, letters = top
     if cjk and pairs and common >= pairs / 2 and (high or explained < letters):
         weak_single = explained < letters * 9 / 10 and common >= pairs * 9 / 10

@@ -51,6 +51,11 @@ _CLIENT_NAME = (
     "ügyfél", "cég", "клиент", "фирма", "pelanggan", "syarikat", "客户", "客戶", "公司",
 )  # fmt: skip
 
+_FIRST_NAME = ("first", "given name", "forename", "person - first name", "keresztnév", "utónév",
+               "собствено име", "nama pertama", "名")  # fmt: skip
+_LAST_NAME = ("last", "surname", "family name", "person - last name", "vezetéknév", "фамилия",
+              "nama keluarga", "姓")  # fmt: skip
+
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "clients": {
         "external_id": (*_ID, "company id", "account id", "account number", "organization id",
@@ -97,6 +102,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                        "creation date", "date created", "created time",
                        "organization - organization created", "organization created",
                        "létrehozva", "създаден", "dicipta", "创建日期", "建立日期"),
+        "first_name": _FIRST_NAME,
+        "last_name": _LAST_NAME,
     },
     "contacts": {
         "external_id": (*_ID, "contact id", "person id", "person - id", "lead id"),
@@ -109,10 +116,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "job_title": ("title", "job position", "position", "role", "function",
                       "person - job title", "beosztás", "длъжност", "jawatan", "职位", "職位"),
         "language": _LANGUAGE,
-        "first_name": ("first", "given name", "forename", "person - first name",
-                       "keresztnév", "utónév", "собствено име", "nama pertama", "名"),
-        "last_name": ("last", "surname", "family name", "person - last name", "vezetéknév",
-                      "фамилия", "nama keluarga", "姓"),
+        "first_name": _FIRST_NAME,
+        "last_name": _LAST_NAME,
     },
     "engagements": {
         "external_id": (*_ID, "deal id", "deal - id", "opportunity id", "engagement id",

@@ -66,19 +66,20 @@ class XlsxSource:
                 "reading .xlsx files is refused because openpyxl's defusedxml protection is "
                 "switched off (unset OPENPYXL_DEFUSEDXML)"
             )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                self._book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-            except DefusedXmlException:
-                raise _entities_error(self.name) from None
-            except Exception as error:
-                raise TabularError(f"{self.name} could not be read as a workbook: {error}") from error
+        self._file = path.open("rb")  # a file object: openpyxl judges paths by their extension
+        self._rows: Iterator[tuple[Any, ...]] = iter(())
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._book = openpyxl.load_workbook(self._file, read_only=True, data_only=True, keep_links=False)
+        except Exception as error:
+            self._file.close()
+            raise _read_error(self.name, error, "could not be read as a workbook") from error
         try:
             self._sheet = self._pick(sheet)
             self.sheet: str = self._sheet.title
             self._sheet.reset_dimensions()  # some writers record a wrong sheet size
-            self._rows: Iterator[tuple[Any, ...]] = self._sheet.iter_rows(values_only=True)
+            self._rows = self._sheet.iter_rows(values_only=True)
             self._row_number = 0
             self.headers = self._read_headers()
         except BaseException:
@@ -86,7 +87,11 @@ class XlsxSource:
             raise
 
     def close(self) -> None:
+        close_rows = getattr(self._rows, "close", None)
+        if close_rows is not None:
+            close_rows()  # the suspended row generator holds the sheet's part open
         self._book.close()
+        self._file.close()
 
     def records(self) -> Generator[Record, None, None]:
         """Yield data rows with their sheet row numbers; empty rows are skipped."""
@@ -131,25 +136,29 @@ class XlsxSource:
             warnings.simplefilter("ignore")  # e.g. a date cell out of range becomes #VALUE!
             try:
                 row = next(self._rows, None)
-            except DefusedXmlException:
-                raise _entities_error(self.name) from None
             except Exception as error:
-                where = f"{self.name} sheet {self.sheet!r} after row {self._row_number}"
-                raise TabularError(f"{where} could not be read: {error}") from error
+                where = f"sheet {self.sheet!r} after row {self._row_number} could not be read"
+                raise _read_error(self.name, error, where) from error
         if row is not None:
             self._row_number += 1
         return row
 
 
-def _entities_error(name: str) -> TabularError:
-    return TabularError(
-        f"{name} contains XML entity declarations, which are refused as a possible attack; "
-        "open it in Excel and save it again"
-    )
+def _read_error(name: str, error: Exception, what: str) -> TabularError:
+    """A refusal for XML entity declarations (openpyxl may wrap it), else ``what`` and why."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return TabularError(
+                f"{name} contains XML entity declarations, which are refused as a possible attack; "
+                "open it in Excel and save it again"
+            )
+        cause = cause.__cause__ or cause.__context__
+    return TabularError(f"{name} {what}: {error}")
 
 
 def _is_blank(row: tuple[Any, ...]) -> bool:
-    return all(value is None or value == "" for value in row)
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
 
 
 def _cell(value: Any) -> Cell:

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import openpyxl
 
+# The data tables below are laid out by hand.
+# fmt: off
+
 HERE = Path(__file__).resolve().parent
 FIXED_TIME = datetime(2024, 4, 1, 12, 0, 0)
 
@@ -34,31 +37,31 @@ def csv_text(rows: list[list[str]], delimiter: str = ",", newline: str = "\r\n")
 def clients_utf8_bom_semicolon() -> bytes:
     rows = [
         ["External ID", "Name", "Country", "City", "Phone", "Email", "Created", "Annual fee"],
-        ["C-001", "Syarikat Bunga Raya Sdn Bhd", "Malaysia", "Kuala Lumpur", "+60 3-2141 5678",
-         "hello@bungaraya.my", "05.03.2024", "12.500,00"],
-        ["C-002", "Адвокатско дружество Петров и сие", "България", "София", "+359 2 987 6543",
-         "office@petrov-law.bg", "12.03.2024", "8.400,00"],
-        ["C-003", "帷幄咨询有限公司", "中国", "北京", "+86 10 8888 1234", "contact@weiwo.cn",
-         "2024.03.15", "98.000,00"],
-        ["C-004", "臺北品牌營銷顧問有限公司", "臺灣", "臺北", "+886 2 2345 6789",
-         "info@tpbrand.tw", "2024.03.18", "450.000,00"],
-        ["C-005", "Kővári és Társa Ügyvédi Iroda", "Magyarország", "Győr", "+36 96 123 456",
-         "iroda@kovari.hu", "2024. 03. 20.", "3.600.000,00"],
-        ["C-006", "Szűcs; Erdős Könyvelő Bt.", "Magyarország", "Pécs", "+36 72 555 010",
-         "info@szucs-erdos.hu", "21.03.2024", "1.250.000,00"],
+        ["C-001", "Syarikat Bunga Raya Sdn Bhd", "Malaysia", "Kuala Lumpur", "+60 3-2141 5678", "hello@bungaraya.my",
+         "05.03.2024", "12.500,00"],
+        ["C-002", "Адвокатско дружество Петров и сие", "България", "София", "+359 2 987 6543", "office@petrov-law.bg",
+         "12.03.2024", "8.400,00"],
+        ["C-003", "帷幄咨询有限公司", "中国", "北京", "+86 10 8888 1234", "contact@weiwo.cn", "2024.03.15",
+         "98.000,00"],
+        ["C-004", "臺北品牌營銷顧問有限公司", "臺灣", "臺北", "+886 2 2345 6789", "info@tpbrand.tw", "2024.03.18",
+         "450.000,00"],
+        ["C-005", "Kővári és Társa Ügyvédi Iroda", "Magyarország", "Győr", "+36 96 123 456", "iroda@kovari.hu",
+         "2024. 03. 20.", "3.600.000,00"],
+        ["C-006", "Szűcs; Erdős Könyvelő Bt.", "Magyarország", "Pécs", "+36 72 555 010", "info@szucs-erdos.hu",
+         "21.03.2024", "1.250.000,00"],
     ]
     more = [
-        ["C-007", "Perunding Keyakinan Enterprise", "Malaysia", "Johor Bahru", "+60 7-223 4455",
-         "", "22.03.2024", "7.800,50"],
-        ["C-008", "Счетоводна кантора Димитров ЕООД", "България", "Пловдив", "+359 32 600 700",
-         "dimitrov@kantora.bg", "25.03.2024", "5.100,00"],
+        ["C-007", "Perunding Keyakinan Enterprise", "Malaysia", "Johor Bahru", "+60 7-223 4455", "", "22.03.2024",
+         "7.800,50"],
+        ["C-008", "Счетоводна кантора Димитров ЕООД", "България", "Пловдив", "+359 32 600 700", "dimitrov@kantora.bg",
+         "25.03.2024", "5.100,00"],
     ]
     last = [
         ["C-009", "香港忠誠度顧問", "香港", "香港", "+852 2123 4567", "hello@loyalty.hk",
          "26.03.2024", "88.000,00"],
         ["C-010", "Hőgyes Pénzügyi Tanácsadó Kft.", "Magyarország", "Debrecen", "+36 52 411 222",
          "hogyes@hogyes.hu", "28.03.2024", "920.000,00"],
-    ]  # fmt: skip
+    ]
     text = csv_text(rows, ";") + "\r\n" + csv_text(more, ";") + ";" * 7 + "\r\n"
     return b"\xef\xbb\xbf" + (text + csv_text(last, ";")).encode("utf-8")
 
@@ -84,7 +87,7 @@ def clients_hu_cp1250() -> bytes:
     for n, (name, city, industry) in enumerate(HUNGARIAN, start=1):
         email = f"iroda{n:02d}@ugyfel.hu"
         rows.append([f"HU-{n:02d}", name, city, "Magyarország", f"+36 1 234 {5600 + n}", email,
-                     f"2024. 01. {n + 7:02d}.", industry])  # fmt: skip
+                     f"2024. 01. {n + 7:02d}.", industry])
     return csv_text(rows, ";").encode("cp1250")
 
 
@@ -106,7 +109,7 @@ def clients_bg_cp1251() -> bytes:
     rows = [["ID", "Име", "Град", "Държава", "Телефон", "Имейл", "Създаден"]]
     for n, (name, city) in enumerate(BULGARIAN, start=1):
         rows.append([f"BG-{n:02d}", name, city, "България", f"+359 2 987 {6500 + n}",
-                     f"office{n:02d}@firma.bg", f"{n + 4:02d}.02.2024"])  # fmt: skip
+                     f"office{n:02d}@firma.bg", f"{n + 4:02d}.02.2024"])
     return csv_text(rows).encode("cp1251")
 
 
@@ -197,7 +200,7 @@ def contacts_quoted_multiline() -> bytes:
         ["P-05", "臺北品牌營銷顧問有限公司", "陳怡君", "chen@tpbrand.tw", "經理", ""],
         ["P-06", "Szűcs; Erdős Könyvelő Bt.", "Szűcs Éva", "eva@szucs-erdos.hu", "Könyvelő, partner",
          "'=SUM(A1:A3)"],
-    ]  # fmt: skip
+    ]
     return csv_text(rows, ",", "\n").encode("utf-8")
 
 
@@ -242,13 +245,13 @@ def hubspot_companies() -> bytes:
          "Management Consulting", "Li Na", "2024-03-13 12:00", "customer", "", "15", ""],
         ["9876543208", "Perunding Keyakinan Enterprise", "keyakinan.my", "+60 7-223 4455", "Malaysia",
          "Johor Bahru", "Johor", "Accounting", "Aminah Yusof", "2024-03-14 09:30", "subscriber", "", "", ""],
-    ]  # fmt: skip
+    ]
     return csv_text([head, *data]).encode("utf-8")
 
 
 def hubspot_contacts() -> bytes:
-    head = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Job Title",
-            "Associated Company", "Contact owner", "Lifecycle Stage", "Create Date"]
+    head = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Job Title", "Associated Company",
+            "Contact owner", "Lifecycle Stage", "Create Date"]
     data = [
         ["501", "Siti", "Nurhaliza", "siti@bungaraya.my", "+60 12-345 6789", "Pengarah",
          "Syarikat Bunga Raya Sdn Bhd", "Aminah Yusof", "customer", "2024-03-05 10:20"],
@@ -266,7 +269,7 @@ def hubspot_contacts() -> bytes:
          "Perunding Keyakinan Enterprise", "Aminah Yusof", "subscriber", "2024-03-14 09:35"],
         ["508", "Мария", "Димитрова", "maria@kantora.bg", "", "Счетоводител",
          "Счетоводна кантора Димитров", "Georgi Ivanov", "customer", "2024-03-15 10:00"],
-    ]  # fmt: skip
+    ]
     return csv_text([head, *data]).encode("utf-8")
 
 
@@ -293,13 +296,13 @@ def salesforce_accounts() -> bytes:
         ["0015g00000XyZ08AAF", "Счетоводна кантора Димитров", "Customer - Direct", "Пловдив", "",
          "Bulgaria", "+359 32 600 700", "kantora.bg", "Accounting", "Georgi Ivanov", "3/26/2024",
          "CD-1008", ""],
-    ]  # fmt: skip
+    ]
     return csv_text([head, *data]).encode("utf-8")
 
 
 def salesforce_opportunities() -> bytes:
-    head = ["Opportunity ID", "Opportunity Name", "Account Name", "Account ID", "Amount", "Close Date",
-            "Stage", "Opportunity Owner", "Opportunity Currency"]
+    head = ["Opportunity ID", "Opportunity Name", "Account Name", "Account ID", "Amount", "Close Date", "Stage",
+            "Opportunity Owner", "Opportunity Currency"]
     data = [
         ["0065g00000Ab001AAA", "Bunga Raya - Service audit 2024", "Syarikat Bunga Raya Sdn Bhd",
          "0015g00000XyZ01AAF", "12000.00", "3/15/2024", "Closed Won", "Aminah Yusof", "MYR"],
@@ -313,7 +316,7 @@ def salesforce_opportunities() -> bytes:
          "0015g00000XyZ05AAF", "3600000.00", "4/2/2024", "Closed Won", "Georgi Ivanov", "HUF"],
         ["0065g00000Ab006AAA", "Hőgyes - retainer", "Hőgyes Pénzügyi Tanácsadó", "0015g00000XyZ06AAF",
          "920000.00", "4/5/2024", "Closed Lost", "Aminah Yusof", "HUF"],
-    ]  # fmt: skip
+    ]
     return csv_text([head, *data]).encode("utf-8")
 
 
@@ -335,7 +338,7 @@ def pipedrive_organizations() -> bytes:
          "2024-03-12 16:20:00"],
         ["107", "Fűzfa Mérnökiroda", "Georgi Ivanov", "Cold lead", "Hungary", "Székesfehérvár", "1", "0",
          "2024-03-13 12:00:00"],
-    ]  # fmt: skip
+    ]
     return csv_text([head, *data]).encode("utf-8")
 
 
@@ -358,7 +361,7 @@ def odoo_contacts() -> bytes:
          "Miskolc", "Hungary", "Georgi Ivanov", ""],
         ["__export__.res_partner_48_8d1f6a", "Akauntan Siti Nurhaliza", "Company", "siti@akauntan.my",
          "+60 3-5511 2233", "Shah Alam", "Malaysia", "Aminah Yusof", "Accounting"],
-    ]  # fmt: skip
+    ]
     return csv_text([head, *data]).encode("utf-8")
 
 
@@ -374,7 +377,7 @@ def odoo_invoices() -> bytes:
          "Paid"],
         ["INV/2024/00005", "Kővári és Társa Ügyvédi Iroda", "2024-03-11", "2024-04-10", "3600000.00", "HUF",
          "Posted"],
-    ]  # fmt: skip
+    ]
     return csv_text([head, *data]).encode("utf-8")
 
 
@@ -392,7 +395,7 @@ def zoho_accounts() -> bytes:
          "kh-service.tw", "Consulting", "2024-03-08 08:45:00"],
         ["zcrm_4876876000000312005", "Erdős Tanácsadó Zrt.", "Georgi Ivanov", "1005", "Hungary", "Szeged",
          "+36 62 333 444", "erdos.hu", "Consulting", "2024-03-11 11:00:00"],
-    ]  # fmt: skip
+    ]
     return csv_text([head, *data]).encode("utf-8")
 
 
@@ -408,7 +411,7 @@ def interactions_mixed() -> bytes:
         ["A-5", "Kővári és Társa Ügyvédi Iroda", "3/7/2024 2:30 PM", "Meeting", "Georgi Ivanov",
          "Ügyfélérték workshop"],
         ["A-6", "Perunding Keyakinan Enterprise", "45358.5", "Call", "Aminah Yusof", "Susulan keyakinan"],
-    ]  # fmt: skip
+    ]
     return csv_text(rows).encode("utf-8")
 
 
@@ -471,13 +474,13 @@ def workbook_two_sheets() -> bytes:
     clients.title = "Clients"
     clients.append(["External ID", "Name", "Country", "City", "Phone", "Created", "Annual fee"])
     clients.append(["X-01", "Syarikat Bunga Raya Sdn Bhd", "MY", "Kuala Lumpur", 60321415678.0,
-                    datetime(2024, 3, 5), 12500.0])  # fmt: skip
+                    datetime(2024, 3, 5), 12500.0])
     clients.append(["X-02", "Адвокатско дружество Петров и сие", "BG", "София", 35929876543,
-                    datetime(2024, 3, 6), 8400])  # fmt: skip
+                    datetime(2024, 3, 6), 8400])
     clients.append(["X-03", "帷幄咨询有限公司", "CN", "北京", "+86 10 8888 1234", 45358, 98000.5])
     clients.append([])
     clients.append(["X-04", "臺北品牌營銷顧問有限公司", "TW", "臺北", 886223456789.0,
-                    datetime(2024, 3, 8, 9, 30), 450000])  # fmt: skip
+                    datetime(2024, 3, 8, 9, 30), 450000])
     clients.append(["X-05", "Kővári és Társa Ügyvédi Iroda", "HU", "Győr", "+36 96 123 456", "2024. 03. 11.", 3600000])
     clients.append(["X-06", "Szűcs Könyvelő Bt.", "HU", "Pécs", None, datetime(2024, 3, 12), None])
     clients.append(["X-07", "Perunding Keyakinan Enterprise", "MY", "Johor Bahru", 6072234455, "13/03/2024", 7800.5])

@@ -77,7 +77,7 @@ def test_unknown_owner_is_named(api: TestClient) -> None:
 
 @pytest.fixture
 def book(api: TestClient, owner: Staff) -> dict[str, int]:
-    rows = [
+    rows: list[dict[str, typing.Any]] = [
         {"name": "Alpha Audit", "tier": "key", "segment": "SME", "country": "MY",
          "city": "Penang", "owner_id": owner.id},
         {"name": "beta Builders", "tier": "growth", "segment": "Enterprise", "country": "SG",

@@ -157,7 +157,7 @@ def test_list_by_client_newest_first_in_pages(api: TestClient, path: str) -> Non
                                   "currency": "EUR"},
         "interactions": lambda c, n: {"client_id": c, "summary": f"Note {n}"},
     }
-    ids = {first: [], second: []}
+    ids: dict[int, list[int]] = {first: [], second: []}
     for n in range(5):
         for client in (first, second) if n < 2 else (first,):
             ids[client].append(created(api.post(f"/api/v1/{path}",

@@ -8,11 +8,10 @@ from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from servicescape.db.paging import MAX_PER_PAGE, Page
-from servicescape.schemas import PageOut
+from servicescape.schemas import MAX_ID, PageOut
 
-O = TypeVar("O", bound=BaseModel)
+OutT = TypeVar("OutT", bound=BaseModel)
 
-MAX_ID = 2**62
 #: far past any real list; keeps (page - 1) * per_page inside a 64-bit OFFSET
 MAX_PAGE = 1_000_000
 
@@ -66,7 +65,7 @@ CREATED_HEADERS = {"Location": {"description": "the URL of the new record",
                                 "schema": {"type": "string"}}}
 
 
-def page_out(page: Page[Any], out: type[O]) -> PageOut[O]:
+def page_out(page: Page[Any], out: type[OutT]) -> PageOut[OutT]:
     """Render a page of ORM objects (inside the transaction: relationships are not loaded later)."""
     return PageOut[out](  # type: ignore[valid-type]
         items=[out.model_validate(item) for item in page.items],

@@ -6,14 +6,27 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from servicescape.clients.schemas import (
-    ContactIn, ContactOut, ContactPatch, EngagementIn, EngagementOut, EngagementPatch,
-    InteractionIn, InteractionOut, InteractionPatch, InvoiceIn, InvoiceOut, InvoicePatch,
+    ContactIn,
+    ContactOut,
+    ContactPatch,
+    EngagementIn,
+    EngagementOut,
+    EngagementPatch,
+    InteractionIn,
+    InteractionOut,
+    InteractionPatch,
+    InvoiceIn,
+    InvoiceOut,
+    InvoicePatch,
 )
 from servicescape.clients.service import contacts, engagements, interactions, invoices
 from servicescape.offerings.schemas import PackageIn, PackageOut, PackagePatch
 from servicescape.offerings.service import packages
 from servicescape.web.api.resources import (
-    Resource, add_list_all, add_list_by_client, entity_router,
+    Resource,
+    add_list_all,
+    add_list_by_client,
+    entity_router,
 )
 
 CLIENT_RECORDS = (

@@ -18,8 +18,17 @@ from servicescape.clients.service import list_related
 from servicescape.db.crud import EntityService
 from servicescape.schemas import PageOut
 from servicescape.web.api.common import (
-    CREATE, CREATED_HEADERS, DELETE, READ_MANY, READ_ONE, UPDATE, EntityId, IdFilter, PageNumber,
-    PerPage, page_out,
+    CREATE,
+    CREATED_HEADERS,
+    DELETE,
+    READ_MANY,
+    READ_ONE,
+    UPDATE,
+    EntityId,
+    IdFilter,
+    PageNumber,
+    PerPage,
+    page_out,
 )
 from servicescape.web.deps import RequestContext, signed_in
 
@@ -40,7 +49,7 @@ class Resource:
 def entity_router(resource: Resource) -> APIRouter:
     router = APIRouter(prefix=f"/{resource.path}", tags=[resource.path])
     service, name = resource.service, resource.name
-    In, Patch, Out = resource.create, resource.patch, resource.out  # noqa: N806 - they are types
+    In, Patch, Out = resource.create, resource.patch, resource.out
 
     @router.get("/{id}", response_model=Out, responses=READ_ONE, name=f"get_{name}",
                 summary=f"One {name}")

@@ -14,7 +14,15 @@ from servicescape.auth import service as auth
 from servicescape.auth.schemas import MeOut, StaffIn, StaffOut, StaffPatch
 from servicescape.schemas import PageOut
 from servicescape.web.api.common import (
-    CREATE, CREATED_HEADERS, DELETE, READ_MANY, READ_ONE, UPDATE, EntityId, PageNumber, PerPage,
+    CREATE,
+    CREATED_HEADERS,
+    DELETE,
+    READ_MANY,
+    READ_ONE,
+    UPDATE,
+    EntityId,
+    PageNumber,
+    PerPage,
     error_responses,
 )
 from servicescape.web.api.resources import SignedIn

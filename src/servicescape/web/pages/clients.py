@@ -18,6 +18,7 @@ from servicescape.clients.schemas import ClientIn
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, ValidationFailed
 from servicescape.offerings.models import ServicePackage
+from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import (
     FormInvalid,
     FormState,
@@ -31,7 +32,6 @@ from servicescape.web.forms import (
     parse_custom_fields,
     parse_form,
 )
-from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.templating import country_names, flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -104,7 +104,7 @@ def client_list(
     names = country_names(context.language)
     query = {"q": q, "tier": tier, "segment": segment, "owner": owner, "country": country,
              "status": status, "sort": sort, "dir": "desc" if descending else "asc"}
-    values = {
+    values: dict[str, Any] = {
         "found": found, "query": query, "sort": sort, "direction": query["dir"],
         "filtered": any(query[key] for key in ("q", "tier", "segment", "owner", "country", "status")),
         "segments": choices.segments, "owners": choices.owners,
@@ -150,7 +150,7 @@ def load_pickers(context: RequestContext) -> Pickers:
 
 def country_options(context: RequestContext, empty: str) -> list[tuple[str, str]]:
     names = country_names(context.language)
-    return [("", empty)] + sorted(names.items(), key=lambda pair: pair[1].casefold())
+    return [("", empty), *sorted(names.items(), key=lambda pair: pair[1].casefold())]
 
 
 def client_values(client: Any) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from servicescape.clients import service
 from servicescape.clients.schemas import ContactIn, EngagementIn, InteractionIn, InvoiceIn
 from servicescape.db.crud import EntityService
 from servicescape.i18n import N_
+from servicescape.web.deps import RequestContext
 from servicescape.web.forms import (
     FormState,
     RecordId,
@@ -42,7 +43,6 @@ from servicescape.web.pages.clients import (
     problem_status,
     see_other,
 )
-from servicescape.web.deps import RequestContext
 from servicescape.web.templating import render
 
 router = APIRouter(include_in_schema=False)

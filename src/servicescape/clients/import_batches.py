@@ -1,0 +1,361 @@
+"""Writing one batch of parsed rows: find what already exists with a few IN-queries on indexed
+columns, then insert the new rows and update the matched ones with executemany (Core, no
+per-row ORM objects, no per-row queries).
+
+Matching (documented in ``importing.py``):
+
+* clients: external id, then e-mail (case-insensitive), then name + country (name alone when
+  the file has no country column);
+* contacts: external id, then (client, e-mail), then (client, name);
+* engagements: external id, then (client, package, description, start date);
+* invoices: external id, then (client, issue date, amount, currency);
+* interactions: external id, then (client, time, channel, summary).
+
+A row whose external id is not found may match by the other keys only a record that has no
+external id (it never re-keys a record another system identifies differently). Earlier rows of
+the same batch take part like stored ones, so a key repeated in a file updates the row the
+first occurrence made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, Connection, Select, Table, bindparam, insert, select, update
+
+from servicescape.clients.import_rows import ParsedRow
+from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
+from servicescape.i18n import _
+
+IN_CHUNK = 2000
+SQLITE_CACHE_KIB = 256 * 1024
+#: an empty cell never clears these on an update (identifiers, required and defaulted fields)
+KEEP_IF_EMPTY = frozenset({
+    "external_id", "name", "kind", "tier", "status", "channel", "created_at", "occurred_at",
+    "issued_on", "amount", "currency", "client_id",
+})  # fmt: skip
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "clients": {"kind": "organisation", "tier": "standard", "status": "active"},
+    "engagements": {"status": "active"},
+    "interactions": {"channel": "other"},
+}
+MODELS: dict[str, Any] = {
+    "clients": Client, "contacts": Contact, "engagements": Engagement, "invoices": Invoice,
+    "interactions": Interaction,
+}
+
+
+class Ambiguous(Exception):
+    pass
+
+
+class Target:
+    """A record a batch writes: a stored one (``id`` set) or a new one."""
+
+    __slots__ = ("country", "custom", "custom_changed", "ext", "id", "values")
+
+    def __init__(self, record_id: int | None, ext: str | None, custom: dict[str, Any] | None = None,
+                 country: str | None = None) -> None:
+        self.id = record_id
+        self.ext = ext
+        self.values: dict[str, Any] = {}
+        self.custom: dict[str, Any] = dict(custom or {})
+        self.custom_changed = False
+        self.country = country
+
+    def merge(self, row: ParsedRow) -> None:
+        for key, value in row.values.items():
+            if value is None and key in KEEP_IF_EMPTY:
+                continue
+            self.values[key] = value
+        ext = row.values.get("external_id")
+        if ext and self.ext is None:
+            self.ext = ext
+        if "country" in row.values:
+            self.country = row.values["country"]
+        if row.custom is not None:
+            self.custom_changed = True
+            for key, text in row.custom.items():
+                if text is None:
+                    self.custom.pop(key, None)
+                else:
+                    self.custom[key] = text
+
+
+@dataclass
+class BatchOutcome:
+    imported: int = 0
+    updated: int = 0
+    rejected: list[tuple[ParsedRow, str]] = field(default_factory=list)
+
+
+def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    items = list(values)
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start:start + IN_CHUNK]
+
+
+def _select_in(conn: Connection, query: Select[Any], column: Column[Any], values: Iterable[Any]) -> Iterator[Any]:
+    for chunk in _chunks(values):
+        yield from conn.execute(query.where(column.in_(chunk)))
+
+
+def _eligible(candidates: Target | list[Target] | None, ext: str | None) -> list[Target]:
+    if candidates is None:
+        return []
+    if candidates.__class__ is Target:
+        target: Target = candidates  # type: ignore[assignment]
+        return [target] if ext is None or target.ext is None or target.ext == ext else []
+    return [t for t in candidates if ext is None or t.ext is None or t.ext == ext]  # type: ignore[union-attr]
+
+
+Index = dict[Hashable, "Target | list[Target]"]
+
+
+def _add(index: Index, key: Hashable, target: Target) -> None:
+    """Remember that ``key`` leads to ``target`` (a key two stored records share leads to both)."""
+    found = index.get(key)
+    if found is None:
+        index[key] = target
+    elif found is target:
+        return
+    elif isinstance(found, list):
+        if all(t is not target for t in found):
+            found.append(target)
+    else:
+        index[key] = [found, target]
+
+
+class BatchWriter:
+    """Matches and writes the batches of one import; ``write`` runs inside the caller's transaction."""
+
+    def __init__(self, kind: str, *, match_country: bool) -> None:
+        self.kind = kind
+        self.table: Table = MODELS[kind].__table__
+        self.match_country = match_country
+        self.insert_columns = [c.name for c in self.table.columns if c.name != "id"]
+
+    # -- the batch ------------------------------------------------------------------------------
+
+    def write(self, conn: Connection, rows: list[ParsedRow], now: datetime) -> BatchOutcome:
+        outcome = BatchOutcome()
+        if conn.dialect.name == "sqlite":
+            # index pages of a big table do not fit SQLite's default 2 MB cache; random inserts
+            # into the e-mail and name indexes then read pages back from disk all the time
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        if self.kind != "clients":
+            rows = self._resolve_clients(conn, rows, outcome)
+        by_ext, natural = self._existing(conn, rows)
+        new: list[Target] = []
+        changed: dict[int, Target] = {}
+        for row in rows:
+            ext = row.values.get("external_id")
+            target = by_ext.get(ext) if ext else None
+            if target is None:
+                try:
+                    target = self._natural_match(row, ext, natural)
+                except Ambiguous as exc:
+                    outcome.rejected.append((row, str(exc)))
+                    continue
+            if target is None:
+                problem = self._cannot_create(row)
+                if problem:
+                    outcome.rejected.append((row, problem))
+                    continue
+                target = Target(None, ext)
+                new.append(target)
+                outcome.imported += 1
+            else:
+                outcome.updated += 1
+                if target.id is not None:
+                    changed[target.id] = target
+            target.merge(row)
+            if target.ext:
+                by_ext[target.ext] = target
+            for index, key in zip(natural, self._keys(row.values), strict=True):
+                if key is not None:
+                    _add(index, key, target)
+        self._insert(conn, new, now)
+        self._update(conn, list(changed.values()), now)
+        return outcome
+
+    def _cannot_create(self, row: ParsedRow) -> str | None:
+        if self.kind == "engagements" and not row.values.get("package_id") and not row.values.get("description"):
+            return _("An engagement needs a service package or a description.")
+        return None
+
+    # -- clients of the related kinds ----------------------------------------------------------
+
+    def _resolve_clients(self, conn: Connection, rows: list[ParsedRow], outcome: BatchOutcome) -> list[ParsedRow]:
+        clients = Client.__table__
+        exts = {row.client_ref[0] for row in rows if row.client_ref[0]}
+        by_ext = dict(
+            (ext, client_id) for client_id, ext in
+            _select_in(conn, select(clients.c.id, clients.c.external_id), clients.c.external_id, exts)
+        )
+        names = {row.client_ref[1] for row in rows if row.client_ref[1] and row.client_ref[0] not in by_ext}
+        by_name: dict[str, list[int]] = {}
+        for client_id, name in _select_in(conn, select(clients.c.id, clients.c.name), clients.c.name, names):
+            by_name.setdefault(name, []).append(client_id)
+        kept: list[ParsedRow] = []
+        for row in rows:
+            ext, name = row.client_ref
+            client_id = by_ext.get(ext) if ext else None
+            if client_id is None and name:
+                found = by_name.get(name, [])
+                if len(found) > 1:
+                    outcome.rejected.append((row, _("%(n)s clients are named %(name)s; give the client's external "
+                                                    "id to say which.", n=len(found), name=name)))
+                    continue
+                client_id = found[0] if found else None
+            if client_id is None:
+                reason = (_("No client has the external id %(ref)s.", ref=ext) if ext and not name else
+                          _("No client has the name %(name)s.", name=name) if not ext else
+                          _("No client has the external id %(ref)s or the name %(name)s.", ref=ext, name=name))
+                outcome.rejected.append((row, reason))
+                continue
+            row.values["client_id"] = client_id
+            kept.append(row)
+        return kept
+
+    # -- matching --------------------------------------------------------------------------------
+
+    def _keys(self, values: dict[str, Any]) -> list[Hashable | None]:
+        """The row's natural keys, in the order they are tried (None: the row has no such key)."""
+        kind, get = self.kind, values.get
+        if kind == "clients":
+            email = get("email")
+            return [email.casefold() if email else None, get("name")]
+        client = get("client_id")
+        if kind == "contacts":
+            email = get("email")
+            return [(client, email.casefold()) if email else None, (client, get("name"))]
+        if kind == "engagements":
+            return [(client, get("package_id"), get("description"), get("start_date"))]
+        if kind == "invoices":
+            return [(client, get("issued_on"), get("amount"), get("currency"))]
+        return [(client, get("occurred_at"), _plain(get("channel") or "other"), get("summary"))]
+
+    def _natural_match(self, row: ParsedRow, ext: str | None, natural: list[Index]) -> Target | None:
+        keys = self._keys(row.values)
+        for position, (index, key) in enumerate(zip(natural, keys, strict=True)):
+            if key is None:
+                continue
+            candidates = index.get(key)
+            if self.kind == "clients" and position == 1 and self.match_country and candidates is not None:
+                country = row.values.get("country")
+                listed = candidates if isinstance(candidates, list) else [candidates]
+                candidates = [t for t in listed if t.country == country]
+            found = _eligible(candidates, ext)
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise Ambiguous(_("%(n)s stored records match this row by %(key)s; give an external id to "
+                                  "say which.", n=len(found), key=self._key_name(position)))
+        return None
+
+    def _key_name(self, position: int) -> str:
+        if self.kind in ("clients", "contacts"):
+            return ("e-mail", "name")[position]
+        return {"engagements": "client, package, description and start date",
+                "invoices": "client, date, amount and currency",
+                "interactions": "client, time, channel and summary"}[self.kind]
+
+    def _existing(self, conn: Connection, rows: list[ParsedRow]) -> tuple[dict[str, Target], list[Index]]:
+        """Stored records the batch's rows may match: by external id, and by natural keys."""
+        t = self.table
+        is_clients = self.kind == "clients"
+        extra = [t.c.custom_fields, t.c.country] if is_clients else []
+        known: dict[int, Target] = {}
+
+        def target(record_id: int, ext: str | None, data: Any) -> Target:
+            found = known.get(record_id)
+            if found is None:
+                found = known[record_id] = Target(record_id, ext, data.custom_fields if is_clients else None,
+                                                  data.country if is_clients else None)
+            return found
+
+        exts = {row.values.get("external_id") for row in rows} - {None}
+        by_ext: dict[str, Target] = {}
+        for data in _select_in(conn, select(t.c.id, t.c.external_id, *extra), t.c.external_id, exts):
+            by_ext[data.external_id] = target(data.id, data.external_id, data)
+        rest = [row for row in rows if row.values.get("external_id") not in by_ext]
+        natural: list[Index] = [{} for _key in self._keys({})]
+        if not rest:
+            return by_ext, natural
+        for data in self._candidates(conn, rest, extra):
+            stored = target(data.id, data.external_id, data)
+            for index, key in zip(natural, self._stored_keys(data), strict=True):
+                if key is not None:
+                    _add(index, key, stored)
+        return by_ext, natural
+
+    def _candidates(self, conn: Connection, rows: list[ParsedRow], extra: list[Any]) -> Iterator[Any]:
+        t, kind = self.table, self.kind
+        if kind == "clients":
+            emails = {form for row in rows if (email := row.values.get("email")) for form in (email, email.lower())}
+            query = select(t.c.id, t.c.external_id, t.c.email, t.c.name, *extra)
+            yield from _select_in(conn, query, t.c.email, emails)
+            yield from _select_in(conn, query, t.c.name, {row.values["name"] for row in rows})
+            return
+        columns = {"contacts": ("email", "name"),
+                   "engagements": ("package_id", "description", "start_date"),
+                   "invoices": ("issued_on", "amount", "currency"),
+                   "interactions": ("occurred_at", "channel", "summary")}[kind]
+        query = select(t.c.id, t.c.external_id, t.c.client_id, *(t.c[name] for name in columns))
+        on = {"invoices": "issued_on", "interactions": "occurred_at"}.get(kind)
+        if on is not None:
+            values = {row.values.get(on) for row in rows} - {None}
+            if not values:
+                return
+            query = query.where(t.c[on].in_(values)) if len(values) <= IN_CHUNK else query
+        yield from _select_in(conn, query, t.c.client_id, {row.values["client_id"] for row in rows})
+
+    def _stored_keys(self, data: Any) -> list[Hashable | None]:
+        values = dict(data._mapping)
+        if "channel" in values:
+            values["channel"] = _plain(values["channel"])
+        return self._keys(values)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _insert(self, conn: Connection, targets: list[Target], now: datetime) -> None:
+        if not targets:
+            return
+        defaults = DEFAULTS.get(self.kind, {})
+        columns = self.insert_columns
+        params = []
+        for target in targets:
+            values = target.values
+            row = {column: values.get(column) for column in columns}
+            for column, default in defaults.items():
+                if row[column] is None:
+                    row[column] = default
+            if row["created_at"] is None:
+                row["created_at"] = now
+            row["updated_at"] = now
+            if self.kind == "clients":
+                row["custom_fields"] = target.custom
+            params.append(row)
+        conn.execute(insert(self.table), params)
+
+    def _update(self, conn: Connection, targets: list[Target], now: datetime) -> None:
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for target in targets:
+            params = dict(target.values)
+            if target.custom_changed:
+                params["custom_fields"] = target.custom
+            params["updated_at"] = now
+            params["_id"] = target.id
+            groups.setdefault(tuple(sorted(params)), []).append(params)
+        statement = update(self.table).where(self.table.c.id == bindparam("_id"))
+        for group in groups.values():
+            conn.execute(statement, group)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+

@@ -1,0 +1,318 @@
+"""Importing clients, contacts, engagements, invoices and interactions from CSV, XLSX or JSON.
+
+    report = import_file(runtime, "clients", Path("hubspot.csv"), rejects_path=Path("bad.csv"))
+
+The file is read as a stream and written in batches (``batch_size`` rows, one transaction
+each, with one audit event ``import`` per batch that wrote something). A crash or a kill loses
+at most the batch in flight, never half a row; importing the same file again finishes the job,
+because rows are matched to what is stored (see ``import_batches``) and updated, not duplicated.
+
+Decisions (the tests pin each one):
+
+* A bad row never stops the import: it is rejected with its record number (the CSV line it
+  starts on, the sheet row, or the position in a JSON array) and a reason, written to the
+  rejects file, and counted. Problems with the whole file (unreadable, a required column
+  missing, an unknown ``--map`` column or field) raise ``ImportFailed``.
+* Empty cells: a new record gets the field's default; on an update an empty cell clears the
+  field, except identifiers and required or defaulted fields (``KEEP_IF_EMPTY``).
+* Columns that map to no field are kept as the client's custom fields under their own header
+  (a header ``custom: X`` always means custom field ``X``: the export writes that when ``X``
+  would be read as one of our fields). On an update, custom fields the file does not name are
+  kept, and an empty cell removes that custom field. Contacts, engagements, invoices and
+  interactions have no custom fields: such a column is reported once as a warning.
+* Unknown owner, seller, deliverer or staff member: the field is left empty with a warning (the
+  row is imported). They are recognised by e-mail or by name, case-insensitively.
+* An e-mail that does not look like ``name@domain.tld`` is left empty with a warning.
+* An unknown country rejects the row (a wrong country would silently spoil segments).
+* Choice fields accept common spellings (``import_values``); an unknown one rejects the row.
+* An unknown service package keeps its text as the engagement's description, with a warning.
+* Dates like ``03/05/2024``: ``dayfirst`` decides; when it is not given, each date column's
+  order is inferred from the first batch (a first number over 12 means day first, a second
+  one month first), then from the file's other date columns; if nothing decides, month first,
+  with a warning naming an example.
+* Within one file a key seen again updates the record the earlier row wrote; it counts as
+  ``updated``. ``imported`` + ``updated`` + ``rejected`` = ``read``.
+* Text cells beginning with an apostrophe followed by ``= + - @`` (the export's formula guard)
+  lose that one apostrophe.
+* ``dry_run`` runs the whole import in one transaction and rolls it back: the counts are those
+  a real run would give, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from servicescape.audit.service import Actor, record
+from servicescape.auth.models import Staff
+from servicescape.auth.permissions import Permission, require
+from servicescape.clients.import_batches import BatchWriter
+from servicescape.clients.import_cells import ambiguous_dates
+from servicescape.clients.import_files import RejectsFile
+from servicescape.clients.import_pipeline import (
+    PARALLEL_BYTES,
+    Conversion,
+    ConvertedBatch,
+    Source,
+    active_language,
+    converted,
+    converted_elsewhere,
+    first_batch,
+)
+from servicescape.clients.import_rows import CUSTOM_PREFIX, KINDS, ReadContext
+from servicescape.clients.import_values import StaffDirectory, tier_display_names
+from servicescape.db.types import utcnow
+from servicescape.errors import ImportFailed
+from servicescape.i18n import _
+from servicescape.offerings.models import ServicePackage
+from servicescape.runtime import Runtime
+from servicescape.tabular import HeaderMap, Record, Table, TabularError, infer_dayfirst, map_headers
+
+BATCH_SIZE = 5000
+#: how many rejects and warnings a report keeps in memory (all of them are counted)
+KEPT = 1000
+DATE_FIELDS = {
+    "clients": ("created_at",), "engagements": ("start_date", "end_date"), "invoices": ("issued_on",),
+    "interactions": ("occurred_at",), "contacts": (),
+}
+Progress = Callable[["ImportReport"], None]
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    file: str
+    dry_run: bool = False
+    read: int = 0
+    imported: int = 0
+    updated: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    batches: int = 0
+    rejects: list[tuple[int, str]] = field(default_factory=list)
+    warning_messages: list[tuple[int | None, str]] = field(default_factory=list)
+    rejects_path: Path | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    custom_fields: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, int]:
+        """The counts: ``{"read", "imported", "updated", "rejected", "warnings"}``."""
+        return {"read": self.read, "imported": self.imported, "updated": self.updated,
+                "rejected": self.rejected, "warnings": self.warnings}
+
+    def details(self, limit: int = 100) -> dict[str, Any]:
+        """The counts plus what a person needs to act on: the first rejects and warnings."""
+        return {
+            **self.to_dict(), "kind": self.kind, "file": self.file, "dry_run": self.dry_run,
+            "encoding": self.encoding, "delimiter": self.delimiter, "sheet": self.sheet,
+            "custom_fields": self.custom_fields,
+            "rejects": [{"record": n, "reason": r} for n, r in self.rejects[:limit]],
+            "warning_messages": [{"record": n, "message": m} for n, m in self.warning_messages[:limit]],
+        }
+
+    def reject(self, number: int, reason: str) -> None:
+        self.rejected += 1
+        if len(self.rejects) < KEPT:
+            self.rejects.append((number, reason))
+
+    def warn(self, number: int | None, message: str) -> None:
+        self.warnings += 1
+        if len(self.warning_messages) < KEPT:
+            self.warning_messages.append((number, message))
+
+
+def import_file(
+    runtime: Runtime, kind: str, path: Path, *, encoding: str | None = None, sheet: str | None = None,
+    mappings: dict[str, str] | None = None, dayfirst: bool | None = None, dry_run: bool = False,
+    rejects_path: Path | None = None, batch_size: int = BATCH_SIZE, progress: Progress | None = None,
+    actor: Actor | None = None, by: Staff | None = None, file_label: str | None = None,
+    parallel: bool | None = None,
+) -> ImportReport:
+    """Import ``path`` as records of ``kind``; see the module's documentation for the rules.
+
+    ``parallel`` converts rows in a second process while this one writes (None: for files of
+    ``PARALLEL_BYTES`` or more). ``progress`` is called with the report after every batch.
+    """
+    if by is not None:
+        require(by, Permission.bulk_data)
+    if kind not in KINDS:
+        raise ImportFailed(_("Unknown kind %(kind)s; choose one of %(kinds)s.", kind=kind, kinds=", ".join(KINDS)),
+                           field="kind")
+    source = Source(Path(path), encoding, sheet)
+    report = ImportReport(kind, file_label or source.path.name, dry_run=dry_run)
+    size = max(1, batch_size)
+    table = _open(source)
+    with table, _rejects(rejects_path, table.headers) as rejects:
+        report.encoding, report.delimiter, report.sheet = table.encoding, table.delimiter, table.sheet
+        headers, custom = _map(kind, table.headers, mappings or {}, report)
+        first, broken = first_batch(table.records, size)
+        order = _DateOrder(kind, headers, dayfirst, first, report)
+        with runtime.transaction() as session:
+            context = _context(session, runtime, order)
+        conversion = Conversion(kind, headers, context, custom, size, active_language())
+        if parallel is None:
+            parallel = len(first) >= size and source.path.stat().st_size >= PARALLEL_BYTES
+        if parallel and broken is None:
+            table.close()
+            stream = converted_elsewhere(conversion, source)
+        else:
+            stream = converted(conversion, table, first, broken)
+        writer = BatchWriter(kind, match_country="country" in headers.fields)
+        with closing(stream), _units(runtime, actor, dry_run) as unit:
+            for batch in stream:
+                _import_batch(unit, kind, writer, batch, report, rejects)
+                if progress is not None:
+                    progress(report)
+                if batch.broken is not None:
+                    raise _stopped(batch.broken, report)
+        report.rejects_path = rejects.path if rejects is not None and rejects.count else None
+    return report
+
+
+# -- one batch ---------------------------------------------------------------------------------
+
+def _import_batch(unit: Callable[[], AbstractContextManager[Session]], kind: str, writer: BatchWriter,
+                  batch: ConvertedBatch, report: ImportReport, rejects: RejectsFile | None) -> None:
+    report.read += batch.read
+    for number, reason, cells in batch.rejects:
+        _rejected(report, rejects, number, reason, cells)
+    report.batches += 1
+    with unit() as session:
+        outcome = writer.write(session.connection(), batch.rows, utcnow())
+        if outcome.imported or outcome.updated:
+            record(session, "import", entity=kind, changes={
+                "file": report.file, "batch": report.batches, "imported": outcome.imported,
+                "updated": outcome.updated,
+            })
+    refused = {id(row) for row, _reason in outcome.rejected}
+    for row, reason in outcome.rejected:
+        _rejected(report, rejects, row.number, reason, row.cells)
+    for row in batch.rows:
+        if id(row) not in refused:
+            for message in row.warnings:
+                report.warn(row.number, message)
+    report.imported += outcome.imported
+    report.updated += outcome.updated
+
+
+def _rejected(report: ImportReport, rejects: RejectsFile | None, number: int, reason: str, cells: list[Any]) -> None:
+    report.reject(number, reason)
+    if rejects is not None:
+        rejects.add(number, reason, cells)
+
+
+@contextmanager
+def _units(runtime: Runtime, actor: Actor | None, dry_run: bool) -> Iterator[Callable[[], AbstractContextManager[Session]]]:
+    """A transaction per batch; for a dry run one transaction for all, rolled back at the end."""
+    if not dry_run:
+        yield lambda: runtime.transaction(actor)
+        return
+    with runtime.sessions() as session:
+        session.info["actor"] = actor
+        session.begin()
+        try:
+            yield lambda: nullcontext(session)
+        finally:
+            session.rollback()
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+def _open(source: Source) -> Table:
+    try:
+        return source.open()
+    except (TabularError, LookupError) as exc:
+        raise ImportFailed(_("The file cannot be read: %(problem)s", problem=str(exc))) from None
+
+
+def _stopped(problem: str, report: ImportReport) -> ImportFailed:
+    """A file that breaks midway: the rows before the break were imported; say where it broke."""
+    return ImportFailed(
+        _("The file cannot be read past this point: %(problem)s. The %(n)s records before it were "
+          "processed (%(imported)s imported, %(updated)s updated, %(rejected)s rejected); correct the "
+          "file and import it again: what was imported is updated, not duplicated.",
+          problem=problem, n=report.read, imported=report.imported, updated=report.updated,
+          rejected=report.rejected),
+        details=report.to_dict(),
+    )
+
+
+@contextmanager
+def _rejects(path: Path | None, headers: list[str]) -> Iterator[RejectsFile | None]:
+    if path is None:
+        yield None
+        return
+    with RejectsFile(Path(path), headers) as rejects:
+        yield rejects
+
+
+def _map(kind: str, headers: list[str], mappings: dict[str, str], report: ImportReport) -> tuple[HeaderMap, list[tuple[int, str]]]:
+    """The header map, with ``custom: X`` columns kept out of it, and the custom-field columns."""
+    prefixed = {index for index, header in enumerate(headers) if header.casefold().startswith(CUSTOM_PREFIX.strip())}
+    visible = ["\u2063" if index in prefixed else header for index, header in enumerate(headers)]
+    try:
+        header_map = map_headers(kind, visible, mappings)
+    except TabularError as exc:
+        raise ImportFailed(str(exc), field="map") from None
+    header_map.headers = list(headers)
+    missing = header_map.missing_required()
+    if missing:
+        raise ImportFailed(_(
+            "The file has no column for %(fields)s. Its columns are: %(columns)s. Name the column with "
+            "--map \"Their header=field\".", fields="; ".join(missing), columns=", ".join(headers)))
+    for message in header_map.warnings:
+        report.warn(None, message)
+    custom: list[tuple[int, str]] = []
+    for index, header in header_map.unmapped:
+        if kind != "clients":
+            report.warn(None, _("Column %(column)s is not imported: only clients have custom fields.",
+                                column=header))
+            continue
+        key = header.split(":", 1)[1].strip() if index in prefixed else header
+        custom.append((index, key))
+        report.custom_fields.append(key)
+    return header_map, custom
+
+
+def _context(session: Session, runtime: Runtime, order: _DateOrder) -> ReadContext:
+    staff = StaffDirectory.of(session.execute(select(Staff.id, Staff.name, Staff.email)).tuples())
+    packages = {" ".join(name.casefold().split()): package_id
+                for package_id, name in session.execute(select(ServicePackage.id, ServicePackage.name))}
+    return ReadContext(zone=runtime.settings.zone, staff=staff, packages=packages,
+                       tier_names=tier_display_names(runtime.settings.tier_names), dayfirst=order.decided,
+                       dayfirst_default=order.default)
+
+
+class _DateOrder:
+    """Whether each date column puts the day first: given, or inferred from the first batch."""
+
+    def __init__(self, kind: str, headers: HeaderMap, given: bool | None, first: list[Record],
+                 report: ImportReport) -> None:
+        self.decided: dict[str, bool] = {}
+        if given is not None:
+            self.default = given
+            return
+        columns = {name: headers.fields[name] for name in DATE_FIELDS[kind] if name in headers.fields}
+        samples = {name: [c.strip() for r in first if isinstance(c := r.cells[index], str)]
+                   for name, index in columns.items()}
+        for name, values in samples.items():
+            inferred = infer_dayfirst(values)
+            if inferred is not None:
+                self.decided[name] = inferred
+        votes = set(self.decided.values())
+        self.default = next(iter(votes)) if len(votes) == 1 else False
+        for name, values in samples.items():
+            example = ambiguous_dates(values)
+            if name not in self.decided and len(votes) != 1 and example is not None:
+                report.warn(None, _(
+                    "%(column)s: dates such as %(example)s could have the day or the month first; they "
+                    "were read month first. If the day comes first, import the file again with --dayfirst.",
+                    column=headers.headers[columns[name]], example=example))
