@@ -34,8 +34,9 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability(
         "clients", N_("Client book"), "clients", "/clients",
         api_modules=("servicescape.web.api.clients", "servicescape.web.api.records",
-                     "servicescape.web.api.staff"),
-        page_modules=("servicescape.web.pages.clients", "servicescape.web.pages.records"),
+                     "servicescape.web.api.staff", "servicescape.web.api.imports"),
+        page_modules=("servicescape.web.pages.clients", "servicescape.web.pages.records",
+                      "servicescape.web.pages.imports"),
         cli_modules=("servicescape.cli.clients", "servicescape.cli.data"),
     ),
     Capability("promises", N_("Promise ledger"), "promises", None),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -14,14 +14,19 @@ from servicescape.audit.models import AuditEvent
 from servicescape.audit.service import data_version
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role, Staff
+from servicescape.cli.main import app
 from servicescape.clients import service as clients
 from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
-from servicescape.cli.main import app
 from servicescape.demo import firm
 from servicescape.demo.catalogue import EUR_RATES
 from servicescape.demo.digest import Digest, database_digest
 from servicescape.demo.generator import (
-    TABLES, DemoGenerator, DemoSpec, package_rows, sequential_ids, staff_rows,
+    TABLES,
+    DemoGenerator,
+    DemoSpec,
+    package_rows,
+    sequential_ids,
+    staff_rows,
 )
 from servicescape.demo.load import DemoLoad, load_demo
 from servicescape.errors import Conflict
@@ -96,8 +101,8 @@ def test_revenue_is_pareto_shaped_and_money_exact(runtime: Runtime, loaded: Demo
                                           Invoice.currency)).all()
         engagements = session.execute(select(Engagement.id, Engagement.value, Engagement.status)).all()
     assert len({currency for _, currency, _ in per_client}) == 3
-    revenue: Counter[int] = Counter()
-    billed: defaultdict[int, Decimal] = defaultdict(Decimal)
+    revenue: defaultdict[int, Decimal] = defaultdict(Decimal)
+    billed: defaultdict[int | None, Decimal] = defaultdict(Decimal)
     for client_id, engagement_id, amount, currency in invoices:
         assert isinstance(amount, Decimal) and amount.as_tuple().exponent == -2
         revenue[client_id] += amount * EUR_RATES[currency]

@@ -73,5 +73,5 @@ def database_digest(connection: Connection, *, chunk: int = 10_000) -> Digest:
         query = select(*(table.c[c] for c in digest.table_columns[name])).order_by(table.c.id)
         result = connection.execution_options(yield_per=chunk).execute(query)
         for part in result.mappings().partitions():
-            digest.add(name, part)
+            digest.add(name, (dict(row) for row in part))
     return digest

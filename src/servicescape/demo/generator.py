@@ -240,7 +240,8 @@ class DemoGenerator:
             "created_at": created, "updated_at": created,
         })
 
-        # contacts
+        # contacts: a private client is their own contact
+        contacts: list[tuple[str, str, str, str | None]]
         if person:
             contacts = [(name, email, phone, None)]
         else:
@@ -251,11 +252,11 @@ class DemoGenerator:
                 contact_name, contact_local = names.PEOPLE[cc].draw(rng)
                 contacts.append((contact_name, f"{contact_local}@{domain}", country.mobile(rng),
                                  title))
-        for k, (contact_name, contact_email, contact_phone, title) in enumerate(contacts, start=1):
+        for k, (contact_name, contact_email, contact_phone, job_title) in enumerate(contacts, start=1):
             batch["contact"].append({
                 "id": self._take("contact"), "external_id": f"{external_id}-{k}",
                 "client_id": client_id, "name": contact_name, "email": contact_email,
-                "phone": contact_phone, "job_title": title, "language": language,
+                "phone": contact_phone, "job_title": job_title, "language": language,
                 "created_at": created, "updated_at": created,
             })
 

@@ -24,7 +24,11 @@ from servicescape.auth.passwords import hash_password
 from servicescape.db.models import Base
 from servicescape.demo import catalogue, firm
 from servicescape.demo.generator import (
-    TABLES, DemoGenerator, DemoSpec, package_rows, staff_rows,
+    TABLES,
+    DemoGenerator,
+    DemoSpec,
+    package_rows,
+    staff_rows,
 )
 from servicescape.errors import Conflict
 from servicescape.i18n import _

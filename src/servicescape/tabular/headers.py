@@ -121,7 +121,8 @@ def map_headers(kind: str, headers: Sequence[str], overrides: Mapping[str, str] 
         unmapped += [(i, headers[i]) for i in (first, last) if i is not None]
         unmapped.sort()
         first = last = None
-    return HeaderMap(kind, headers, taken, unmapped, warnings, first, last)
+    fields = dict(sorted(taken.items(), key=lambda item: item[1]))  # in column order
+    return HeaderMap(kind, headers, fields, unmapped, warnings, first, last)
 
 
 def _check_kind(kind: str) -> str:

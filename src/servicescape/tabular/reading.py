@@ -30,7 +30,11 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 @dataclass
 class Table:
-    """Headers and records of one CSV file or sheet; use as a context manager or close()."""
+    """Headers and records of one CSV file or sheet; use as a context manager or close().
+
+    ``encoding`` and ``delimiter`` are set for CSV, ``sheet`` for XLSX; ``closer`` releases
+    the file (``open_table`` supplies it).
+    """
 
     headers: list[str]
     records: Iterator[Record]

@@ -12,7 +12,14 @@ from servicescape.demo import firm
 from servicescape.demo.catalogue import EUR_RATES
 from servicescape.demo.digest import Digest
 from servicescape.demo.generator import (
-    TABLES, WINDOW_DAYS, DemoGenerator, DemoSpec, Row, package_rows, sequential_ids, staff_rows,
+    TABLES,
+    WINDOW_DAYS,
+    DemoGenerator,
+    DemoSpec,
+    Row,
+    package_rows,
+    sequential_ids,
+    staff_rows,
 )
 from tests.unit.demo.conftest import TODAY, generate
 
@@ -33,7 +40,7 @@ def digest_of(spec: DemoSpec, batch: int = 1000) -> str:
 
 
 def top_fifth_share(invoices: list[Row], clients: int) -> Decimal:
-    revenue: Counter[int] = Counter()
+    revenue: defaultdict[int, Decimal] = defaultdict(Decimal)
     for invoice in invoices:
         revenue[invoice["client_id"]] += invoice["amount"] * EUR_RATES[invoice["currency"]]
     ranked = sorted(revenue.values(), reverse=True)
@@ -82,7 +89,7 @@ def test_a_fifth_of_the_clients_bring_about_four_fifths_of_the_revenue(book: dic
 def test_tiers_follow_revenue_and_some_clients_are_lost(book: dict[str, list[Row]]) -> None:
     tiers = Counter(c["tier"] for c in book["client"])
     assert 0.05 <= tiers["key"] / 300 <= 0.15 and 0.15 <= tiers["growth"] / 300 <= 0.35
-    revenue: Counter[int] = Counter()
+    revenue: defaultdict[int, Decimal] = defaultdict(Decimal)
     for invoice in book["invoice"]:
         revenue[invoice["client_id"]] += invoice["amount"] * EUR_RATES[invoice["currency"]]
     mean = {tier: sum(revenue[c["id"]] for c in book["client"] if c["tier"] == tier) / tiers[tier]
@@ -158,7 +165,8 @@ def test_every_channel_and_staff_reference_is_valid(book: dict[str, list[Row]]) 
     valid_staff = set(staff_ids.values())
     assert {n["channel"] for n in book["interaction"]} == {"call", "e-mail", "letter", "meeting", "meal", "other"}
     assert {n["staff_id"] for n in book["interaction"]} <= valid_staff
-    assert {e["sold_by_id"] for e in book["engagement"]} | {e["delivered_by_id"] for e in book["engagement"]} <= valid_staff
+    people = {e["sold_by_id"] for e in book["engagement"]} | {e["delivered_by_id"] for e in book["engagement"]}
+    assert people <= valid_staff
     assert {e["package_id"] for e in book["engagement"]} <= set(package_ids.values())
     ids = [r["id"] for r in book["interaction"]]
     assert ids == list(range(1, len(ids) + 1))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -117,9 +118,18 @@ def read_all(row: Row) -> tuple[list[str], list[Record], TabularError | None, Ta
         return table.headers, records, error, table
 
 
+def load_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_readme_lists_every_generated_file() -> None:
-    generated = {path.name for path in CORPUS.iterdir() if path.suffix not in (".py", ".md")}
+    generated = set(load_generator().FILES)
     assert {row.file for row in ROWS} == generated
+    assert all((CORPUS / name).is_file() for name in generated)
     assert len(ROWS) == 24
 
 
@@ -146,11 +156,7 @@ def test_each_file_reads_as_the_readme_says(row: Row) -> None:
 
 
 def test_the_generator_reproduces_the_committed_bytes(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    written = module.write_corpus(tmp_path)
+    written = load_generator().write_corpus(tmp_path)
     assert len(written) == 23
     for path in written:
         assert path.read_bytes() == (CORPUS / path.name).read_bytes(), path.name
