@@ -31,7 +31,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from servicescape.clients.importing import import_file
-from servicescape.clients.models import Client, ClientStatus, ClientKind, Tier
+from servicescape.clients.models import Client, ClientKind, ClientStatus, Tier
 from servicescape.config import Settings
 from servicescape.runtime import Runtime, open_runtime
 from servicescape.tabular import normalise_country, parse_date

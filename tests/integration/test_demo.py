@@ -20,15 +20,9 @@ from servicescape.clients.models import Client, Contact, Engagement, Interaction
 from servicescape.demo import firm
 from servicescape.demo.catalogue import EUR_RATES
 from servicescape.demo.digest import Digest, database_digest
-from servicescape.demo.generator import (
-    TABLES,
-    DemoGenerator,
-    DemoSpec,
-    package_rows,
-    sequential_ids,
-    staff_rows,
-)
+from servicescape.demo.generator import TABLES, DemoGenerator, DemoSpec
 from servicescape.demo.load import DemoLoad, load_demo
+from servicescape.demo.roster import package_rows, sequential_ids, staff_rows
 from servicescape.errors import Conflict
 from servicescape.offerings.models import ServicePackage
 from servicescape.runtime import Runtime

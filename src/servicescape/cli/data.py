@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from servicescape.cli.common import DbOption, JsonOption, err, opened, out, print_json, user_errors
@@ -16,7 +16,7 @@ from servicescape.clients.importing import ImportReport, import_file
 from servicescape.tabular import parse_mapping_option
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     clients = "clients"
     contacts = "contacts"
     engagements = "engagements"
@@ -24,7 +24,7 @@ class Kind(str, enum.Enum):
     interactions = "interactions"
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     json = "json"
@@ -71,10 +71,9 @@ def import_command(
     with user_errors():
         mappings = dict(parse_mapping_option(item) for item in mapping or [])
     rejects_path = rejects or file.with_name(file.name + ".rejects.csv")
-    with opened(db) as runtime:
-        with _progress(file, enabled=not json and err.is_terminal) as tick:
-            report = import_file(runtime, kind.value, file, encoding=encoding, sheet=sheet, mappings=mappings,
-                                 dayfirst=dayfirst, dry_run=dry_run, rejects_path=rejects_path, progress=tick)
+    with opened(db) as runtime, _progress(file, enabled=not json and err.is_terminal) as tick:
+        report = import_file(runtime, kind.value, file, encoding=encoding, sheet=sheet, mappings=mappings,
+                             dayfirst=dayfirst, dry_run=dry_run, rejects_path=rejects_path, progress=tick)
     if json:
         print_json(report.to_dict())
         return
@@ -98,7 +97,7 @@ def export_command(
 
 
 class _Tick:
-    def __init__(self, progress: Progress | None, task: int | None) -> None:
+    def __init__(self, progress: Progress | None, task: TaskID | None) -> None:
         self.progress, self.task = progress, task
 
     def __call__(self, report: ImportReport) -> None:
@@ -109,7 +108,7 @@ class _Tick:
             self.progress.update(self.task, completed=report.read)
 
 
-class _progress:  # noqa: N801 - used like a function: ``with _progress(...) as tick``
+class _progress:
     """A Rich progress bar of records on a terminal (the total estimated from the file's lines)."""
 
     def __init__(self, file: Path, *, enabled: bool) -> None:

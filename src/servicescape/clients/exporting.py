@@ -36,7 +36,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from sqlalchemy import Select, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, aliased
 
 from servicescape.auth.models import Staff
@@ -103,20 +103,21 @@ def custom_header(key: str) -> str:
 def custom_field_keys(session: Session) -> list[str]:
     """Every custom-field key of every client, found by the database (sorted, case-insensitively)."""
     dialect = session.get_bind().dialect.name
+    keys: set[str] = set()
     if dialect == "sqlite":
-        found = session.scalars(text("SELECT DISTINCT j.key FROM client, json_each(client.custom_fields) AS j"))
+        keys.update(session.scalars(text("SELECT DISTINCT j.key FROM client, json_each(client.custom_fields) AS j")))
     elif dialect == "postgresql":
-        found = session.scalars(text("SELECT DISTINCT json_object_keys(custom_fields) FROM client"))
+        keys.update(session.scalars(text("SELECT DISTINCT json_object_keys(custom_fields) FROM client")))
     else:  # pragma: no cover - the product runs on SQLite and PostgreSQL
-        keys: set[str] = set()
         for custom in session.scalars(select(Client.custom_fields).execution_options(yield_per=YIELD_PER)):
             keys.update(custom or {})
-        found = iter(keys)  # type: ignore[assignment]
-    return sorted((str(key) for key in found), key=lambda key: (key.casefold(), key))
+    return sorted((str(key) for key in keys), key=lambda key: (key.casefold(), key))
 
 
-def _query(kind: str) -> Select[Any]:
+def _query(kind: str) -> Any:
+    """The rows of the export, in the order of ``FIELDS[kind]`` (clients: custom fields last)."""
     owner, seller, deliverer = aliased(Staff), aliased(Staff), aliased(Staff)
+    query: Any
     if kind == "clients":
         c = Client
         return (select(c.external_id, c.name, c.kind, c.email, c.phone, c.website, c.country, c.city,
@@ -124,6 +125,7 @@ def _query(kind: str) -> Select[Any]:
                        c.created_at, c.custom_fields)
                 .outerjoin(owner, c.owner_id == owner.id).order_by(c.id))
     ref = (Client.external_id, Client.name)
+    t: Any
     if kind == "contacts":
         t = Contact
         query = select(t.external_id, *ref, t.name, t.email, t.phone, t.job_title, t.language)
@@ -134,12 +136,12 @@ def _query(kind: str) -> Select[Any]:
                  .outerjoin(ServicePackage, e.package_id == ServicePackage.id)
                  .outerjoin(seller, e.sold_by_id == seller.id)
                  .outerjoin(deliverer, e.delivered_by_id == deliverer.id))
-        t = e  # type: ignore[assignment]
+        t = e
     elif kind == "invoices":
-        t = Invoice  # type: ignore[assignment]
+        t = Invoice
         query = select(t.external_id, *ref, Invoice.issued_on, Invoice.amount, Invoice.currency)
     else:
-        t = Interaction  # type: ignore[assignment]
+        t = Interaction
         query = (select(t.external_id, *ref, owner.email, Interaction.channel, Interaction.occurred_at,
                         Interaction.summary)
                  .outerjoin(owner, Interaction.staff_id == owner.id))

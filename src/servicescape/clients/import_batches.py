@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Select, Table, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, Table, func, select
 
 from servicescape.clients.import_rows import ParsedRow
+from servicescape.clients.import_statements import BulkStatements
 from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
 from servicescape.i18n import _
 
@@ -98,7 +99,8 @@ def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
         yield items[start:start + IN_CHUNK]
 
 
-def _select_in(conn: Connection, query: Select[Any], column: Column[Any], values: Iterable[Any]) -> Iterator[Any]:
+def _select_in(conn: Connection, query: Select[Any], column: ColumnElement[Any],
+               values: Iterable[Any]) -> Iterator[Any]:
     for chunk in _chunks(values):
         yield from conn.execute(query.where(column.in_(chunk)))
 
@@ -137,6 +139,10 @@ class BatchWriter:
         self.table: Table = MODELS[kind].__table__
         self.match_country = match_country
         self.insert_columns = [c.name for c in self.table.columns if c.name != "id"]
+        #: clients: lower-cased e-mail → the other spellings stored (``Office@Tan.example``), so
+        #: that matching is case-insensitive and still looks addresses up in the e-mail index
+        self.spellings: dict[str, set[str]] | None = None
+        self.statements: BulkStatements | None = None
 
     # -- the batch ------------------------------------------------------------------------------
 
@@ -180,7 +186,23 @@ class BatchWriter:
                     _add(index, key, target)
         self._insert(conn, new, now)
         self._update(conn, list(changed.values()), now)
+        if self.spellings is not None:
+            for target in (*new, *changed.values()):
+                self._remember_spelling(target.values.get("email"))
         return outcome
+
+    def _remember_spelling(self, email: str | None) -> None:
+        if email and self.spellings is not None and email != email.lower():
+            self.spellings.setdefault(email.lower(), set()).add(email)
+
+    def _load_spellings(self, conn: Connection) -> dict[str, set[str]]:
+        """The stored e-mail addresses that are not all lower case (usually few; one scan)."""
+        if self.spellings is None:
+            email = self.table.c.email
+            self.spellings = {}
+            for (stored,) in conn.execute(select(email).where(email != func.lower(email)).distinct()):
+                self._remember_spelling(stored)
+        return self.spellings
 
     def _cannot_create(self, row: ParsedRow) -> str | None:
         if self.kind == "engagements" and not row.values.get("package_id") and not row.values.get("description"):
@@ -228,11 +250,11 @@ class BatchWriter:
         kind, get = self.kind, values.get
         if kind == "clients":
             email = get("email")
-            return [email.casefold() if email else None, get("name")]
+            return [email.lower() if email else None, get("name")]
         client = get("client_id")
         if kind == "contacts":
             email = get("email")
-            return [(client, email.casefold()) if email else None, (client, get("name"))]
+            return [(client, email.lower()) if email else None, (client, get("name"))]
         if kind == "engagements":
             return [(client, get("package_id"), get("description"), get("start_date"))]
         if kind == "invoices":
@@ -296,7 +318,13 @@ class BatchWriter:
     def _candidates(self, conn: Connection, rows: list[ParsedRow], extra: list[Any]) -> Iterator[Any]:
         t, kind = self.table, self.kind
         if kind == "clients":
-            emails = {form for row in rows if (email := row.values.get("email")) for form in (email, email.lower())}
+            spellings = self._load_spellings(conn)
+            emails: set[str] = set()
+            for row in rows:
+                email = row.values.get("email")
+                if email:
+                    lower = email.lower()
+                    emails.update((email, lower), spellings.get(lower, ()))
             query = select(t.c.id, t.c.external_id, t.c.email, t.c.name, *extra)
             yield from _select_in(conn, query, t.c.email, emails)
             yield from _select_in(conn, query, t.c.name, {row.values["name"] for row in rows})
@@ -322,25 +350,32 @@ class BatchWriter:
 
     # -- writing -------------------------------------------------------------------------------
 
+    def _statements(self, conn: Connection) -> BulkStatements:
+        if self.statements is None:
+            self.statements = BulkStatements(self.table, conn.dialect)
+        return self.statements
+
     def _insert(self, conn: Connection, targets: list[Target], now: datetime) -> None:
         if not targets:
             return
-        defaults = DEFAULTS.get(self.kind, {})
-        columns = self.insert_columns
-        params = []
+        defaults = {**DEFAULTS.get(self.kind, {}), "created_at": now}
+        present = set(defaults)
+        for target in targets:
+            present.update(target.values)
+        columns = [name for name in self.insert_columns if name in present and name != "updated_at"]
+        clients = self.kind == "clients"
+        rows = []
         for target in targets:
             values = target.values
-            row = {column: values.get(column) for column in columns}
-            for column, default in defaults.items():
-                if row[column] is None:
-                    row[column] = default
-            if row["created_at"] is None:
-                row["created_at"] = now
+            row = {}
+            for name in columns:
+                value = values.get(name)
+                row[name] = defaults.get(name) if value is None else value
             row["updated_at"] = now
-            if self.kind == "clients":
+            if clients:
                 row["custom_fields"] = target.custom
-            params.append(row)
-        conn.execute(insert(self.table), params)
+            rows.append(row)
+        self._statements(conn).insert(conn, rows)
 
     def _update(self, conn: Connection, targets: list[Target], now: datetime) -> None:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -350,10 +385,9 @@ class BatchWriter:
                 params["custom_fields"] = target.custom
             params["updated_at"] = now
             params["_id"] = target.id
-            groups.setdefault(tuple(sorted(params)), []).append(params)
-        statement = update(self.table).where(self.table.c.id == bindparam("_id"))
+            groups.setdefault(tuple(params), []).append(params)
         for group in groups.values():
-            conn.execute(statement, group)
+            self._statements(conn).update(conn, group)
 
 
 def _plain(value: Any) -> Any:

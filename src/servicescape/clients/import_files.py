@@ -17,7 +17,8 @@ REJECT_COLUMNS = ["record", "reason"]
 
 def open_json_table(path: Path, max_bytes: int) -> Table:
     """An array of flat objects as a table: the keys in first-seen order are the headers, and
-    each object's position (1 for the first) is its record number. Numbers keep every digit."""
+    each object's position (1 for the first) is its record number. Numbers keep every digit.
+    An empty array is a table with no headers and no records."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -33,8 +34,6 @@ def open_json_table(path: Path, max_bytes: int) -> Table:
     headers: dict[str, None] = {}
     for item in data:
         headers.update(dict.fromkeys(item))
-    if not headers:
-        raise TabularError(f"{path.name} holds no records")
     if any(not key.strip() for key in headers):
         raise TabularError(f"{path.name}: a key is empty; every value needs a name")
     names = list(headers)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,12 @@ class Source:
     encoding: str | None
     sheet: str | None
 
+    @property
+    def is_json(self) -> bool:
+        return self.path.suffix.lower() == ".json"
+
     def open(self) -> Table:
-        if self.path.suffix.lower() == ".json":
+        if self.is_json:
             if self.sheet is not None:
                 raise TabularError(f"{self.path.name} is a JSON file; it has no sheet {self.sheet!r}")
             return open_json_table(self.path, MAX_FILE_BYTES)
@@ -53,9 +57,10 @@ class Conversion:
     custom: list[tuple[int, str]]
     batch_size: int
     language: str | None = None
+    guarded: bool = True   # CSV and XLSX: undo the export's formula guard (JSON has none)
 
     def reader(self) -> RowReader:
-        return RowReader(self.kind, self.headers, self.context, self.custom)
+        return RowReader(self.kind, self.headers, self.context, self.custom, guarded=self.guarded)
 
 
 @dataclass
@@ -107,7 +112,8 @@ def convert(reader: RowReader, records: list[Record], broken: str | None = None)
     return batch
 
 
-def converted(conversion: Conversion, table: Table, first: list[Record], first_broken: str | None) -> Iterator[ConvertedBatch]:
+def converted(conversion: Conversion, table: Table, first: list[Record],
+              first_broken: str | None) -> Generator[ConvertedBatch, None, None]:
     """The batches of an open table, converted here; ``first`` was already read from it."""
     reader = conversion.reader()
     yield convert(reader, first, first_broken)
@@ -120,7 +126,7 @@ def converted(conversion: Conversion, table: Table, first: list[Record], first_b
         yield convert(reader, exc.records, exc.problem)
 
 
-def converted_elsewhere(conversion: Conversion, source: Source) -> Iterator[ConvertedBatch]:
+def converted_elsewhere(conversion: Conversion, source: Source) -> Generator[ConvertedBatch, None, None]:
     """The batches of ``source``, read and converted by a second process."""
     context = multiprocessing.get_context("spawn")
     channel: Any = context.Queue(maxsize=QUEUE_BATCHES)

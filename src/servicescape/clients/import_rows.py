@@ -100,7 +100,8 @@ def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str
         }
     if kind == "invoices":
         return {**ref, "external_id": text("external_id", 100),
-                "issued_on": ("issued_on", on_day("issued_on"), 0), "amount": ("amount", cells.money(header("amount")), 0),
+                "issued_on": ("issued_on", on_day("issued_on"), 0),
+                "amount": ("amount", cells.money(header("amount")), 0),
                 "currency": ("currency", cells.currency(header("currency")), 0)}
     return {
         **ref, "external_id": text("external_id", 100),
@@ -112,9 +113,10 @@ def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str
     }
 
 
-def text_cell(value: Cell) -> Cell:
+def text_cell(value: Cell, guarded: bool = True) -> Cell:
     """A cell as the importer sees it: text stripped, line ends as \\n, the export's formula
-    guard undone (``'=x`` → ``=x``), empty → None; numbers and dates as they are."""
+    guard undone (``'=x`` → ``=x``; ``guarded``: the file is CSV or XLSX, which have that guard),
+    empty → None; numbers and dates as they are."""
     if value.__class__ is str:
         text = value.strip()  # type: ignore[union-attr]
         if not text:
@@ -123,7 +125,7 @@ def text_cell(value: Cell) -> Cell:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if "\x00" in text:
             raise cells.RowRejected(_("A cell contains a NUL character (\\x00), which cannot be stored."))
-        return restore(text) if text[0] == "'" else text
+        return restore(text) if guarded and text[0] == "'" else text
     if value is None or value == "":
         return None
     return value
@@ -132,8 +134,10 @@ def text_cell(value: Cell) -> Cell:
 class RowReader:
     """Reads the records of one file of one kind."""
 
-    def __init__(self, kind: str, headers: HeaderMap, ctx: ReadContext, custom: list[tuple[int, str]]) -> None:
+    def __init__(self, kind: str, headers: HeaderMap, ctx: ReadContext, custom: list[tuple[int, str]],
+                 *, guarded: bool = True) -> None:
         self.kind = kind
+        self.guarded = guarded
         self.headers = headers
         names = headers.headers
 
@@ -162,7 +166,7 @@ class RowReader:
                     values[column] = None
                     continue
                 if value[0] == "'" or "\r" in value or "\x00" in value:  # type: ignore[index, operator]
-                    value = text_cell(value)
+                    value = text_cell(value, self.guarded)
             elif value is None:
                 values[column] = None
                 continue
@@ -176,18 +180,18 @@ class RowReader:
             else:
                 values[column] = convert(value, row_state)
         if self.combined_name:
-            values["name"] = self._text(self.headers.name_of([text_cell(v) for v in raw]), self.name_column, 300)
+            joined = self.headers.name_of([text_cell(v, self.guarded) for v in raw])
+            values["name"] = self._text(joined, self.name_column, 300)
         parsed = ParsedRow(record.number, raw, values, row_state.warnings)
         if self.kind != "clients":
             parsed.client_ref = self._client_ref(raw)
         if self.custom:
-            parsed.custom = {key: _custom_text(raw[index]) for index, key in self.custom}
+            parsed.custom = {key: _custom_text(raw[index], self.guarded) for index, key in self.custom}
         self._finish(parsed, row_state)
         return parsed
 
-    @staticmethod
-    def _text(value: Cell, column: str, limit: int) -> str | None:
-        text = text_cell(value)
+    def _text(self, value: Cell, column: str, limit: int) -> str | None:
+        text = text_cell(value, self.guarded)
         if text is None:
             return None
         result = text if isinstance(text, str) else clean_text(text) or ""
@@ -230,8 +234,8 @@ class RowReader:
         return self.headers.headers[index] if index is not None else name
 
 
-def _custom_text(value: Cell) -> str | None:
-    cell = text_cell(value)
+def _custom_text(value: Cell, guarded: bool) -> str | None:
+    cell = text_cell(value, guarded)
     if cell is None or isinstance(cell, str):
         return cell
     return clean_text(cell)

@@ -32,8 +32,8 @@ Decisions (the tests pin each one):
   with a warning naming an example.
 * Within one file a key seen again updates the record the earlier row wrote; it counts as
   ``updated``. ``imported`` + ``updated`` + ``rejected`` = ``read``.
-* Text cells beginning with an apostrophe followed by ``= + - @`` (the export's formula guard)
-  lose that one apostrophe.
+* CSV and XLSX text cells beginning with an apostrophe followed by ``= + - @`` (the export's
+  formula guard) lose that one apostrophe; JSON values are taken exactly as they are.
 * ``dry_run`` runs the whole import in one transaction and rolls it back: the counts are those
   a real run would give, and nothing is written.
 """
@@ -152,12 +152,14 @@ def import_file(
     table = _open(source)
     with table, _rejects(rejects_path, table.headers) as rejects:
         report.encoding, report.delimiter, report.sheet = table.encoding, table.delimiter, table.sheet
+        if not table.headers:  # an empty JSON array: nothing to import
+            return report
         headers, custom = _map(kind, table.headers, mappings or {}, report)
         first, broken = first_batch(table.records, size)
         order = _DateOrder(kind, headers, dayfirst, first, report)
         with runtime.transaction() as session:
             context = _context(session, runtime, order)
-        conversion = Conversion(kind, headers, context, custom, size, active_language())
+        conversion = Conversion(kind, headers, context, custom, size, active_language(), guarded=not source.is_json)
         if parallel is None:
             parallel = len(first) >= size and source.path.stat().st_size >= PARALLEL_BYTES
         if parallel and broken is None:
@@ -210,7 +212,8 @@ def _rejected(report: ImportReport, rejects: RejectsFile | None, number: int, re
 
 
 @contextmanager
-def _units(runtime: Runtime, actor: Actor | None, dry_run: bool) -> Iterator[Callable[[], AbstractContextManager[Session]]]:
+def _units(runtime: Runtime, actor: Actor | None,
+           dry_run: bool) -> Iterator[Callable[[], AbstractContextManager[Session]]]:
     """A transaction per batch; for a dry run one transaction for all, rolled back at the end."""
     if not dry_run:
         yield lambda: runtime.transaction(actor)
@@ -254,7 +257,8 @@ def _rejects(path: Path | None, headers: list[str]) -> Iterator[RejectsFile | No
         yield rejects
 
 
-def _map(kind: str, headers: list[str], mappings: dict[str, str], report: ImportReport) -> tuple[HeaderMap, list[tuple[int, str]]]:
+def _map(kind: str, headers: list[str], mappings: dict[str, str],
+         report: ImportReport) -> tuple[HeaderMap, list[tuple[int, str]]]:
     """The header map, with ``custom: X`` columns kept out of it, and the custom-field columns."""
     prefixed = {index for index, header in enumerate(headers) if header.casefold().startswith(CUSTOM_PREFIX.strip())}
     visible = ["\u2063" if index in prefixed else header for index, header in enumerate(headers)]
@@ -271,7 +275,8 @@ def _map(kind: str, headers: list[str], mappings: dict[str, str], report: Import
     for message in header_map.warnings:
         report.warn(None, message)
     custom: list[tuple[int, str]] = []
-    for index, header in header_map.unmapped:
+    for index, _visible in header_map.unmapped:
+        header = headers[index]
         if kind != "clients":
             report.warn(None, _("Column %(column)s is not imported: only clients have custom fields.",
                                 column=header))
@@ -283,7 +288,7 @@ def _map(kind: str, headers: list[str], mappings: dict[str, str], report: Import
 
 
 def _context(session: Session, runtime: Runtime, order: _DateOrder) -> ReadContext:
-    staff = StaffDirectory.of(session.execute(select(Staff.id, Staff.name, Staff.email)).tuples())
+    staff = StaffDirectory.of(session.execute(select(Staff.id, Staff.name, Staff.email)))
     packages = {" ".join(name.casefold().split()): package_id
                 for package_id, name in session.execute(select(ServicePackage.id, ServicePackage.name))}
     return ReadContext(zone=runtime.settings.zone, staff=staff, packages=packages,

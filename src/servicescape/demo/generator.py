@@ -19,21 +19,21 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from statistics import NormalDist
 from typing import Any
 
-from servicescape.demo import catalogue, countries, firm, names, phrases
+from servicescape.demo import catalogue, companies, countries, firm, names, phrases
+from servicescape.demo.roster import WINDOW_DAYS, Row, Team, midnight
 from servicescape.demo.weighted import Weighted
 
 TABLES = ("client", "contact", "engagement", "invoice", "interaction")
-Row = dict[str, Any]
 Batch = dict[str, list[Row]]
 
-WINDOW_DAYS = 3 * 365 + 1            # three years of history up to "today"
 SIZE_SIGMA = 0.9                     # log-normal spread of client size (sites looked after)
 MAX_SITES = 80
 GOLDEN = (math.sqrt(5) - 1) / 2
@@ -62,75 +62,13 @@ INFO_MAILBOX = {"ms": "pertanyaan", "bg": "office", "hu": "info", "zh-Hans": "se
 class DemoSpec:
     """What to generate: how many clients, from which seed, relative to which day."""
 
+    today: date
     clients: int = firm.DEMO_CLIENTS
     seed: int = firm.DEMO_SEED
-    today: date = date(2026, 1, 1)
 
     def __post_init__(self) -> None:
         if self.clients < 1:
             raise ValueError("the demo needs at least one client")
-
-
-def sequential_ids() -> tuple[dict[str, int], dict[str, int]]:
-    """Staff and package ids as a fresh database assigns them (1, 2, ... in roster order)."""
-    staff = {member.key: n for n, member in enumerate(firm.ROSTER, start=1)}
-    packages = {package.name: n for n, package in enumerate(catalogue.packages(), start=1)}
-    return staff, packages
-
-
-def staff_rows(staff_ids: Mapping[str, int], password_hash: str | None, today: date) -> list[Row]:
-    """The roster as rows (created when the firm started, or when the person joined)."""
-    joined = _at(today, -WINDOW_DAYS - 400, 9)
-    return [
-        {"id": staff_ids[m.key], "name": m.name, "email": m.email, "role": m.role.value,
-         "password_hash": password_hash, "active": m.active, "language": m.language,
-         "created_at": joined, "updated_at": joined}
-        for m in firm.ROSTER
-    ]
-
-
-def package_rows(package_ids: Mapping[str, int], today: date) -> list[Row]:
-    created = _at(today, -WINDOW_DAYS - 400, 9)
-    return [
-        {**catalogue.package_row(p, package_ids[p.name]), "created_at": created, "updated_at": created}
-        for p in catalogue.packages()
-    ]
-
-
-def _at(today: date, days: int, hour: float) -> datetime:
-    """Midnight UTC of ``today`` plus ``days`` days and ``hour`` hours (aware, UTC)."""
-    return datetime(today.year, today.month, today.day, tzinfo=UTC) + timedelta(days=days, hours=hour)
-
-
-class _Team:
-    """Who can look after a country's clients on a given day (people who left drop out)."""
-
-    def __init__(self, members: tuple[tuple[str, int], ...], staff_ids: Mapping[str, int],
-                 today_ord: int) -> None:
-        roster = firm.staff_by_key()
-        self.lead = staff_ids[members[0][0]]
-        self.ids = [staff_ids[key] for key, _ in members]
-        self._members = Weighted((n, weight) for n, (_, weight) in enumerate(members))
-        self.until = [
-            (left.toordinal() if (left := firm.left_on(roster[key], date.fromordinal(today_ord)))
-             else None)
-            for key, _ in members
-        ]
-        self.left = {i: until for i, until in zip(self.ids, self.until, strict=True)
-                     if until is not None}
-
-    def pick(self, rng: random.Random, day: int) -> int:
-        """A member weighted by their share of the country's work, employed on ``day``."""
-        for _ in range(4):
-            n = self._members.draw(rng)
-            until = self.until[n]
-            if until is None or day < until:
-                return self.ids[n]
-        return self.lead
-
-    def employed(self, staff_id: int, day: int) -> bool:
-        until = self.left.get(staff_id)
-        return until is None or day < until
 
 
 class DemoGenerator:
@@ -142,9 +80,9 @@ class DemoGenerator:
         self.rng = random.Random(spec.seed)
         self.today_ord = spec.today.toordinal()
         self.start_ord = self.today_ord - WINDOW_DAYS
-        self.midnight = _at(spec.today, 0, 0)
+        self.midnight = midnight(spec.today)
         self.next_id = {table: (first_ids or {}).get(table, 1) for table in TABLES}
-        self.teams = {cc: _Team(members, staff_ids, self.today_ord)
+        self.teams = {cc: Team(members, staff_ids, spec.today)
                       for cc, members in firm.TEAMS.items()}
         self.packages = {
             (p.service.key, p.level, p.currency): (package_ids[p.name], p.price_cents, p.service)
@@ -152,6 +90,8 @@ class DemoGenerator:
         }
         self._offset = self.rng.random()
         self._normal = NormalDist()
+        self._name_keys = {cc: self.rng.getrandbits(32) for cc in companies.COMPANIES}
+        self._organisations: Counter[str] = Counter()
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -220,10 +160,12 @@ class DemoGenerator:
             phone = country.mobile(rng)
             custom: dict[str, Any] = {}
         else:
-            industry_no = int(rng.random() * len(names.INDUSTRIES))
+            namer = companies.COMPANIES[cc]
+            brand, industry_no = namer.combination(self._organisations[cc], self._name_keys[cc])
+            self._organisations[cc] += 1
             industry = names.INDUSTRIES[industry_no]
             segment = names.SEGMENTS[industry]
-            name, slug = names.COMPANIES[cc].draw(rng, industry_no, large=tier == "key", city=city.name)
+            name, slug = namer.name(rng, brand, industry_no, large=tier == "key", city=city.name)
             domain = f"{slug}.{country.domain}"
             website = f"https://www.{domain}"
             email = f"{INFO_MAILBOX[language]}@{domain}"
@@ -266,7 +208,7 @@ class DemoGenerator:
         self._interactions(batch, client_id, kind, team, owner, country, language, deliverers,
                            active_from, active_to, lost)
 
-    def _engagements(self, batch: Batch, client_id: int, kind: str, team: _Team, owner: int,
+    def _engagements(self, batch: Batch, client_id: int, kind: str, team: Team, owner: int,
                      country: countries.Country, texts: phrases.Texts, language: str, sites: int,
                      person: bool, active_from: int, active_to: int, lost: bool) -> list[int]:
         rng = self.rng
@@ -352,7 +294,7 @@ class DemoGenerator:
         kept = [(day, cents) for day, cents in zip(days, amounts, strict=True) if day <= end]
         return kept or [(end, amounts[0])]
 
-    def _interactions(self, batch: Batch, client_id: int, kind: str, team: _Team, owner: int,
+    def _interactions(self, batch: Batch, client_id: int, kind: str, team: Team, owner: int,
                       country: countries.Country, language: str, deliverers: list[int],
                       active_from: int, active_to: int, lost: bool) -> None:
         rng = self.rng

@@ -23,13 +23,8 @@ from servicescape.audit.service import record
 from servicescape.auth.passwords import hash_password
 from servicescape.db.models import Base
 from servicescape.demo import catalogue, firm
-from servicescape.demo.generator import (
-    TABLES,
-    DemoGenerator,
-    DemoSpec,
-    package_rows,
-    staff_rows,
-)
+from servicescape.demo.generator import TABLES, DemoGenerator, DemoSpec
+from servicescape.demo.roster import package_rows, staff_rows
 from servicescape.errors import Conflict
 from servicescape.i18n import _
 from servicescape.runtime import Runtime

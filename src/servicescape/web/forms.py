@@ -22,8 +22,8 @@ from pydantic_core import ErrorDetails
 
 from servicescape.errors import ServicescapeError
 from servicescape.i18n import _
-from servicescape.tabular.amounts import parse_decimal
 from servicescape.tabular.errors import TabularError
+from servicescape.tabular.values import parse_decimal
 
 #: a record's id in a page URL (larger ids would overflow a 64-bit column: a 404, not a 500)
 RecordId = Annotated[int, Path(ge=1, le=2**62)]

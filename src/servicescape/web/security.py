@@ -116,7 +116,9 @@ def csrf_token(secret_key: str, binding: str) -> str:
 
 
 def csrf_valid(secret_key: str, binding: str, presented: str | None) -> bool:
-    return bool(presented) and hmac.compare_digest(csrf_token(secret_key, binding), presented or "")
+    # compare bytes: compare_digest refuses str with non-ASCII characters (a header byte ≥ 0x80)
+    expected = csrf_token(secret_key, binding).encode()
+    return bool(presented) and hmac.compare_digest(expected, (presented or "").encode(errors="replace"))
 
 
 def sign(secret_key: str, payload: Any) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from servicescape.audit.models import AuditEvent
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role, Staff
 from servicescape.runtime import Runtime
@@ -52,9 +54,11 @@ def test_no_or_bad_token_is_401(web: TestClient) -> None:
         response = web.get("/api/v1/clients", headers=headers)
         assert_error(response, 401, "authentication_required")
         assert response.headers["www-authenticate"] == "Bearer"
-    assert_error(web.post("/api/v1/clients", json=ANY_CLIENT,
-                          headers={"Authorization": "Bearer ssk_nope"}), 401,
-                 "authentication_required")
+    for headers in ({}, {"Authorization": "Bearer ssk_nope"}, {"Authorization": "Basic eDp5"}):
+        response = web.post("/api/v1/clients", json=ANY_CLIENT, headers=headers)
+        assert_error(response, 401, "authentication_required")
+        assert_error(web.delete("/api/v1/clients/1", headers=headers), 401,
+                     "authentication_required")
 
 
 def test_revoked_token_is_401(api: TestClient, runtime: Runtime, owner: Staff) -> None:
@@ -80,8 +84,9 @@ def test_cookie_session_needs_the_csrf_header_to_write(web: TestClient, runtime:
     sign_in(web, owner.email)
     assert web.get("/api/v1/me").json()["id"] == owner.id  # reads need no token
     assert_error(web.post("/api/v1/clients", json=ANY_CLIENT), 403, "csrf_failed")
-    assert_error(web.post("/api/v1/clients", json=ANY_CLIENT, headers={"X-CSRF-Token": "forged"}),
-                 403, "csrf_failed")
+    for forged in (b"forged", b"\xff\xfe", "é".encode("latin-1")):  # bytes ≥ 0x80 too
+        assert_error(web.post("/api/v1/clients", json=ANY_CLIENT,
+                              headers={b"X-CSRF-Token": forged}), 403, "csrf_failed")
     token = csrf_token(runtime.settings.secret_key, web.cookies[session_cookie_name(runtime)])
     created(web.post("/api/v1/clients", json=ANY_CLIENT, headers={"X-CSRF-Token": token}))
     assert web.get("/api/v1/clients").json()["total"] == 1
@@ -101,3 +106,19 @@ def test_cookie_session_follows_the_same_role_rules(app, web: TestClient,  # typ
     token = csrf_token(runtime.settings.secret_key, web.cookies[session_cookie_name(runtime)])
     assert_error(web.post("/api/v1/clients", json=ANY_CLIENT, headers={"X-CSRF-Token": token}),
                  403, "permission_denied")
+
+
+def test_api_writes_are_audited_as_the_caller(api: TestClient, runtime: Runtime,
+                                              owner: Staff) -> None:
+    client = new_client(api)
+    api.patch(f"/api/v1/clients/{client['id']}", json={"tier": "key"})
+    api.delete(f"/api/v1/clients/{client['id']}")
+    with runtime.transaction() as session:
+        events = session.execute(
+            select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.actor, AuditEvent.changes)
+            .where(AuditEvent.entity == "client").order_by(AuditEvent.id)
+        ).all()
+    assert [(e.action, e.actor_id, e.actor) for e in events] == [
+        ("create", owner.id, owner.email), ("update", owner.id, owner.email),
+        ("delete", owner.id, owner.email)]
+    assert events[1].changes["tier"] == "key"

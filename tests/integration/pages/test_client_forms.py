@@ -30,6 +30,14 @@ def test_the_new_client_form(owner_browser: Browser) -> None:
     assert '<option value="MY">Malaysia</option>' in page.text
 
 
+def test_the_segment_field_suggests_the_segments_in_use(owner_browser: Browser, runtime: Runtime) -> None:
+    add_client(runtime, name="A", segment="Healthcare")
+    add_client(runtime, name="B", segment="Logistics")
+    page = owner_browser.get("/clients/new").text
+    assert 'list="client-segments"' in page
+    assert '<datalist id="client-segments"><option value="Healthcare"><option value="Logistics"></datalist>' in page
+
+
 def test_add_a_client(owner_browser: Browser, runtime: Runtime) -> None:
     response = owner_browser.post("/clients", {**VALID, "owner_id": str(owner_browser.staff.id)})
     assert response.status_code == 303
@@ -49,6 +57,7 @@ def test_add_a_client(owner_browser: Browser, runtime: Runtime) -> None:
     ({"owner_id": "999999"}, "owner_id", "owner_id 999999 does not exist."),
     ({"country": "Malaysia"}, "country", "Choose a country from the list."),
     ({"city": "x" * 301}, "city", "Use at most 300 characters."),
+    ({"city": "Shah\x00Alam"}, "city", "The text contains a character that cannot be stored (NUL)."),
     ({"custom_fields": "no colon here"}, "custom_fields", "Write each field as “name: value” on a line of its own."),
 ])
 def test_bad_input_shows_the_form_again_with_a_message_at_the_field(

@@ -128,3 +128,14 @@ def test_the_client_page_runs_the_same_number_of_queries_however_much_it_shows(
     many = _queries_for_page(runtime, owner_browser, tan)
     print(f"queries of GET /clients/{{id}}: {few} with 9 records, {many} with 89")
     assert few == many, (few, many)
+
+
+@pytest.mark.parametrize("language", ["ms", "bg", "zh-Hans", "zh-Hant", "hu"])
+def test_the_pages_render_in_every_ui_language(owner_browser: Browser, tan: int, language: str) -> None:
+    owner_browser.client.cookies.set("ss_lang", language)
+    for url in ("/clients", f"/clients/{tan}", "/clients/new", "/staff", "/contacts/1/edit"):
+        response = owner_browser.get(url)
+        assert response.status_code == 200, url
+        assert f'<html lang="{language}">' in response.text
+    names = {"ms": "Malaysia", "bg": "Малайзия", "zh-Hans": "马来西亚", "zh-Hant": "馬來西亞", "hu": "Malajzia"}
+    assert names[language] in owner_browser.get(f"/clients/{tan}").text

@@ -106,6 +106,7 @@ def test_change_role_deactivate_and_reactivate(owner_browser: Browser, runtime: 
 
     response = owner_browser.post(f"/staff/{person.id}", {"active": "true"})
     assert response.status_code == 303
+    assert flash_after(response, owner_browser) == "Daniel Lim was reactivated."
     assert load(runtime, Staff, person.id).active
 
 

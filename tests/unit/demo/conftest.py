@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from servicescape.demo.generator import TABLES, DemoGenerator, DemoSpec, Row, sequential_ids
+from servicescape.demo.generator import TABLES, DemoGenerator, DemoSpec
+from servicescape.demo.roster import Row, sequential_ids
 
 TODAY = date(2026, 11, 20)
 

@@ -11,16 +11,8 @@ import pytest
 from servicescape.demo import firm
 from servicescape.demo.catalogue import EUR_RATES
 from servicescape.demo.digest import Digest
-from servicescape.demo.generator import (
-    TABLES,
-    WINDOW_DAYS,
-    DemoGenerator,
-    DemoSpec,
-    Row,
-    package_rows,
-    sequential_ids,
-    staff_rows,
-)
+from servicescape.demo.generator import TABLES, DemoGenerator, DemoSpec
+from servicescape.demo.roster import WINDOW_DAYS, Row, package_rows, sequential_ids, staff_rows
 from tests.unit.demo.conftest import TODAY, generate
 
 
@@ -183,4 +175,4 @@ def test_first_ids_offset_every_table() -> None:
 
 def test_a_demo_needs_a_client() -> None:
     with pytest.raises(ValueError, match="at least one client"):
-        DemoSpec(clients=0)
+        DemoSpec(today=TODAY, clients=0)

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 import pytest
 
 from servicescape.demo import countries, names, phrases
-from servicescape.demo.generator import Row
+from servicescape.demo.roster import Row
 from servicescape.demo.weighted import Weighted
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")

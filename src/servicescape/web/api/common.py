@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from servicescape import i18n
 from servicescape.db.paging import MAX_PER_PAGE, Page
+from servicescape.errors import AuthenticationRequired
 from servicescape.schemas import MAX_ID, PageOut
+from servicescape.web.deps import get_runtime, session_cookie_name
 
 OutT = TypeVar("OutT", bound=BaseModel)
 
@@ -60,6 +64,25 @@ PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the first
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="items per page")]
 EntityId = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+_TOKEN = HTTPBearer(
+    auto_error=False, scheme_name="api_token",
+    description="A personal API token (`servicescape user token EMAIL`). A browser session works "
+    "too: its cookie, plus the X-CSRF-Token header on writes.",
+)
+
+
+def credentials_present(
+    request: Request, token: HTTPAuthorizationCredentials | None = Security(_TOKEN)
+) -> None:
+    """An API call with neither a token nor a session cookie is answered 401 at once, before the
+    CSRF check would answer it 403 (deps.py checks the credentials themselves)."""
+    if token is None and session_cookie_name(get_runtime(request)) not in request.cookies:
+        raise AuthenticationRequired(i18n._("Please sign in."))
+
+
+#: the ``dependencies=`` of every API router; also declares the token in OpenAPI (/api/docs)
+API_AUTH = [Depends(credentials_present)]
 
 CREATED_HEADERS = {"Location": {"description": "the URL of the new record",
                                 "schema": {"type": "string"}}}

@@ -130,7 +130,8 @@ def mappings_of(lines: list[str]) -> dict[str, str]:
 
 
 def run_import(context: RequestContext, kind: str, upload: UploadFile, *, encoding: str | None,
-               sheet: str | None, dayfirst: bool | None, dry_run: bool, mappings: dict[str, str]) -> tuple[ImportReport, str | None]:
+               sheet: str | None, dayfirst: bool | None, dry_run: bool,
+               mappings: dict[str, str]) -> tuple[ImportReport, str | None]:
     """Spool, import, and keep the rejects: the report and the rejects' token (None: no rejects)."""
     runtime = context.runtime
     token, rejects_path = new_rejects_path(runtime)
@@ -167,17 +168,17 @@ def import_upload(
     sheet: Annotated[str | None, Form(max_length=200, description="XLSX sheet; default: the first")] = None,
     dayfirst: Annotated[bool | None, Form(description="03/05/2024 is 3 May; default: inferred")] = None,
     dry_run: Annotated[bool, Form(description="check every row, write nothing")] = False,
-    map: Annotated[list[str] | None, Form(description='"Their header=field", repeatable')] = None,  # noqa: A002
+    map: Annotated[list[str] | None, Form(description='"Their header=field", repeatable')] = None,
 ) -> Any:
     report, token = run_import(context, kind, file, encoding=encoding, sheet=sheet, dayfirst=dayfirst,
                                dry_run=dry_run, mappings=mappings_of(map or []))
     body = report.details()
-    body["rejects_url"] = context.request.url_for("import_rejects", token=token).path if token else None
+    body["rejects_url"] = context.request.url_for("api_import_rejects", token=token).path if token else None
     return body
 
 
-@router.get("/imports/rejects/{token}", response_class=FileResponse, name="import_rejects",
-            summary="The rejected rows of an import, as CSV", responses=error_responses(401, 403, 404))
+@router.get("/imports/rejects/{token}", response_class=FileResponse, name="api_import_rejects",
+            summary="The rejected rows of an import, as CSV", responses=error_responses(401, 403, 404, 422))
 def import_rejects(token: str, context: BulkData) -> FileResponse:
     return FileResponse(rejects_file(context.runtime, token), media_type=MEDIA_TYPES["csv"],
                         filename="rejected-rows.csv")
@@ -185,5 +186,5 @@ def import_rejects(token: str, context: BulkData) -> FileResponse:
 
 @router.get("/exports/{kind}", response_class=FileResponse, name="export_table",
             summary="A whole table as CSV, XLSX or JSON", responses=error_responses(401, 403, 422))
-def export_download(kind: Kind, context: BulkData, format: ExportFormat = "csv") -> FileResponse:  # noqa: A002
+def export_download(kind: Kind, context: BulkData, format: ExportFormat = "csv") -> FileResponse:
     return export_response(context, kind, format)

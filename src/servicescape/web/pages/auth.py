@@ -37,7 +37,7 @@ def _signin_page(context: RequestContext, *, next_url: str, email: str = "", err
                  status_code: int = 200) -> Response:
     settings = context.runtime.settings
     hint = {"email": DEMO_OWNER_EMAIL, "password": DEMO_OWNER_PASSWORD} if settings.mode == "demo" else None
-    return render(context, "auth/login.html", status_code=status_code, next_url=next_url,
+    return render(context, "auth/login.html", status_code=status_code, next=next_url,
                   email=email, error=error, demo_hint=hint)
 
 

@@ -142,12 +142,6 @@ class Pickers:
         ]
 
 
-def load_pickers(context: RequestContext) -> Pickers:
-    with context.unit() as session:
-        choices = service.record_choices(session, by=context.user)
-    return Pickers(choices.staff, choices.packages)
-
-
 def country_options(context: RequestContext, empty: str) -> list[tuple[str, str]]:
     names = country_names(context.language)
     return [("", empty), *sorted(names.items(), key=lambda pair: pair[1].casefold())]
@@ -180,9 +174,12 @@ def client_data(values: Mapping[str, str], context: RequestContext,
 
 
 def client_form(context: RequestContext, client: Any, state: FormState, *, status_code: int = 200) -> Response:
+    with context.unit() as session:
+        choices = service.record_choices(session, by=context.user)
+        segments = service.client_list_choices(session, by=context.user).segments
     return render(context, "clients/form.html", status_code=status_code, active_nav="clients",
-                  client=client, form=state, pickers=load_pickers(context),
-                  countries=country_options(context, i18n._("No country")))
+                  client=client, form=state, pickers=Pickers(choices.staff, choices.packages),
+                  segments=segments, countries=country_options(context, i18n._("No country")))
 
 
 @router.get("/clients/new")

@@ -80,5 +80,5 @@ def import_rejects(token: str, context: BulkData) -> FileResponse:
 
 @router.get("/export")
 def export_download(context: BulkData, kind: Annotated[Kind, Query()] = "clients",
-                    format: Annotated[ExportFormat, Query()] = "csv") -> FileResponse:  # noqa: A002
+                    format: Annotated[ExportFormat, Query()] = "csv") -> FileResponse:
     return export_response(context, kind, format)

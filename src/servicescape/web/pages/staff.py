@@ -66,7 +66,7 @@ def change_staff(staff_id: RecordId, context: Manager, values: Posted) -> Respon
         message = next(iter(FormState.failed(values, problem).errors.values()))
         return staff_page(context, row_errors={staff_id: message}, status_code=problem_status(problem))
     if "active" in data:
-        message = (i18n._("%(name)s can sign in again.", name=name) if active
+        message = (i18n._("%(name)s was reactivated.", name=name) if active
                    else i18n._("%(name)s was deactivated; their sessions and tokens have ended.", name=name))
     else:
         message = i18n._("The role of %(name)s was changed.", name=name)
