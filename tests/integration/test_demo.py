@@ -28,7 +28,7 @@ from servicescape.offerings.models import ServicePackage
 from servicescape.runtime import Runtime
 
 TODAY = date(2026, 11, 20)
-SPEC = DemoSpec(clients=300, seed=7, today=TODAY)
+SPEC = DemoSpec(clients=300, seed=firm.DEMO_SEED, today=TODAY)
 runner = CliRunner()
 
 
@@ -66,7 +66,7 @@ def test_one_audit_event_records_the_whole_load(runtime: Runtime, loaded: DemoLo
         assert events[0].actor == "system"
         assert events[0].changes is not None
         assert events[0].changes["rows"] == loaded.counts
-        assert events[0].changes["seed"] == 7 and events[0].changes["today"] == "2026-11-20"
+        assert events[0].changes["seed"] == firm.DEMO_SEED and events[0].changes["today"] == "2026-11-20"
         assert data_version(session) == 1
 
 

@@ -89,7 +89,7 @@ _BG_STEMS = words("Балкан", "Витоша", "Тракия|trakia", "Род
 _HU_STEMS = words("Dunakő", "Tiszavirág", "Balaton", "Mátra", "Bükk", "Kőrös", "Pannon", "Fertő",
                   "Őrség", "Tűzkő", "Hegyvidék", "Szőlőhegy", "Gyöngyös", "Zöldmező", "Bakony",
                   "Hűvösvölgy", "Kékes", "Somló", "Zemplén", "Hortobágy", "Badacsony", "Vértes",
-                  "Pilis", "Bodrog", "Rába", "Tokaj", "Kőszeg", "Börzsöny")
+                  "Pilis", "Bodrog", "Rába", "Tokaj", "Kőszeg", "Börzsöny", "Fűzfa")
 _SG_STEMS = words("Kallang", "Straits", "Harbourfront", "Orchid", "Tanjong Pagar", "Jurong",
                   "Bukit Timah", "Changi", "Serangoon", "Pasir Panjang", "Lion Gate", "Marina Crest")
 _GB_STEMS = words("Thameside", "Pennine", "Severn", "Cotswold", "Mersey", "Wessex", "Northgate",
@@ -163,7 +163,7 @@ COMPANIES: dict[str, CompanyNamer] = {
     ),
     "HU": CompanyNamer(
         _HU_STEMS,
-        words("Ingatlankezelő|ingatlan", "Gépgyártó|gepgyarto", "Logisztikai|logisztika",
+        words("Ingatlankezelő|ingatlan", "Műszaki|muszaki", "Logisztikai|logisztika",
               "Egészségügyi|egeszseg", "Szállodaipari|szalloda", "Kereskedelmi",
               "Adatközpont|adatkozpont", "Oktatási|oktatas", "Élelmiszer-feldolgozó|elelmiszer",
               "Gyógyszergyártó|gyogyszer"),

@@ -18,7 +18,7 @@ DEMO_OWNER_PASSWORD = "servicescape-demo-2026"  # noqa: S105 - a published demo 
 
 DEMO_FIRM_NAME = "Meridian Facility Partners"
 DEMO_URL = "http://127.0.0.1:8000"
-DEMO_SEED = 7
+DEMO_SEED = 3
 DEMO_CLIENTS = 300
 STAFF_DOMAIN = DEMO_OWNER_EMAIL.split("@", 1)[1]
 

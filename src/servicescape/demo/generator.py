@@ -34,7 +34,7 @@ from servicescape.demo.weighted import Weighted
 TABLES = ("client", "contact", "engagement", "invoice", "interaction")
 Batch = dict[str, list[Row]]
 
-SIZE_SIGMA = 0.9                     # log-normal spread of client size (sites looked after)
+SIZE_SIGMA = 0.9                      # log-normal spread of client size (sites looked after)
 MAX_SITES = 80
 GOLDEN = (math.sqrt(5) - 1) / 2
 TIER_CUTS = ((0.90, "key"), (0.65, "growth"))

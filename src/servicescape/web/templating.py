@@ -10,7 +10,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -75,9 +75,8 @@ class Formatter:
     def money(self, amount: Decimal | None, currency: str | None) -> str:
         if amount is None:
             return ""
-        if not currency:
-            return format_decimal(amount, locale=self.locale)
-        return format_currency(amount, currency, locale=self.locale)
+        digits = format_decimal(amount, format="#,##0.00##", locale=self.locale)
+        return f"{digits} {currency}" if currency else digits
 
     def country(self, code: str | None) -> str:
         if not code:

@@ -1,4 +1,4 @@
-"""The default demo (300 clients, seed 7), generated once for the whole module, without a database."""
+"""The default demo (300 clients, the default seed), generated once for the package, without a database."""
 
 from __future__ import annotations
 

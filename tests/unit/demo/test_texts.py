@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from servicescape.demo import countries, names, phrases
+from servicescape.demo import companies, countries, names, phrases
 from servicescape.demo.roster import Row
 from servicescape.demo.weighted import Weighted
 
@@ -128,3 +128,22 @@ def test_weighted_draws_follow_their_weights() -> None:
     assert abs(counts["b"] / 20_000 - 0.6) < 0.02 and abs(counts["d"] / 20_000 - 0.1) < 0.01
     with pytest.raises(ValueError):
         Weighted([("x", 0)])
+
+
+def test_organisation_names_and_domains_do_not_repeat_in_a_demo_of_this_size(book: dict[str, list[Row]]) -> None:
+    organisations = [c for c in book["client"] if c["kind"] == "organisation"]
+    assert len({c["name"] for c in organisations}) == len(organisations)
+    assert len({c["website"] for c in organisations}) == len(organisations)
+    plain = [c for c in organisations if c["country"] == "HU"]
+    assert not any("-Invest" in c["name"] or "Hungária" in c["name"] for c in plain)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 10, 199, 1670])
+def test_company_combinations_are_a_shuffle_without_repeats(size: int) -> None:
+    for key in (0, 7, 2**32 - 1):
+        shuffled = [companies.shuffled_index(n, size, key) for n in range(size)]
+        assert sorted(shuffled) == list(range(size))
+    namer = companies.COMPANIES["BG"]
+    firsts = {namer.combination(n, 42) for n in range(namer.plain)}
+    assert len(firsts) == namer.plain and all(brand < 30 for brand, _ in firsts)
+    assert namer.combination(namer.size, 42) == namer.combination(0, 42)
