@@ -8,9 +8,12 @@ connections) and sends converted batches through a bounded queue, so memory stay
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
+import threading
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,6 +171,7 @@ class _Failure:
 def _work(conversion: Conversion, source: Source, channel: Any) -> None:  # pragma: no cover - child process
     if conversion.language:
         i18n.activate(conversion.language)
+    gc.freeze()  # this process only reads and converts: see heap_frozen
     try:
         with source.open() as table:
             reader = conversion.reader()
@@ -182,6 +186,31 @@ def _work(conversion: Conversion, source: Source, channel: Any) -> None:  # prag
         channel.put(_Failure("tabular", str(exc)))
     except Exception as exc:  # report it to the parent instead of dying silently
         channel.put(_Failure("other", f"{type(exc).__name__}: {exc}"))
+
+
+_frozen_lock = threading.Lock()
+_frozen_users = 0
+
+
+@contextmanager
+def heap_frozen() -> Iterator[None]:
+    """Leave the objects that exist now out of the cyclic garbage collector's scans while an import
+    runs (``gc.freeze``). The import allocates millions of short-lived objects; each collection
+    of the oldest generation would otherwise walk the whole heap of loaded modules (SQLAlchemy,
+    Babel, openpyxl: hundreds of thousands of objects). Measured: converting and unpickling rows
+    costs about half as much. Nothing is leaked: ``gc.unfreeze`` when the last import ends."""
+    global _frozen_users
+    with _frozen_lock:
+        if _frozen_users == 0:
+            gc.freeze()
+        _frozen_users += 1
+    try:
+        yield
+    finally:
+        with _frozen_lock:
+            _frozen_users -= 1
+            if _frozen_users == 0:
+                gc.unfreeze()
 
 
 def active_language() -> str | None:

@@ -62,6 +62,7 @@ from servicescape.clients.import_pipeline import (
     Source,
     active_language,
     converted,
+    heap_frozen,
     converted_elsewhere,
     first_batch,
 )
@@ -150,7 +151,7 @@ def import_file(
     report = ImportReport(kind, file_label or source.path.name, dry_run=dry_run)
     size = max(1, batch_size)
     table = _open(source)
-    with table, _rejects(rejects_path, table.headers) as rejects:
+    with heap_frozen(), table, _rejects(rejects_path, table.headers) as rejects:
         report.encoding, report.delimiter, report.sheet = table.encoding, table.delimiter, table.sheet
         if not table.headers:  # an empty JSON array: nothing to import
             return report

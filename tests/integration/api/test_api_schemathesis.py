@@ -68,7 +68,7 @@ def owner_headers(runtime: Runtime, owner: Staff) -> dict[str, str]:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, database=None,
+@settings(max_examples=20, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 def test_api_matches_its_schema(case: Any, app: Any, owner_headers: dict[str, str]) -> None:
