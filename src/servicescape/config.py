@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     timezone: str = Field("UTC", description="the firm's timezone (IANA name) for display")
     default_language: str = Field("en", description="UI language when the user chose none")
     tier_names: dict[str, str] = Field(
+        # the default names are translated where shown (marked for extraction in servicescape.i18n)
         default_factory=lambda: {"key": "Key", "growth": "Growth", "standard": "Standard"},
         description="display names of the three client tiers (JSON)",
     )

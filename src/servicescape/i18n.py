@@ -85,6 +85,10 @@ def negotiate(accept_language: str | None) -> str | None:
     return None
 
 
+#: names defined outside the code's `_()` calls that are shown translated (default tier names)
+DEFAULT_NAMES = (N_("Key"), N_("Growth"), N_("Standard"))
+
+
 # --- catalog maintenance ------------------------------------------------------------------------
 
 METHOD_MAP = [("**.py", "python"), ("web/templates/**.html", "jinja2")]

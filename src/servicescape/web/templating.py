@@ -120,7 +120,7 @@ def render(context: RequestContext, template: str, status_code: int = 200, **val
         firm_name=settings.firm_name,
         static_url=static_url,
         fmt=Formatter(context.language, settings.zone),
-        tier_names=settings.tier_names,
+        tier_names={key: i18n._(name) for key, name in settings.tier_names.items()},
         can=context.can,
         status_code=status_code,
         **values,
