@@ -102,3 +102,16 @@ def test_any_unicode_name_round_trips(runtime: Runtime, name: str) -> None:
         client_id = service.clients.create(session, {"name": name}, by=None).id
     with runtime.transaction() as session:
         assert service.clients.get(session, client_id, by=None).name == name
+
+
+def test_search_treats_wildcards_literally(runtime: Runtime) -> None:
+    with runtime.transaction() as session:
+        for name in ("100% Design Kft.", "1000 Design Kft.", "Under_score Sdn. Bhd.", "Underscore Bhd."):
+            service.clients.create(session, {"name": name}, by=None)
+    with runtime.transaction() as session:
+        def names(q: str) -> list[str]:
+            page = service.list_clients(session, service.ClientFilters(q=q), by=None)
+            return [c.name for c in page.items]
+        assert names("100%") == ["100% Design Kft."]
+        assert names("under_") == ["Under_score Sdn. Bhd."]
+        assert sorted(names("design")) == ["100% Design Kft.", "1000 Design Kft."]

@@ -19,6 +19,7 @@ first occurrence made.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +33,6 @@ from servicescape.clients.models import Client, Contact, Engagement, Interaction
 from servicescape.i18n import _
 
 IN_CHUNK = 2000
-SQLITE_CACHE_KIB = 256 * 1024
 #: an empty cell never clears these on an update (identifiers, required and defaulted fields)
 KEEP_IF_EMPTY = frozenset({
     "external_id", "name", "kind", "tier", "status", "channel", "created_at", "occurred_at",
@@ -101,6 +101,15 @@ def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
 
 def _select_in(conn: Connection, query: Select[Any], column: ColumnElement[Any],
                values: Iterable[Any]) -> Iterator[Any]:
+    """Rows whose ``column`` is one of ``values``, looked up in its index. SQLite gets the values
+    as one JSON array (``IN (SELECT value FROM json_each(?))``): binding thousands of separate
+    parameters cost more than the look-ups themselves."""
+    if conn.dialect.name == "sqlite":
+        items = list(values)
+        if items:
+            keys = func.json_each(json.dumps(items, ensure_ascii=False)).table_valued("value")
+            yield from conn.execute(query.where(column.in_(select(keys.c.value))))
+        return
     for chunk in _chunks(values):
         yield from conn.execute(query.where(column.in_(chunk)))
 
@@ -148,10 +157,6 @@ class BatchWriter:
 
     def write(self, conn: Connection, rows: list[ParsedRow], now: datetime) -> BatchOutcome:
         outcome = BatchOutcome()
-        if conn.dialect.name == "sqlite":
-            # index pages of a big table do not fit SQLite's default 2 MB cache; random inserts
-            # into the e-mail and name indexes then read pages back from disk all the time
-            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         if self.kind != "clients":
             rows = self._resolve_clients(conn, rows, outcome)
         by_ext, natural = self._existing(conn, rows)

@@ -1,22 +1,49 @@
 """Bulk INSERT and UPDATE statements (SQLAlchemy Core, executemany) for the importer's batches.
 
 On SQLite, converting each bound value through its column type (timestamps to text, enums
-checked, JSON serialised) cost SQLAlchemy more than SQLite spends storing the row. Imported
-values repeat a lot (one timestamp per batch, a few tiers and countries), so there each column's
-own bind processor is applied once per distinct value and the statement is built on a copy of
-the table whose columns have no processors left to apply. The values stored are exactly those
-SQLAlchemy would store. Other databases get the plain statement on the real table.
+checked, JSON serialised) and each row's parameters cost SQLAlchemy more than SQLite spends
+storing the row. Imported values repeat a lot (one timestamp per batch, a few tiers and
+countries), so there each column's own bind processor is applied once per distinct value, and
+the statement SQLAlchemy compiles (on a copy of the table without processors) runs as the
+driver's executemany over positional tuples. The values stored are exactly those SQLAlchemy
+would store. Other databases get the plain Core statement on the real table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Column, Connection, Dialect, Integer, MetaData, Table, bindparam, insert, update
 from sqlalchemy.types import NullType
 
 MEMO_SIZE = 50_000
+#: SQLite settings while an import writes (restored afterwards): the index pages of a big table
+#: do not fit the default 2 MB page cache, and random inserts into the e-mail and name indexes
+#: would read them back all the time; checkpointing the WAL every 1,000 pages rewrote the same
+#: index pages batch after batch
+SQLITE_BULK = {"cache_size": -256 * 1024, "wal_autocheckpoint": 16_000}
+
+
+@contextmanager
+def bulk_writes(connection: Connection) -> Iterator[None]:
+    """Tune a SQLite connection for an import's batches; put its settings back afterwards."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in SQLITE_BULK}
+    for name, value in SQLITE_BULK.items():
+        connection.exec_driver_sql(f"PRAGMA {name}={int(value)}")
+    connection.commit()  # end the transaction the PRAGMAs began: each batch has its own
+    try:
+        yield
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        for name, value in before.items():
+            connection.exec_driver_sql(f"PRAGMA {name}={int(value or 0)}")
+        connection.commit()
 
 
 def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -49,48 +76,53 @@ class BulkStatements:
     def __init__(self, table: Table, dialect: Dialect) -> None:
         self.table = table
         self.prepare = dialect.name == "sqlite"
-        self._processors: dict[str, Callable[[Any], Any] | None] = {}
-        self._bare: dict[tuple[str, ...], Table] = {}
         self._dialect = dialect
+        self._processors: dict[str, Callable[[Any], Any] | None] = {}
+        self._compiled: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}
 
     def insert(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            conn.execute(insert(self._target(rows[0])), self._prepared(rows))
+        if not rows:
+            return
+        if not self.prepare:
+            conn.execute(insert(self.table), rows)
+            return
+        self._execute(conn, "insert", rows)
 
     def update(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-        """``rows`` each hold ``_id`` (the row to change) and the columns to set."""
-        if rows:
-            target = self._target(rows[0])
-            conn.execute(update(target).where(target.c.id == bindparam("_id")), self._prepared(rows))
-
-    def _target(self, row: dict[str, Any]) -> Table:
+        """``rows`` each hold ``_id`` (the row to change) and the columns to set, the same ones."""
+        if not rows:
+            return
         if not self.prepare:
-            return self.table
-        names = tuple(name for name in row if name != "_id")
-        bare = self._bare.get(names)
-        if bare is None:
-            bare = self._bare[names] = Table(
-                self.table.name, MetaData(), Column("id", Integer, primary_key=True),
-                *(Column(name, NullType()) for name in names if name != "id"),
-            )
-        return bare
+            conn.execute(update(self.table).where(self.table.c.id == bindparam("_id")), rows)
+            return
+        self._execute(conn, "update", rows)
 
-    def _prepared(self, rows: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
-        if not self.prepare:
-            return rows
-        steps = [(name, self._processor(name)) for name in rows[0] if name != "_id"]
-        steps = [(name, process) for name, process in steps if process is not None]
-        if not steps:
-            return rows
-        prepared = []
-        for row in rows:
-            copy = dict(row)
-            for name, process in steps:
-                copy[name] = process(copy[name])
-            prepared.append(copy)
-        return prepared
+    def _execute(self, conn: Connection, action: str, rows: Sequence[dict[str, Any]]) -> None:
+        """The statement compiled by SQLAlchemy for these columns, executed with the values bound
+        once per distinct value, as positional tuples (the driver's executemany)."""
+        sql, order = self._statement(action, tuple(rows[0]))
+        steps = [(name, self._processor(name)) for name in order]
+        prepared = [tuple([row[name] if process is None else process(row[name]) for name, process in steps])
+                    for row in rows]
+        conn.exec_driver_sql(sql, prepared)
+
+    def _statement(self, action: str, names: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+        key = (action, names)
+        found = self._compiled.get(key)
+        if found is None:
+            columns = [name for name in names if name != "_id"]
+            bare = Table(self.table.name, MetaData(), Column("id", Integer, primary_key=True),
+                         *(Column(name, NullType()) for name in columns if name != "id"))
+            statement: Any = (insert(bare) if action == "insert"
+                              else update(bare).where(bare.c.id == bindparam("_id")))
+            compiled = statement.compile(dialect=self._dialect, column_keys=columns)
+            order = tuple(compiled.positiontup or ())
+            found = self._compiled[key] = (str(compiled), order)
+        return found
 
     def _processor(self, name: str) -> Callable[[Any], Any] | None:
+        if name == "_id":
+            return None
         if name not in self._processors:
             column_type = self.table.c[name].type
             process = column_type.dialect_impl(self._dialect).bind_processor(self._dialect)

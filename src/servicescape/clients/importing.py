@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from servicescape.audit.service import Actor, record
@@ -62,11 +62,12 @@ from servicescape.clients.import_pipeline import (
     Source,
     active_language,
     converted,
-    heap_frozen,
     converted_elsewhere,
     first_batch,
+    heap_frozen,
 )
 from servicescape.clients.import_rows import CUSTOM_PREFIX, KINDS, ReadContext
+from servicescape.clients.import_statements import bulk_writes
 from servicescape.clients.import_values import StaffDirectory, tier_display_names
 from servicescape.db.types import utcnow
 from servicescape.errors import ImportFailed
@@ -215,17 +216,27 @@ def _rejected(report: ImportReport, rejects: RejectsFile | None, number: int, re
 @contextmanager
 def _units(runtime: Runtime, actor: Actor | None,
            dry_run: bool) -> Iterator[Callable[[], AbstractContextManager[Session]]]:
-    """A transaction per batch; for a dry run one transaction for all, rolled back at the end."""
-    if not dry_run:
-        yield lambda: runtime.transaction(actor)
-        return
-    with runtime.sessions() as session:
+    """A transaction per batch, all on one connection (tuned for bulk writes while the import runs);
+    for a dry run one transaction for all, rolled back at the end."""
+    with runtime.engine.connect() as connection, bulk_writes(connection):
+        if not dry_run:
+            yield lambda: _batch_transaction(runtime, connection, actor)
+            return
+        with runtime.sessions(bind=connection) as session:
+            session.info["actor"] = actor
+            session.begin()
+            try:
+                yield lambda: nullcontext(session)
+            finally:
+                session.rollback()
+
+
+@contextmanager
+def _batch_transaction(runtime: Runtime, connection: Connection, actor: Actor | None) -> Iterator[Session]:
+    with runtime.sessions(bind=connection) as session:
         session.info["actor"] = actor
-        session.begin()
-        try:
-            yield lambda: nullcontext(session)
-        finally:
-            session.rollback()
+        with session.begin():
+            yield session
 
 
 # -- reading -----------------------------------------------------------------------------------

@@ -125,11 +125,13 @@ class ClientFilters:
 def client_query(filters: ClientFilters) -> Select[Any]:
     query = select(Client).options(joinedload(Client.owner))
     if filters.q:
-        like = f"%{filters.q.strip().lower()}%"
-        query = query.where(or_(
-            func.lower(Client.name).like(like), func.lower(Client.email).like(like),
-            func.lower(Client.external_id).like(like), func.lower(Client.city).like(like),
-        ))
+        # the search text is literal: % and _ typed by the user are not wildcards
+        text = filters.q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{text}%"
+        query = query.where(or_(*(
+            func.lower(column).like(like, escape="\\")
+            for column in (Client.name, Client.email, Client.external_id, Client.city)
+        )))
     for column, value in ((Client.tier, filters.tier), (Client.segment, filters.segment),
                           (Client.owner_id, filters.owner_id), (Client.status, filters.status)):
         if value is not None:

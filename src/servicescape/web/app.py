@@ -12,6 +12,7 @@ from servicescape.capabilities import CAPABILITIES, load
 from servicescape.config import Settings
 from servicescape.runtime import Runtime, open_runtime
 from servicescape.web import errors
+from servicescape.web.api.common import API_AUTH
 from servicescape.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -41,7 +42,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from servicescape.web.pages import home
     app.include_router(auth_pages.router)
     app.include_router(home.router)
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, dependencies=API_AUTH)  # 401 before anything else without credentials
     for capability in CAPABILITIES:
         for module in capability.api_modules:
             api.include_router(load(module).router)

@@ -81,7 +81,7 @@ def credentials_present(
         raise AuthenticationRequired(i18n._("Please sign in."))
 
 
-#: the ``dependencies=`` of every API router; also declares the token in OpenAPI (/api/docs)
+#: the ``dependencies=`` of the /api/v1 router (web/app.py); also declares the token in OpenAPI (/api/docs)
 API_AUTH = [Depends(credentials_present)]
 
 CREATED_HEADERS = {"Location": {"description": "the URL of the new record",

@@ -18,7 +18,6 @@ from servicescape.clients.service import list_related
 from servicescape.db.crud import EntityService
 from servicescape.schemas import PageOut
 from servicescape.web.api.common import (
-    API_AUTH,
     CREATE,
     CREATED_HEADERS,
     DELETE,
@@ -48,7 +47,7 @@ class Resource:
 
 
 def entity_router(resource: Resource) -> APIRouter:
-    router = APIRouter(prefix=f"/{resource.path}", tags=[resource.path], dependencies=API_AUTH)
+    router = APIRouter(prefix=f"/{resource.path}", tags=[resource.path])
     service, name = resource.service, resource.name
     In, Patch, Out = resource.create, resource.patch, resource.out
 
