@@ -29,15 +29,11 @@ from sqlalchemy import ColumnElement, Connection, Select, Table, func, select
 
 from servicescape.clients.import_rows import ParsedRow
 from servicescape.clients.import_statements import BulkStatements
+from servicescape.clients.import_targets import Ambiguous, Index, Target, add, eligible
 from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
 from servicescape.i18n import _
 
 IN_CHUNK = 2000
-#: an empty cell never clears these on an update (identifiers, required and defaulted fields)
-KEEP_IF_EMPTY = frozenset({
-    "external_id", "name", "kind", "tier", "status", "channel", "created_at", "occurred_at",
-    "issued_on", "amount", "currency", "client_id",
-})  # fmt: skip
 DEFAULTS: dict[str, dict[str, Any]] = {
     "clients": {"kind": "organisation", "tier": "standard", "status": "active"},
     "engagements": {"status": "active"},
@@ -47,43 +43,6 @@ MODELS: dict[str, Any] = {
     "clients": Client, "contacts": Contact, "engagements": Engagement, "invoices": Invoice,
     "interactions": Interaction,
 }
-
-
-class Ambiguous(Exception):
-    pass
-
-
-class Target:
-    """A record a batch writes: a stored one (``id`` set) or a new one."""
-
-    __slots__ = ("country", "custom", "custom_changed", "ext", "id", "values")
-
-    def __init__(self, record_id: int | None, ext: str | None, custom: dict[str, Any] | None = None,
-                 country: str | None = None) -> None:
-        self.id = record_id
-        self.ext = ext
-        self.values: dict[str, Any] = {}
-        self.custom: dict[str, Any] = dict(custom or {})
-        self.custom_changed = False
-        self.country = country
-
-    def merge(self, row: ParsedRow) -> None:
-        for key, value in row.values.items():
-            if value is None and key in KEEP_IF_EMPTY:
-                continue
-            self.values[key] = value
-        ext = row.values.get("external_id")
-        if ext and self.ext is None:
-            self.ext = ext
-        if "country" in row.values:
-            self.country = row.values["country"]
-        if row.custom is not None:
-            self.custom_changed = True
-            for key, text in row.custom.items():
-                if text is None:
-                    self.custom.pop(key, None)
-                else:
-                    self.custom[key] = text
 
 
 @dataclass
@@ -114,32 +73,6 @@ def _select_in(conn: Connection, query: Select[Any], column: ColumnElement[Any],
         yield from conn.execute(query.where(column.in_(chunk)))
 
 
-def _eligible(candidates: Target | list[Target] | None, ext: str | None) -> list[Target]:
-    if candidates is None:
-        return []
-    if candidates.__class__ is Target:
-        target: Target = candidates  # type: ignore[assignment]
-        return [target] if ext is None or target.ext is None or target.ext == ext else []
-    return [t for t in candidates if ext is None or t.ext is None or t.ext == ext]  # type: ignore[union-attr]
-
-
-Index = dict[Hashable, "Target | list[Target]"]
-
-
-def _add(index: Index, key: Hashable, target: Target) -> None:
-    """Remember that ``key`` leads to ``target`` (a key two stored records share leads to both)."""
-    found = index.get(key)
-    if found is None:
-        index[key] = target
-    elif found is target:
-        return
-    elif isinstance(found, list):
-        if all(t is not target for t in found):
-            found.append(target)
-    else:
-        index[key] = [found, target]
-
-
 class BatchWriter:
     """Matches and writes the batches of one import; ``write`` runs inside the caller's transaction."""
 
@@ -164,10 +97,11 @@ class BatchWriter:
         changed: dict[int, Target] = {}
         for row in rows:
             ext = row.values.get("external_id")
+            keys = self._keys(row.values)
             target = by_ext.get(ext) if ext else None
             if target is None:
                 try:
-                    target = self._natural_match(row, ext, natural)
+                    target = self._natural_match(row, ext, natural, keys)
                 except Ambiguous as exc:
                     outcome.rejected.append((row, str(exc)))
                     continue
@@ -177,18 +111,19 @@ class BatchWriter:
                     outcome.rejected.append((row, problem))
                     continue
                 target = Target(None, ext)
+                target.adopt(row)
                 new.append(target)
                 outcome.imported += 1
             else:
+                target.merge(row)
                 outcome.updated += 1
                 if target.id is not None:
                     changed[target.id] = target
-            target.merge(row)
             if target.ext:
                 by_ext[target.ext] = target
-            for index, key in zip(natural, self._keys(row.values), strict=True):
+            for index, key in zip(natural, keys, strict=True):
                 if key is not None:
-                    _add(index, key, target)
+                    add(index, key, target)
         self._insert(conn, new, now)
         self._update(conn, list(changed.values()), now)
         if self.spellings is not None:
@@ -266,8 +201,8 @@ class BatchWriter:
             return [(client, get("issued_on"), get("amount"), get("currency"))]
         return [(client, get("occurred_at"), _plain(get("channel") or "other"), get("summary"))]
 
-    def _natural_match(self, row: ParsedRow, ext: str | None, natural: list[Index]) -> Target | None:
-        keys = self._keys(row.values)
+    def _natural_match(self, row: ParsedRow, ext: str | None, natural: list[Index],
+                       keys: list[Hashable | None]) -> Target | None:
         for position, (index, key) in enumerate(zip(natural, keys, strict=True)):
             if key is None:
                 continue
@@ -276,7 +211,7 @@ class BatchWriter:
                 country = row.values.get("country")
                 listed = candidates if isinstance(candidates, list) else [candidates]
                 candidates = [t for t in listed if t.country == country]
-            found = _eligible(candidates, ext)
+            found = eligible(candidates, ext)
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
@@ -317,7 +252,7 @@ class BatchWriter:
             stored = target(data.id, data.external_id, data)
             for index, key in zip(natural, self._stored_keys(data), strict=True):
                 if key is not None:
-                    _add(index, key, stored)
+                    add(index, key, stored)
         return by_ext, natural
 
     def _candidates(self, conn: Connection, rows: list[ParsedRow], extra: list[Any]) -> Iterator[Any]:
@@ -368,19 +303,16 @@ class BatchWriter:
         for target in targets:
             present.update(target.values)
         columns = [name for name in self.insert_columns if name in present and name != "updated_at"]
-        clients = self.kind == "clients"
-        rows = []
-        for target in targets:
-            values = target.values
-            row = {}
-            for name in columns:
-                value = values.get(name)
-                row[name] = defaults.get(name) if value is None else value
-            row["updated_at"] = now
-            if clients:
-                row["custom_fields"] = target.custom
-            rows.append(row)
-        self._statements(conn).insert(conn, rows)
+        get = defaults.get
+        if self.kind == "clients":
+            rows = [(*[get(name) if (value := target.values.get(name)) is None else value for name in columns],
+                     now, target.custom) for target in targets]
+            columns += ["updated_at", "custom_fields"]
+        else:
+            rows = [(*[get(name) if (value := target.values.get(name)) is None else value for name in columns],
+                     now) for target in targets]
+            columns.append("updated_at")
+        self._statements(conn).insert(conn, columns, rows)
 
     def _update(self, conn: Connection, targets: list[Target], now: datetime) -> None:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}

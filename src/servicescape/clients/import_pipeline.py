@@ -1,38 +1,29 @@
-"""Reading and converting an import file batch by batch, in this process or in a second one.
+"""Reading and converting an import file batch by batch, as a stream (memory stays flat).
 
-Converting a row costs about as much as writing it, so for a big file a second process reads
-and converts while this one writes (``parallel``): on two cores that nearly halves the time.
-The second process is started with ``spawn`` (a fresh interpreter: no inherited database
-connections) and sends converted batches through a bounded queue, so memory stays flat.
+(Converting in a second process while this one writes was tried: on the two-core machine the
+writing process became slower by more than the conversion it no longer did, so it was removed.)
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import queue
 import threading
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from servicescape import i18n
 from servicescape.clients.import_cells import RowRejected
 from servicescape.clients.import_files import open_json_table
 from servicescape.clients.import_rows import ParsedRow, ReadContext, RowReader
 from servicescape.tabular import Cell, HeaderMap, Record, Table, TabularError, open_table
 
-#: files at least this big are converted in a second process (about 120,000 rows of clients)
-PARALLEL_BYTES = 16 * 1024 * 1024
-QUEUE_BATCHES = 4
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where the records come from (enough to open the file again in another process)."""
+    """Where the records come from."""
 
     path: Path
     encoding: str | None
@@ -52,14 +43,13 @@ class Source:
 
 @dataclass(frozen=True)
 class Conversion:
-    """How to turn records into rows (picklable: the second process builds its own reader)."""
+    """How to turn records into rows."""
 
     kind: str
     headers: HeaderMap
     context: ReadContext
     custom: list[tuple[int, str]]
     batch_size: int
-    language: str | None = None
     guarded: bool = True   # CSV and XLSX: undo the export's formula guard (JSON has none)
 
     def reader(self) -> RowReader:
@@ -129,65 +119,6 @@ def converted(conversion: Conversion, table: Table, first: list[Record],
         yield convert(reader, exc.records, exc.problem)
 
 
-def converted_elsewhere(conversion: Conversion, source: Source) -> Generator[ConvertedBatch, None, None]:
-    """The batches of ``source``, read and converted by a second process."""
-    context = multiprocessing.get_context("spawn")
-    channel: Any = context.Queue(maxsize=QUEUE_BATCHES)
-    worker = context.Process(target=_work, args=(conversion, source, channel), daemon=True,
-                             name="servicescape-import-reader")
-    worker.start()
-    try:
-        while True:
-            try:
-                item = channel.get(timeout=1.0)
-            except queue.Empty:
-                if not worker.is_alive():
-                    raise RuntimeError("the import's reading process stopped unexpectedly") from None
-                continue
-            if item is None:
-                return
-            if isinstance(item, _Failure):
-                raise item.error()
-            yield item
-            if item.broken is not None:
-                return
-    finally:
-        if worker.is_alive():
-            worker.terminate()
-        worker.join(timeout=5)
-        channel.close()
-        channel.cancel_join_thread()
-
-
-@dataclass
-class _Failure:
-    kind: str
-    message: str
-
-    def error(self) -> Exception:
-        return TabularError(self.message) if self.kind == "tabular" else RuntimeError(self.message)
-
-
-def _work(conversion: Conversion, source: Source, channel: Any) -> None:  # pragma: no cover - child process
-    if conversion.language:
-        i18n.activate(conversion.language)
-    gc.freeze()  # this process only reads and converts: see heap_frozen
-    try:
-        with source.open() as table:
-            reader = conversion.reader()
-            try:
-                for records in batches(table.records, conversion.batch_size):
-                    channel.put(convert(reader, records))
-            except ReadError as exc:
-                channel.put(convert(reader, exc.records, exc.problem))
-                return
-        channel.put(None)
-    except TabularError as exc:
-        channel.put(_Failure("tabular", str(exc)))
-    except Exception as exc:  # report it to the parent instead of dying silently
-        channel.put(_Failure("other", f"{type(exc).__name__}: {exc}"))
-
-
 _frozen_lock = threading.Lock()
 _frozen_users = 0
 
@@ -211,12 +142,3 @@ def heap_frozen() -> Iterator[None]:
             _frozen_users -= 1
             if _frozen_users == 0:
                 gc.unfreeze()
-
-
-def active_language() -> str | None:
-    """The UI language of this request or command (so the second process answers in it)."""
-    current = i18n.active()
-    for language in i18n.LOCALES:
-        if i18n.translations(language) is current:
-            return language
-    return None

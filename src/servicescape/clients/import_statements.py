@@ -41,8 +41,8 @@ def bulk_writes(connection: Connection) -> Iterator[None]:
     finally:
         if connection.in_transaction():
             connection.rollback()
-        for name, value in before.items():
-            connection.exec_driver_sql(f"PRAGMA {name}={int(value or 0)}")
+        for name, setting in before.items():
+            connection.exec_driver_sql(f"PRAGMA {name}={int(setting or 0)}")
         connection.commit()
 
 
@@ -80,13 +80,16 @@ class BulkStatements:
         self._processors: dict[str, Callable[[Any], Any] | None] = {}
         self._compiled: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}
 
-    def insert(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    def insert(self, conn: Connection, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert ``rows``, each a tuple of the values of ``columns``."""
         if not rows:
             return
         if not self.prepare:
-            conn.execute(insert(self.table), rows)
+            conn.execute(insert(self.table), [dict(zip(columns, row, strict=True)) for row in rows])
             return
-        self._execute(conn, "insert", rows)
+        sql, order = self._statement("insert", tuple(columns))
+        assert order == tuple(columns)
+        self._execute(conn, sql, order, rows)
 
     def update(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         """``rows`` each hold ``_id`` (the row to change) and the columns to set, the same ones."""
@@ -95,16 +98,23 @@ class BulkStatements:
         if not self.prepare:
             conn.execute(update(self.table).where(self.table.c.id == bindparam("_id")), rows)
             return
-        self._execute(conn, "update", rows)
+        sql, order = self._statement("update", tuple(rows[0]))
+        self._execute(conn, sql, order, [tuple([row[name] for name in order]) for row in rows])
 
-    def _execute(self, conn: Connection, action: str, rows: Sequence[dict[str, Any]]) -> None:
+    def _execute(self, conn: Connection, sql: str, order: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
         """The statement compiled by SQLAlchemy for these columns, executed with the values bound
         once per distinct value, as positional tuples (the driver's executemany)."""
-        sql, order = self._statement(action, tuple(rows[0]))
-        steps = [(name, self._processor(name)) for name in order]
-        prepared = [tuple([row[name] if process is None else process(row[name]) for name, process in steps])
-                    for row in rows]
-        conn.exec_driver_sql(sql, prepared)
+        steps = [(position, process) for position, name in enumerate(order)
+                 if (process := self._processor(name)) is not None]
+        if steps:
+            prepared = []
+            for row in rows:
+                values = list(row)
+                for position, process in steps:
+                    values[position] = process(values[position])
+                prepared.append(tuple(values))
+            rows = prepared
+        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
 
     def _statement(self, action: str, names: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
         key = (action, names)

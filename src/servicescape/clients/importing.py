@@ -56,13 +56,10 @@ from servicescape.clients.import_batches import BatchWriter
 from servicescape.clients.import_cells import ambiguous_dates
 from servicescape.clients.import_files import RejectsFile
 from servicescape.clients.import_pipeline import (
-    PARALLEL_BYTES,
     Conversion,
     ConvertedBatch,
     Source,
-    active_language,
     converted,
-    converted_elsewhere,
     first_batch,
     heap_frozen,
 )
@@ -136,12 +133,11 @@ def import_file(
     mappings: dict[str, str] | None = None, dayfirst: bool | None = None, dry_run: bool = False,
     rejects_path: Path | None = None, batch_size: int = BATCH_SIZE, progress: Progress | None = None,
     actor: Actor | None = None, by: Staff | None = None, file_label: str | None = None,
-    parallel: bool | None = None,
 ) -> ImportReport:
     """Import ``path`` as records of ``kind``; see the module's documentation for the rules.
 
-    ``parallel`` converts rows in a second process while this one writes (None: for files of
-    ``PARALLEL_BYTES`` or more). ``progress`` is called with the report after every batch.
+    ``progress`` is called with the report after every batch; ``actor`` is recorded in the audit
+    trail; ``by`` must hold the bulk-data permission (None: a trusted caller such as the CLI).
     """
     if by is not None:
         require(by, Permission.bulk_data)
@@ -161,14 +157,8 @@ def import_file(
         order = _DateOrder(kind, headers, dayfirst, first, report)
         with runtime.transaction() as session:
             context = _context(session, runtime, order)
-        conversion = Conversion(kind, headers, context, custom, size, active_language(), guarded=not source.is_json)
-        if parallel is None:
-            parallel = len(first) >= size and source.path.stat().st_size >= PARALLEL_BYTES
-        if parallel and broken is None:
-            table.close()
-            stream = converted_elsewhere(conversion, source)
-        else:
-            stream = converted(conversion, table, first, broken)
+        conversion = Conversion(kind, headers, context, custom, size, guarded=not source.is_json)
+        stream = converted(conversion, table, first, broken)
         writer = BatchWriter(kind, match_country="country" in headers.fields)
         with closing(stream), _units(runtime, actor, dry_run) as unit:
             for batch in stream:
