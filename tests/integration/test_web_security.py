@@ -142,7 +142,9 @@ def test_error_pages_show_no_stack_trace(web: TestClient, owner: Staff) -> None:
     assert "Traceback" not in page.text and "File \"" not in page.text
 
 
-def test_wrong_password_is_refused_and_rate_limited_per_account(web: TestClient, runtime: Runtime, owner: Staff) -> None:
+def test_wrong_password_is_refused_and_rate_limited_per_account(
+    web: TestClient, runtime: Runtime, owner: Staff
+) -> None:
     limit = runtime.settings.login_max_failures_per_account
     for _ in range(limit):
         page = web.get("/signin")

@@ -45,7 +45,8 @@ def test_compiled_catalogs_match_their_sources(tmp_path, monkeypatch) -> None:
             catalog = read_po(handle, locale=locale)
         buffer = BytesIO()
         write_mo(buffer, catalog, use_fuzzy=False)
-        assert po.with_suffix(".mo").read_bytes() == buffer.getvalue(), f"{locale}: run `python -m servicescape.i18n compile`"
+        compiled = po.with_suffix(".mo").read_bytes()
+        assert compiled == buffer.getvalue(), f"{locale}: run `python -m servicescape.i18n compile`"
 
 
 @pytest.mark.parametrize("language", ["ms", "bg", "zh-Hans", "zh-Hant", "hu"])

@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
+
 from tests.support.chromium import CHROMIUM_PATH, LAUNCH_ARGS, launch, launch_options
 from tests.support.live_server import LiveServer
 

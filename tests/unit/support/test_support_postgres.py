@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
 from tests.support.postgres import (
     URL_ENV,
     PostgresCluster,
