@@ -10,6 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from servicescape.i18n import _
 from servicescape.tabular import Cell, Record, Table, TabularError, clean_text, neutralise
 
 REJECT_COLUMNS = ["record", "reason"]
@@ -22,20 +23,21 @@ def open_json_table(path: Path, max_bytes: int) -> Table:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise TabularError(f"{path.name} is {size / 2**20:,.0f} MiB, over the "
-                               f"{max_bytes / 2**20:,.0f} MiB limit; split the file")
+            raise TabularError(_("%(file)s is %(size)s MiB, over the %(limit)s MiB limit; split the file",
+                                 file=path.name, size=f"{size / 2**20:,.0f}", limit=f"{max_bytes / 2**20:,.0f}"))
         data = json.loads(path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
     except OSError as exc:
-        raise TabularError(f"cannot open {path.name}: {exc.strerror or exc}") from None
+        raise TabularError(_("cannot open %(file)s: %(problem)s", file=path.name,
+                             problem=exc.strerror or exc)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TabularError(f"{path.name} is not valid UTF-8 JSON: {exc}") from None
+        raise TabularError(_("%(file)s is not valid UTF-8 JSON: %(problem)s", file=path.name, problem=exc)) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise TabularError(f"{path.name} must hold an array of objects, one per record")
+        raise TabularError(_("%(file)s must hold an array of objects, one per record", file=path.name))
     headers: dict[str, None] = {}
     for item in data:
         headers.update(dict.fromkeys(item))
     if any(not key.strip() for key in headers):
-        raise TabularError(f"{path.name}: a key is empty; every value needs a name")
+        raise TabularError(_("%(file)s: a key is empty; every value needs a name", file=path.name))
     names = list(headers)
     records = iter([Record(number, [_cell(item.get(key)) for key in names])
                     for number, item in enumerate(data, start=1)])

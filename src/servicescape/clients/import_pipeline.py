@@ -16,6 +16,7 @@ from pathlib import Path
 from servicescape.clients.import_cells import RowRejected
 from servicescape.clients.import_files import open_json_table
 from servicescape.clients.import_rows import ParsedRow, ReadContext, RowReader
+from servicescape.i18n import _
 from servicescape.tabular import Cell, HeaderMap, Record, Table, TabularError, open_table
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -36,7 +37,8 @@ class Source:
     def open(self) -> Table:
         if self.is_json:
             if self.sheet is not None:
-                raise TabularError(f"{self.path.name} is a JSON file; it has no sheet {self.sheet!r}")
+                raise TabularError(_("%(file)s is a JSON file; it has no sheet %(sheet)s", file=self.path.name,
+                                     sheet=repr(self.sheet)))
             return open_json_table(self.path, MAX_FILE_BYTES)
         return open_table(self.path, encoding=self.encoding, sheet=self.sheet, max_bytes=MAX_FILE_BYTES)
 

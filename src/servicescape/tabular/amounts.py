@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import list_currencies
 
+from servicescape.i18n import _
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.records import Cell
 
@@ -65,16 +66,16 @@ def parse_decimal(value: Cell) -> Decimal:
     a lone point (``1.234``) is always decimal.
     """
     if isinstance(value, bool) or value is None or isinstance(value, date):
-        raise TabularError(f"not an amount: {value!r}")
+        raise TabularError(_("not an amount: %(value)s", value=repr(value)))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise TabularError(f"not an amount: {value!r}")
+            raise TabularError(_("not an amount: %(value)s", value=repr(value)))
         return value
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise TabularError(f"not an amount: {value!r}")
+            raise TabularError(_("not an amount: %(value)s", value=repr(value)))
         return Decimal(str(value))
     text = value.strip()
     if _SIMPLE.fullmatch(text):
@@ -106,15 +107,15 @@ def _currency_code(token: str) -> str | None:
 def _parse_text(text: str) -> tuple[Decimal, str | None]:
     match = _AMOUNT.fullmatch(text.strip())
     if match is None:
-        raise TabularError(f"not an amount: {text!r}")
+        raise TabularError(_("not an amount: %(value)s", value=repr(text)))
     parts = match.groupdict()
     signs = [parts[f"sign{n}"] for n in range(1, 5) if parts[f"sign{n}"]]
     tokens = [token for token in (parts["pre"], parts["post"]) if token]
     codes = {_currency_code(token) for token in tokens}
     if len(signs) > 1 or bool(parts["open"]) != bool(parts["close"]) or None in codes:
-        raise TabularError(f"not an amount: {text!r}")
+        raise TabularError(_("not an amount: %(value)s", value=repr(text)))
     if len(codes) > 1:
-        raise TabularError(f"not an amount: {text!r} names two currencies")
+        raise TabularError(_("not an amount: %(value)s names two currencies", value=repr(text)))
     amount = _number(parts["number"], text)
     if parts["open"] or (signs and signs[0] != "+"):
         amount = -amount
@@ -138,14 +139,14 @@ def _number(core: str, text: str) -> Decimal:
     if decimal_mark is not None:
         whole, _, fraction = core.rpartition(decimal_mark)
     if not fraction.isdigit() and fraction:
-        raise TabularError(f"not an amount: {text!r}")
+        raise TabularError(_("not an amount: %(value)s", value=repr(text)))
     digits = _ungroup(whole, text)
     if not digits and not fraction:
-        raise TabularError(f"not an amount: {text!r}")
+        raise TabularError(_("not an amount: %(value)s", value=repr(text)))
     try:
         return Decimal(f"{digits or 0}.{fraction}" if fraction else digits)
     except InvalidOperation:
-        raise TabularError(f"not an amount: {text!r}") from None
+        raise TabularError(_("not an amount: %(value)s", value=repr(text))) from None
 
 
 def _ungroup(whole: str, text: str) -> str:
@@ -155,11 +156,11 @@ def _ungroup(whole: str, text: str) -> str:
     separators = {ch for ch in whole if not ch.isdigit()}
     marks = separators - set(_GROUPS)  # a point or comma grouping must be the only kind
     if marks and len(separators) > 1:
-        raise TabularError(f"not an amount: {text!r}")
+        raise TabularError(_("not an amount: %(value)s", value=repr(text)))
     groups = re.split(r"[^0-9]", whole)
     first, rest = groups[0], groups[1:]
     western = 1 <= len(first) <= 3 and all(len(g) == 3 for g in rest)
     indian = 1 <= len(first) <= 2 and all(len(g) == 2 for g in rest[:-1]) and len(rest[-1]) == 3
     if not (western or indian):
-        raise TabularError(f"not an amount: {text!r} (digit groups are not in threes)")
+        raise TabularError(_("not an amount: %(value)s (digit groups are not in threes)", value=repr(text)))
     return "".join(groups)

@@ -7,6 +7,7 @@ from functools import cache
 from babel import Locale
 from babel.core import get_global
 
+from servicescape.i18n import _
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.records import Cell
 
@@ -42,7 +43,7 @@ def normalise_country(value: Cell) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise TabularError(f"unknown country: {value!r}")
+        raise TabularError(_("unknown country: %(value)s", value=repr(value)))
     text = value.strip()
     if not text:
         return None
@@ -51,9 +52,10 @@ def normalise_country(value: Cell) -> str | None:
         return text.upper()
     found = names.get(country_key(text))
     if found is None:
-        raise TabularError(
-            f"unknown country: {text!r}; use an ISO code such as MY, BG, CN, TW, HK or HU, or the country's name"
-        )
+        raise TabularError(_(
+            "unknown country: %(value)s; use an ISO code such as MY, BG, CN, TW, HK or HU, or the country's name",
+            value=repr(text),
+        ))
     return found
 
 

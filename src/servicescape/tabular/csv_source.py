@@ -13,6 +13,7 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+from servicescape.i18n import _
 from servicescape.tabular.encoding import detect_encoding
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.records import Cell, Record
@@ -34,7 +35,7 @@ class CsvSource:
         try:
             head = self._raw.read(BLOCK_BYTES)
             if not head.strip():
-                raise TabularError(f"{self.name} is empty")
+                raise TabularError(_("%(file)s is empty", file=self.name))
             self.detected = detect_encoding(head, len(head) < BLOCK_BYTES, encoding)
             decoded = itertools.chain.from_iterable(self._line_blocks(head))
             self.delimiter, self._offset, lines = _sniff(decoded, preferred)
@@ -69,9 +70,9 @@ class CsvSource:
             self._raw.close()
 
     def _fit(self, row: list[Cell], number: int) -> list[Cell]:
-        shown = "tab" if self.delimiter == "\t" else repr(self.delimiter)
-        hint = f"; quote fields that contain the delimiter {shown}"
-        return fit_row(row, len(self.headers), f"{self.name} line {number}", hint)
+        shown = _("tab") if self.delimiter == "\t" else repr(self.delimiter)
+        hint = _("; quote fields that contain the delimiter %(delimiter)s", delimiter=shown)
+        return fit_row(row, len(self.headers), _("%(file)s line %(line)s", file=self.name, line=number), hint)
 
     def _read_headers(self) -> list[str]:
         reader, offset, previous = self._reader, self._offset, 0
@@ -79,29 +80,30 @@ class CsvSource:
             for row in reader:
                 line, previous = previous + 1 + offset, reader.line_num
                 if any(row):
-                    return clean_headers(row, f"{self.name} line {line}")
+                    return clean_headers(row, _("%(file)s line %(line)s", file=self.name, line=line))
         except csv.Error as error:
             raise self._csv_error(error, previous + 1 + offset, reader.line_num + offset) from None
-        raise TabularError(f"{self.name} has no header row")
+        raise TabularError(_("%(file)s has no header row", file=self.name))
 
     def _csv_error(self, error: csv.Error, start: int, line: int) -> TabularError:
         text = str(error)
         if "unexpected end of data" in text:
-            return TabularError(
-                f"{self.name} line {start}: a quoted field that starts on this line never "
-                "ends; look for a stray double quote"
-            )
+            return TabularError(_(
+                "%(file)s line %(line)s: a quoted field that starts on this line never "
+                "ends; look for a stray double quote", file=self.name, line=start,
+            ))
         if "expected after" in text:
-            return TabularError(
-                f"{self.name} line {line}: text follows a closing double quote; inside a "
-                'quoted field write a double quote twice ("")'
-            )
+            return TabularError(_(
+                "%(file)s line %(line)s: text follows a closing double quote; inside a "
+                'quoted field write a double quote twice ("")', file=self.name, line=line,
+            ))
         if "field larger than field limit" in text:
-            return TabularError(
-                f"{self.name} line {start}: a field is longer than {csv.field_size_limit():,} "
-                "characters; a stray double quote may have opened a quoted field"
-            )
-        return TabularError(f"{self.name} line {line}: {text}")
+            return TabularError(_(
+                "%(file)s line %(line)s: a field is longer than %(n)s "
+                "characters; a stray double quote may have opened a quoted field",
+                file=self.name, line=start, n=f"{csv.field_size_limit():,}",
+            ))
+        return TabularError(_("%(file)s line %(line)s: %(problem)s", file=self.name, line=line, problem=text))
 
     def _line_blocks(self, head: bytes) -> Iterator[list[str]]:
         """Decode the file block by block, each cut at a line end; yield each block's lines."""
@@ -132,11 +134,12 @@ class CsvSource:
         if not good or good.endswith(("\n", "\r")):
             line += 1
         bad = block[error.start : error.end].hex(" ")
-        return TabularError(
-            f"{self.name} line {line}: bytes {bad} are not valid {self.detected.name} text; "
+        return TabularError(_(
+            "%(file)s line %(line)s: bytes %(bytes)s are not valid %(encoding)s text; "
             "if the file uses another encoding, name it with --encoding "
-            "(for example cp1250, cp1251, gb18030, big5 or cp1252)"
-        )
+            "(for example cp1250, cp1251, gb18030, big5 or cp1252)",
+            file=self.name, line=line, bytes=bad, encoding=self.detected.name,
+        ))
 
 
 def _is_blank(row: list[Cell]) -> bool:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from servicescape.i18n import _
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.records import Cell
 
@@ -83,9 +84,9 @@ def infer_dayfirst(samples: Iterable[str]) -> bool | None:
 
 def _serial(value: Cell, shown: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise TabularError(f"not a date: {shown!r}")
+        raise TabularError(_("not a date: %(value)s", value=repr(shown)))
     if not 1 <= value <= EXCEL_MAX_SERIAL:
-        raise TabularError(f"not a date: {shown!r} (Excel day numbers run 1 to 2958465)")
+        raise TabularError(_("not a date: %(value)s (Excel day numbers run 1 to 2958465)", value=repr(shown)))
     return float(value)
 
 
@@ -107,7 +108,7 @@ def _parse(value: Cell, dayfirst: bool) -> tuple[date, str]:
         try:
             parsed = date.fromisoformat(text[:10])
         except ValueError:
-            raise TabularError(f"not a valid date: {text!r}") from None
+            raise TabularError(_("not a valid date: %(value)s", value=repr(text))) from None
         return parsed, _rest(text, 10)
     if match := _NUMERIC.match(text):
         first, separator, middle, last = match.groups()
@@ -119,7 +120,7 @@ def _parse(value: Cell, dayfirst: bool) -> tuple[date, str]:
             day_first = separator == "." or a > 12 or (b <= 12 and dayfirst)
             day, month = (a, b) if day_first else (b, a)
         else:
-            raise TabularError(f"not a date: {text!r}")
+            raise TabularError(_("not a date: %(value)s", value=repr(text)))
         return _make(text, year, month, day), _rest(text, match.end())
     if match := _HANZI.match(text):
         year, month, day = (int(g) for g in match.groups())
@@ -133,10 +134,10 @@ def _named_month(text: str) -> tuple[date, str]:
     elif match := _MONTH_DAY.match(text):
         name, day, year = match.groups()
     else:
-        raise TabularError(f"not a date: {text!r}")
+        raise TabularError(_("not a date: %(value)s", value=repr(text)))
     month = name[:3].lower()
     if month not in _MONTHS:
-        raise TabularError(f"not a date: {text!r}")
+        raise TabularError(_("not a date: %(value)s", value=repr(text)))
     made = _make(text, _year(year), _MONTHS.index(month) + 1, int(day))
     return made, _rest(text, match.end())
 
@@ -152,13 +153,13 @@ def _make(text: str, year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise TabularError(f"not a valid date: {text!r}") from None
+        raise TabularError(_("not a valid date: %(value)s", value=repr(text))) from None
 
 
 def _rest(text: str, end: int) -> str:
     rest = text[end:].strip()
     if rest and not _TIME.fullmatch(rest):
-        raise TabularError(f"not a date: {text!r}")
+        raise TabularError(_("not a date: %(value)s", value=repr(text)))
     return rest
 
 
@@ -170,14 +171,14 @@ def _text_datetime(value: str, dayfirst: bool) -> datetime:
     hour, minute = int(match["h"]), int(match["m"])
     ampm = (match["ampm"] or "").lower()[:1]
     if ampm and not 1 <= hour <= 12:
-        raise TabularError(f"not a valid time: {value.strip()!r}")
+        raise TabularError(_("not a valid time: %(value)s", value=repr(value.strip())))
     if ampm:
         hour = hour % 12 + (12 if ampm == "p" else 0)
     micro = int((match["f"] or "0").ljust(6, "0"))
     try:
         clock = time(hour, minute, int(match["s"] or 0), micro, tzinfo=_zone(match["zone"]))
     except ValueError:
-        raise TabularError(f"not a valid time: {value.strip()!r}") from None
+        raise TabularError(_("not a valid time: %(value)s", value=repr(value.strip()))) from None
     return datetime.combine(day, clock)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+from servicescape.i18n import _
 from servicescape.tabular.errors import TabularError
 
 SINGLE_BYTE = ("cp1250", "cp1251", "cp1252", "latin_1")
@@ -89,9 +90,10 @@ def _explicit(encoding: str, sample: bytes) -> Detected:
         codec = codecs.lookup(encoding).name
         "\n".encode(codec)  # refuses bytes-to-bytes codecs such as base64
     except LookupError:
-        raise TabularError(
-            f"unknown encoding {encoding!r}; use a name such as utf-8, cp1250, cp1251, gb18030, big5 or cp1252"
-        ) from None
+        raise TabularError(_(
+            "unknown encoding %(encoding)s; use a name such as utf-8, cp1250, cp1251, gb18030, big5 or cp1252",
+            encoding=repr(encoding),
+        )) from None
     if codec in ("utf-8", "utf-8-sig"):
         skip = 3 if sample.startswith(codecs.BOM_UTF8) else 0
         return Detected(encoding, "utf-8", skip)

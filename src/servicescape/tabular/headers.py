@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from servicescape.i18n import _
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.header_aliases import ALIASES, FIELDS, NAME_PARTS, SUBJECT_PREFIXES
 from servicescape.tabular.records import Cell
@@ -90,7 +91,7 @@ def parse_mapping_option(text: str) -> tuple[str, str]:
     """One ``--map "Their header=field"`` value; the last ``=`` separates the two."""
     header, separator, target = text.rpartition("=")
     if not separator or not header.strip() or not target.strip():
-        raise TabularError(f'--map expects "Their header=field", got {text!r}')
+        raise TabularError(_('--map expects "Their header=field", got %(value)s', value=repr(text)))
     return header.strip(), target.strip()
 
 
@@ -112,10 +113,12 @@ def map_headers(kind: str, headers: Sequence[str], overrides: Mapping[str, str] 
         elif taken.setdefault(name, index) != index:
             other = taken[name]
             unmapped.append((index, header))
-            warnings.append(
-                f"column {index + 1} {header!r} also looks like {name!r}, which column "
-                f"{other + 1} {headers[other]!r} fills; it is kept as a custom field"
-            )
+            warnings.append(_(
+                "column %(number)s %(header)s also looks like %(field)s, which column "
+                "%(other)s %(other_header)s fills; it is kept as a custom field",
+                number=index + 1, header=repr(header), field=repr(name), other=other + 1,
+                other_header=repr(headers[other]),
+            ))
     first, last = taken.pop("first_name", None), taken.pop("last_name", None)
     if "name" in taken:
         unmapped += [(i, headers[i]) for i in (first, last) if i is not None]
@@ -127,7 +130,8 @@ def map_headers(kind: str, headers: Sequence[str], overrides: Mapping[str, str] 
 
 def _check_kind(kind: str) -> str:
     if kind not in FIELDS:
-        raise TabularError(f"unknown import kind {kind!r}; choose one of {', '.join(FIELDS)}")
+        raise TabularError(_("unknown import kind %(kind)s; choose one of %(kinds)s", kind=repr(kind),
+                             kinds=", ".join(FIELDS)))
     return kind
 
 
@@ -141,15 +145,18 @@ def _forced(kind: str, headers: list[str], overrides: Mapping[str, str], allowed
     for their, target in overrides.items():
         name = target.strip()
         if name not in allowed:
-            raise TabularError(
-                f"--map {their}={target}: {target!r} is not a {kind} field; the fields are {', '.join(allowed)}"
-            )
+            raise TabularError(_(
+                "--map %(their)s=%(target)s: %(field)s is not a %(kind)s field; the fields are %(fields)s",
+                their=their, target=target, field=repr(target), kind=kind, fields=", ".join(allowed),
+            ))
         index = _find_header(headers, their)
         if index is None:
             listed = ", ".join(repr(h) for h in headers)
-            raise TabularError(f"--map {their}={target}: the file has no column {their!r}; its columns are {listed}")
+            raise TabularError(_("--map %(their)s=%(target)s: the file has no column %(column)s; its columns are "
+                                 "%(columns)s", their=their, target=target, column=repr(their), columns=listed))
         if name in forced.values() or index in forced:
-            raise TabularError(f"--map {their}={target}: that column or field is mapped twice")
+            raise TabularError(_("--map %(their)s=%(target)s: that column or field is mapped twice",
+                                 their=their, target=target))
         forced[index] = name
     return forced
 

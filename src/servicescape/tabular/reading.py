@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from servicescape.i18n import _
 from servicescape.tabular.csv_source import CsvSource
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.records import Cell, Record
@@ -76,18 +77,21 @@ def open_table(
         with path.open("rb") as probe:
             magic = probe.read(4)
     except OSError as error:
-        raise TabularError(f"cannot open {path.name}: {error.strerror or error}") from None
+        raise TabularError(_("cannot open %(file)s: %(problem)s", file=path.name,
+                             problem=error.strerror or error)) from None
     suffix = path.suffix.lower()
     if magic == _OLE_MAGIC:
-        raise TabularError(f"{path.name} is an old binary Excel (.xls) or encrypted workbook; save it as .xlsx or CSV")
+        raise TabularError(_("%(file)s is an old binary Excel (.xls) or encrypted workbook; save it as .xlsx or CSV",
+                             file=path.name))
     if suffix in XLSX_SUFFIXES or (suffix not in CSV_SUFFIXES and magic == _ZIP_MAGIC):
         return _xlsx_table(path, sheet, max_bytes)
     if size > max_bytes:
-        raise TabularError(
-            f"{path.name} is {size / 2**20:,.0f} MiB, over the {max_bytes / 2**20:,.0f} MiB limit; split the file"
-        )
+        raise TabularError(_(
+            "%(file)s is %(size)s MiB, over the %(limit)s MiB limit; split the file",
+            file=path.name, size=f"{size / 2**20:,.0f}", limit=f"{max_bytes / 2**20:,.0f}",
+        ))
     if sheet is not None:
-        raise TabularError(f"{path.name} is a CSV file; it has no sheet {sheet!r}")
+        raise TabularError(_("%(file)s is a CSV file; it has no sheet %(sheet)s", file=path.name, sheet=repr(sheet)))
     source = CsvSource(path, encoding, CSV_SUFFIXES.get(suffix))
     records = source.records()
     return Table(

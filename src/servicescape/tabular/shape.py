@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from servicescape.i18n import _
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.records import Cell
 
@@ -26,18 +27,20 @@ def clean_headers(raw: Sequence[object], where: str) -> list[str]:
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
-        raise TabularError(f"{where}: the header row is empty")
+        raise TabularError(_("%(where)s: the header row is empty", where=where))
     for number, header in enumerate(headers, start=1):
         if not header:
-            raise TabularError(
-                f"{where}: column {number} ({column_letter(number)}) has no header; name it or delete the column"
-            )
+            raise TabularError(_(
+                "%(where)s: column %(number)s (%(letter)s) has no header; name it or delete the column",
+                where=where, number=number, letter=column_letter(number),
+            ))
     repeated = [header for header, count in Counter(headers).items() if count > 1]
     if repeated:
         names = ", ".join(repr(h) for h in repeated)
-        raise TabularError(
-            f"{where}: the header {names} appears more than once; rename the copies so each column has its own name"
-        )
+        raise TabularError(_(
+            "%(where)s: the header %(names)s appears more than once; rename the copies so each column has its own name",
+            where=where, names=names,
+        ))
     return headers
 
 
@@ -47,7 +50,8 @@ def fit_row(row: list[Cell], width: int, where: str, hint: str = "") -> list[Cel
         return row + [None] * (width - len(row))
     used = max((i for i in range(width, len(row)) if row[i] not in (None, "")), default=None)
     if used is not None:
-        raise TabularError(f"{where} has {used + 1} cells but the header has {width} columns{hint}")
+        raise TabularError(_("%(where)s has %(cells)s cells but the header has %(width)s columns",
+                             where=where, cells=used + 1, width=width) + hint)
     return row[:width]
 
 

@@ -7,6 +7,7 @@ callers check for an empty cell with ``clean_text(value) is None`` first.
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from servicescape.i18n import _
 from servicescape.tabular.amounts import CURRENCY_SYMBOLS, parse_currency, parse_decimal
 from servicescape.tabular.countries import normalise_country
 from servicescape.tabular.dates import infer_dayfirst, parse_date, parse_datetime
@@ -69,4 +70,4 @@ def parse_bool(value: Cell) -> bool:
             return True
         if word in FALSE_WORDS:
             return False
-    raise TabularError(f"not a yes/no value: {value!r}")
+    raise TabularError(_("not a yes/no value: %(value)s", value=repr(value)))

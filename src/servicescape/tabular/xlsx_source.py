@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 from defusedxml import DefusedXmlException
 
+from servicescape.i18n import _
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.records import Cell, Record
 from servicescape.tabular.shape import clean_headers, fit_row
@@ -32,27 +33,29 @@ def check_zip(path: Path, max_bytes: int) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
-        raise TabularError(f"{name} is not a readable .xlsx workbook: {error}") from None
+        raise TabularError(_("%(file)s is not a readable .xlsx workbook: %(problem)s", file=name,
+                             problem=error)) from None
     if len(parts) > MAX_ENTRIES:
-        raise TabularError(
-            f"{name} holds {len(parts):,} parts, more than the {MAX_ENTRIES:,} a workbook "
-            "can have; refused as a possible ZIP bomb"
-        )
+        raise TabularError(_(
+            "%(file)s holds %(n)s parts, more than the %(limit)s a workbook "
+            "can have; refused as a possible ZIP bomb", file=name, n=f"{len(parts):,}", limit=f"{MAX_ENTRIES:,}",
+        ))
     total = sum(part.file_size for part in parts)
     if total > max_bytes:
-        raise TabularError(
-            f"{name} unpacks to {total / _MIB:,.0f} MiB, over the {max_bytes / _MIB:,.0f} MiB "
-            "limit; split the workbook or export the sheet as CSV"
-        )
+        raise TabularError(_(
+            "%(file)s unpacks to %(size)s MiB, over the %(limit)s MiB "
+            "limit; split the workbook or export the sheet as CSV",
+            file=name, size=f"{total / _MIB:,.0f}", limit=f"{max_bytes / _MIB:,.0f}",
+        ))
     for part in parts:
         if part.file_size > RATIO_FLOOR and part.file_size > MAX_RATIO * part.compress_size:
             ratio = part.file_size // max(part.compress_size, 1)
-            raise TabularError(
-                f"{name}: part {part.filename} is compressed {ratio:,}:1, far more than a "
-                "real workbook; refused as a possible ZIP bomb"
-            )
+            raise TabularError(_(
+                "%(file)s: part %(part)s is compressed %(ratio)s:1, far more than a "
+                "real workbook; refused as a possible ZIP bomb", file=name, part=part.filename, ratio=f"{ratio:,}",
+            ))
     if "[Content_Types].xml" not in {part.filename for part in parts}:
-        raise TabularError(f"{name} is a ZIP file but not an Excel workbook; save it as .xlsx or CSV")
+        raise TabularError(_("%(file)s is a ZIP file but not an Excel workbook; save it as .xlsx or CSV", file=name))
 
 
 class XlsxSource:
@@ -62,10 +65,10 @@ class XlsxSource:
         self.name = path.name
         check_zip(path, max_bytes)
         if not openpyxl.DEFUSEDXML:
-            raise TabularError(
+            raise TabularError(_(
                 "reading .xlsx files is refused because openpyxl's defusedxml protection is "
                 "switched off (unset OPENPYXL_DEFUSEDXML)"
-            )
+            ))
         self._file = path.open("rb")  # a file object: openpyxl judges paths by their extension
         self._rows: Iterator[tuple[Any, ...]] = iter(())
         try:
@@ -74,7 +77,8 @@ class XlsxSource:
                 self._book = openpyxl.load_workbook(self._file, read_only=True, data_only=True, keep_links=False)
         except Exception as error:
             self._file.close()
-            raise _read_error(self.name, error, "could not be read as a workbook") from error
+            raise _read_error(self.name, error, _("%(file)s could not be read as a workbook: %(problem)s",
+                                                   file=self.name, problem=error)) from error
         try:
             self._sheet = self._pick(sheet)
             self.sheet: str = self._sheet.title
@@ -95,14 +99,14 @@ class XlsxSource:
 
     def records(self) -> Generator[Record, None, None]:
         """Yield data rows with their sheet row numbers; empty rows are skipped."""
-        width, where = len(self.headers), f"{self.name} sheet {self.sheet!r} row"
+        width = len(self.headers)
         try:
             while (row := self._next_row()) is not None:
                 if _is_blank(row):
                     continue
                 cells = [_cell(value) for value in row]
                 if len(cells) != width:
-                    cells = fit_row(cells, width, f"{where} {self._row_number}")
+                    cells = fit_row(cells, width, self._where())
                 yield Record(self._row_number, cells)
         finally:
             self.close()
@@ -111,25 +115,30 @@ class XlsxSource:
         names: list[str] = self._book.sheetnames
         if sheet is None:
             if not self._book.worksheets:
-                raise TabularError(f"{self.name} has no worksheets")
+                raise TabularError(_("%(file)s has no worksheets", file=self.name))
             return self._book.worksheets[0]
         matches = [n for n in names if n == sheet] or [
             n for n in names if n.strip().casefold() == sheet.strip().casefold()
         ]
         if len(matches) != 1:
             listed = ", ".join(repr(n) for n in names)
-            raise TabularError(f"{self.name} has no sheet {sheet!r}; its sheets are {listed}")
+            raise TabularError(_("%(file)s has no sheet %(sheet)s; its sheets are %(sheets)s", file=self.name,
+                                 sheet=repr(sheet), sheets=listed))
         chosen = self._book[matches[0]]
         if not hasattr(chosen, "iter_rows"):
-            raise TabularError(f"{self.name}: sheet {matches[0]!r} is a chart, not a table")
+            raise TabularError(_("%(file)s: sheet %(sheet)s is a chart, not a table", file=self.name,
+                                 sheet=repr(matches[0])))
         return chosen
 
     def _read_headers(self) -> list[str]:
         while (row := self._next_row()) is not None:
             if not _is_blank(row):
-                where = f"{self.name} sheet {self.sheet!r} row {self._row_number}"
-                return clean_headers(row, where)
-        raise TabularError(f"{self.name}: sheet {self.sheet!r} is empty")
+                return clean_headers(row, self._where())
+        raise TabularError(_("%(file)s: sheet %(sheet)s is empty", file=self.name, sheet=repr(self.sheet)))
+
+    def _where(self) -> str:
+        """The current row, as errors name it."""
+        return _("%(file)s sheet %(sheet)s row %(row)s", file=self.name, sheet=repr(self.sheet), row=self._row_number)
 
     def _next_row(self) -> tuple[Any, ...] | None:
         with warnings.catch_warnings():
@@ -137,24 +146,25 @@ class XlsxSource:
             try:
                 row = next(self._rows, None)
             except Exception as error:
-                where = f"sheet {self.sheet!r} after row {self._row_number} could not be read"
-                raise _read_error(self.name, error, where) from error
+                problem = _("%(file)s sheet %(sheet)s after row %(row)s could not be read: %(problem)s",
+                            file=self.name, sheet=repr(self.sheet), row=self._row_number, problem=error)
+                raise _read_error(self.name, error, problem) from error
         if row is not None:
             self._row_number += 1
         return row
 
 
-def _read_error(name: str, error: Exception, what: str) -> TabularError:
-    """A refusal for XML entity declarations (openpyxl may wrap it), else ``what`` and why."""
+def _read_error(name: str, error: Exception, problem: str) -> TabularError:
+    """A refusal for XML entity declarations (openpyxl may wrap it), else ``problem`` (what failed and why)."""
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, DefusedXmlException):
-            return TabularError(
-                f"{name} contains XML entity declarations, which are refused as a possible attack; "
-                "open it in Excel and save it again"
-            )
+            return TabularError(_(
+                "%(file)s contains XML entity declarations, which are refused as a possible attack; "
+                "open it in Excel and save it again", file=name,
+            ))
         cause = cause.__cause__ or cause.__context__
-    return TabularError(f"{name} {what}: {error}")
+    return TabularError(problem)
 
 
 def _is_blank(row: tuple[Any, ...]) -> bool:
