@@ -6,7 +6,7 @@ so that this registry has no import cycles with the web app or the CLI.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
@@ -23,7 +23,6 @@ class Capability:
     page_modules: tuple[str, ...] = ()  # modules exposing `router` (HTML pages)
     cli_modules: tuple[str, ...] = ()   # modules exposing `register(app: typer.Typer)`
     permission: str = "read"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def enabled(self) -> bool:

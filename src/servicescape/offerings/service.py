@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from servicescape.auth.permissions import Permission
 from servicescape.db.crud import EntityService
 from servicescape.i18n import N_
@@ -22,6 +19,3 @@ class PackageService(EntityService[ServicePackage]):
 
 packages = PackageService()
 
-
-def find_by_name(session: Session, name: str) -> ServicePackage | None:
-    return session.scalar(select(ServicePackage).where(ServicePackage.name == name.strip()))

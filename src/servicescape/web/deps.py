@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, Request
@@ -40,7 +40,6 @@ class RequestContext:
     via_token: bool = False
     new_pre_session: str | None = None
     binding: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def actor(self) -> Actor:
