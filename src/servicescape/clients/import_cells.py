@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -164,15 +164,16 @@ def package(column: str, packages: Mapping[str, int]) -> Converter:
     return convert
 
 
-def day(column: str, dayfirst: bool) -> Converter:
-    seen: dict[Cell, date | RowRejected] = {}
+def _cached(column: str, parse: Callable[[Cell], Any], errors: tuple[type[Exception], ...]) -> Converter:
+    """A converter that parses each distinct cell once (dates repeat a lot in real files)."""
+    seen: dict[Cell, Any] = {}
 
-    def convert(value: Cell, row: RowState) -> date:
+    def convert(value: Cell, row: RowState) -> Any:
         found = seen.get(value)
         if found is None:
             try:
-                found = parse_date(value, dayfirst=dayfirst)
-            except TabularError as exc:
+                found = parse(value)
+            except errors as exc:
                 found = problem(column, exc)
             if len(seen) < CACHE_SIZE:
                 seen[value] = found
@@ -181,26 +182,19 @@ def day(column: str, dayfirst: bool) -> Converter:
         return found
 
     return convert
+
+
+def day(column: str, dayfirst: bool) -> Converter:
+    return _cached(column, lambda value: parse_date(value, dayfirst=dayfirst), (TabularError,))
 
 
 def moment(column: str, dayfirst: bool, zone: ZoneInfo) -> Converter:
-    seen: dict[Cell, datetime | RowRejected] = {}
-
-    def convert(value: Cell, row: RowState) -> datetime:
-        found = seen.get(value)
-        if found is None:
-            try:
-                found = parse_datetime(value, dayfirst=dayfirst, tz=zone)
-                found.astimezone(UTC)
-            except (TabularError, OverflowError, ValueError) as exc:
-                found = problem(column, exc)
-            if len(seen) < CACHE_SIZE:
-                seen[value] = found
-        if isinstance(found, RowRejected):
-            raise found
+    def parse(value: Cell) -> datetime:
+        found = parse_datetime(value, dayfirst=dayfirst, tz=zone)
+        found.astimezone(UTC)  # a time that cannot be expressed in UTC is rejected here
         return found
 
-    return convert
+    return _cached(column, parse, (TabularError, OverflowError, ValueError))
 
 
 def money(column: str) -> Converter:
