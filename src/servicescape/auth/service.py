@@ -80,6 +80,14 @@ def create_staff(
     return staff
 
 
+def ensure_owner(session: Session, *, name: str, email: str, password: str) -> tuple[Staff, bool]:
+    """The first owner account (``servicescape init``): created once, left unchanged after that."""
+    existing = find_by_email(session, email)
+    if existing is not None:
+        return existing, False
+    return create_staff(session, name=name, email=email, role=Role.owner, password=password), True
+
+
 def list_staff(session: Session, *, include_inactive: bool = True) -> list[Staff]:
     query = select(Staff).order_by(Staff.name)
     if not include_inactive:

@@ -46,7 +46,6 @@ def init(
 ) -> None:
     """Create or upgrade the database schema; optionally create the first owner account."""
     from servicescape.auth import service as auth
-    from servicescape.auth.models import Role
 
     with opened(db) as runtime:
         out.print(f"Database ready: {runtime.engine.url.render_as_string(hide_password=True)}")
@@ -59,12 +58,9 @@ def init(
             owner_password = typer.prompt("Owner password", hide_input=True,
                                           confirmation_prompt=True)
         with runtime.transaction() as session:
-            if auth.find_by_email(session, owner_email) is not None:
-                out.print(f"Owner {owner_email} already exists; left unchanged.")
-                return
-            auth.create_staff(session, name=owner_name, email=owner_email, role=Role.owner,
-                              password=owner_password)
-        out.print(f"Owner account created: {owner_email}")
+            owner, created = auth.ensure_owner(session, name=owner_name, email=owner_email, password=owner_password)
+        out.print(f"Owner account created: {owner_email}" if created
+                  else f"Owner {owner.email} already exists; left unchanged.")
 
 
 @app.command()

@@ -96,24 +96,28 @@ def email(column: str, limit: int = 320) -> Converter:
     return convert
 
 
-def country(column: str) -> Converter:
-    seen: dict[str, str | RowRejected] = {}
+def _cached(column: str, parse: Callable[[Cell], Any], errors: tuple[type[Exception], ...]) -> Converter:
+    """A converter that parses each distinct cell once (dates repeat a lot in real files)."""
+    seen: dict[Cell, Any] = {}
 
-    def convert(value: Cell, row: RowState) -> str | None:
-        key = as_text(value)
-        found = seen.get(key)
+    def convert(value: Cell, row: RowState) -> Any:
+        found = seen.get(value)
         if found is None:
             try:
-                found = normalise_country(key) or ""
-            except TabularError as exc:
+                found = parse(value)
+            except errors as exc:
                 found = problem(column, exc)
             if len(seen) < CACHE_SIZE:
-                seen[key] = found
+                seen[value] = found
         if isinstance(found, RowRejected):
             raise found
-        return found or None
+        return found
 
     return convert
+
+
+def country(column: str) -> Converter:
+    return _cached(column, lambda value: normalise_country(as_text(value)), (TabularError,))
 
 
 def choice(column: str, table: Mapping[str, str], choices: str, extra: Mapping[str, str] | None = None) -> Converter:
@@ -159,26 +163,6 @@ def package(column: str, packages: Mapping[str, int]) -> Converter:
             row.warnings.append(_("%(column)s: there is no service package %(value)s; the text is kept "
                                   "as the description.", column=column, value=repr(name[:120])))
             row.package_text = name
-        return found
-
-    return convert
-
-
-def _cached(column: str, parse: Callable[[Cell], Any], errors: tuple[type[Exception], ...]) -> Converter:
-    """A converter that parses each distinct cell once (dates repeat a lot in real files)."""
-    seen: dict[Cell, Any] = {}
-
-    def convert(value: Cell, row: RowState) -> Any:
-        found = seen.get(value)
-        if found is None:
-            try:
-                found = parse(value)
-            except errors as exc:
-                found = problem(column, exc)
-            if len(seen) < CACHE_SIZE:
-                seen[value] = found
-        if isinstance(found, RowRejected):
-            raise found
         return found
 
     return convert
