@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from servicescape.auth.roles import Role
 from servicescape.db.base import Base, Timestamped
 from servicescape.db.types import UTCDateTime, enum_type, utcnow
-
-
-class Role(enum.StrEnum):
-    owner = "owner"
-    manager = "manager"
-    staff = "staff"
-    viewer = "viewer"
 
 
 class Staff(Timestamped, Base):

@@ -1,39 +1,68 @@
-"""Role rules in one place: what each role may do. Services and routes ask only this module."""
+"""Who may do what: the acting principal, and the permissions the capabilities declare.
+
+Every service function takes the acting principal (``by=``) and checks it here; there is no
+default that skips the check. A signed-in person is a :class:`Staff`; the CLI, the demo loader and
+scheduled jobs act as :data:`SYSTEM`, explicitly. Anything else (``None``, an unknown object) is
+refused. A permission name no capability declares is a defect and raises at once.
+"""
 
 from __future__ import annotations
 
-import enum
+from functools import cache
 
-from servicescape.auth.models import Role, Staff
+from servicescape.auth.models import Staff
+from servicescape.auth.roles import Role
 from servicescape.errors import PermissionDenied
 from servicescape.i18n import _
 
 
-class Permission(enum.StrEnum):
-    read = "read"                  # see the client book
-    write = "write"                # add and edit clients, contacts, engagements, invoices, interactions
-    delete = "delete"              # delete records
-    bulk_data = "bulk_data"        # import and export whole tables
-    manage_catalogue = "manage_catalogue"  # service packages
-    view_staff = "view_staff"      # the staff page
-    manage_staff = "manage_staff"  # add users, change roles, deactivate
+class SystemPrincipal:
+    """The product acting on its own behalf: the command line, the demo loader, jobs."""
+
+    id = None
+    name = "system"
+    active = True
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
 
 
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.viewer: frozenset({Permission.read}),
-    Role.staff: frozenset({Permission.read, Permission.write}),
-    Role.manager: frozenset({
-        Permission.read, Permission.write, Permission.delete, Permission.bulk_data,
-        Permission.manage_catalogue, Permission.view_staff,
-    }),
-    Role.owner: frozenset(Permission),
-}
+SYSTEM = SystemPrincipal()
+Principal = Staff | SystemPrincipal
 
 
-def can(staff: Staff | None, permission: Permission) -> bool:
-    return staff is not None and staff.active and permission in ROLE_PERMISSIONS[staff.role]
+class UndeclaredPermission(LookupError):
+    """Code asked for a permission that no capability declares (a defect, not a user error)."""
 
 
-def require(staff: Staff | None, permission: Permission) -> None:
-    if not can(staff, permission):
-        raise PermissionDenied(_("Your role does not allow this (%(permission)s).", permission=permission.value))
+@cache
+def role_grants() -> dict[Role, frozenset[str]]:
+    from servicescape.platform.registry import registry
+
+    return registry().grants()
+
+
+def declared(permission: str) -> bool:
+    from servicescape.platform.registry import registry
+
+    return permission in registry().permissions
+
+
+def can(principal: object, permission: str) -> bool:
+    if not declared(permission):
+        raise UndeclaredPermission(permission)
+    if isinstance(principal, SystemPrincipal):
+        return True
+    if isinstance(principal, Staff):
+        return principal.active and permission in role_grants()[principal.role]
+    return False
+
+
+def require(principal: object, permission: str) -> None:
+    if not can(principal, permission):
+        raise PermissionDenied(_("Your role does not allow this (%(permission)s).", permission=permission))
+
+
+def permissions_of(staff: Staff) -> list[str]:
+    """The permissions a staff member holds now, sorted by name."""
+    return sorted(role_grants()[staff.role]) if staff.active else []

@@ -1,0 +1,239 @@
+"""The capability registry: what each capability declares, and the one place that reads it all.
+
+A capability is a package (``servicescape/<key>/``) whose ``capability.py`` defines ``CAPABILITY``,
+a :class:`Capability` that says everything the rest of the product needs to know about it: its
+models, its permissions and which roles get them, its API/page/CLI modules, its navigation entry,
+its demo step, its jobs, its client-page sections, its timeline sources, its home-page panels, its
+importable kinds and its templates. ``servicescape.capabilities`` lists the capability modules;
+Alembic, the demo loader, ``create_app``, the CLI, the scheduler, the client page and the home
+page read :func:`registry` and nothing else.
+
+Functions are named by ``"module:attribute"`` strings and imported when first used, so that
+declaring a capability imports nothing heavy and the registry has no import cycles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from functools import cache
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from servicescape.auth.roles import Role
+
+ALL_ROLES: tuple[Role, ...] = (Role.viewer, Role.staff, Role.manager, Role.owner)
+STAFF_AND_UP: tuple[Role, ...] = (Role.staff, Role.manager, Role.owner)
+MANAGERS: tuple[Role, ...] = (Role.manager, Role.owner)
+OWNERS: tuple[Role, ...] = (Role.owner,)
+
+
+@dataclass(frozen=True)
+class PermissionSpec:
+    """A permission a capability defines, e.g. ``clients.write``, and the roles that hold it."""
+
+    name: str
+    description: str            # marked with N_, translated where shown
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True)
+class Nav:
+    """An entry of the main navigation; ``url=None`` announces a capability not built yet."""
+
+    label: str                  # marked with N_
+    icon: str                   # a symbol of static/icons.svg
+    url: str | None
+    permission: str | None = None   # who sees it (None: everyone signed in)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ClientSection:
+    """A section of a client's page: ``load(session, client_id, viewer)`` → the template's values.
+
+    The template receives the loaded values plus ``client`` and ``section``; it renders one
+    element with ``id=key`` (htmx swaps it alone).
+    """
+
+    key: str
+    template: str
+    load: str                   # "module:function"
+    permission: str             # who sees it
+    order: int = 100
+    side: bool = False          # beside the client's details (True) or in the page's flow
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    """Gives events of ``types`` for a client's timeline and the home page's recent activity."""
+
+    types: tuple[str, ...]
+    provider: str               # "module:function", see servicescape.platform.timeline
+    permission: str
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel of the home page: ``load(session, viewer)`` → the template's values (None: hidden)."""
+
+    key: str
+    template: str
+    load: str
+    permission: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """Part of the demo firm: ``run(demo)`` (a servicescape.demo.steps.DemoRun) → rows per table."""
+
+    run: str
+    tables: tuple[str, ...]     # the tables it fills, in the order the demo digest reads them
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Job:
+    """Background work: run every ``every`` or daily at ``daily_at`` (the firm's clock).
+
+    ``run(context)`` (a servicescape.platform.jobs.JobContext) returns counts for the run history;
+    it must be idempotent: running it twice in a row changes nothing the second time.
+    """
+
+    name: str
+    run: str
+    description: str            # marked with N_
+    every: timedelta | None = None
+    daily_at: time | None = None
+    max_attempts: int = 3       # tries per due run before waiting for the next one
+    retry_after: timedelta = timedelta(minutes=1)   # doubles with every failed try
+    lease: timedelta = timedelta(minutes=30)        # the longest a run may hold the job
+
+    def __post_init__(self) -> None:
+        if (self.every is None) == (self.daily_at is None):
+            raise ValueError(f"job {self.name}: give exactly one of every= and daily_at=")
+
+
+@dataclass(frozen=True)
+class Capability:
+    key: str
+    label: str                  # marked with N_
+    package: str                # "servicescape.clients"
+    nav: Nav | None = None
+    models: tuple[str, ...] = ()
+    permissions: tuple[PermissionSpec, ...] = ()
+    api: tuple[str, ...] = ()           # modules exposing ``router`` (mounted under /api/v1)
+    pages: tuple[str, ...] = ()         # modules exposing ``router`` (pages, public routes)
+    cli: tuple[str, ...] = ()           # modules exposing ``register(app: typer.Typer)``
+    demo: tuple[DemoStep, ...] = ()
+    jobs: tuple[Job, ...] = ()
+    client_sections: tuple[ClientSection, ...] = ()
+    timeline: tuple[TimelineSource, ...] = ()
+    home_panels: tuple[HomePanel, ...] = ()
+    imports: tuple[str, ...] = ()       # "module:attribute" of importable kinds
+    templates: bool = False             # the package has a templates/ folder
+
+    @property
+    def template_dir(self) -> Path | None:
+        if not self.templates:
+            return None
+        module = import_module(self.package)
+        assert module.__file__ is not None
+        return Path(module.__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every capability, checked for clashes, with the lookups the platform needs."""
+
+    capabilities: tuple[Capability, ...]
+    coming: tuple[Nav, ...] = ()
+    permissions: dict[str, PermissionSpec] = field(init=False)
+    jobs: dict[str, Job] = field(init=False)
+
+    def __post_init__(self) -> None:
+        _unique("capability", (c.key for c in self.capabilities))
+        _unique("permission", (p.name for c in self.capabilities for p in c.permissions))
+        _unique("job", (j.name for c in self.capabilities for j in c.jobs))
+        _unique("client-page section", (s.key for c in self.capabilities for s in c.client_sections))
+        _unique("home panel", (p.key for c in self.capabilities for p in c.home_panels))
+        object.__setattr__(self, "permissions",
+                           {p.name: p for c in self.capabilities for p in c.permissions})
+        object.__setattr__(self, "jobs", {j.name: j for c in self.capabilities for j in c.jobs})
+        used = [s.permission for c in self.capabilities for s in (*c.client_sections, *c.timeline,
+                                                                 *c.home_panels)]
+        used += [c.nav.permission for c in self.capabilities if c.nav and c.nav.permission]
+        for name in used:
+            if name not in self.permissions:
+                raise ValueError(f"permission {name!r} is used but no capability declares it")
+
+    def capability(self, key: str) -> Capability:
+        for capability in self.capabilities:
+            if capability.key == key:
+                return capability
+        raise KeyError(key)
+
+    def grants(self) -> dict[Role, frozenset[str]]:
+        return {role: frozenset(p.name for p in self.permissions.values() if role in p.roles)
+                for role in Role}
+
+    def nav(self) -> list[Nav]:
+        entries = [c.nav for c in self.capabilities if c.nav is not None]
+        return sorted([*entries, *self.coming], key=lambda n: n.order)
+
+    def client_sections(self) -> list[ClientSection]:
+        return sorted((s for c in self.capabilities for s in c.client_sections), key=lambda s: s.order)
+
+    def timeline_sources(self) -> list[TimelineSource]:
+        return [t for c in self.capabilities for t in c.timeline]
+
+    def home_panels(self) -> list[HomePanel]:
+        return sorted((p for c in self.capabilities for p in c.home_panels), key=lambda p: p.order)
+
+    def demo_steps(self) -> list[DemoStep]:
+        return sorted((s for c in self.capabilities for s in c.demo), key=lambda s: s.order)
+
+    def modules(self, kind: str) -> list[str]:
+        """``api``, ``pages``, ``cli`` or ``models`` modules of every capability, in order."""
+        return [module for c in self.capabilities for module in getattr(c, kind)]
+
+    def template_dirs(self) -> list[Path]:
+        return [d for c in self.capabilities if (d := c.template_dir) is not None]
+
+    def import_kinds(self) -> dict[str, Any]:
+        kinds = [resolve(path) for c in self.capabilities for path in c.imports]
+        _unique("importable kind", (k.name for k in kinds))
+        return {k.name: k for k in kinds}
+
+
+def _unique(what: str, names: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValueError(f"two capabilities declare the {what} {name!r}")
+        seen.add(name)
+
+
+def resolve(path: str) -> Any:
+    """``"package.module:attribute"`` → the attribute (imported on first use)."""
+    module, _sep, attribute = path.partition(":")
+    target: Any = import_module(module)
+    for part in attribute.split(".") if attribute else ():
+        target = getattr(target, part)
+    return target
+
+
+@cache
+def registry() -> Registry:
+    from servicescape.capabilities import CAPABILITY_MODULES, COMING
+
+    return Registry(tuple(import_module(path).CAPABILITY for path in CAPABILITY_MODULES), COMING)
+
+
+def load_models() -> None:
+    """Import every capability's models so that ``Base.metadata`` knows every table."""
+    for module in registry().modules("models"):
+        import_module(module)
