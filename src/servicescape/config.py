@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = Field(20, ge=1, description="per 15 minutes")
     max_upload_mb: int = Field(50, ge=1, description="largest accepted upload / request body")
     https: bool = Field(False, description="served behind https: Secure cookies and HSTS")
+    run_jobs: bool = Field(True, description="run the scheduled background jobs in the web server")
 
     @field_validator("timezone")
     @classmethod

@@ -32,8 +32,7 @@ router = APIRouter(tags=["staff"])
 
 @router.get("/me", response_model=MeOut, responses=error_responses(401), summary="Who am I")
 def me(context: SignedIn) -> Any:
-    assert context.user is not None  # signed_in() saw to it
-    return MeOut.of(context.user)
+    return MeOut.of(context.principal)
 
 
 @router.get("/staff", response_model=PageOut[StaffOut], responses=READ_MANY, name="list_staff",
@@ -44,9 +43,9 @@ def list_all(
 ) -> Any:
     with context.unit() as session:
         found = auth.staff_page(session, active=active, page=page, per_page=per_page,
-                                by=context.user)
+                                by=context.principal)
         return PageOut[StaffOut](
-            items=[StaffOut.shown_to(staff, context.user) for staff in found.items],
+            items=[StaffOut.model_validate(auth.staff_view(staff, by=context.principal)) for staff in found.items],
             total=found.total, page=found.page, per_page=found.per_page, pages=found.pages,
         )
 
@@ -55,7 +54,8 @@ def list_all(
             summary="One staff member")
 def get_one(id: EntityId, context: SignedIn) -> Any:
     with context.unit() as session:
-        return StaffOut.shown_to(auth.get_staff(session, id, by=context.user), context.user)
+        return StaffOut.model_validate(auth.staff_view(auth.get_staff(session, id, by=context.principal),
+                                                       by=context.principal))
 
 
 @router.post("/staff", status_code=201, response_model=StaffOut, name="create_staff",
@@ -64,8 +64,8 @@ def get_one(id: EntityId, context: SignedIn) -> Any:
 def create(body: StaffIn, response: Response, context: SignedIn) -> Any:
     with context.unit() as session:
         staff = auth.create_staff(session, name=body.name, email=body.email, role=body.role,
-                                  password=body.password, by=context.user)
-        out = StaffOut.shown_to(staff, context.user)
+                                  password=body.password, by=context.principal)
+        out = StaffOut.model_validate(auth.staff_view(staff, by=context.principal))
     response.headers["Location"] = context.request.url_for("get_staff", id=out.id).path
     return out
 
@@ -74,15 +74,15 @@ def create(body: StaffIn, response: Response, context: SignedIn) -> Any:
               summary="Rename, change the role of, deactivate or reactivate")
 def update(id: EntityId, body: StaffPatch, context: SignedIn) -> Any:
     with context.unit() as session:
-        staff = auth.get_staff(session, id, by=context.user)
+        staff = auth.get_staff(session, id, by=context.principal)
         auth.update_staff(session, staff, name=body.name, role=body.role, active=body.active,
-                          by=context.user)
-        return StaffOut.shown_to(staff, context.user)
+                          by=context.principal)
+        return StaffOut.model_validate(auth.staff_view(staff, by=context.principal))
 
 
 @router.delete("/staff/{id}", status_code=204, response_class=Response, responses=DELETE,
                name="deactivate_staff", summary="Deactivate (accounts are never deleted)")
 def deactivate(id: EntityId, context: SignedIn) -> Response:
     with context.unit() as session:
-        auth.deactivate(session, auth.get_staff(session, id, by=context.user), by=context.user)
+        auth.deactivate(session, auth.get_staff(session, id, by=context.principal), by=context.principal)
     return Response(status_code=204)

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import (
     DbOption,
     JsonOption,
@@ -42,7 +43,7 @@ def add(
     if password is None and interactive():
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with opened(db) as runtime, runtime.transaction() as session:
-        staff = auth.create_staff(session, name=name, email=email, role=role, password=password)
+        staff = auth.create_staff(session, name=name, email=email, role=role, password=password, by=SYSTEM)
     out.print(f"Added {staff.email} ({staff.role.value}).")
     if password is None:
         err.print("warning: no password set; this account can use API tokens but cannot sign in.")
@@ -55,7 +56,7 @@ def list_users(db: DbOption = None, json: JsonOption = False) -> None:
         rows = [
             {"id": s.id, "name": s.name, "email": s.email, "role": s.role.value, "active": s.active,
              "can_sign_in": s.password_hash is not None}
-            for s in auth.list_staff(session)
+            for s in auth.list_staff(session, by=SYSTEM)
         ]
     if json:
         print_json(rows)
@@ -71,7 +72,7 @@ def list_users(db: DbOption = None, json: JsonOption = False) -> None:
 def set_role(email: str, role: Role, db: DbOption = None) -> None:
     """Change a staff member's role."""
     with opened(db) as runtime, runtime.transaction() as session:
-        staff = auth.set_role(session, auth.get_by_email(session, email), role)
+        staff = auth.set_role(session, auth.get_by_email(session, email), role, by=SYSTEM)
     out.print(f"{staff.email} is now {staff.role.value}.")
 
 
@@ -79,7 +80,7 @@ def set_role(email: str, role: Role, db: DbOption = None) -> None:
 def deactivate(email: str, db: DbOption = None) -> None:
     """Deactivate an account: its sessions end and its API tokens are revoked at once."""
     with opened(db) as runtime, runtime.transaction() as session:
-        staff = auth.deactivate(session, auth.get_by_email(session, email))
+        staff = auth.deactivate(session, auth.get_by_email(session, email), by=SYSTEM)
     out.print(f"{staff.email} is deactivated.")
 
 
@@ -87,7 +88,7 @@ def deactivate(email: str, db: DbOption = None) -> None:
 def activate(email: str, db: DbOption = None) -> None:
     """Reactivate an account."""
     with opened(db) as runtime, runtime.transaction() as session:
-        staff = auth.reactivate(session, auth.get_by_email(session, email))
+        staff = auth.reactivate(session, auth.get_by_email(session, email), by=SYSTEM)
     out.print(f"{staff.email} is active.")
 
 
@@ -104,7 +105,7 @@ def password(
             fail("--password is required when stdin is not a terminal")
         new_password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     with opened(db) as runtime, runtime.transaction() as session:
-        auth.set_password(session, auth.get_by_email(session, email), new_password)
+        auth.set_password(session, auth.get_by_email(session, email), new_password, by=SYSTEM)
     out.print("Password changed.")
 
 
@@ -116,7 +117,7 @@ def token(
 ) -> None:
     """Print a new personal API token (shown once; stored only as a hash)."""
     with opened(db) as runtime, runtime.transaction() as session:
-        issued = auth.issue_token(session, auth.get_by_email(session, email), name=name)
+        issued = auth.issue_token(session, auth.get_by_email(session, email), name=name, by=SYSTEM)
     typer.echo(issued.token)
 
 
@@ -128,5 +129,5 @@ def revoke(
 ) -> None:
     """Revoke a staff member's API tokens (all of them, or one by its prefix)."""
     with opened(db) as runtime, runtime.transaction() as session:
-        count = auth.revoke_tokens(session, auth.get_by_email(session, email), prefix=prefix)
+        count = auth.revoke_tokens(session, auth.get_by_email(session, email), prefix=prefix, by=SYSTEM)
     out.print(f"Revoked {count} token(s).")

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from servicescape.auth.models import Role, Staff
-from servicescape.auth.permissions import Permission, can
+from servicescape.auth.permissions import permissions_of
 from servicescape.schemas import NoNul, OutSchema, Schema
 
 StaffName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
@@ -42,13 +42,6 @@ class StaffOut(OutSchema):
     role: Role | None = Field(description="null unless you may view staff (manager, owner)")
     created_at: datetime
 
-    @classmethod
-    def shown_to(cls, staff: Staff, viewer: Staff | None) -> StaffOut:
-        """Everyone signed in sees names (owner pickers); e-mails and roles need view_staff."""
-        full = can(viewer, Permission.view_staff)
-        return cls(id=staff.id, name=staff.name, active=staff.active, created_at=staff.created_at,
-                   email=staff.email if full else None, role=staff.role if full else None)
-
 
 class MeOut(OutSchema):
     id: int
@@ -56,10 +49,9 @@ class MeOut(OutSchema):
     email: str
     role: Role
     language: str | None
-    permissions: list[Permission]
+    permissions: list[str] = Field(description="what this account may do, e.g. clients.write")
 
     @classmethod
     def of(cls, staff: Staff) -> MeOut:
         return cls(id=staff.id, name=staff.name, email=staff.email, role=staff.role,
-                   language=staff.language,
-                   permissions=[p for p in Permission if can(staff, p)])
+                   language=staff.language, permissions=permissions_of(staff))

@@ -13,9 +13,10 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from servicescape.audit.models import AuditEvent
 from servicescape.audit.service import Actor, record
+from servicescape.auth.capability import DIRECTORY, MANAGE, VIEW
 from servicescape.auth.models import ApiToken, LoginAttempt, Role, Staff, WebSession
 from servicescape.auth.passwords import check_policy, hash_password, verify_password
-from servicescape.auth.permissions import Permission, require
+from servicescape.auth.permissions import SYSTEM, Principal, can, require
 from servicescape.config import Settings
 from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
@@ -62,10 +63,9 @@ def get_by_email(session: Session, email: str) -> Staff:
 
 def create_staff(
     session: Session, *, name: str, email: str, role: Role = Role.staff,
-    password: str | None = None, by: Staff | None = None,
+    password: str | None = None, by: Principal,
 ) -> Staff:
-    if by is not None:
-        require(by, Permission.manage_staff)
+    require(by, MANAGE)
     if not name.strip():
         raise ValidationFailed(_("A name is required."), field="name")
     address = normalise_email(email)
@@ -85,20 +85,20 @@ def ensure_owner(session: Session, *, name: str, email: str, password: str) -> t
     existing = find_by_email(session, email)
     if existing is not None:
         return existing, False
-    return create_staff(session, name=name, email=email, role=Role.owner, password=password), True
+    return create_staff(session, name=name, email=email, role=Role.owner, password=password, by=SYSTEM), True
 
 
-def list_staff(session: Session, *, include_inactive: bool = True) -> list[Staff]:
+def list_staff(session: Session, *, include_inactive: bool = True, by: Principal) -> list[Staff]:
+    require(by, VIEW)
     query = select(Staff).order_by(Staff.name)
     if not include_inactive:
         query = query.where(Staff.active.is_(True))
     return list(session.scalars(query))
 
 
-def last_sign_ins(session: Session, *, by: Staff | None) -> dict[int, datetime]:
+def last_sign_ins(session: Session, *, by: Principal) -> dict[int, datetime]:
     """When each staff member last signed in (from the audit trail), in one query."""
-    if by is not None:
-        require(by, Permission.view_staff)
+    require(by, VIEW)
     rows = session.execute(
         select(AuditEvent.entity_id, func.max(AuditEvent.at))
         .where(AuditEvent.entity == "staff", AuditEvent.action == "sign_in",
@@ -106,6 +106,25 @@ def last_sign_ins(session: Session, *, by: Staff | None) -> dict[int, datetime]:
         .group_by(AuditEvent.entity_id)
     )
     return {int(entity_id): at for entity_id, at in rows if entity_id and entity_id.isdigit()}
+
+
+@dataclass(frozen=True)
+class StaffView:
+    """What a viewer may see of a staff member: everyone sees names; e-mails and roles need VIEW."""
+
+    id: int
+    name: str
+    active: bool
+    created_at: datetime
+    email: str | None
+    role: Role | None
+
+
+def staff_view(staff: Staff, *, by: Principal) -> StaffView:
+    require(by, DIRECTORY)
+    full = can(by, VIEW)
+    return StaffView(staff.id, staff.name, staff.active, staff.created_at,
+                     staff.email if full else None, staff.role if full else None)
 
 
 def _ensure_an_owner_remains(session: Session, staff: Staff) -> None:
@@ -118,9 +137,8 @@ def _ensure_an_owner_remains(session: Session, staff: Staff) -> None:
         raise Conflict(_("The firm must keep at least one active owner."), field="role")
 
 
-def set_role(session: Session, staff: Staff, role: Role, *, by: Staff | None = None) -> Staff:
-    if by is not None:
-        require(by, Permission.manage_staff)
+def set_role(session: Session, staff: Staff, role: Role, *, by: Principal) -> Staff:
+    require(by, MANAGE)
     if role != Role.owner:
         _ensure_an_owner_remains(session, staff)
     staff.role = role
@@ -128,10 +146,9 @@ def set_role(session: Session, staff: Staff, role: Role, *, by: Staff | None = N
     return staff
 
 
-def deactivate(session: Session, staff: Staff, *, by: Staff | None = None) -> Staff:
+def deactivate(session: Session, staff: Staff, *, by: Principal) -> Staff:
     """Deactivate an account: it can no longer sign in, and its sessions and tokens end now."""
-    if by is not None:
-        require(by, Permission.manage_staff)
+    require(by, MANAGE)
     _ensure_an_owner_remains(session, staff)
     staff.active = False
     session.execute(delete(WebSession).where(WebSession.staff_id == staff.id))
@@ -142,29 +159,32 @@ def deactivate(session: Session, staff: Staff, *, by: Staff | None = None) -> St
     return staff
 
 
-def reactivate(session: Session, staff: Staff, *, by: Staff | None = None) -> Staff:
-    if by is not None:
-        require(by, Permission.manage_staff)
+def reactivate(session: Session, staff: Staff, *, by: Principal) -> Staff:
+    require(by, MANAGE)
     staff.active = True
     session.flush()
     return staff
 
 
-def get_staff(session: Session, staff_id: int, *, by: Staff | None) -> Staff:
+def get_staff(session: Session, staff_id: int, *, by: Principal) -> Staff:
     """One staff member; anyone signed in may look one up (owner pickers need names)."""
-    if by is not None:
-        require(by, Permission.read)
+    require(by, DIRECTORY)
     staff = session.get(Staff, staff_id)
     if staff is None:
         raise NotFound(_("Staff member %(id)s does not exist.", id=staff_id))
     return staff
 
 
+def directory(session: Session, *, by: Principal) -> list[Staff]:
+    """Every staff member by name (for pickers: who owns, sells, delivers, must do a task)."""
+    require(by, DIRECTORY)
+    return list(session.scalars(select(Staff).order_by(Staff.name, Staff.id)))
+
+
 def staff_page(session: Session, *, active: bool | None = None, page: int = 1, per_page: int = 50,
-               by: Staff | None) -> Page[Staff]:
+               by: Principal) -> Page[Staff]:
     """Staff by name, a page at a time; ``active`` keeps only (in)active accounts."""
-    if by is not None:
-        require(by, Permission.read)
+    require(by, DIRECTORY)
     query = select(Staff).order_by(Staff.name, Staff.id)
     if active is not None:
         query = query.where(Staff.active.is_(active))
@@ -173,10 +193,9 @@ def staff_page(session: Session, *, active: bool | None = None, page: int = 1, p
 
 def update_staff(session: Session, staff: Staff, *, name: str | None = None,
                  role: Role | None = None, active: bool | None = None,
-                 by: Staff | None = None) -> Staff:
+                 by: Principal) -> Staff:
     """Rename, change the role of, deactivate or reactivate an account (None: unchanged)."""
-    if by is not None:
-        require(by, Permission.manage_staff)
+    require(by, MANAGE)
     if name is not None:
         if not name.strip():
             raise ValidationFailed(_("A name is required."), field="name")
@@ -191,7 +210,9 @@ def update_staff(session: Session, staff: Staff, *, name: str | None = None,
     return staff
 
 
-def set_password(session: Session, staff: Staff, password: str) -> None:
+def set_password(session: Session, staff: Staff, password: str, *, by: Principal) -> None:
+    """A new password for ``staff``: by the person themselves, an owner, or the system (CLI)."""
+    _self_or_manager(staff, by)
     check_policy(password)
     staff.password_hash = hash_password(password)
     session.execute(delete(WebSession).where(WebSession.staff_id == staff.id))
@@ -277,7 +298,13 @@ class IssuedToken:
     record: ApiToken
 
 
-def issue_token(session: Session, staff: Staff, *, name: str = "cli") -> IssuedToken:
+def _self_or_manager(staff: Staff, by: Principal) -> None:
+    if not (isinstance(by, Staff) and by.id == staff.id):
+        require(by, MANAGE)
+
+
+def issue_token(session: Session, staff: Staff, *, name: str = "cli", by: Principal) -> IssuedToken:
+    _self_or_manager(staff, by)
     if not staff.active:
         raise Conflict(_("%(email)s is deactivated; reactivate it before issuing tokens.", email=staff.email))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -297,8 +324,9 @@ def resolve_token(session: Session, token: str) -> Staff | None:
     return api_token.staff
 
 
-def revoke_tokens(session: Session, staff: Staff, *, prefix: str | None = None) -> int:
+def revoke_tokens(session: Session, staff: Staff, *, prefix: str | None = None, by: Principal) -> int:
     """Revoke the staff member's tokens (all, or the one whose shown prefix matches)."""
+    _self_or_manager(staff, by)
     count = 0
     for api_token in staff.tokens:
         if api_token.revoked_at is None and (prefix is None or api_token.prefix == prefix):

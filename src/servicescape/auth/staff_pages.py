@@ -9,24 +9,24 @@ from fastapi.responses import Response
 
 from servicescape import i18n
 from servicescape.auth import service as auth
-from servicescape.auth.permissions import Permission
+from servicescape.auth.capability import MANAGE, VIEW
 from servicescape.auth.schemas import StaffIn, StaffPatch
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import FormState, RecordId, parse_form
-from servicescape.web.pages.clients import FORM_PROBLEMS, Posted, problem_status, see_other
+from servicescape.web.pages.common import FORM_PROBLEMS, Posted, problem_status, see_other
 from servicescape.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-Viewer = Annotated[RequestContext, Depends(signed_in(Permission.view_staff))]
-Manager = Annotated[RequestContext, Depends(signed_in(Permission.manage_staff))]
+Viewer = Annotated[RequestContext, Depends(signed_in(VIEW))]
+Manager = Annotated[RequestContext, Depends(signed_in(MANAGE))]
 
 
 def staff_page(context: RequestContext, *, add_form: FormState | None = None,
                row_errors: dict[int, str] | None = None, status_code: int = 200) -> Response:
     with context.unit() as session:
-        people = auth.list_staff(session)
-        last_seen = auth.last_sign_ins(session, by=context.user)
+        people = auth.list_staff(session, by=context.principal)
+        last_seen = auth.last_sign_ins(session, by=context.principal)
     return render(context, "staff/list.html", status_code=status_code, active_nav="staff",
                   people=people, last_seen=last_seen, add_form=add_form or FormState({"role": "staff"}),
                   row_errors=row_errors or {}, add_open=add_form is not None)
@@ -44,7 +44,7 @@ def add_staff(context: Manager, values: Posted) -> Response:
         with context.unit() as session:
             person = auth.create_staff(session, name=data["name"], email=data["email"],
                                        role=data.get("role", StaffIn.model_fields["role"].default),
-                                       password=data.get("password"), by=context.user)
+                                       password=data.get("password"), by=context.principal)
             name = person.name
     except FORM_PROBLEMS as problem:
         kept = {key: value for key, value in values.items() if key != "password"}
@@ -58,9 +58,9 @@ def change_staff(staff_id: RecordId, context: Manager, values: Posted) -> Respon
     try:
         data = parse_form(StaffPatch, values, zone=context.runtime.settings.zone)
         with context.unit() as session:
-            person = auth.get_staff(session, staff_id, by=context.user)
+            person = auth.get_staff(session, staff_id, by=context.principal)
             auth.update_staff(session, person, role=data.get("role"), active=data.get("active"),
-                              by=context.user)
+                              by=context.principal)
             name, active = person.name, person.active
     except FORM_PROBLEMS as problem:
         message = next(iter(FormState.failed(values, problem).errors.values()))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Annotated
 
 import typer
 
 from servicescape import __version__
-from servicescape.capabilities import CAPABILITIES, load
 from servicescape.cli.common import DbOption, fail, interactive, opened, out
 from servicescape.errors import ServicescapeError
+from servicescape.platform.registry import registry
 
 app = typer.Typer(
     name="servicescape",
@@ -58,7 +59,8 @@ def init(
             owner_password = typer.prompt("Owner password", hide_input=True,
                                           confirmation_prompt=True)
         with runtime.transaction() as session:
-            owner, created = auth.ensure_owner(session, name=owner_name, email=owner_email, password=owner_password)
+            owner, created = auth.ensure_owner(session, name=owner_name, email=owner_email,
+                                               password=owner_password)
         out.print(f"Owner account created: {owner_email}" if created
                   else f"Owner {owner.email} already exists; left unchanged.")
 
@@ -82,9 +84,7 @@ def serve(
     uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
-for _capability in CAPABILITIES:
-    for _module in _capability.cli_modules:
-        load(_module).register(app)
-load("servicescape.cli.demo").register(app)
+for _module in ("servicescape.cli.demo", *registry().modules("cli")):
+    import_module(_module).register(app)
 
 __all__ = ["ServicescapeError", "app"]

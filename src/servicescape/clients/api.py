@@ -39,4 +39,4 @@ def list_all(
                             status=status, sort=sort, descending=desc)
     with context.unit() as session:
         return page_out(list_clients(session, filters, page=page, per_page=per_page,
-                                     by=context.user), ClientOut)
+                                     by=context.principal), ClientOut)

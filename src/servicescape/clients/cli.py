@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from servicescape.auth import service as auth
+from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, opened, out, print_json
 from servicescape.clients import service
 from servicescape.clients.models import Client, ClientStatus, Tier
@@ -46,7 +47,7 @@ def list_clients(
         owner_id = auth.get_by_email(session, owner).id if owner else None
         filters = service.ClientFilters(q=q, tier=tier, segment=segment, owner_id=owner_id,
                                         country=country, status=status, sort=sort, descending=desc)
-        result = service.list_clients(session, filters, page=page, per_page=per_page, by=None)
+        result = service.list_clients(session, filters, page=page, per_page=per_page, by=SYSTEM)
         rows = [_client_row(c) for c in result.items]
     if json:
         print_json({"items": rows, "total": result.total, "page": result.page,
@@ -75,14 +76,18 @@ def show(
     """Show one client with its contacts, engagements, invoices and interactions."""
     with opened(db) as runtime, runtime.transaction() as session:
         client_id = service.resolve_client_ref(session, client)
-        file = service.client_file(session, client_id, by=None)
+        revenue = service.client_revenue(session, client_id, by=SYSTEM)
         data: dict[str, Any] = {
-            "client": _client_row(file.client),
-            "contacts": [ContactOut.model_validate(c).model_dump(mode="json") for c in file.contacts],
-            "engagements": [EngagementOut.model_validate(e).model_dump(mode="json") for e in file.engagements],
-            "invoices": [InvoiceOut.model_validate(i).model_dump(mode="json") for i in file.invoices],
-            "interactions": [InteractionOut.model_validate(i).model_dump(mode="json") for i in file.interactions],
-            "revenue": {k: str(v) for k, v in file.revenue_by_currency.items()},
+            "client": _client_row(service.client_with_owner(session, client_id, by=SYSTEM)),
+            "contacts": [ContactOut.model_validate(c).model_dump(mode="json")
+                         for c in service.client_contacts(session, client_id, by=SYSTEM)],
+            "engagements": [EngagementOut.model_validate(e).model_dump(mode="json")
+                            for e in service.client_engagements(session, client_id, by=SYSTEM)],
+            "invoices": [InvoiceOut.model_validate(i).model_dump(mode="json")
+                         for i in service.client_invoices(session, client_id, by=SYSTEM)],
+            "interactions": [InteractionOut.model_validate(i).model_dump(mode="json")
+                             for i in service.client_interactions(session, client_id, by=SYSTEM)],
+            "revenue": {currency: str(amount) for currency, (amount, _count) in revenue.totals.items()},
         }
     if json:
         print_json(data)

@@ -40,9 +40,10 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, aliased
 
 from servicescape.auth.models import Staff
-from servicescape.auth.permissions import Permission, require
+from servicescape.auth.permissions import Principal, require
 from servicescape.clients.import_rows import CUSTOM_PREFIX, KINDS
 from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
+from servicescape.data.capability import BULK_DATA
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
 from servicescape.offerings.models import ServicePackage
@@ -58,10 +59,9 @@ MEDIA_TYPES = {
 YIELD_PER = 2000
 
 
-def export_table(runtime: Runtime, kind: str, fmt: str, out_path: Path, *, by: Staff | None = None) -> int:
+def export_table(runtime: Runtime, kind: str, fmt: str, out_path: Path, *, by: Principal) -> int:
     """Write every record of ``kind`` to ``out_path`` in ``fmt``; returns how many were written."""
-    if by is not None:
-        require(by, Permission.bulk_data)
+    require(by, BULK_DATA)
     if kind not in KINDS:
         raise ValidationFailed(_("Unknown kind %(kind)s; choose one of %(kinds)s.", kind=kind,
                                  kinds=", ".join(KINDS)), field="kind")

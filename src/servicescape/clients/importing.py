@@ -51,7 +51,7 @@ from sqlalchemy.orm import Session
 
 from servicescape.audit.service import Actor, record
 from servicescape.auth.models import Staff
-from servicescape.auth.permissions import Permission, require
+from servicescape.auth.permissions import Principal, require
 from servicescape.clients.import_batches import BatchWriter
 from servicescape.clients.import_cells import ambiguous_dates
 from servicescape.clients.import_files import RejectsFile
@@ -66,6 +66,7 @@ from servicescape.clients.import_pipeline import (
 from servicescape.clients.import_rows import CUSTOM_PREFIX, KINDS, ReadContext
 from servicescape.clients.import_statements import bulk_writes
 from servicescape.clients.import_values import StaffDirectory, tier_display_names
+from servicescape.data.capability import BULK_DATA
 from servicescape.db.types import utcnow
 from servicescape.errors import ImportFailed
 from servicescape.i18n import _
@@ -132,15 +133,14 @@ def import_file(
     runtime: Runtime, kind: str, path: Path, *, encoding: str | None = None, sheet: str | None = None,
     mappings: dict[str, str] | None = None, dayfirst: bool | None = None, dry_run: bool = False,
     rejects_path: Path | None = None, batch_size: int = BATCH_SIZE, progress: Progress | None = None,
-    actor: Actor | None = None, by: Staff | None = None, file_label: str | None = None,
+    actor: Actor | None = None, by: Principal, file_label: str | None = None,
 ) -> ImportReport:
     """Import ``path`` as records of ``kind``; see the module's documentation for the rules.
 
     ``progress`` is called with the report after every batch; ``actor`` is recorded in the audit
-    trail; ``by`` must hold the bulk-data permission (None: a trusted caller such as the CLI).
+    trail; ``by`` must hold the bulk-data permission (the CLI acts as SYSTEM).
     """
-    if by is not None:
-        require(by, Permission.bulk_data)
+    require(by, BULK_DATA)
     if kind not in KINDS:
         raise ImportFailed(_("Unknown kind %(kind)s; choose one of %(kinds)s.", kind=kind, kinds=", ".join(KINDS)),
                            field="kind")

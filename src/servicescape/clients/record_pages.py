@@ -20,9 +20,12 @@ from pydantic import BaseModel
 
 from servicescape import i18n
 from servicescape.clients import service
+from servicescape.clients.pages import Deleter, Writer
 from servicescape.clients.schemas import ContactIn, EngagementIn, InteractionIn, InvoiceIn
+from servicescape.clients.sections import Pickers
 from servicescape.db.crud import EntityService
 from servicescape.i18n import N_
+from servicescape.web.client_page import client_page, client_section
 from servicescape.web.deps import RequestContext
 from servicescape.web.forms import (
     FormState,
@@ -32,17 +35,7 @@ from servicescape.web.forms import (
     local_input,
     parse_form,
 )
-from servicescape.web.pages.clients import (
-    FORM_PROBLEMS,
-    Deleter,
-    Pickers,
-    Posted,
-    Writer,
-    client_page,
-    client_section,
-    problem_status,
-    see_other,
-)
+from servicescape.web.pages.common import FORM_PROBLEMS, Posted, problem_status, see_other
 from servicescape.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -50,7 +43,8 @@ router = APIRouter(include_in_schema=False)
 
 @dataclass(frozen=True)
 class RecordKind:
-    path: str                       # URL segment, section id on the client's page, template name
+    path: str                       # URL segment
+    section: str                    # the section of the client's page that shows them
     service: EntityService[Any]
     schema: type[BaseModel]         # the API's input schema: the form's fields and their rules
     added: str                      # messages, marked with N_ and translated when shown
@@ -74,14 +68,14 @@ class RecordKind:
 
 
 KINDS = (
-    RecordKind("contacts", service.contacts, ContactIn,
+    RecordKind("contacts", "contacts", service.contacts, ContactIn,
                N_("Contact added."), N_("Contact saved."), N_("Contact deleted.")),
-    RecordKind("engagements", service.engagements, EngagementIn,
+    RecordKind("engagements", "engagements", service.engagements, EngagementIn,
                N_("Engagement added."), N_("Engagement saved."), N_("Engagement deleted."),
                amounts=("value",)),
-    RecordKind("invoices", service.invoices, InvoiceIn,
+    RecordKind("invoices", "invoices", service.invoices, InvoiceIn,
                N_("Invoice added."), N_("Invoice saved."), N_("Invoice deleted."), amounts=("amount",)),
-    RecordKind("interactions", service.interactions, InteractionIn,
+    RecordKind("interactions", "timeline", service.interactions, InteractionIn,
                N_("Interaction added."), N_("Interaction saved."), N_("Interaction deleted."),
                moments=("occurred_at",)),
 )
@@ -90,58 +84,58 @@ KINDS = (
 def edit_page(context: RequestContext, kind: RecordKind, record_id: int, state: FormState | None = None,
               *, status_code: int = 200) -> Response:
     with context.unit() as session:
-        record = kind.service.get(session, record_id, by=context.user)
-        client = service.clients.get(session, record.client_id, by=context.user)
-        choices = service.record_choices(session, by=context.user)
-        engagements = (service.client_engagements(session, client.id, by=context.user)
+        record = kind.service.get(session, record_id, by=context.principal)
+        client = service.clients.get(session, record.client_id, by=context.principal)
+        pickers = Pickers.load(session, context)
+        engagements = (service.client_engagements(session, client.id, by=context.principal)
                        if kind.path == "invoices" else [])
     return render(context, "clients/record_edit.html", status_code=status_code, active_nav="clients",
                   kind=kind.path, record=record, client=client,
                   form=state or FormState(kind.values(context, record)),
-                  pickers=Pickers(choices.staff, choices.packages), engagements=engagements)
+                  pickers=pickers, engagements=engagements)
 
 
 def add_routes(kind: RecordKind) -> None:
-    section = kind.path
+    path, section = kind.path, kind.section
 
-    @router.post(f"/clients/{{client_id}}/{section}", name=f"add_{section}")
+    @router.post(f"/clients/{{client_id}}/{path}", name=f"add_{path}")
     def add(client_id: RecordId, context: Writer, values: Posted) -> Response:
         htmx = is_htmx(context.request)
         try:
             data = kind.data(context, values, client_id)
             with context.unit() as session:
-                kind.service.create(session, data, by=context.user)
+                kind.service.create(session, data, by=context.principal)
         except FORM_PROBLEMS as problem:
             state = FormState.failed(values, problem)
             if htmx:
                 return client_section(context, client_id, section, form=state, status_code=problem_status(problem))
-            return client_page(context, client_id, forms={section: state}, status_code=problem_status(problem))
+            return client_page(context, client_id, failed=(section, state), status_code=problem_status(problem))
         if htmx:
             return client_section(context, client_id, section, message=i18n._(kind.added))
         return see_other(f"/clients/{client_id}#{section}", context, i18n._(kind.added))
 
-    @router.get(f"/{section}/{{record_id}}/edit", name=f"edit_{section}")
+    @router.get(f"/{path}/{{record_id}}/edit", name=f"edit_{path}")
     def edit(record_id: RecordId, context: Writer) -> Response:
         return edit_page(context, kind, record_id)
 
-    @router.post(f"/{section}/{{record_id}}/edit", name=f"save_{section}")
+    @router.post(f"/{path}/{{record_id}}/edit", name=f"save_{path}")
     def save(record_id: RecordId, context: Writer, values: Posted) -> Response:
         try:
             with context.unit() as session:
-                record = kind.service.get(session, record_id, by=context.user)
+                record = kind.service.get(session, record_id, by=context.principal)
                 client_id = record.client_id
-                kind.service.update(session, record, kind.data(context, values, client_id), by=context.user)
+                kind.service.update(session, record, kind.data(context, values, client_id), by=context.principal)
         except FORM_PROBLEMS as problem:
             return edit_page(context, kind, record_id, FormState.failed(values, problem),
                              status_code=problem_status(problem))
         return see_other(f"/clients/{client_id}#{section}", context, i18n._(kind.saved))
 
-    @router.post(f"/{section}/{{record_id}}/delete", name=f"delete_{section}")
+    @router.post(f"/{path}/{{record_id}}/delete", name=f"delete_{path}")
     def delete(record_id: RecordId, context: Deleter) -> Response:
         with context.unit() as session:
-            record = kind.service.get(session, record_id, by=context.user)
+            record = kind.service.get(session, record_id, by=context.principal)
             client_id = record.client_id
-            kind.service.delete(session, record, by=context.user)
+            kind.service.delete(session, record, by=context.principal)
         return see_other(f"/clients/{client_id}#{section}", context, i18n._(kind.deleted))
 
 

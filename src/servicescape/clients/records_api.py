@@ -1,5 +1,5 @@
-"""``/api/v1`` for the records of the client book: contacts, engagements, invoices,
-interactions (each optionally of one client) and the service packages of the catalogue."""
+"""``/api/v1`` for the records of the client book: contacts, engagements, invoices and
+interactions, each optionally of one client."""
 
 from __future__ import annotations
 
@@ -20,11 +20,8 @@ from servicescape.clients.schemas import (
     InvoicePatch,
 )
 from servicescape.clients.service import contacts, engagements, interactions, invoices
-from servicescape.offerings.schemas import PackageIn, PackageOut, PackagePatch
-from servicescape.offerings.service import packages
 from servicescape.web.api.resources import (
     Resource,
-    add_list_all,
     add_list_by_client,
     entity_router,
 )
@@ -37,13 +34,9 @@ CLIENT_RECORDS = (
     Resource("interactions", "interaction", interactions, InteractionIn, InteractionPatch,
              InteractionOut),
 )
-PACKAGES = Resource("packages", "package", packages, PackageIn, PackagePatch, PackageOut)
 
 router = APIRouter()
 for _resource in CLIENT_RECORDS:
     _entity = entity_router(_resource)
     add_list_by_client(_entity, _resource)
     router.include_router(_entity)
-_entity = entity_router(PACKAGES)
-add_list_all(_entity, PACKAGES)
-router.include_router(_entity)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, asc, desc, func, or_, select
+from sqlalchemy import Date, Select, asc, desc, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from servicescape.auth.models import Staff
-from servicescape.auth.permissions import Permission, require
+from servicescape.auth.permissions import Principal, require
+from servicescape.clients.capability import DELETE, READ, WRITE
 from servicescape.clients.models import (
     Client,
     ClientStatus,
@@ -33,7 +35,13 @@ CLIENT_SORTS = {
 }
 
 
-class ClientService(EntityService[Client]):
+class ClientBookService(EntityService[Any]):
+    read_permission = READ
+    write_permission = WRITE
+    delete_permission = DELETE
+
+
+class ClientService(ClientBookService):
     model = Client
     label = N_("Client")
     references: ClassVar[dict[str, Any]] = {"owner_id": Staff}
@@ -46,13 +54,13 @@ class ClientService(EntityService[Client]):
         return super().check(session, data, existing)
 
 
-class ContactService(EntityService[Contact]):
+class ContactService(ClientBookService):
     model = Contact
     label = N_("Contact")
     references: ClassVar[dict[str, Any]] = {"client_id": Client}
 
 
-class EngagementService(EntityService[Engagement]):
+class EngagementService(ClientBookService):
     model = Engagement
     label = N_("Engagement")
     references: ClassVar[dict[str, Any]] = {
@@ -71,13 +79,13 @@ class EngagementService(EntityService[Engagement]):
         return super().check(session, data, existing)
 
 
-class InvoiceService(EntityService[Invoice]):
+class InvoiceService(ClientBookService):
     model = Invoice
     label = N_("Invoice")
     references: ClassVar[dict[str, Any]] = {"client_id": Client, "engagement_id": Engagement}
 
 
-class InteractionService(EntityService[Interaction]):
+class InteractionService(ClientBookService):
     model = Interaction
     label = N_("Interaction")
     references: ClassVar[dict[str, Any]] = {"client_id": Client, "staff_id": Staff}
@@ -147,64 +155,93 @@ def client_query(filters: ClientFilters) -> Select[Any]:
 
 
 def list_clients(session: Session, filters: ClientFilters, *, page: int = 1, per_page: int = 50,
-                 by: Staff | None) -> Page[Client]:
-    if by is not None:
-        require(by, Permission.read)
+                 by: Principal) -> Page[Client]:
+    require(by, READ)
     return paginate(session, client_query(filters), page=page, per_page=per_page)
 
 
-def list_related(session: Session, model: type[Any], *, client_id: int | None, page: int,
-                 per_page: int, by: Staff | None) -> Page[Any]:
-    """Contacts, engagements, invoices or interactions, optionally of one client, newest first."""
-    if by is not None:
-        require(by, Permission.read)
-    query = select(model)
-    if client_id is not None:
-        query = query.where(model.client_id == client_id)
-    return paginate(session, query.order_by(model.id.desc()), page=page, per_page=per_page)
+def client_with_owner(session: Session, client_id: int, *, by: Principal) -> Client:
+    require(by, READ)
+    client = session.scalar(select(Client).options(joinedload(Client.owner)).where(Client.id == client_id))
+    if client is None:
+        raise NotFound(_("%(entity)s %(id)s does not exist.", entity=_("Client"), id=client_id))
+    return client
+
+
+def client_contacts(session: Session, client_id: int, *, by: Principal) -> list[Contact]:
+    require(by, READ)
+    return list(session.scalars(select(Contact).where(Contact.client_id == client_id)
+                                .order_by(Contact.name, Contact.id)))
+
+
+def client_invoices(session: Session, client_id: int, *, by: Principal) -> list[Invoice]:
+    require(by, READ)
+    return list(session.scalars(select(Invoice).where(Invoice.client_id == client_id)
+                                .order_by(Invoice.issued_on.desc(), Invoice.id.desc())))
+
+
+def client_interactions(session: Session, client_id: int, *, by: Principal) -> list[Interaction]:
+    """A client's interactions, newest first."""
+    require(by, READ)
+    return list(session.scalars(select(Interaction).where(Interaction.client_id == client_id)
+                                .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())))
 
 
 @dataclass(frozen=True)
-class ClientFile:
-    """Everything shown on a client's page, loaded in a fixed number of queries."""
+class Revenue:
+    """What a client was invoiced: totals and invoice counts per currency, and per month."""
 
-    client: Client
-    contacts: list[Contact]
-    engagements: list[Engagement]
-    invoices: list[Invoice]
-    interactions: list[Interaction]
-    revenue_by_currency: dict[str, Any]
-    last_contact: date | None
+    totals: dict[str, tuple[Decimal, int]]          # currency → (amount, invoices)
+    months: list[tuple[date, str, Decimal]]         # (first day of the month, currency, amount)
+    last_contact: datetime | None
 
 
-def client_file(session: Session, client_id: int, *, by: Staff | None) -> ClientFile:
-    client = session.scalar(
-        select(Client).options(joinedload(Client.owner)).where(Client.id == client_id)
-    )
-    if client is None:
-        clients.get(session, client_id, by=by)  # raises the NotFound
-    assert client is not None
-    if by is not None:
-        require(by, Permission.read)
-    contact_rows = list(session.scalars(select(Contact).where(Contact.client_id == client_id)
-                                        .order_by(Contact.name)))
-    engagement_rows = list(session.scalars(
-        select(Engagement).options(joinedload(Engagement.package), joinedload(Engagement.sold_by),
-                                   joinedload(Engagement.delivered_by))
-        .where(Engagement.client_id == client_id).order_by(Engagement.start_date.desc().nulls_last())
-    ))
-    invoice_rows = list(session.scalars(select(Invoice).where(Invoice.client_id == client_id)
-                                        .order_by(Invoice.issued_on.desc())))
-    interaction_rows = list(session.scalars(
-        select(Interaction).options(joinedload(Interaction.staff))
-        .where(Interaction.client_id == client_id).order_by(Interaction.occurred_at.desc())
-    ))
-    revenue: dict[str, Any] = {}
-    for invoice in invoice_rows:
-        revenue[invoice.currency] = revenue.get(invoice.currency, 0) + invoice.amount
-    last = interaction_rows[0].occurred_at.date() if interaction_rows else None
-    return ClientFile(client, contact_rows, engagement_rows, invoice_rows, interaction_rows,
-                      revenue, last)
+def client_revenue(session: Session, client_id: int, *, by: Principal, months: int = 36) -> Revenue:
+    """Sums in the database (one query each), not over invoice objects."""
+    require(by, READ)
+    totals = {
+        currency: (amount or Decimal(0), count)
+        for currency, amount, count in session.execute(
+            select(Invoice.currency, func.sum(Invoice.amount), func.count())
+            .where(Invoice.client_id == client_id).group_by(Invoice.currency).order_by(Invoice.currency)
+        )
+    }
+    month = _month_start(Invoice.issued_on, session)
+    latest = session.scalar(select(func.max(Invoice.issued_on)).where(Invoice.client_id == client_id))
+    by_month: list[tuple[date, str, Decimal]] = []
+    if latest is not None:
+        first = _months_before(latest.replace(day=1), months - 1)
+        rows = session.execute(
+            select(month, Invoice.currency, func.sum(Invoice.amount))
+            .where(Invoice.client_id == client_id, Invoice.issued_on >= first)
+            .group_by(month, Invoice.currency).order_by(month, Invoice.currency)
+        )
+        by_month = [(_as_date(start), currency, amount) for start, currency, amount in rows]
+    last = session.scalar(select(func.max(Interaction.occurred_at)).where(Interaction.client_id == client_id))
+    return Revenue(totals, by_month, _as_utc(last))
+
+
+def _month_start(column: Any, session: Session) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(column, "start of month")
+    return func.cast(func.date_trunc("month", column), Date)
+
+
+def _months_before(first_day: date, count: int) -> date:
+    index = first_day.year * 12 + first_day.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    """MAX() over a UTC column comes back without the column type on SQLite."""
+    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+        return value
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -216,9 +253,8 @@ class ClientListChoices:
     owners: list[Staff]
 
 
-def client_list_choices(session: Session, *, by: Staff | None) -> ClientListChoices:
-    if by is not None:
-        require(by, Permission.read)
+def client_list_choices(session: Session, *, by: Principal) -> ClientListChoices:
+    require(by, READ)
     segments = session.scalars(select(Client.segment).where(Client.segment.is_not(None))
                                .distinct().order_by(Client.segment))
     countries = session.scalars(select(Client.country).where(Client.country.is_not(None))
@@ -237,20 +273,19 @@ class RecordChoices:
     packages: list[ServicePackage]
 
 
-def record_choices(session: Session, *, by: Staff | None) -> RecordChoices:
-    if by is not None:
-        require(by, Permission.read)
+def record_choices(session: Session, *, by: Principal) -> RecordChoices:
+    require(by, READ)
     staff = session.scalars(select(Staff).order_by(Staff.name, Staff.id))
     packages = session.scalars(select(ServicePackage).order_by(ServicePackage.name))
     return RecordChoices(list(staff), list(packages))
 
 
-def client_engagements(session: Session, client_id: int, *, by: Staff | None) -> list[Engagement]:
+def client_engagements(session: Session, client_id: int, *, by: Principal) -> list[Engagement]:
     """A client's engagements with their packages loaded, newest first (e.g. to pick one)."""
-    if by is not None:
-        require(by, Permission.read)
+    require(by, READ)
     return list(session.scalars(
-        select(Engagement).options(joinedload(Engagement.package))
+        select(Engagement).options(joinedload(Engagement.package), joinedload(Engagement.sold_by),
+                                   joinedload(Engagement.delivered_by))
         .where(Engagement.client_id == client_id)
         .order_by(Engagement.start_date.desc().nulls_last(), Engagement.id.desc())
     ))

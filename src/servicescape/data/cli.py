@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, err, opened, out, print_json, user_errors
-from servicescape.clients.exporting import export_table
-from servicescape.clients.importing import ImportReport, import_file
+from servicescape.platform.imports import import_kind, import_kinds
 from servicescape.tabular import parse_mapping_option
 
-
-class Kind(enum.StrEnum):
-    clients = "clients"
-    contacts = "contacts"
-    engagements = "engagements"
-    invoices = "invoices"
-    interactions = "interactions"
+#: the registered importable kinds
+Kind = enum.StrEnum("Kind", {name: name for name in import_kinds()})  # type: ignore[misc]
 
 
 class Format(enum.StrEnum):
@@ -31,7 +26,7 @@ class Format(enum.StrEnum):
 
 
 IMPORT_HELP = (
-    "Import clients, contacts, engagements, invoices or interactions from a file.\n\n"
+    f"Import {', '.join(import_kinds())} from a file.\n\n"
     "Columns are recognised by their headers (exports of HubSpot, Salesforce, Pipedrive, Zoho and Odoo, "
     "and plain names); other columns become the clients' custom fields. Rows that cannot be imported are "
     "listed with their line and reason in the rejects file; every other row is imported. Importing the "
@@ -72,8 +67,9 @@ def import_command(
         mappings = dict(parse_mapping_option(item) for item in mapping or [])
     rejects_path = rejects or file.with_name(file.name + ".rejects.csv")
     with opened(db) as runtime, _progress(file, enabled=not json and err.is_terminal) as tick:
-        report = import_file(runtime, kind.value, file, encoding=encoding, sheet=sheet, mappings=mappings,
-                             dayfirst=dayfirst, dry_run=dry_run, rejects_path=rejects_path, progress=tick)
+        report = import_kind(kind.value).run_import(
+            runtime, path=file, encoding=encoding, sheet=sheet, mappings=mappings, dayfirst=dayfirst,
+            dry_run=dry_run, rejects_path=rejects_path, progress=tick, by=SYSTEM)
     if json:
         print_json(report.to_dict())
         return
@@ -92,7 +88,7 @@ def export_command(
     chosen = fmt.value if fmt else (out_path.suffix.lower().lstrip(".") if out_path.suffix.lower()
                                     in (".csv", ".xlsx", ".json") else "csv")
     with opened(db) as runtime:
-        count = export_table(runtime, kind.value, chosen, out_path)
+        count = import_kind(kind.value).run_export(runtime, fmt=chosen, out_path=out_path, by=SYSTEM)
     out.print(f"Exported {count:,} {kind.value} to {out_path} ({chosen}).")
 
 
@@ -100,7 +96,7 @@ class _Tick:
     def __init__(self, progress: Progress | None, task: TaskID | None) -> None:
         self.progress, self.task = progress, task
 
-    def __call__(self, report: ImportReport) -> None:
+    def __call__(self, report: Any) -> None:
         if self.progress is not None and self.task is not None:
             total = self.progress.tasks[0].total
             if total is not None and report.read > total:
@@ -140,7 +136,7 @@ def _estimated_records(file: Path) -> int | None:
     return max(lines - 1, 1)
 
 
-def _summary(report: ImportReport) -> None:
+def _summary(report: Any) -> None:
     title = f"{'Checked' if report.dry_run else 'Imported'} {report.kind} from {report.file}"
     table = Table("read", "imported", "updated", "rejected", "warnings", title=title)
     table.add_row(*(f"{value:,}" for value in report.to_dict().values()))

@@ -7,24 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse, Response
 
-from servicescape.auth.permissions import Permission
-from servicescape.clients.exporting import MEDIA_TYPES
+from servicescape.data import service
+from servicescape.data.api import ExportFormat, Kind, export_response
 from servicescape.errors import ImportFailed, PayloadTooLarge, ValidationFailed
 from servicescape.i18n import _
-from servicescape.web.api.imports import (
-    ExportFormat,
-    Kind,
-    export_response,
-    mappings_of,
-    rejects_file,
-    run_import,
-)
+from servicescape.platform.imports import import_kinds
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-BulkData = Annotated[RequestContext, Depends(signed_in(Permission.bulk_data))]
-KINDS = ("clients", "contacts", "engagements", "invoices", "interactions")
+BulkData = Annotated[RequestContext, Depends(signed_in(service.PERMISSION))]
 DAY_ORDER = {"": None, "day": True, "month": False}
 SHOWN_REJECTS = 50
 SHOWN_WARNINGS = 20
@@ -32,7 +24,8 @@ SHOWN_WARNINGS = 20
 
 def _form(context: RequestContext, *, values: dict[str, Any] | None = None, error: str | None = None,
           field: str | None = None, status_code: int = 200) -> Response:
-    return render(context, "imports/form.html", status_code=status_code, active_nav="clients", kinds=KINDS,
+    kinds = [(name, _(kind.label)) for name, kind in import_kinds().items()]
+    return render(context, "imports/form.html", status_code=status_code, active_nav="clients", kinds=kinds,
                   values=values or {"kind": "clients", "dayfirst": ""}, error=error, error_field=field,
                   max_upload_mb=context.runtime.settings.max_upload_mb)
 
@@ -56,15 +49,16 @@ def import_post(
     values = {"kind": kind, "encoding": encoding, "sheet": sheet, "dayfirst": dayfirst, "dry_run": dry_run,
               "mappings": mappings}
     try:
-        if kind not in KINDS:
+        if kind not in import_kinds():
             raise ValidationFailed(_("Choose what the file holds."), field="kind")
         if dayfirst not in DAY_ORDER:
             raise ValidationFailed(_("Choose how to read dates such as 03/05/2024."), field="dayfirst")
         if file is None or not file.filename:
             raise ValidationFailed(_("Choose a file to import."), field="file")
-        report, token = run_import(context, kind, file, encoding=encoding.strip(), sheet=sheet.strip(),
-                                   dayfirst=DAY_ORDER[dayfirst], dry_run=bool(dry_run),
-                                   mappings=mappings_of(mappings.splitlines()))
+        report, token = service.import_upload(
+            context.runtime, kind, file, by=context.principal, actor=context.actor, encoding=encoding.strip(),
+            sheet=sheet.strip(), dayfirst=DAY_ORDER[dayfirst], dry_run=bool(dry_run),
+            mappings=service.mappings_of(mappings.splitlines()))
     except (ImportFailed, ValidationFailed, PayloadTooLarge) as problem:
         return _form(context, values=values, error=problem.message, field=problem.field,
                      status_code=problem.status_code)
@@ -74,11 +68,12 @@ def import_post(
 
 @router.get("/import/rejects/{token}")
 def import_rejects(token: str, context: BulkData) -> FileResponse:
-    return FileResponse(rejects_file(context.runtime, token), media_type=MEDIA_TYPES["csv"],
+    return FileResponse(service.rejects_file(context.runtime, token, by=context.principal),
+                        media_type=service.MEDIA_TYPES["csv"],
                         filename="rejected-rows.csv")
 
 
 @router.get("/export")
-def export_download(context: BulkData, kind: Annotated[Kind, Query()] = "clients",
+def export_download(context: BulkData, kind: Annotated[Kind, Query()] = Kind("clients"),  # type: ignore[valid-type]
                     format: Annotated[ExportFormat, Query()] = "csv") -> FileResponse:
-    return export_response(context, kind, format)
+    return export_response(context, kind.value, format)

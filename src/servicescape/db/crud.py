@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from servicescape.auth.models import Staff
-from servicescape.auth.permissions import Permission, require
+from servicescape.auth.permissions import Principal, require
 from servicescape.db.base import Base
+from servicescape.db.paging import Page, paginate
 from servicescape.errors import Conflict, NotFound, ValidationFailed
 from servicescape.i18n import _
 
@@ -27,40 +27,48 @@ class EntityService(Generic[M]):
     references: ClassVar[dict[str, type[Base]]] = {}
     #: fields whose value must be unique (besides the primary key)
     unique_fields: ClassVar[tuple[str, ...]] = ("external_id",)
-    #: what a role needs to create and update (deleting needs Permission.delete)
-    write_permission: ClassVar[Permission] = Permission.write
+    #: what the acting principal needs to read, to create and update, and to delete (declared
+    #: by the capability; no defaults, so that a new service cannot forget them)
+    read_permission: ClassVar[str]
+    write_permission: ClassVar[str]
+    delete_permission: ClassVar[str]
 
-    def get(self, session: Session, entity_id: int, *, by: Staff | None) -> M:
-        if by is not None:
-            require(by, Permission.read)
+    def get(self, session: Session, entity_id: int, *, by: Principal) -> M:
+        require(by, self.read_permission)
         obj = session.get(self.model, entity_id)
         if obj is None:
             raise NotFound(_("%(entity)s %(id)s does not exist.", entity=_(self.label), id=entity_id))
         return obj  # type: ignore[return-value]
 
-    def create(self, session: Session, data: dict[str, Any], *, by: Staff | None) -> M:
-        if by is not None:
-            require(by, self.write_permission)
+    def create(self, session: Session, data: dict[str, Any], *, by: Principal) -> M:
+        require(by, self.write_permission)
         data = self.check(session, dict(data), None)
         obj = self.model(**data)
         session.add(obj)
         self._flush(session)
         return obj  # type: ignore[return-value]
 
-    def update(self, session: Session, obj: M, changes: dict[str, Any], *, by: Staff | None) -> M:
-        if by is not None:
-            require(by, self.write_permission)
+    def update(self, session: Session, obj: M, changes: dict[str, Any], *, by: Principal) -> M:
+        require(by, self.write_permission)
         changes = self.check(session, dict(changes), obj)
         for key, value in changes.items():
             setattr(obj, key, value)
         self._flush(session)
         return obj
 
-    def delete(self, session: Session, obj: M, *, by: Staff | None) -> None:
-        if by is not None:
-            require(by, Permission.delete)
+    def delete(self, session: Session, obj: M, *, by: Principal) -> None:
+        require(by, self.delete_permission)
         session.delete(obj)
         self._flush(session)
+
+    def page(self, session: Session, *, client_id: int | None = None, page: int = 1, per_page: int = 50,
+             by: Principal) -> Page[M]:
+        """Records newest first, optionally of one client (for entities with a ``client_id``)."""
+        require(by, self.read_permission)
+        query = select(self.model)
+        if client_id is not None:
+            query = query.where(self.model.client_id == client_id)  # type: ignore[attr-defined]
+        return paginate(session, query.order_by(self.model.id.desc()), page=page, per_page=per_page)  # type: ignore[attr-defined]
 
     # -- rules -------------------------------------------------------------------------------
 

@@ -1,12 +1,9 @@
-"""Import every model so that ``Base.metadata`` is complete (migrations, tests)."""
+"""Every table of the product: each capability's models modules, imported through the registry, so
+that ``Base.metadata`` is complete for migrations and tests."""
 
-from servicescape.audit.models import AuditEvent, DataVersion
-from servicescape.auth.models import ApiToken, LoginAttempt, Staff, WebSession
-from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
 from servicescape.db.base import Base
-from servicescape.offerings.models import ServicePackage
+from servicescape.platform.registry import load_models
 
-__all__ = [
-    "ApiToken", "AuditEvent", "Base", "Client", "Contact", "DataVersion", "Engagement",
-    "Interaction", "Invoice", "LoginAttempt", "ServicePackage", "Staff", "WebSession",
-]
+load_models()
+
+__all__ = ["Base"]

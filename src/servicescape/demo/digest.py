@@ -1,4 +1,5 @@
-"""A fingerprint of the demo's rows, from the generator or read back from a database.
+"""A fingerprint of the demo's rows (every table a demo step fills), from the generator or read
+back from a database.
 
 Two loads with the same seed and today into fresh databases give the same digest; so do the
 generator's rows and what the database returns for them (money, dates and text survive exactly).
@@ -20,8 +21,6 @@ from sqlalchemy import Connection, select
 from servicescape.db.models import Base
 from servicescape.db.types import money_places
 
-DIGEST_TABLES = ("staff", "service_package", "client", "contact", "engagement", "invoice",
-                 "interaction")
 LEFT_OUT = frozenset({"created_at", "updated_at", "password_hash"})
 
 
@@ -45,9 +44,12 @@ class Digest:
     """Feed rows table by table, each table's rows in id order; ``hexdigest()`` at the end."""
 
     def __init__(self) -> None:
-        self.table_columns = {table: columns(table) for table in DIGEST_TABLES}
-        self._hashes = {table: hashlib.sha256() for table in DIGEST_TABLES}
-        self.counts = dict.fromkeys(DIGEST_TABLES, 0)
+        from servicescape.demo.load import demo_tables
+
+        self.tables = demo_tables()
+        self.table_columns = {table: columns(table) for table in self.tables}
+        self._hashes = {table: hashlib.sha256() for table in self.tables}
+        self.counts = dict.fromkeys(self.tables, 0)
 
     def add(self, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
         names, digest = self.table_columns[table], self._hashes[table]
@@ -60,7 +62,7 @@ class Digest:
 
     def hexdigest(self) -> str:
         whole = hashlib.sha256()
-        for table in DIGEST_TABLES:
+        for table in self.tables:
             whole.update(f"{table}:{self.counts[table]}:{self._hashes[table].hexdigest()}\n".encode())
         return whole.hexdigest()
 
@@ -68,7 +70,7 @@ class Digest:
 def database_digest(connection: Connection, *, chunk: int = 10_000) -> Digest:
     """Read the demo tables back (streamed in id order) into a :class:`Digest`."""
     digest = Digest()
-    for name in DIGEST_TABLES:
+    for name in digest.tables:
         table = Base.metadata.tables[name]
         query = select(*(table.c[c] for c in digest.table_columns[name])).order_by(table.c.id)
         result = connection.execution_options(yield_per=chunk).execute(query)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from servicescape.auth.permissions import Permission
+from servicescape.clients.capability import READ
 from servicescape.db.crud import EntityService
 from servicescape.i18n import N_
+from servicescape.offerings.capability import MANAGE
 from servicescape.offerings.models import ServicePackage
 
 
@@ -14,8 +15,9 @@ class PackageService(EntityService[ServicePackage]):
     model = ServicePackage
     label = N_("Service package")
     unique_fields: ClassVar[tuple[str, ...]] = ("name",)
-    write_permission: ClassVar[Permission] = Permission.manage_catalogue
+    read_permission = READ   # everyone who sees the client book sees what it was sold from
+    write_permission = MANAGE
+    delete_permission = MANAGE
 
 
 packages = PackageService()
-

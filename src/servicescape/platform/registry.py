@@ -70,7 +70,7 @@ class ClientSection:
 class TimelineSource:
     """Gives events of ``types`` for a client's timeline and the home page's recent activity."""
 
-    types: tuple[str, ...]
+    types: tuple[tuple[str, str], ...]   # (event type, its label marked with N_)
     provider: str               # "module:function", see servicescape.platform.timeline
     permission: str
 
@@ -134,6 +134,7 @@ class Capability:
     timeline: tuple[TimelineSource, ...] = ()
     home_panels: tuple[HomePanel, ...] = ()
     imports: tuple[str, ...] = ()       # "module:attribute" of importable kinds
+    task_kinds: tuple[tuple[str, str], ...] = ()   # (kind of task it creates, label marked with N_)
     templates: bool = False             # the package has a templates/ folder
 
     @property
@@ -160,11 +161,13 @@ class Registry:
         _unique("job", (j.name for c in self.capabilities for j in c.jobs))
         _unique("client-page section", (s.key for c in self.capabilities for s in c.client_sections))
         _unique("home panel", (p.key for c in self.capabilities for p in c.home_panels))
+        _unique("task kind", (k for c in self.capabilities for k, _label in c.task_kinds))
         object.__setattr__(self, "permissions",
                            {p.name: p for c in self.capabilities for p in c.permissions})
         object.__setattr__(self, "jobs", {j.name: j for c in self.capabilities for j in c.jobs})
-        used = [s.permission for c in self.capabilities for s in (*c.client_sections, *c.timeline,
-                                                                 *c.home_panels)]
+        used = [s.permission for c in self.capabilities for s in c.client_sections]
+        used += [t.permission for c in self.capabilities for t in c.timeline]
+        used += [p.permission for c in self.capabilities for p in c.home_panels]
         used += [c.nav.permission for c in self.capabilities if c.nav and c.nav.permission]
         for name in used:
             if name not in self.permissions:
@@ -192,6 +195,10 @@ class Registry:
 
     def home_panels(self) -> list[HomePanel]:
         return sorted((p for c in self.capabilities for p in c.home_panels), key=lambda p: p.order)
+
+    def task_kinds(self) -> dict[str, str]:
+        """Kind of task → its label (marked with N_), as the capabilities declare them."""
+        return {kind: label for c in self.capabilities for kind, label in c.task_kinds}
 
     def demo_steps(self) -> list[DemoStep]:
         return sorted((s for c in self.capabilities for s in c.demo), key=lambda s: s.order)

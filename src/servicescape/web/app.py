@@ -1,15 +1,19 @@
-"""The web application: pages, the JSON API under /api/v1, static files."""
+"""The web application: every capability's pages and its JSON API under /api/v1, static files,
+and the scheduler that runs the background jobs."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import import_module
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from servicescape import __version__
-from servicescape.capabilities import CAPABILITIES, load
 from servicescape.config import Settings
+from servicescape.platform.registry import registry
 from servicescape.runtime import Runtime, open_runtime
 from servicescape.web import errors
 from servicescape.web.api.common import API_AUTH
@@ -34,22 +38,36 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
+        lifespan=_lifespan(runtime),
     )
     app.state.runtime = runtime
     errors.install(app)
 
-    from servicescape.web.pages import auth as auth_pages
-    from servicescape.web.pages import home
-    app.include_router(auth_pages.router)
-    app.include_router(home.router)
+    capabilities = registry()
     api = APIRouter(prefix=API_PREFIX, dependencies=API_AUTH)  # 401 before anything else without credentials
-    for capability in CAPABILITIES:
-        for module in capability.api_modules:
-            api.include_router(load(module).router)
-        for module in capability.page_modules:
-            app.include_router(load(module).router)
+    for module in capabilities.modules("api"):
+        api.include_router(import_module(module).router)
+    for module in capabilities.modules("pages"):
+        app.include_router(import_module(module).router)
     app.include_router(api)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimitMiddleware, max_bytes=runtime.settings.max_upload_bytes)
     app.add_middleware(SecurityHeadersMiddleware, https=runtime.settings.https)
     return app
+
+
+def _lifespan(runtime: Runtime):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from servicescape.platform.jobs.scheduler import Scheduler
+
+        scheduler = Scheduler(runtime) if runtime.settings.run_jobs else None
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
+
+    return lifespan

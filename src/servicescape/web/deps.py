@@ -15,7 +15,7 @@ from servicescape import i18n
 from servicescape.audit.service import Actor
 from servicescape.auth import service as auth
 from servicescape.auth.models import Staff
-from servicescape.auth.permissions import Permission, require
+from servicescape.auth.permissions import can, require
 from servicescape.config import LANGUAGES
 from servicescape.errors import AuthenticationRequired, CsrfFailed
 from servicescape.runtime import Runtime
@@ -48,15 +48,21 @@ class RequestContext:
             return Actor(label="anonymous", address=address)
         return auth.actor_for(self.user, address)
 
+    @property
+    def principal(self) -> Staff:
+        """The signed-in staff member whom services check (fails closed when nobody is)."""
+        if self.user is None:
+            raise AuthenticationRequired(i18n._("Please sign in."))
+        return self.user
+
     @contextmanager
     def unit(self) -> Iterator[Session]:
         """One transaction for this request's work, recorded in the audit trail as the user."""
         with self.runtime.transaction(self.actor) as session:
             yield session
 
-    def can(self, permission: Permission | str) -> bool:
-        from servicescape.auth.permissions import can
-        return can(self.user, Permission(permission))
+    def can(self, permission: str) -> bool:
+        return can(self.user, permission)
 
 
 def client_address(request: Request) -> str:
@@ -136,13 +142,15 @@ async def request_context(request: Request, runtime: Runtime = Depends(get_runti
     return context
 
 
-def signed_in(permission: Permission = Permission.read) -> Callable[..., Any]:
-    """Dependency factory: the caller must be signed in and hold ``permission``."""
+def signed_in(permission: str | None = None) -> Callable[..., Any]:
+    """Dependency factory: the caller must be signed in (and hold ``permission``, which a route
+    takes from the service it calls: the service checks again, the gate only answers early)."""
 
     async def dependency(context: RequestContext = Depends(request_context)) -> RequestContext:
         if context.user is None:
             raise AuthenticationRequired(i18n._("Please sign in."))
-        require(context.user, permission)
+        if permission is not None:
+            require(context.user, permission)
         return context
 
     return dependency

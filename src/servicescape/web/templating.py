@@ -13,11 +13,12 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from servicescape import __version__, i18n
-from servicescape.capabilities import CAPABILITIES
 from servicescape.config import LANGUAGES
+from servicescape.platform.registry import registry
 from servicescape.web.deps import PRE_SESSION_COOKIE, RequestContext
 from servicescape.web.security import sign, unsign
 
@@ -38,8 +39,10 @@ def country_names(language: str) -> dict[str, str]:
 
 
 def build_environment() -> Environment:
+    """The shared templates (layout, macros, errors) and each capability's own templates folder."""
+    folders = [TEMPLATES_DIR, *registry().template_dirs()]
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+        loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
@@ -90,10 +93,10 @@ def static_url(path: str) -> str:
 
 def nav_items(context: RequestContext) -> list[dict[str, Any]]:
     return [
-        {"key": c.key, "label": i18n._(c.label), "url": c.url or "#", "icon": c.icon,
-         "enabled": c.enabled}
-        for c in CAPABILITIES
-        if c.enabled is False or context.can(c.permission)
+        {"key": nav.icon, "label": i18n._(nav.label), "url": nav.url or "#", "icon": nav.icon,
+         "enabled": nav.url is not None}
+        for nav in registry().nav()
+        if nav.url is None or nav.permission is None or context.can(nav.permission)
     ]
 
 
@@ -105,23 +108,31 @@ def flash(response: Any, context: RequestContext, category: str, message: str) -
     )
 
 
+def _shared(context: RequestContext) -> dict[str, Any]:
+    """What every template may use besides its own values."""
+    settings = context.runtime.settings
+    return {
+        "request": context.request, "current_user": context.user, "csrf_token": context.csrf_token,
+        "current_language": context.language, "firm_name": settings.firm_name, "static_url": static_url,
+        "fmt": Formatter(context.language, settings.zone), "can": context.can,
+        "tier_names": {key: i18n._(name) for key, name in settings.tier_names.items()},
+    }
+
+
+def fragment(context: RequestContext, template: str, **values: Any) -> Markup:
+    """A part of a page (a client-page section, a home panel) rendered on its own."""
+    return Markup(ENVIRONMENT.get_template(template).render(**_shared(context), **values))  # noqa: S704 - autoescaped template output
+
+
 def render(context: RequestContext, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     request: Request = context.request
     settings = context.runtime.settings
     flashed = unsign(settings.secret_key, request.cookies.get(FLASH_COOKIE))
     page = ENVIRONMENT.get_template(template).render(
-        request=request,
-        current_user=context.user,
-        csrf_token=context.csrf_token,
+        **_shared(context),
         nav=nav_items(context) if context.user else [],
         languages=list(LANGUAGES.items()),
-        current_language=context.language,
         flashes=[tuple(flashed)] if isinstance(flashed, list) and len(flashed) == 2 else [],
-        firm_name=settings.firm_name,
-        static_url=static_url,
-        fmt=Formatter(context.language, settings.zone),
-        tier_names={key: i18n._(name) for key, name in settings.tier_names.items()},
-        can=context.can,
         status_code=status_code,
         **values,
     )

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 
-from servicescape.clients.service import list_related
 from servicescape.db.crud import EntityService
 from servicescape.schemas import PageOut
 from servicescape.web.api.common import (
@@ -55,14 +54,14 @@ def entity_router(resource: Resource) -> APIRouter:
                 summary=f"One {name}")
     def get_one(id: EntityId, context: SignedIn) -> Any:
         with context.unit() as session:
-            return Out.model_validate(service.get(session, id, by=context.user))
+            return Out.model_validate(service.get(session, id, by=context.principal))
 
     @router.post("", status_code=201, response_model=Out, name=f"create_{name}",
                  summary=f"Add a {name}",
                  responses={**CREATE, 201: {"headers": CREATED_HEADERS}})
     def create(body: In, response: Response, context: SignedIn) -> Any:  # type: ignore[valid-type]
         with context.unit() as session:
-            record = service.create(session, body.model_dump(), by=context.user)  # type: ignore[attr-defined]
+            record = service.create(session, body.model_dump(), by=context.principal)  # type: ignore[attr-defined]
             session.refresh(record)  # render what is stored (exact money, timestamps in UTC)
             out = Out.model_validate(record)
         response.headers["Location"] = context.request.url_for(f"get_{name}", id=out.id).path  # type: ignore[attr-defined]
@@ -72,8 +71,8 @@ def entity_router(resource: Resource) -> APIRouter:
                   summary=f"Change a {name} (only the fields sent)")
     def update(id: EntityId, body: Patch, context: SignedIn) -> Any:  # type: ignore[valid-type]
         with context.unit() as session:
-            record = service.get(session, id, by=context.user)
-            service.update(session, record, body.model_dump(exclude_unset=True), by=context.user)  # type: ignore[attr-defined]
+            record = service.get(session, id, by=context.principal)
+            service.update(session, record, body.model_dump(exclude_unset=True), by=context.principal)  # type: ignore[attr-defined]
             session.refresh(record)
             return Out.model_validate(record)
 
@@ -81,7 +80,7 @@ def entity_router(resource: Resource) -> APIRouter:
                    name=f"delete_{name}", summary=f"Delete a {name}")
     def delete(id: EntityId, context: SignedIn) -> Response:
         with context.unit() as session:
-            service.delete(session, service.get(session, id, by=context.user), by=context.user)
+            service.delete(session, service.get(session, id, by=context.principal), by=context.principal)
         return Response(status_code=204)
 
     return router
@@ -89,26 +88,25 @@ def entity_router(resource: Resource) -> APIRouter:
 
 def add_list_by_client(router: APIRouter, resource: Resource) -> None:
     """``GET /<things>?client_id=``: newest first, optionally of one client."""
-    model = resource.service.model
+    service = resource.service
 
     @router.get("", response_model=PageOut[resource.out], responses=READ_MANY,  # type: ignore[name-defined]
                 name=f"list_{resource.path}", summary=f"List {resource.path}, newest first")
     def list_records(context: SignedIn, page: PageNumber = 1, per_page: PerPage = 50,
                      client_id: IdFilter = None) -> Any:
         with context.unit() as session:
-            found = list_related(session, model, client_id=client_id, page=page,
-                                 per_page=per_page, by=context.user)
+            found = service.page(session, client_id=client_id, page=page, per_page=per_page,
+                                 by=context.principal)
             return page_out(found, resource.out)
 
 
 def add_list_all(router: APIRouter, resource: Resource) -> None:
     """``GET /<things>``: newest first."""
-    model = resource.service.model
+    service = resource.service
 
     @router.get("", response_model=PageOut[resource.out], responses=READ_MANY,  # type: ignore[name-defined]
                 name=f"list_{resource.path}", summary=f"List {resource.path}, newest first")
     def list_records(context: SignedIn, page: PageNumber = 1, per_page: PerPage = 50) -> Any:
         with context.unit() as session:
-            found = list_related(session, model, client_id=None, page=page, per_page=per_page,
-                                 by=context.user)
-            return page_out(found, resource.out)
+            return page_out(service.page(session, page=page, per_page=per_page, by=context.principal),
+                            resource.out)

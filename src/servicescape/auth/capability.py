@@ -1,0 +1,40 @@
+"""Staff and accounts: who works here, their roles, sign-in, sessions and API tokens.
+
+The package is ``servicescape.auth`` (every other capability refers to its ``Staff``); its key in
+the registry is ``staff``.
+"""
+
+from __future__ import annotations
+
+from servicescape.i18n import N_
+from servicescape.platform.registry import (
+    ALL_ROLES,
+    MANAGERS,
+    OWNERS,
+    Capability,
+    DemoStep,
+    Nav,
+    PermissionSpec,
+)
+
+DIRECTORY = "staff.directory"
+VIEW = "staff.view"
+MANAGE = "staff.manage"
+
+CAPABILITY = Capability(
+    key="staff",
+    label=N_("Staff"),
+    package="servicescape.auth",
+    nav=Nav(N_("Staff"), "staff", "/staff", permission=VIEW, order=90),
+    models=("servicescape.auth.models",),
+    permissions=(
+        PermissionSpec(DIRECTORY, N_("See colleagues' names (to choose owners and deliverers)"), ALL_ROLES),
+        PermissionSpec(VIEW, N_("See the staff page: e-mails, roles and sign-ins"), MANAGERS),
+        PermissionSpec(MANAGE, N_("Add staff, change roles, deactivate accounts"), OWNERS),
+    ),
+    api=("servicescape.auth.api",),
+    pages=("servicescape.auth.pages", "servicescape.auth.staff_pages"),
+    cli=("servicescape.auth.cli",),
+    demo=(DemoStep("servicescape.auth.demo:load_roster", ("staff",), order=10),),
+    templates=True,
+)

@@ -1,0 +1,20 @@
+"""Offerings and value: the service catalogue (packages, levels, list prices)."""
+
+from __future__ import annotations
+
+from servicescape.i18n import N_
+from servicescape.platform.registry import MANAGERS, Capability, DemoStep, Nav, PermissionSpec
+
+MANAGE = "offerings.manage"
+
+CAPABILITY = Capability(
+    key="offerings",
+    label=N_("Offerings and value"),
+    package="servicescape.offerings",
+    # the packages are managed through the API for now; the pages arrive with their own issue
+    nav=Nav(N_("Offerings and value"), "offerings", None, order=70),
+    models=("servicescape.offerings.models",),
+    permissions=(PermissionSpec(MANAGE, N_("Manage the service packages and their prices"), MANAGERS),),
+    api=("servicescape.offerings.api",),
+    demo=(DemoStep("servicescape.offerings.demo:load_catalogue", ("service_package",), order=20),),
+)

@@ -1,0 +1,49 @@
+"""Importable kinds: what a capability declares so that its records can be imported and exported.
+
+The import/export pages, API and CLI (servicescape.data) list the kinds of the registry and hand a
+file to the kind's ``importer``; nothing there names a kind. A kind says which fields a file's
+columns may fill, which of them are required (each entry is satisfied by any one of its fields),
+the headers other CRMs use for them, and the functions that import and export it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from servicescape.platform.registry import registry, resolve
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    name: str                                     # "clients": the URL segment and the CLI word
+    label: str                                    # marked with N_
+    fields: tuple[str, ...]                       # what a column may fill
+    required: tuple[tuple[str, ...], ...]         # each satisfied by any one of its fields
+    aliases: Mapping[str, tuple[str, ...]]        # field → headers other systems use for it
+    subject_prefixes: tuple[str, ...] = ()        # "Organization - Phone" names a client's phone
+    importer: str = ""                            # "module:function", see clients.importing.import_file
+    exporter: str = ""                            # "module:function", see clients.exporting.export_table
+
+    def run_import(self, *args: Any, **kwargs: Any) -> Any:
+        return resolve(self.importer)(*args, kind=self.name, **kwargs)
+
+    def run_export(self, *args: Any, **kwargs: Any) -> Any:
+        return resolve(self.exporter)(*args, kind=self.name, **kwargs)
+
+
+def import_kinds() -> dict[str, ImportKind]:
+    kinds: dict[str, ImportKind] = registry().import_kinds()
+    return kinds
+
+
+def import_kind(name: str) -> ImportKind:
+    from servicescape.errors import ValidationFailed
+    from servicescape.i18n import _
+
+    kinds = import_kinds()
+    if name not in kinds:
+        raise ValidationFailed(_("Unknown kind %(kind)s; choose one of %(kinds)s.", kind=name,
+                                 kinds=", ".join(kinds)), field="kind")
+    return kinds[name]

@@ -1,0 +1,1 @@
+"""The running system: the audit trail, background jobs and their history, for owners."""
