@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role, Staff
+from servicescape.auth.permissions import SYSTEM
 from servicescape.config import Settings
 from servicescape.db import migrate
 from servicescape.db.engine import make_engine
@@ -94,7 +95,7 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
 def make_staff(runtime: Runtime, role: Role, email: str | None = None, name: str | None = None) -> Staff:
     with runtime.transaction() as session:
         return auth.create_staff(session, name=name or f"{role.value.title()} Person",
-                                 email=email or f"{role.value}@firm.test", role=role, password=PASSWORD)
+                                 email=email or f"{role.value}@firm.test", role=role, password=PASSWORD, by=SYSTEM)
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def web(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 def token_for(runtime: Runtime, staff: Staff) -> str:
     with runtime.transaction() as session:
-        return auth.issue_token(session, session.merge(staff)).token
+        return auth.issue_token(session, session.merge(staff), by=SYSTEM).token
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
 from servicescape.clients import service
 from servicescape.config import Settings
 from servicescape.runtime import Runtime, open_runtime
@@ -47,8 +48,9 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 def _seed(runtime: Runtime) -> None:
     with runtime.transaction() as session:
-        aisyah = auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD)
-        daniel = auth.create_staff(session, name="Daniel Lim", email="daniel@firm.test", role=Role.staff)
+        aisyah = auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD,
+                                   by=SYSTEM)
+        daniel = auth.create_staff(session, name="Daniel Lim", email="daniel@firm.test", role=Role.staff, by=SYSTEM)
         rows = [
             ("Tan Holdings Sdn Bhd", "MY", "Kuala Lumpur", "key", "Healthcare", aisyah.id, "active"),
             ("Petrova Architects", "BG", "Plovdiv", "growth", "Architecture", daniel.id, "active"),
@@ -61,23 +63,23 @@ def _seed(runtime: Runtime) -> None:
             ids[name] = service.clients.create(session, {
                 "name": name, "country": country, "city": city, "tier": tier, "segment": segment,
                 "owner_id": owner_id, "status": status, "email": f"office@{city.lower().replace(' ', '-')}.example",
-            }, by=None).id
+            }, by=SYSTEM).id
         tan = ids["Tan Holdings Sdn Bhd"]
-        service.clients.update(session, service.clients.get(session, tan, by=None),
-                               {"custom_fields": {"VAT number": "MY-1234", "Employees": 420}}, by=None)
+        service.clients.update(session, service.clients.get(session, tan, by=SYSTEM),
+                               {"custom_fields": {"VAT number": "MY-1234", "Employees": 420}}, by=SYSTEM)
         service.contacts.create(session, {"client_id": tan, "name": "Tan Wei Jie", "job_title": "Finance Director",
-                                          "email": "wei.jie@tan.example", "phone": "+60 3 2123 4567"}, by=None)
+                                          "email": "wei.jie@tan.example", "phone": "+60 3 2123 4567"}, by=SYSTEM)
         service.engagements.create(session, {
             "client_id": tan, "description": "Annual maintenance retainer", "sold_by_id": aisyah.id,
             "delivered_by_id": daniel.id, "start_date": date(2025, 1, 1), "value": Decimal("48000"),
-            "currency": "MYR"}, by=None)
+            "currency": "MYR"}, by=SYSTEM)
         service.invoices.create(session, {"client_id": tan, "issued_on": date(2025, 1, 31),
                                           "amount": Decimal("12000"), "currency": "MYR",
-                                          "external_id": "INV-2025-001"}, by=None)
+                                          "external_id": "INV-2025-001"}, by=SYSTEM)
         service.interactions.create(session, {
             "client_id": tan, "channel": "call", "staff_id": aisyah.id,
             "occurred_at": datetime(2025, 2, 3, 1, 30, tzinfo=UTC),
-            "summary": "Confirmed the site visit for Tuesday between 14:00 and 16:00."}, by=None)
+            "summary": "Confirmed the site visit for Tuesday between 14:00 and 16:00."}, by=SYSTEM)
 
 
 @pytest.fixture(scope="module")

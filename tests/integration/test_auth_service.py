@@ -9,6 +9,7 @@ from servicescape.audit.models import AuditEvent
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role, Staff, WebSession
 from servicescape.auth.passwords import HASHER
+from servicescape.auth.permissions import SYSTEM
 from servicescape.errors import Conflict, TooManyAttempts, ValidationFailed
 from servicescape.runtime import Runtime
 from tests.conftest import PASSWORD, make_staff
@@ -26,17 +27,17 @@ def test_passwords_are_argon2id_with_owasp_parameters(runtime: Runtime, owner: S
 ])
 def test_weak_passwords_are_refused(runtime: Runtime, password: str, reason: str) -> None:
     with pytest.raises(ValidationFailed, match=reason), runtime.transaction() as session:
-        auth.create_staff(session, name="Weak", email="weak@firm.test", password=password)
+        auth.create_staff(session, name="Weak", email="weak@firm.test", password=password, by=SYSTEM)
 
 
 def test_no_composition_rules(runtime: Runtime) -> None:
     with runtime.transaction() as session:
-        auth.create_staff(session, name="Long", email="long@firm.test", password="correcthorsebatterystaple")
+        auth.create_staff(session, name="Long", email="long@firm.test", password="correcthorsebatterystaple", by=SYSTEM)
 
 
 def test_emails_are_unique_case_insensitively(runtime: Runtime, owner: Staff) -> None:
     with pytest.raises(Conflict), runtime.transaction() as session:
-        auth.create_staff(session, name="Twin", email=owner.email.upper(), password=PASSWORD)
+        auth.create_staff(session, name="Twin", email=owner.email.upper(), password=PASSWORD, by=SYSTEM)
 
 
 def _authenticate(runtime: Runtime, email: str, password: str, address: str = "10.0.0.1") -> Staff | None:
@@ -75,7 +76,7 @@ def test_failed_sign_ins_are_limited_per_address(runtime: Runtime, owner: Staff)
 def test_deactivated_staff_cannot_sign_in(runtime: Runtime, owner: Staff) -> None:
     staff = make_staff(runtime, Role.staff)
     with runtime.transaction() as session:
-        auth.deactivate(session, session.merge(staff))
+        auth.deactivate(session, session.merge(staff), by=SYSTEM)
     assert _authenticate(runtime, staff.email, PASSWORD) is None
 
 
@@ -113,10 +114,10 @@ def test_deactivation_ends_sessions_and_revokes_tokens(runtime: Runtime, owner: 
     staff = make_staff(runtime, Role.manager)
     with runtime.transaction() as session:
         cookie = auth.start_session(session, session.merge(staff), address=None)
-        token = auth.issue_token(session, session.merge(staff)).token
+        token = auth.issue_token(session, session.merge(staff), by=SYSTEM).token
     with runtime.transaction() as session:
         assert auth.resolve_token(session, token) is not None
-        auth.deactivate(session, session.merge(staff))
+        auth.deactivate(session, session.merge(staff), by=SYSTEM)
     with runtime.transaction() as session:
         assert auth.resolve_session(session, runtime.settings, cookie) is None
         assert auth.resolve_token(session, token) is None
@@ -124,21 +125,21 @@ def test_deactivation_ends_sessions_and_revokes_tokens(runtime: Runtime, owner: 
 
 def test_tokens_are_stored_hashed_and_revocable(runtime: Runtime, owner: Staff) -> None:
     with runtime.transaction() as session:
-        issued = auth.issue_token(session, session.merge(owner), name="zapier")
+        issued = auth.issue_token(session, session.merge(owner), name="zapier", by=SYSTEM)
     assert issued.token.startswith("ssk_") and issued.record.token_hash == auth.token_hash(issued.token)
     with runtime.transaction() as session:
-        assert auth.revoke_tokens(session, session.merge(owner), prefix=issued.record.prefix) == 1
+        assert auth.revoke_tokens(session, session.merge(owner), prefix=issued.record.prefix, by=SYSTEM) == 1
     with runtime.transaction() as session:
         assert auth.resolve_token(session, issued.token) is None
 
 
 def test_the_last_owner_cannot_be_demoted_or_deactivated(runtime: Runtime, owner: Staff) -> None:
     with pytest.raises(Conflict), runtime.transaction() as session:
-        auth.set_role(session, session.merge(owner), Role.manager)
+        auth.set_role(session, session.merge(owner), Role.manager, by=SYSTEM)
     with pytest.raises(Conflict), runtime.transaction() as session:
-        auth.deactivate(session, session.merge(owner))
+        auth.deactivate(session, session.merge(owner), by=SYSTEM)
     second = make_staff(runtime, Role.owner, email="second-owner@firm.test")
     with runtime.transaction() as session:
-        auth.set_role(session, session.merge(owner), Role.manager)
+        auth.set_role(session, session.merge(owner), Role.manager, by=SYSTEM)
     with runtime.transaction() as session:
         assert session.get(Staff, second.id).role == Role.owner  # type: ignore[union-attr]

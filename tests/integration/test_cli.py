@@ -5,6 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from servicescape.auth import service as auth
+from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.main import app
 from servicescape.clients import service
 from servicescape.runtime import Runtime
@@ -81,7 +82,7 @@ def test_clients_list_and_show(db_url: str, runtime: Runtime) -> None:
                                     ("Syarikat Maju Sdn. Bhd.", "MY", "standard")):
             service.clients.create(session, {"name": name, "country": country, "tier": tier,
                                              "external_id": f"X-{country}", "custom_fields": {"VAT": country}},
-                                   by=None)
+                                   by=SYSTEM)
     listed = json.loads(run("clients", "list", "--json", "--db", db_url).output)
     assert [c["name"] for c in listed["items"]] == sorted(c["name"] for c in listed["items"])
     assert listed["total"] == 3

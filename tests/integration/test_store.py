@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from servicescape.audit.models import AuditEvent
 from servicescape.audit.service import Actor, data_version
+from servicescape.auth.permissions import SYSTEM
 from servicescape.clients import service
 from servicescape.clients.models import Client, Invoice
 from servicescape.db import migrate
@@ -29,7 +30,7 @@ def test_upgrade_is_idempotent(runtime: Runtime) -> None:
 
 def _client(runtime: Runtime) -> int:
     with runtime.transaction() as session:
-        return service.clients.create(session, {"name": "Syarikat Maju Jaya Sdn. Bhd."}, by=None).id
+        return service.clients.create(session, {"name": "Syarikat Maju Jaya Sdn. Bhd."}, by=SYSTEM).id
 
 
 @pytest.mark.parametrize("amount", ["0.01", "1234567890.12", "-15.50", "0.0001", "9999999999999.9999"])
@@ -38,7 +39,7 @@ def test_money_is_exact(runtime: Runtime, amount: str) -> None:
     with runtime.transaction() as session:
         invoice_id = service.invoices.create(session, {
             "client_id": client_id, "issued_on": date(2025, 3, 5), "amount": Decimal(amount), "currency": "MYR",
-        }, by=None).id
+        }, by=SYSTEM).id
     with runtime.transaction() as session:
         stored = session.get(Invoice, invoice_id)
         assert stored is not None
@@ -51,7 +52,7 @@ def test_money_refuses_more_than_four_places(runtime: Runtime) -> None:
     with pytest.raises(Exception, match="more than 4 decimal places"), runtime.transaction() as session:
         service.invoices.create(session, {
             "client_id": client_id, "issued_on": date(2025, 3, 5), "amount": Decimal("1.00001"), "currency": "EUR",
-        }, by=None)
+        }, by=SYSTEM)
 
 
 def test_timestamps_are_stored_in_utc_and_come_back_aware(runtime: Runtime) -> None:
@@ -60,10 +61,10 @@ def test_timestamps_are_stored_in_utc_and_come_back_aware(runtime: Runtime) -> N
     when = datetime(2025, 6, 1, 9, 30, tzinfo=kuala_lumpur)
     with runtime.transaction() as session:
         interaction_id = service.interactions.create(
-            session, {"client_id": client_id, "channel": "meal", "occurred_at": when, "summary": "午餐"}, by=None
+            session, {"client_id": client_id, "channel": "meal", "occurred_at": when, "summary": "午餐"}, by=SYSTEM
         ).id
     with runtime.transaction() as session:
-        stored = service.interactions.get(session, interaction_id, by=None)
+        stored = service.interactions.get(session, interaction_id, by=SYSTEM)
         assert stored.occurred_at == when
         assert stored.occurred_at.tzinfo == UTC
         assert stored.occurred_at.hour == 1
@@ -75,16 +76,16 @@ def test_every_write_is_audited_with_its_actor(runtime: Runtime) -> None:
         before = data_version(session)
     actor = Actor(label="ana@firm.test", staff_id=None, address="127.0.0.1")
     with runtime.transaction(actor) as session:
-        client = service.clients.create(session, {"name": "Балкан Консулт ООД", "country": "BG"}, by=None)
+        client = service.clients.create(session, {"name": "Балкан Консулт ООД", "country": "BG"}, by=SYSTEM)
         client_id = client.id
     with runtime.transaction(actor) as session:
         client = session.get(Client, client_id)
         assert client is not None
-        service.clients.update(session, client, {"tier": "key"}, by=None)
+        service.clients.update(session, client, {"tier": "key"}, by=SYSTEM)
     with runtime.transaction(actor) as session:
         client = session.get(Client, client_id)
         assert client is not None
-        service.clients.delete(session, client, by=None)
+        service.clients.delete(session, client, by=SYSTEM)
     with runtime.transaction() as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.entity == "client").order_by(AuditEvent.id)).all()
         assert [e.action for e in events] == ["create", "update", "delete"]
@@ -101,18 +102,18 @@ def test_every_write_is_audited_with_its_actor(runtime: Runtime) -> None:
                     max_size=80).filter(lambda s: s.strip()))
 def test_any_unicode_name_round_trips(runtime: Runtime, name: str) -> None:
     with runtime.transaction() as session:
-        client_id = service.clients.create(session, {"name": name}, by=None).id
+        client_id = service.clients.create(session, {"name": name}, by=SYSTEM).id
     with runtime.transaction() as session:
-        assert service.clients.get(session, client_id, by=None).name == name
+        assert service.clients.get(session, client_id, by=SYSTEM).name == name
 
 
 def test_search_treats_wildcards_literally(runtime: Runtime) -> None:
     with runtime.transaction() as session:
         for name in ("100% Design Kft.", "1000 Design Kft.", "Under_score Sdn. Bhd.", "Underscore Bhd."):
-            service.clients.create(session, {"name": name}, by=None)
+            service.clients.create(session, {"name": name}, by=SYSTEM)
     with runtime.transaction() as session:
         def names(q: str) -> list[str]:
-            page = service.list_clients(session, service.ClientFilters(q=q), by=None)
+            page = service.list_clients(session, service.ClientFilters(q=q), by=SYSTEM)
             return [c.name for c in page.items]
         assert names("100%") == ["100% Design Kft."]
         assert names("under_") == ["Under_score Sdn. Bhd."]

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role, Staff, WebSession
+from servicescape.auth.permissions import SYSTEM
 from servicescape.runtime import Runtime
 from servicescape.web.app import create_app
 from servicescape.web.security import CSP
@@ -92,7 +93,7 @@ def test_deactivation_ends_a_signed_in_browser(web: TestClient, runtime: Runtime
     sign_in(web, staff.email)
     assert web.get("/clients").status_code == 200
     with runtime.transaction() as session:
-        auth.deactivate(session, session.merge(staff))
+        auth.deactivate(session, session.merge(staff), by=SYSTEM)
     response = web.get("/clients", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/signin")
 

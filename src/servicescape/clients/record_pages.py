@@ -90,7 +90,7 @@ def edit_page(context: RequestContext, kind: RecordKind, record_id: int, state: 
         engagements = (service.client_engagements(session, client.id, by=context.principal)
                        if kind.path == "invoices" else [])
     return render(context, "clients/record_edit.html", status_code=status_code, active_nav="clients",
-                  kind=kind.path, record=record, client=client,
+                  kind=kind.path, section=kind.section, record=record, client=client,
                   form=state or FormState(kind.values(context, record)),
                   pickers=pickers, engagements=engagements)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicescape.auth.models import Staff
-from servicescape.clients.capability import DELETE
+from servicescape.clients.capability import DELETE, WRITE
 from servicescape.clients.models import Client, Engagement, Interaction, Invoice
 from servicescape.i18n import _
 from servicescape.offerings.models import ServicePackage
@@ -61,7 +61,7 @@ def _interactions(session: Session, query: TimelineQuery) -> list[TimelineEvent]
         TimelineEvent(
             "interaction", row_id, at, channel_label(channel.value), CHANNEL_ICONS.get(channel.value, "other"),
             client_id, client_name=client_name, summary=summary, actor=staff_name,
-            url=f"/interactions/{row_id}/edit", delete_url=f"/interactions/{row_id}/delete",
+            url=f"/interactions/{row_id}/edit", url_permission=WRITE, delete_url=f"/interactions/{row_id}/delete",
             delete_permission=DELETE,
         )
         for row_id, client_id, channel, at, summary, staff_name, client_name in session.execute(statement)
@@ -90,7 +90,7 @@ def _engagements(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
             "engagement", row_id, _day_start(start, query.zone), title, "engagements", client_id,
             client_name=client_name, summary=description if package else None,
             actor=_("Sold by %(name)s", name=seller) if seller else None, all_day=True,
-            url=f"/engagements/{row_id}/edit", badges=((engagement_status_label(status.value), "neutral"),),
+            url=f"/engagements/{row_id}/edit", url_permission=WRITE, badges=((engagement_status_label(status.value), "neutral"),),
         ))
     return found
 
@@ -109,7 +109,7 @@ def _invoices(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
         TimelineEvent(
             "invoice", row_id, _day_start(issued, query.zone),
             _("Invoice %(number)s", number=number) if number else _("Invoice"), "invoices", client_id,
-            client_name=client_name, all_day=True, url=f"/invoices/{row_id}/edit",
+            client_name=client_name, all_day=True, url=f"/invoices/{row_id}/edit", url_permission=WRITE,
             money=(amount, currency),
         )
         for row_id, client_id, issued, amount, currency, number, client_name in session.execute(statement)

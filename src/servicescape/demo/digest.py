@@ -43,10 +43,10 @@ def columns(table: str) -> list[str]:
 class Digest:
     """Feed rows table by table, each table's rows in id order; ``hexdigest()`` at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: Iterable[str] | None = None) -> None:
         from servicescape.demo.load import demo_tables
 
-        self.tables = demo_tables()
+        self.tables = list(tables) if tables is not None else demo_tables()
         self.table_columns = {table: columns(table) for table in self.tables}
         self._hashes = {table: hashlib.sha256() for table in self.tables}
         self.counts = dict.fromkeys(self.tables, 0)
@@ -67,9 +67,9 @@ class Digest:
         return whole.hexdigest()
 
 
-def database_digest(connection: Connection, *, chunk: int = 10_000) -> Digest:
-    """Read the demo tables back (streamed in id order) into a :class:`Digest`."""
-    digest = Digest()
+def database_digest(connection: Connection, *, chunk: int = 10_000, tables: Iterable[str] | None = None) -> Digest:
+    """Read the demo tables (or ``tables``) back, streamed in id order, into a :class:`Digest`."""
+    digest = Digest(tables)
     for name in digest.tables:
         table = Base.metadata.tables[name]
         query = select(*(table.c[c] for c in digest.table_columns[name])).order_by(table.c.id)

@@ -73,6 +73,7 @@ class TimelineEvent:
     money: tuple[Decimal, str] | None = None   # an amount and its currency, formatted where shown
     all_day: bool = False           # ``at`` is a date: show the day only
     url: str | None = None          # where the record is edited or shown
+    url_permission: str | None = None   # what following ``url`` needs (no link for others)
     delete_url: str | None = None   # POST here deletes it (shown to those who may delete)
     delete_permission: str | None = None
     badges: tuple[tuple[str, str], ...] = ()   # (text, tone)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from servicescape.audit.models import AuditEvent
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role, Staff
+from servicescape.auth.permissions import SYSTEM
 from servicescape.runtime import Runtime
 from servicescape.web.deps import session_cookie_name
 from servicescape.web.security import csrf_token
@@ -64,7 +65,7 @@ def test_no_or_bad_token_is_401(web: TestClient) -> None:
 def test_revoked_token_is_401(api: TestClient, runtime: Runtime, owner: Staff) -> None:
     assert api.get("/api/v1/me").status_code == 200
     with runtime.transaction() as session:
-        auth.revoke_tokens(session, session.merge(owner))
+        auth.revoke_tokens(session, session.merge(owner), by=SYSTEM)
     assert_error(api.get("/api/v1/me"), 401, "authentication_required")
 
 

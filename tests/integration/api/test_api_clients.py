@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from servicescape.auth.models import Staff
+from servicescape.clients.api import ClientSort
 from servicescape.clients.service import CLIENT_SORTS
-from servicescape.web.api.clients import ClientSort
 from tests.integration.api.conftest import assert_error, created, new_client, utc
 
 FULL = {

@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from servicescape.auth.models import Role, Staff
+from servicescape.auth.permissions import SYSTEM
 from servicescape.clients.service import clients, contacts, engagements, interactions, invoices
 from servicescape.config import Settings
 from servicescape.offerings.service import packages
@@ -53,16 +54,16 @@ def owner_headers(runtime: Runtime, owner: Staff) -> dict[str, str]:
     """The owner (staff id 1), with a record of every kind numbered 1 (and a client 2, a staff
     member 2), so that generated ids, which are often small, find something to read and change."""
     with runtime.transaction() as session:
-        package = packages.create(session, {"name": "Audit"}, by=None)
-        first = clients.create(session, {"name": "Acme", "owner_id": owner.id}, by=None)
-        clients.create(session, {"name": "Beta"}, by=None)
-        contacts.create(session, {"client_id": first.id, "name": "Ann"}, by=None)
+        package = packages.create(session, {"name": "Audit"}, by=SYSTEM)
+        first = clients.create(session, {"name": "Acme", "owner_id": owner.id}, by=SYSTEM)
+        clients.create(session, {"name": "Beta"}, by=SYSTEM)
+        contacts.create(session, {"client_id": first.id, "name": "Ann"}, by=SYSTEM)
         engagement = engagements.create(session, {"client_id": first.id, "package_id": package.id},
-                                        by=None)
+                                        by=SYSTEM)
         invoices.create(session, {"client_id": first.id, "engagement_id": engagement.id,
                                   "issued_on": date(2025, 1, 31), "amount": Decimal("100.50"),
-                                  "currency": "EUR"}, by=None)
-        interactions.create(session, {"client_id": first.id}, by=None)
+                                  "currency": "EUR"}, by=SYSTEM)
+        interactions.create(session, {"client_id": first.id}, by=SYSTEM)
     make_staff(runtime, Role.viewer)
     return {"Authorization": f"Bearer {token_for(runtime, owner)}"}
 

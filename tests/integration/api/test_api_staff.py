@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from servicescape.auth.models import Role, Staff
-from servicescape.auth.permissions import Permission
+from servicescape.platform.registry import registry
 from servicescape.runtime import Runtime
 from tests.conftest import PASSWORD, api_as, sign_in
 from tests.integration.api.conftest import assert_error, created, utc
@@ -15,13 +15,14 @@ from tests.integration.api.conftest import assert_error, created, utc
 def test_me(api: TestClient, owner: Staff) -> None:
     assert api.get("/api/v1/me").json() == {
         "id": owner.id, "name": "Owner Person", "email": "owner@firm.test", "role": "owner",
-        "language": None, "permissions": [p.value for p in Permission],
+        "language": None, "permissions": sorted(registry().permissions),
     }
 
 
 def test_me_as_viewer(app, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
     me = api_as(app, runtime, Role.viewer).get("/api/v1/me").json()
-    assert (me["role"], me["permissions"]) == ("viewer", ["read"])
+    assert (me["role"], me["permissions"]) == (
+        "viewer", ["clients.read", "home.use", "staff.directory", "tasks.read"])
 
 
 def test_owner_adds_changes_and_deactivates_staff(app, api: TestClient, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from servicescape.audit.models import AuditEvent
 from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
 from servicescape.clients.importing import ImportReport, import_file
 from servicescape.clients.models import Client
 from servicescape.runtime import Runtime
@@ -41,6 +42,7 @@ def book(runtime: Runtime, staff: dict[str, int], tmp_path: Path) -> dict[str, i
 
 
 def run(runtime: Runtime, kind: str, path: Path, **options: Any) -> ImportReport:
+    options.setdefault("by", SYSTEM)
     return import_file(runtime, kind, path, **options)
 
 

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from servicescape.auth.models import Role, Staff
+from servicescape.auth.permissions import SYSTEM
 from servicescape.clients import service
 from servicescape.runtime import Runtime
 from tests.conftest import csrf_from, make_staff, sign_in
@@ -71,12 +72,12 @@ def owner_browser(web: TestClient, owner: Staff) -> Browser:
 
 def add_client(runtime: Runtime, **fields: Any) -> int:
     with runtime.transaction() as session:
-        return service.clients.create(session, fields, by=None).id
+        return service.clients.create(session, fields, by=SYSTEM).id
 
 
 def add_record(runtime: Runtime, kind: str, **fields: Any) -> int:
     with runtime.transaction() as session:
-        return getattr(service, kind).create(session, fields, by=None).id  # type: ignore[no-any-return]
+        return getattr(service, kind).create(session, fields, by=SYSTEM).id  # type: ignore[no-any-return]
 
 
 def load(runtime: Runtime, model: type[Any], record_id: int) -> Any:

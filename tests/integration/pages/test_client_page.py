@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
 from servicescape.offerings.service import packages
 from servicescape.runtime import Runtime
 from tests.conftest import make_staff
@@ -20,7 +21,7 @@ def tan(runtime: Runtime) -> int:
     aisyah = make_staff(runtime, Role.staff, "aisyah@firm.test", "Aisyah Rahman")
     daniel = make_staff(runtime, Role.staff, "daniel@firm.test", "Daniel Lim")
     with runtime.transaction() as session:
-        retainer = packages.create(session, {"name": "Annual retainer", "currency": "MYR"}, by=None).id
+        retainer = packages.create(session, {"name": "Annual retainer", "currency": "MYR"}, by=SYSTEM).id
     client_id = add_client(runtime, name="Tan Holdings Sdn Bhd", country="MY", city="Kuala Lumpur", tier="key",
                            segment="Healthcare", owner_id=aisyah.id, email="accounts@tan.example",
                            external_id="CRM-7", custom_fields={"VAT number": "MY-1234", "Employees": 420})
@@ -97,7 +98,8 @@ def test_rows_have_edit_links_and_delete_buttons_for_those_allowed(owner_browser
 def test_empty_sections_say_so(owner_browser: Browser, runtime: Runtime) -> None:
     client_id = add_client(runtime, name="New Client")
     text = plain(owner_browser.get(f"/clients/{client_id}").text)
-    for message in ("No contacts yet.", "No engagements yet.", "No invoices yet.", "No interactions recorded yet.",
+    for message in ("No contacts yet.", "No engagements yet.", "No invoices yet.", "Nothing recorded yet.",
+                    "No tasks for this client.",
                     "No relationship owner"):
         assert message in text
 

@@ -25,6 +25,8 @@ from tests.integration.pages.conftest import (
     plain,
 )
 
+#: the section of the client's page each kind is shown in (interactions: the timeline)
+SECTION = {"contacts": "contacts", "engagements": "engagements", "invoices": "invoices", "interactions": "timeline"}
 MODELS = {"contacts": Contact, "engagements": Engagement, "invoices": Invoice, "interactions": Interaction}
 PREFIX = {"contacts": "contact", "engagements": "engagement", "invoices": "invoice", "interactions": "interaction"}
 
@@ -61,7 +63,7 @@ def test_add_from_the_client_page_without_javascript(owner_browser: Browser, run
                                                      client_id: int, kind: str) -> None:
     response = owner_browser.post(f"/clients/{client_id}/{kind}", _valid(kind, owner_browser))
     assert response.status_code == 303, response.text
-    assert response.headers["location"] == f"/clients/{client_id}#{kind}"
+    assert response.headers["location"] == f"/clients/{client_id}#{SECTION[kind]}"
     record = _only(runtime, kind)
     assert record.client_id == client_id
     assert flash_after(response, owner_browser) == f"{PREFIX[kind].title()} added."
@@ -156,11 +158,11 @@ def test_edit_a_record(owner_browser: Browser, runtime: Runtime, client_id: int,
     form = owner_browser.get(f"/{kind}/{record_id}/edit")
     assert form.status_code == 200
     assert SHOWN[kind] in form.text and f'action="/{kind}/{record_id}/edit"' in form.text
-    assert f'href="/clients/{client_id}#{kind}"' in form.text  # cancel goes back
+    assert f'href="/clients/{client_id}#{SECTION[kind]}"' in form.text  # cancel goes back
     values, check = EDITS[kind]
     response = owner_browser.post(f"/{kind}/{record_id}/edit", values)
     assert response.status_code == 303, response.text
-    assert response.headers["location"] == f"/clients/{client_id}#{kind}"
+    assert response.headers["location"] == f"/clients/{client_id}#{SECTION[kind]}"
     assert check(load(runtime, MODELS[kind], record_id))
     assert flash_after(response, owner_browser) == f"{PREFIX[kind].title()} saved."
 
@@ -186,7 +188,7 @@ def test_delete_a_record(owner_browser: Browser, runtime: Runtime, client_id: in
     record_id = _make(runtime, kind, client_id, owner_browser.staff.id)
     response = owner_browser.post(f"/{kind}/{record_id}/delete")
     assert response.status_code == 303
-    assert response.headers["location"] == f"/clients/{client_id}#{kind}"
+    assert response.headers["location"] == f"/clients/{client_id}#{SECTION[kind]}"
     assert load(runtime, MODELS[kind], record_id) is None
     assert flash_after(response, owner_browser) == f"{PREFIX[kind].title()} deleted."
     assert owner_browser.get(f"/{kind}/{record_id}/edit").status_code == 404
@@ -207,7 +209,7 @@ def test_roles_and_csrf_on_record_routes(browser_as, runtime: Runtime, client_id
     assert not EDITS[kind][1](load(runtime, MODELS[kind], record_id))
 
 
-HTMX = {"HX-Request": "true", "HX-Target": "interactions"}
+HTMX = {"HX-Request": "true", "HX-Target": "timeline"}
 
 
 def test_htmx_adds_an_interaction_and_swaps_the_timeline(owner_browser: Browser, runtime: Runtime,
@@ -215,14 +217,14 @@ def test_htmx_adds_an_interaction_and_swaps_the_timeline(owner_browser: Browser,
     page = owner_browser.get(f"/clients/{client_id}")
     form = re.search(rf'<form class="form" method="post" action="/clients/{client_id}/interactions"[^>]*>',
                      page.text).group(0)  # type: ignore[union-attr]
-    assert f'hx-post="/clients/{client_id}/interactions"' in form and 'hx-target="#interactions"' in form
+    assert f'hx-post="/clients/{client_id}/interactions"' in form and 'hx-target="#timeline"' in form
     assert 'hx-swap="outerHTML"' in form
     _make(runtime, "interactions", client_id, owner_browser.staff.id)
     response = owner_browser.post(f"/clients/{client_id}/interactions", _valid("interactions", owner_browser),
                                   headers=HTMX)
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert response.text.lstrip().startswith('<section class="card" id="interactions"')
+    assert response.text.lstrip().startswith('<section class="card" id="timeline"')
     timeline = response.text[response.text.index('<ol class="timeline">'):]
     assert timeline.index("Key-account review") < timeline.index("Old note")  # newest first
     # the form comes back empty, ready for the next one
@@ -237,7 +239,7 @@ def test_htmx_with_bad_input_gets_the_section_back_with_the_errors(owner_browser
     values = {**_valid("interactions", owner_browser), "occurred_at": "soon"}
     response = owner_browser.post(f"/clients/{client_id}/interactions", values, headers=HTMX)
     assert response.status_code == 422
-    assert "<html" not in response.text and 'id="interactions"' in response.text
+    assert "<html" not in response.text and 'id="timeline"' in response.text
     assert field_error(response.text, "f-interaction-occurred_at")
     assert "Key-account review; agreed on a named deputy." in response.text  # the typed summary is kept
     assert not list(_all(runtime, Interaction))

@@ -18,7 +18,7 @@ from tests.unit.demo.conftest import TODAY, generate
 
 def digest_of(spec: DemoSpec, batch: int = 1000) -> str:
     staff_ids, package_ids = sequential_ids()
-    digest = Digest()
+    digest = Digest(("staff", "service_package", *TABLES))
     digest.add("staff", staff_rows(staff_ids, None, spec.today))
     digest.add("service_package", package_rows(package_ids, spec.today))
     generator = DemoGenerator(spec, staff_ids=staff_ids, package_ids=package_ids)
