@@ -23,16 +23,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-from typing import Any, NamedTuple
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import altair as alt
-import vl_convert
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
-#: the Vega-Lite version Altair writes specs for, as vl-convert names it ("v6.4")
-VEGA_LITE_VERSION = ".".join(alt.SCHEMA_VERSION.split(".")[:2])
+if TYPE_CHECKING:
+    import altair as alt
+
+# Altair (~0.4 s to import) and vl-convert are imported where they are used, so that the
+# application and the CLI do not pay for them at start.
 #: height of the plot area in CSS pixels; the width follows the container (``width: "container"``)
 HEIGHT = 240
 #: width of the server-rendered SVG (the picture when JavaScript is off: no larger than this,
@@ -133,6 +134,8 @@ def bar_chart_by_period(
     ("hu", "zh_Hant_TW"; ``Formatter.locale`` in the web layer) for the numbers on the value axis
     and the default value labels.
     """
+    import altair as alt
+
     rows = _rows(points, locale)
     series = _series(rows)
     x = alt.X("period:N", sort=None, title=period_title, axis=_period_axis())
@@ -155,13 +158,16 @@ def line_chart_by_period(
 
     The arguments are those of :func:`bar_chart_by_period`.
     """
+    import altair as alt
+
     rows = _rows(points, locale)
     series = _series(rows)
     x = alt.X("period:N", sort=None, title=period_title, axis=_period_axis(),
               scale=alt.Scale(padding=0.5))
     y = alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=5))
     tooltip = _tooltip(period_title, value_title, series_title, series)
-    lines = _base(rows, description, value_title).mark_line(strokeWidth=2, point=alt.OverlayMarkDef(filled=True, size=48))
+    point = alt.OverlayMarkDef(filled=True, size=48)
+    lines = _base(rows, description, value_title).mark_line(strokeWidth=2, point=point)
     if series:
         lines = lines.encode(x=x, y=y, color=_color(series, series_title), tooltip=tooltip)
     else:
@@ -196,9 +202,20 @@ def number_locale(locale: str) -> dict[str, Any]:
 
 # --- building blocks ------------------------------------------------------------------------------
 
+@cache
+def vega_lite_version() -> str:
+    """The Vega-Lite version Altair writes specs for, as vl-convert names it: "v6.4"."""
+    import altair as alt
+
+    return ".".join(alt.SCHEMA_VERSION.split(".")[:2])
+
+
 @lru_cache(maxsize=128)
 def _render_svg(spec_json: str) -> str:
-    return vl_convert.vegalite_to_svg(json.loads(spec_json), vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])
+    import vl_convert
+
+    spec = json.loads(spec_json)
+    return vl_convert.vegalite_to_svg(spec, vl_version=vega_lite_version(), allowed_base_urls=[])
 
 
 def _rows(points: Iterable[PeriodValue], locale: str) -> list[dict[str, Any]]:
@@ -225,23 +242,32 @@ def _series(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _base(rows: list[dict[str, Any]], description: str, value_title: str) -> alt.Chart:
+    import altair as alt
+
     return alt.Chart(alt.Data(values=rows), description=description).properties(
-        title=value_title, width="container", height=HEIGHT, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        title=value_title, width="container", height=HEIGHT,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
 def _period_axis() -> alt.Axis:
+    import altair as alt
+
     # horizontal labels; when they do not fit, every other one is left out until they do
     return alt.Axis(labelAngle=0, labelOverlap="parity", labelSeparation=6, labelLimit=120, ticks=False,
                     labelPadding=6)
 
 
 def _color(series: list[str], series_title: str | None) -> alt.Color:
+    import altair as alt
+
     palette = [PALETTE[i % len(PALETTE)] for i in range(len(series))]
     return alt.Color("series:N", title=series_title, scale=alt.Scale(domain=series, range=palette))
 
 
 def _tooltip(period_title: str, value_title: str, series_title: str | None, series: list[str]) -> list[alt.Tooltip]:
+    import altair as alt
+
     fields = [alt.Tooltip("period:N", title=period_title)]
     if series:
         fields.append(alt.Tooltip("series:N", title=series_title or ""))

@@ -73,24 +73,27 @@
   }
 
   function draw(figure) {
-    var source = figure.querySelector("script.chart-spec");
-    var canvas = figure.querySelector(".chart-canvas");
+    var canvas = figure.querySelector(".chart-canvas[data-spec]");
     var picture = figure.querySelector(".chart-picture");
-    if (!source || !canvas || figure.hasAttribute("data-chart-state")) {
+    if (!canvas || figure.hasAttribute("data-chart-state")) {
       return;
     }
     figure.setAttribute("data-chart-state", "loading");
+    /* role=img with the description as its name: assistive technology reads one sentence (and
+       the table below) instead of Vega's English "visualization" and per-mark labels. */
     var live = doc.createElement("div");
     live.className = "chart-live";
     live.setAttribute("role", "img");
     if (picture) {
       live.setAttribute("aria-label", picture.getAttribute("alt") || "");
     }
+    var target = doc.createElement("div");
+    live.appendChild(target);
     canvas.appendChild(live);
     loadLibraries().then(function () {
-      var spec = JSON.parse(source.textContent);
+      var spec = JSON.parse(canvas.getAttribute("data-spec"));
       spec.config = merged(spec.config, pageTheme());
-      return window.vegaEmbed(live, spec, {
+      return window.vegaEmbed(target, spec, {
         mode: "vega-lite",
         renderer: "svg",
         ast: true,
