@@ -30,6 +30,7 @@ def test_wheel_contains_the_runtime_files(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("servicescape/web/templates/base.html", "servicescape/web/static/app.css",
                      "servicescape/web/static/vendor/htmx.min.js", "servicescape/db/migrations/env.py",
+                     "servicescape/web/static/charts.js", "servicescape/web/static/vendor/vega-interpreter.js",
                      "servicescape/db/migrations/script.py.mako", "servicescape/auth/common-passwords.txt.gz",
                      "servicescape/locale/hu/LC_MESSAGES/messages.mo",
                      "servicescape/locale/zh_Hant/LC_MESSAGES/messages.mo"):

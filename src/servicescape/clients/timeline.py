@@ -90,7 +90,8 @@ def _engagements(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
             "engagement", row_id, _day_start(start, query.zone), title, "engagements", client_id,
             client_name=client_name, summary=description if package else None,
             actor=_("Sold by %(name)s", name=seller) if seller else None, all_day=True,
-            url=f"/engagements/{row_id}/edit", url_permission=WRITE, badges=((engagement_status_label(status.value), "neutral"),),
+            url=f"/engagements/{row_id}/edit", url_permission=WRITE,
+            badges=((engagement_status_label(status.value), "neutral"),),
         ))
     return found
 

@@ -1,0 +1,296 @@
+"""Charts: one Vega-Lite spec, drawn three ways, with a table alternative.
+
+A capability builds a :class:`Chart` with one of the builders here (plain rows in, texts already
+translated and formatted). Pages show it with the ``chart(chart)`` macro of ``macros.html``: the
+server-rendered SVG (:func:`chart_svg`) as the picture when JavaScript is off, upgraded in the
+browser to an interactive vega-embed chart (``static/charts.js``), and the figures as a table for
+screen readers and keyboard users. Reports embed :func:`chart_svg` directly.
+
+Periods are labels, not dates: the caller formats them for the reader's language (see
+:func:`month_label`), so Vega's English month names never show. Numbers on the value axis follow
+the reader's locale through the spec's ``config.locale`` (the same in the browser and on the
+server); values in tooltips and the table are the caller's formatted labels.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+if TYPE_CHECKING:
+    import altair as alt
+
+# Altair (~0.4 s to import) and vl-convert are imported where they are used, so that the
+# application and the CLI do not pay for them at start.
+#: height of the plot area in CSS pixels; the width follows the container (``width: "container"``)
+HEIGHT = 240
+#: width of the server-rendered SVG (the picture when JavaScript is off: no larger than this,
+#: scaled down on narrower screens, where 480 keeps the labels legible on a phone)
+SVG_WIDTH = 480
+#: series colours: the product's accent first, then colours that stay apart for colour-blind readers
+PALETTE = ("#0e6a73", "#d9822b", "#4c6fbf", "#a05195", "#5b9a3c", "#c0392b", "#7f6a55", "#6b7684")
+#: a table cell without a value
+MISSING = "—"
+
+_CONFIG: dict[str, Any] = {
+    "background": "#ffffff",
+    "view": {"stroke": None},
+    "mark": {"color": PALETTE[0]},
+    "range": {"category": list(PALETTE)},
+    "axis": {
+        "labelColor": "#56616f", "titleColor": "#1b2430", "gridColor": "#e6e9ee",
+        "domainColor": "#bcc4ce", "tickColor": "#bcc4ce", "labelFontSize": 11, "titleFontSize": 12,
+        "titleFontWeight": 600, "titlePadding": 8,
+    },
+    # the value axis's title is the chart's title at the top left, read horizontally (CJK too)
+    "title": {"anchor": "start", "frame": "group", "fontSize": 12, "fontWeight": 600, "color": "#1b2430",
+              "offset": 10},
+    "legend": {"labelColor": "#1b2430", "titleColor": "#56616f", "labelFontSize": 12, "titleFontSize": 12,
+               "titleFontWeight": 600, "orient": "top", "symbolType": "square"},
+}
+
+
+class PeriodValue(NamedTuple):
+    """One value of one period (and series): a row for the builders.
+
+    ``period`` is the label shown on the axis, already formatted for the reader ("Jan 2025",
+    "2025年1月"); periods keep the order in which they first appear. ``series`` names the series
+    when a chart has several (e.g. a currency); leave it empty for one. ``label`` is the value as
+    the reader sees it in tooltips and the table ("12,500.00 MYR"); by default the number
+    formatted for the chart's locale.
+    """
+
+    period: str
+    value: Decimal | float | int
+    series: str = ""
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    """The figures of a chart as a table: already formatted strings."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+class ChartPicture(NamedTuple):
+    """The server-rendered SVG as an ``<img>`` source (a ``data:`` URI) with its size."""
+
+    src: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """A chart ready for a page or a report: the Vega-Lite spec, its texts and its table."""
+
+    spec: dict[str, Any]
+    title: str
+    description: str
+    table: ChartTable
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.table.rows
+
+    @property
+    def key(self) -> str:
+        """A short name made from the spec, for element ids ("chart-" + key)."""
+        text = json.dumps(self.spec, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+    def picture(self) -> ChartPicture:
+        """The SVG of :func:`chart_svg` as a ``data:`` URI for ``<img src>``."""
+        svg = chart_svg(self)
+        size = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
+        if size is None:
+            raise ValueError("vl-convert returned an SVG without a width and height")
+        src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+        return ChartPicture(src, round(float(size[1])), round(float(size[2])))
+
+
+def bar_chart_by_period(
+    points: Iterable[PeriodValue], *, title: str, description: str, period_title: str, value_title: str,
+    series_title: str | None = None, locale: str = "en",
+) -> Chart:
+    """Bars per period (e.g. revenue by month); several series (e.g. currencies) side by side.
+
+    Titles and labels are shown as given: translate them first. ``locale`` is a Babel locale
+    ("hu", "zh_Hant_TW"; ``Formatter.locale`` in the web layer) for the numbers on the value axis
+    and the default value labels.
+    """
+    import altair as alt
+
+    rows = _rows(points, locale)
+    series = _series(rows)
+    x = alt.X("period:N", sort=None, title=period_title, axis=_period_axis())
+    y = alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=5), stack=None)
+    tooltip = _tooltip(period_title, value_title, series_title, series)
+    bars = _base(rows, description, value_title).mark_bar(cornerRadiusEnd=2)
+    if series:
+        bars = bars.encode(x=x, y=y, xOffset=alt.XOffset("series:N", sort=series, title=series_title),
+                           color=_color(series, series_title), tooltip=tooltip)
+    else:
+        bars = bars.encode(x=x, y=y, tooltip=tooltip)
+    return _chart(bars, rows, series, title, description, period_title, value_title, locale)
+
+
+def line_chart_by_period(
+    points: Iterable[PeriodValue], *, title: str, description: str, period_title: str, value_title: str,
+    series_title: str | None = None, locale: str = "en",
+) -> Chart:
+    """A line per series over periods, with a point at each value (e.g. a score by quarter).
+
+    The arguments are those of :func:`bar_chart_by_period`.
+    """
+    import altair as alt
+
+    rows = _rows(points, locale)
+    series = _series(rows)
+    x = alt.X("period:N", sort=None, title=period_title, axis=_period_axis(),
+              scale=alt.Scale(padding=0.5))
+    y = alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=5))
+    tooltip = _tooltip(period_title, value_title, series_title, series)
+    point = alt.OverlayMarkDef(filled=True, size=48)
+    lines = _base(rows, description, value_title).mark_line(strokeWidth=2, point=point)
+    if series:
+        lines = lines.encode(x=x, y=y, color=_color(series, series_title), tooltip=tooltip)
+    else:
+        lines = lines.encode(x=x, y=y, tooltip=tooltip)
+    return _chart(lines, rows, series, title, description, period_title, value_title, locale)
+
+
+def chart_svg(chart: Chart, *, width: int = SVG_WIDTH) -> str:
+    """The chart as a standalone SVG document, rendered on the server by vl-convert.
+
+    ``width: "container"`` becomes ``width`` pixels. No data is fetched: the spec carries its
+    values and vl-convert is allowed no URL. Results are cached by spec.
+    """
+    spec = dict(chart.spec)
+    if spec.get("width") == "container":
+        spec["width"] = width
+    return _render_svg(json.dumps(spec, sort_keys=True, ensure_ascii=False))
+
+
+def month_label(day: date, locale: str = "en") -> str:
+    """A month as a period label in the reader's language: "Jan 2025", "2025. jan.", "2025年1月"."""
+    return format_skeleton("yMMM", day, locale=locale)
+
+
+def number_locale(locale: str) -> dict[str, Any]:
+    """The d3-format locale (Vega's number formatting) of a Babel locale: its decimal and group signs."""
+    return {
+        "decimal": get_decimal_symbol(locale), "thousands": get_group_symbol(locale), "grouping": [3],
+        "currency": ["", ""], "minus": get_minus_sign_symbol(locale),
+    }
+
+
+# --- building blocks ------------------------------------------------------------------------------
+
+@cache
+def vega_lite_version() -> str:
+    """The Vega-Lite version Altair writes specs for, as vl-convert names it: "v6.4"."""
+    import altair as alt
+
+    return ".".join(alt.SCHEMA_VERSION.split(".")[:2])
+
+
+@lru_cache(maxsize=128)
+def _render_svg(spec_json: str) -> str:
+    import vl_convert
+
+    spec = json.loads(spec_json)
+    return vl_convert.vegalite_to_svg(spec, vl_version=vega_lite_version(), allowed_base_urls=[])
+
+
+def _rows(points: Iterable[PeriodValue], locale: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for point in points:
+        period, value, series, label = PeriodValue(*point)
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"the value of period {period!r} is not a finite number: {value!r}")
+        if (period, series) in seen:
+            raise ValueError(f"period {period!r} appears twice" + (f" in series {series!r}" if series else ""))
+        seen.add((period, series))
+        if label is None:
+            label = format_decimal(value, locale=locale)
+        rows.append({"period": period, "series": series, "value": number, "label": label})
+    if rows and len({bool(row["series"]) for row in rows}) > 1:
+        raise ValueError("either every value names its series or none does")
+    return rows
+
+
+def _series(rows: list[dict[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(row["series"] for row in rows if row["series"]))
+
+
+def _base(rows: list[dict[str, Any]], description: str, value_title: str) -> alt.Chart:
+    import altair as alt
+
+    return alt.Chart(alt.Data(values=rows), description=description).properties(
+        title=value_title, width="container", height=HEIGHT,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    )
+
+
+def _period_axis() -> alt.Axis:
+    import altair as alt
+
+    # horizontal labels; when they do not fit, every other one is left out until they do
+    return alt.Axis(labelAngle=0, labelOverlap="parity", labelSeparation=6, labelLimit=120, ticks=False,
+                    labelPadding=6)
+
+
+def _color(series: list[str], series_title: str | None) -> alt.Color:
+    import altair as alt
+
+    palette = [PALETTE[i % len(PALETTE)] for i in range(len(series))]
+    return alt.Color("series:N", title=series_title, scale=alt.Scale(domain=series, range=palette))
+
+
+def _tooltip(period_title: str, value_title: str, series_title: str | None, series: list[str]) -> list[alt.Tooltip]:
+    import altair as alt
+
+    fields = [alt.Tooltip("period:N", title=period_title)]
+    if series:
+        fields.append(alt.Tooltip("series:N", title=series_title or ""))
+    fields.append(alt.Tooltip("label:N", title=value_title))
+    return fields
+
+
+def _chart(
+    drawing: alt.Chart, rows: list[dict[str, Any]], series: list[str], title: str, description: str,
+    period_title: str, value_title: str, locale: str,
+) -> Chart:
+    spec = drawing.configure(**_CONFIG, locale={"number": number_locale(locale)}).to_dict()
+    return Chart(spec=spec, title=title, description=description,
+                 table=_table(rows, series, title, period_title, value_title))
+
+
+def _table(rows: list[dict[str, Any]], series: list[str], caption: str, period_title: str,
+           value_title: str) -> ChartTable:
+    if not series:
+        return ChartTable(caption, (period_title, value_title),
+                          tuple((row["period"], row["label"]) for row in rows))
+    labels = {(row["period"], row["series"]): row["label"] for row in rows}
+    periods = dict.fromkeys(row["period"] for row in rows)
+    return ChartTable(caption, (period_title, *series),
+                      tuple((period, *(labels.get((period, name), MISSING) for name in series))
+                            for period in periods))
