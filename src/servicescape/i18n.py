@@ -91,8 +91,9 @@ DEFAULT_NAMES = (N_("Key"), N_("Growth"), N_("Standard"))
 
 # --- catalog maintenance ------------------------------------------------------------------------
 
-METHOD_MAP = [("**.py", "python"), ("web/templates/**.html", "jinja2")]
-OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
+#: Python everywhere; templates of the web kit and of every capability (``<package>/templates/``)
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
 

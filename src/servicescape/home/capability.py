@@ -13,7 +13,7 @@ CAPABILITY = Capability(
     package="servicescape.home",
     nav=Nav(N_("Today"), "home", "/", permission=USE, order=10),
     permissions=(PermissionSpec(USE, N_("See the home page"), ALL_ROLES),),
-    pages=("servicescape.home.pages",),
+    pages=("servicescape.home.pages", "servicescape.web.pages.api_docs"),
     home_panels=(HomePanel("activity", "home/_activity.html", "servicescape.home.panels:recent_activity",
                            USE, order=50),),
     templates=True,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
 def list_jobs(db: DbOption = None, json: JsonOption = False) -> None:
     """Every registered job: its schedule, when it runs next, its last run."""
     with opened(db) as runtime, runtime.transaction() as session:
-        rows = [{
+        rows: list[dict[str, Any]] = [{
             "name": item.job.name, "description": item.job.description,
             "schedule": (f"every {item.job.every}" if item.job.every else f"daily at {item.job.daily_at}"),
             "next_run_at": item.state.next_run_at if item.state else None,
@@ -65,7 +65,7 @@ def history(
 ) -> None:
     """The latest runs, newest first."""
     with opened(db) as runtime, runtime.transaction() as session:
-        runs = [{"id": r.id, "job": r.job, "trigger": r.trigger, "attempt": r.attempt, "status": r.status.value,
+        runs: list[dict[str, Any]] = [{"id": r.id, "job": r.job, "trigger": r.trigger, "attempt": r.attempt, "status": r.status.value,
                  "started_at": r.started_at, "finished_at": r.finished_at, "counts": r.counts, "error": r.error}
                 for r in runner.history(session, name=name, limit=limit, by=SYSTEM)]
     if json:

@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         version=__version__,
         description="The client book and, capability by capability, the rest of Servicescape. "
         "Authenticate with `Authorization: Bearer <token>` (`servicescape user token EMAIL`).",
-        docs_url="/api/docs",
+        docs_url=None,  # our own page at /api/docs (web/pages/api_docs.py): no CDN, fits the CSP
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
         lifespan=_lifespan(runtime),

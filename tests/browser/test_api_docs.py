@@ -1,0 +1,198 @@
+"""/api/docs in a real browser: Swagger UI from our own origin under the unchanged CSP.
+
+The endpoints are listed, "Authorize" takes a real bearer token and "Try it out" calls the API on
+the same origin; a signed-in user reaches the page from the account menu and can write through it
+(the session's CSRF token goes along). No console errors and no CSP violations are allowed.
+Screenshots at desktop and phone width land in SCREENSHOT_DIR as apidocs-*.png.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, sync_playwright
+
+from servicescape.auth import service as auth
+from servicescape.auth.models import Role
+from servicescape.config import Settings
+from servicescape.runtime import open_runtime
+from servicescape.web.app import create_app
+from tests.conftest import PASSWORD
+from tests.support.chromium import launch
+from tests.support.live_server import LiveServer
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT_DIR = Path(os.environ.get("SERVICESCAPE_SCREENSHOTS", "/tmp"))
+OWNER = "aisyah@firm.test"
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+UNAUTHORISED = "Failed to load resource: the server responded with a status of 401 (Unauthorized)"
+ME = "#operations-staff-me_api_v1_me_get"
+# Records CSP violations; evaluated by Playwright (not subject to the page's CSP).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+@dataclass
+class Site:
+    url: str
+    token: str
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    runtime = open_runtime(Settings(mode="dev", data_dir=tmp_path_factory.mktemp("apidocs")))
+    with runtime.transaction() as session:
+        owner = auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD)
+        token = auth.issue_token(session, owner, name="api docs test").token
+    with LiveServer(create_app(runtime=runtime)) as live:
+        yield Site(live.url, token)
+    runtime.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Watched:
+    """A page whose console errors, uncaught exceptions and CSP violations are collected."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        self.unauthorised = 0
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
+        page.add_init_script(CSP_LISTENER)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.text.startswith(UNAUTHORISED):
+            self.unauthorised += 1  # Chromium logs every 4xx; the 401 without a token is a step of the test
+            return
+        if message.type in ("error", "warning") or "Content Security Policy" in message.text:
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def check(self, unauthorised: int = 0) -> None:
+        violations = self.page.evaluate("window.__cspViolations || []")
+        assert violations == [], violations
+        assert self.problems == [], "\n".join(self.problems)
+        assert self.unauthorised == unauthorised
+
+
+def _new(browser: Browser, **options: Any) -> Watched:
+    context = browser.new_context(**{"viewport": DESKTOP, "locale": "en-GB", **options})
+    return Watched(context.new_page())
+
+
+def _shot(page: Page, name: str) -> None:
+    # caret="initial": hiding the caret injects a <style>, which the CSP rightly refuses
+    page.screenshot(path=str(SCREENSHOT_DIR / f"apidocs-{name}.png"), caret="initial")
+
+
+def _status(operation: Locator) -> Locator:
+    return operation.locator(".live-responses-table tbody .response-col_status").first
+
+
+def _body(operation: Locator) -> Locator:
+    return operation.locator(".live-responses-table tbody .response-col_description .microlight").first
+
+
+def _try_it_out(operation: Locator) -> None:
+    operation.locator(".opblock-summary-control").click()
+    operation.locator("button.try-out__btn").click()
+
+
+def test_endpoints_listed_authorise_with_a_token_and_try_it_out(site: Site, browser: Browser) -> None:
+    watched = _new(browser)
+    page = watched.page
+    page.goto(site.url + "/api/docs")
+    expect(page).to_have_title(re.compile(r"^API documentation"))
+    expect(page.locator("#operations-tag-clients")).to_have_text("clients")
+    listing = page.locator("#operations-clients-list_clients_api_v1_clients_get .opblock-summary")
+    expect(listing.locator(".opblock-summary-method")).to_have_text("GET")
+    expect(listing.locator(".opblock-summary-path")).to_have_text("/api/v1/clients")
+    expect(page.locator(".opblock-tag")).to_have_count(8)  # clients … imports, all of the API
+    _shot(page, "desktop")
+
+    me = page.locator(ME)
+    _try_it_out(me)
+    me.locator("button.execute").click()
+    expect(_status(me)).to_have_text("401")  # not yet authorised: the API refuses
+
+    page.locator(".auth-wrapper button.authorize").click()
+    dialog = page.locator(".modal-ux")
+    expect(dialog).to_contain_text("api_token (http, Bearer)")
+    dialog.locator("input").fill(site.token)
+    dialog.locator("button.authorize").click()
+    expect(dialog).to_contain_text("Authorized")
+    dialog.locator("button.btn-done").click()
+    expect(dialog).to_have_count(0)
+
+    me.locator("button.execute").click()
+    expect(_status(me)).to_have_text("200")
+    expect(me.locator(".request-url")).to_contain_text(site.url + "/api/v1/me")  # the same origin
+    body = _body(me)
+    expect(body).to_contain_text(f'"email": "{OWNER}"')
+    expect(body).to_contain_text('"role": "owner"')
+    expect(me.locator(".curl-command")).not_to_contain_text("X-CSRF-Token")  # signed out: none to send
+    me.scroll_into_view_if_needed()
+    _shot(page, "desktop-tried")
+    watched.check(unauthorised=1)
+    page.context.close()
+
+
+def test_signed_in_from_the_account_menu_a_write_goes_through_with_the_session(
+    site: Site, browser: Browser
+) -> None:
+    watched = _new(browser)
+    page = watched.page
+    page.goto(site.url + "/signin")
+    page.fill("#f-email", OWNER)
+    page.fill("#f-password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(site.url + "/clients")
+    page.click(".user-button")
+    page.click("text=API documentation")
+    expect(page).to_have_url(site.url + "/api/docs")
+
+    create = page.locator("#operations-clients-create_client_api_v1_clients_post")
+    _try_it_out(create)
+    create.locator("textarea.body-param__text").fill('{"name": "Docs Trial Sdn Bhd", "country": "MY"}')
+    create.locator("button.execute").click()
+    expect(_status(create)).to_have_text("201")  # 403 without the X-CSRF-Token api-docs.js adds
+    expect(_body(create)).to_contain_text('"name": "Docs Trial Sdn Bhd"')
+    watched.check()
+    page.context.close()
+
+
+def test_phone_width(site: Site, browser: Browser) -> None:
+    watched = _new(browser, viewport=PHONE, is_mobile=True, has_touch=True)
+    page = watched.page
+    page.goto(site.url + "/api/docs")
+    expect(page.locator("#operations-tag-clients")).to_be_visible()
+    expect(page.locator(".auth-wrapper button.authorize")).to_be_visible()
+    # the operation filter spans the width (Swagger UI caps it at 175 px on narrow screens)
+    width = page.locator(".operation-filter-input").bounding_box()
+    assert width is not None and width["width"] > 300, width
+    _shot(page, "phone")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, overflow  # nothing sticks out sideways
+    watched.check()
+    page.context.close()
