@@ -86,5 +86,6 @@ for _capability in CAPABILITIES:
     for _module in _capability.cli_modules:
         load(_module).register(app)
 load("servicescape.cli.demo").register(app)
+load("servicescape.platform.backup_cli").register(app)  # until the registry lists platform commands
 
 __all__ = ["ServicescapeError", "app"]
