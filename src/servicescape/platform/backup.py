@@ -251,8 +251,8 @@ def _describe_contents(revision: str | None, tables: dict[str, int]) -> str:
     parts = []
     if revision is not None:
         parts.append(_("alembic_version (revision %(revision)s)", revision=revision))
-    filled = sorted(((rows, name) for name, rows in tables.items()
-                     if rows and name != "alembic_version"), reverse=True)
+    filled = sorted(((rows, name) for name, rows in tables.items() if rows and name != "alembic_version"),
+                    key=lambda item: (-item[0], item[1]))
     parts += [ngettext("%(table)s (%(num)s row)", "%(table)s (%(num)s rows)", rows, table=name)
               for rows, name in filled[:SHOWN_TABLES]]
     if len(filled) > SHOWN_TABLES:

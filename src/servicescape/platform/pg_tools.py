@@ -60,9 +60,10 @@ def _debian_candidates(tool: str, search_glob: str) -> list[tuple[int, Path]]:
     return found
 
 
-def find_tool(tool: str, major: int, *, search_glob: str = DEBIAN_BIN_GLOB,
+def find_tool(tool: str, major: int, *, search_glob: str | None = None,
               use_path: bool = True) -> Path:
     """The ``tool`` program for a server of version ``major``; ConfigurationError when none fits."""
+    search_glob = search_glob or DEBIAN_BIN_GLOB
     candidates = _debian_candidates(tool, search_glob)
     on_path = shutil.which(tool) if use_path else None
     if on_path:
