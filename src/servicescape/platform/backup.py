@@ -14,9 +14,7 @@ a newer one) and checks the result.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -28,6 +26,7 @@ from urllib.parse import quote
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, func, inspect, select, table, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from servicescape.db import migrate
@@ -35,6 +34,7 @@ from servicescape.db.models import Base
 from servicescape.errors import BackupFailed, Conflict, NotFound, ValidationFailed
 from servicescape.i18n import _, ngettext
 from servicescape.platform import pg_tools
+from servicescape.platform.files import staged_file
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -98,16 +98,16 @@ def backup_database(engine: Engine, path: Path, *, force: bool = False) -> Backu
     started = time.perf_counter()
     backend = engine.dialect.name
     target = _backup_target(path, backend, force=force)
-    with _staged(target, force=force) as temp:
-        if backend == "sqlite":
-            source = _sqlite_file(engine)
-            if target.resolve() == source.resolve():
-                raise ValidationFailed(_("%(path)s is the database itself; choose another file.",
-                                         path=target))
-            revision, tables = _sqlite_backup(source, temp)
-        else:
-            revision, tables = _postgres_backup(engine, temp)
-        size = temp.stat().st_size
+    source = _sqlite_source(engine, target) if backend == "sqlite" else None
+    try:
+        with staged_file(target, replace=force) as temp:
+            if source is not None:
+                revision, tables = _sqlite_backup(source, temp)
+            else:
+                revision, tables = _postgres_backup(engine, temp)
+            size = temp.stat().st_size
+    except FileExistsError as exc:  # it appeared while the backup ran
+        raise Conflict(_("%(path)s already exists; use --force to replace it.", path=target)) from exc
     return BackupReport(path=target, database=where(engine), backend=backend, bytes=size,
                         revision=revision, tables=tables,
                         seconds=round(time.perf_counter() - started, 3))
@@ -122,43 +122,6 @@ def _backup_target(path: Path, backend: str, *, force: bool) -> Path:
     if path.exists() and not force:
         raise Conflict(_("%(path)s already exists; use --force to replace it.", path=path))
     return path
-
-
-@contextmanager
-def _staged(target: Path, *, force: bool) -> Iterator[Path]:
-    """A temporary file next to ``target``, put in its place only when the block succeeds."""
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-    os.close(handle)
-    temp = Path(name)
-    try:
-        yield temp
-        _fsync(temp)
-        _install(temp, target, force=force)
-        _fsync(target.parent)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def _install(temp: Path, target: Path, *, force: bool) -> None:
-    if force:
-        os.replace(temp, target)
-        return
-    try:
-        os.link(temp, target)  # atomic and never overwrites
-    except FileExistsError as exc:
-        raise Conflict(_("%(path)s already exists; use --force to replace it.", path=target)) from exc
-    except OSError:  # a file system without hard links
-        if target.exists():
-            raise Conflict(_("%(path)s already exists; use --force to replace it.", path=target)) from None
-        os.replace(temp, target)
-
-
-def _fsync(path: Path) -> None:
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 def _sqlite_file(engine: Engine) -> Path:
@@ -186,9 +149,16 @@ def _sqlite_engine(path: Path) -> Iterator[Connection]:
         engine.dispose()
 
 
-def _sqlite_backup(source: Path, temp: Path) -> tuple[str | None, dict[str, int]]:
+def _sqlite_source(engine: Engine, target: Path) -> Path:
+    source = _sqlite_file(engine)
     if not source.is_file():
         raise NotFound(_("The SQLite database %(path)s does not exist.", path=source))
+    if target.exists() and target.samefile(source):
+        raise ValidationFailed(_("%(path)s is the database itself; choose another file.", path=target))
+    return source
+
+
+def _sqlite_backup(source: Path, temp: Path) -> tuple[str | None, dict[str, int]]:
     try:
         with closing(_sqlite_connect(source, readonly=True)) as origin, \
                 closing(_sqlite_connect(temp)) as copy:
@@ -364,7 +334,7 @@ def _sqlite_backup_revision(path: Path) -> str | None:
     try:
         with _sqlite_engine(path) as connection:
             return _revision(connection)
-    except Exception as exc:  # sqlite3.DatabaseError, wrapped by SQLAlchemy or not
+    except (sqlite3.DatabaseError, DBAPIError) as exc:  # "file is not a database", "malformed"
         reason = str(getattr(exc, "orig", exc))
         raise ValidationFailed(_("%(path)s cannot be read as a SQLite database: %(reason)s",
                                  path=path, reason=reason)) from exc
