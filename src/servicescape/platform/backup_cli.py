@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -68,10 +69,22 @@ def restore(
 
 @contextmanager
 def _working(what: str, *, quiet: bool) -> Iterator[None]:
-    """A spinner on a terminal (the work is one long step); nothing otherwise."""
+    """A spinner on a terminal (the work is one long step); nothing otherwise.
+
+    SIGTERM (a service manager stopping a scheduled backup) exits through Python's clean-up, like
+    Ctrl+C, so that the temporary file is removed.
+    """
     show = not quiet and err.is_terminal
-    with err.status(f"{what}…") if show else nullcontext():
-        yield
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        with err.status(f"{what}…") if show else nullcontext():
+            yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _print_tables(report: BackupReport) -> None:
