@@ -75,3 +75,10 @@ class ImportFailed(ServicescapeError):
 class ConfigurationError(ServicescapeError):
     status_code = 500
     code = "configuration_error"
+
+
+class BackupFailed(ServicescapeError):
+    """A backup or restore could not be completed (a tool failed, a check did not pass)."""
+
+    status_code = 500
+    code = "backup_failed"

@@ -15,6 +15,6 @@ CAPABILITY = Capability(
     nav=Nav(N_("System"), "settings", "/system/jobs", permission=OPERATE, order=95),
     permissions=(PermissionSpec(OPERATE, N_("See and run background jobs, back up the database"), OWNERS),),
     pages=("servicescape.system.pages",),
-    cli=("servicescape.system.cli",),
+    cli=("servicescape.system.cli", "servicescape.system.backup_cli"),
     templates=True,
 )

@@ -65,9 +65,11 @@ def history(
 ) -> None:
     """The latest runs, newest first."""
     with opened(db) as runtime, runtime.transaction() as session:
-        runs: list[dict[str, Any]] = [{"id": r.id, "job": r.job, "trigger": r.trigger, "attempt": r.attempt, "status": r.status.value,
-                 "started_at": r.started_at, "finished_at": r.finished_at, "counts": r.counts, "error": r.error}
-                for r in runner.history(session, name=name, limit=limit, by=SYSTEM)]
+        runs: list[dict[str, Any]] = [
+            {"id": r.id, "job": r.job, "trigger": r.trigger, "attempt": r.attempt, "status": r.status.value,
+             "started_at": r.started_at, "finished_at": r.finished_at, "counts": r.counts, "error": r.error}
+            for r in runner.history(session, name=name, limit=limit, by=SYSTEM)
+        ]
     if json:
         print_json(runs)
         return
