@@ -53,5 +53,8 @@ CAPABILITY = Capability(
     imports=("servicescape.clients.import_kinds:CLIENTS", "servicescape.clients.import_kinds:CONTACTS",
              "servicescape.clients.import_kinds:ENGAGEMENTS", "servicescape.clients.import_kinds:INVOICES",
              "servicescape.clients.import_kinds:INTERACTIONS"),
+    entities=("servicescape.clients.api:CLIENTS", "servicescape.clients.records_api:CONTACTS",
+              "servicescape.clients.records_api:ENGAGEMENTS", "servicescape.clients.records_api:INVOICES",
+              "servicescape.clients.records_api:INTERACTIONS"),
     templates=True,
 )

@@ -26,14 +26,12 @@ from servicescape.web.api.resources import (
     entity_router,
 )
 
-CLIENT_RECORDS = (
-    Resource("contacts", "contact", contacts, ContactIn, ContactPatch, ContactOut),
-    Resource("engagements", "engagement", engagements, EngagementIn, EngagementPatch,
-             EngagementOut),
-    Resource("invoices", "invoice", invoices, InvoiceIn, InvoicePatch, InvoiceOut),
-    Resource("interactions", "interaction", interactions, InteractionIn, InteractionPatch,
-             InteractionOut),
-)
+CONTACTS = Resource("contacts", "contact", contacts, ContactIn, ContactPatch, ContactOut)
+ENGAGEMENTS = Resource("engagements", "engagement", engagements, EngagementIn, EngagementPatch, EngagementOut)
+INVOICES = Resource("invoices", "invoice", invoices, InvoiceIn, InvoicePatch, InvoiceOut)
+INTERACTIONS = Resource("interactions", "interaction", interactions, InteractionIn, InteractionPatch,
+                        InteractionOut)
+CLIENT_RECORDS = (CONTACTS, ENGAGEMENTS, INVOICES, INTERACTIONS)
 
 router = APIRouter()
 for _resource in CLIENT_RECORDS:

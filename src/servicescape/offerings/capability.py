@@ -17,4 +17,5 @@ CAPABILITY = Capability(
     permissions=(PermissionSpec(MANAGE, N_("Manage the service packages and their prices"), MANAGERS),),
     api=("servicescape.offerings.api",),
     demo=(DemoStep("servicescape.offerings.demo:load_catalogue", ("service_package",), order=20),),
+    entities=("servicescape.offerings.api:PACKAGES",),
 )

@@ -133,6 +133,7 @@ class Capability:
     client_sections: tuple[ClientSection, ...] = ()
     timeline: tuple[TimelineSource, ...] = ()
     home_panels: tuple[HomePanel, ...] = ()
+    entities: tuple[str, ...] = ()      # "module:attribute" of API resources (web.api.resources.Resource)
     imports: tuple[str, ...] = ()       # "module:attribute" of importable kinds
     task_kinds: tuple[tuple[str, str], ...] = ()   # (kind of task it creates, label marked with N_)
     templates: bool = False             # the package has a templates/ folder
@@ -209,6 +210,10 @@ class Registry:
 
     def template_dirs(self) -> list[Path]:
         return [d for c in self.capabilities if (d := c.template_dir) is not None]
+
+    def entities(self) -> list[Any]:
+        """Every API resource the capabilities declare (the contract tests exercise each)."""
+        return [resolve(path) for c in self.capabilities for path in c.entities]
 
     def import_kinds(self) -> dict[str, Any]:
         kinds = [resolve(path) for c in self.capabilities for path in c.imports]

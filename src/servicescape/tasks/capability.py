@@ -42,5 +42,6 @@ CAPABILITY = Capability(
                            order=10),),
     task_kinds=(("follow_up", N_("Follow-up")), ("call_back", N_("Call back")), ("meeting", N_("Meeting")),
                 ("other", N_("Other"))),
+    entities=("servicescape.tasks.api:TASKS",),
     templates=True,
 )
