@@ -86,5 +86,6 @@ for _capability in CAPABILITIES:
     for _module in _capability.cli_modules:
         load(_module).register(app)
 load("servicescape.cli.demo").register(app)
+load("servicescape.platform.mail.cli").register(app)
 
 __all__ = ["ServicescapeError", "app"]

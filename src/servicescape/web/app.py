@@ -42,7 +42,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from servicescape.web.pages import home
     app.include_router(auth_pages.router)
     app.include_router(home.router)
+    app.include_router(load("servicescape.web.pages.passwords").router)  # invitations, forgot password
+    app.include_router(load("servicescape.platform.mail.pages").router)  # the outbox, for owners
     api = APIRouter(prefix=API_PREFIX, dependencies=API_AUTH)  # 401 before anything else without credentials
+    api.include_router(load("servicescape.web.api.invitations").router)
     for capability in CAPABILITIES:
         for module in capability.api_modules:
             api.include_router(load(module).router)

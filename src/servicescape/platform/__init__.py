@@ -1,0 +1,1 @@
+"""The capability platform: what every capability shares (registry, jobs, e-mail, charts, backup)."""
