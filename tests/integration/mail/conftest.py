@@ -11,6 +11,7 @@ import pytest
 
 from servicescape.config import Settings
 from servicescape.runtime import Runtime
+from tests.integration.pages.conftest import browser_as, owner_browser  # noqa: F401 - the page tests' fixtures
 from tests.support.smtp import Certificate, SmtpServer, free_port, make_certificate
 
 FROM = "office@firm.test"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from servicescape.cli.common import DbOption, JsonOption, opened, out, print_json
 from servicescape.platform.mail import service as mail
@@ -49,7 +49,7 @@ def list_messages(
     if json:
         print_json(rows)
         return
-    table = Table("id", "created (UTC)", "to", "kind", "status", "tries", "last error")
+    table = Table("id", "created (UTC)", Column("to", no_wrap=True), "kind", "status", "tries", "last error")
     for row in rows:
         table.add_row(str(row["id"]), f"{row['created_at']:%Y-%m-%d %H:%M}", str(row["to"]),
                       str(row["kind"]), str(row["status"]), str(row["attempts"]), str(row["last_error"] or ""))
