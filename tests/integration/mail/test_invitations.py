@@ -42,7 +42,8 @@ def test_an_owner_invites_a_new_staff_member_who_chooses_a_password_and_is_signe
     configure(runtime, default_language="ms")
     response = owner_browser.post("/staff", {"name": "Siti Rahman", "email": "Siti@Firm.test", "role": "manager",
                                              "password": "", "invite": "1"})
-    assert "Jemputan untuk Siti Rahman berada dalam peti keluar." in flash_after(response, owner_browser)  # ms: the default
+    # the page is in the firm's default language (ms): "An invitation for Siti Rahman is in the outbox."
+    assert "Jemputan untuk Siti Rahman berada dalam peti keluar." in flash_after(response, owner_browser)
     [queued] = outbox(runtime)
     assert (queued.recipient, queued.kind, queued.status, queued.language) == (
         "siti@firm.test", "invitation", MailStatus.queued, "ms")

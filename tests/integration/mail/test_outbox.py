@@ -237,3 +237,21 @@ def test_owners_send_again_or_confirm(runtime: Runtime, mailer: SmtpServer) -> N
         mail.mark_sent(session, other, by=None)
     assert stored(runtime, other).status == MailStatus.sent and stored(runtime, other).sent_at == T0
     assert audit_actions(runtime, other)[-1] == "mail_marked_sent"
+
+
+def test_a_message_no_server_could_take_is_dead_at_once_and_does_not_block_the_others(
+        runtime: Runtime, mailer: SmtpServer) -> None:
+    good = queue(runtime, "good@firm.test", now=T0 + timedelta(seconds=1))
+    with runtime.transaction() as session:  # written past enqueue's checks, e.g. by an old version
+        broken = OutboxMessage(kind="test", recipient="x@firm.test\r\nBcc: all@firm.test", language="en",
+                               subject="Hi", body_text="Hi", body_html="<p>Hi</p>", message_id="<broken@firm.test>",
+                               status=MailStatus.queued, attempts=0, next_attempt_at=T0, created_at=T0)
+        session.add(broken)
+        session.flush()
+        broken_id = broken.id
+    report = mail.send_pending(runtime, now=T0 + timedelta(seconds=1))
+    assert (report.dead, report.sent) == (1, 1)
+    row = stored(runtime, broken_id)
+    assert row.status == MailStatus.dead and "linefeed" in (row.last_error or "")
+    assert stored(runtime, good).status == MailStatus.sent
+    assert [r.rcpt_tos for r in mailer.received] == [["good@firm.test"]]

@@ -50,7 +50,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.errors import MessageError
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -131,7 +131,7 @@ class _Claim:
     attempts: int
     kind: str
     recipient: str
-    mime: EmailMessage
+    content: bytes  # the whole message, as handed to DATA
 
 
 def backoff(settings: Settings, attempts: int) -> timedelta:
@@ -168,10 +168,10 @@ def send_pending(runtime: Runtime, *, now: datetime | None = None, limit: int = 
         return report
     try:
         for position, message_id in enumerate(due):
-            claim = _claim(runtime, message_id, clock())
+            claim = _claim(runtime, message_id, clock(), report)
             if claim is None:
                 continue  # another sender took it, or an owner changed it
-            outcome = smtp.deliver(connection, claim.mime, sender=settings.mail_from, recipient=claim.recipient)
+            outcome = smtp.deliver(connection, claim.content, sender=settings.mail_from, recipient=claim.recipient)
             _settle(runtime, claim, outcome, clock(), report)
             if not outcome.usable:
                 report.left = len(due) - position - 1
@@ -232,8 +232,11 @@ def _failure(settings: Settings, attempts: int, error: str, now: datetime, *, pe
             "next_attempt_at": now if dead else now + backoff(settings, attempts), "claim_token": None}
 
 
-def _claim(runtime: Runtime, message_id: int, now: datetime) -> _Claim | None:
-    """Step 1: take the message (compare-and-set) and read what to send, in one short transaction."""
+def _claim(runtime: Runtime, message_id: int, now: datetime, report: SendReport | None = None) -> _Claim | None:
+    """Step 1: take the message (compare-and-set) and build what to send, in one short transaction.
+
+    A message that cannot even be built (a header no SMTP server could take) is dead at once.
+    """
     token = secrets.token_hex(16)
     with runtime.transaction(SENDER) as session:
         changed = changed_rows(session, update(OutboxMessage).where(
@@ -243,10 +246,21 @@ def _claim(runtime: Runtime, message_id: int, now: datetime) -> _Claim | None:
         if changed != 1:
             return None
         message = session.get_one(OutboxMessage, message_id)
-        mime = mime_message(subject=message.subject, recipient=message.recipient, language=message.language,
-                            text=message.body_text, html=message.body_html, message_id=message.message_id,
-                            settings=runtime.settings, date=now)
-        return _Claim(message_id, token, message.attempts, message.kind, message.recipient, mime)
+        try:
+            content = mime_message(
+                subject=message.subject, recipient=message.recipient, language=message.language,
+                text=message.body_text, html=message.body_html, message_id=message.message_id,
+                settings=runtime.settings, date=now,
+            ).as_bytes()
+        except (ValueError, TypeError, MessageError) as exc:
+            error = smtp.describe(exc)
+            message.status, message.last_error, message.claim_token = MailStatus.dead, error, None
+            record(session, "mail_dead", entity="mail_outbox", entity_id=message_id,
+                   changes={"kind": message.kind, "to": message.recipient, "error": error})
+            if report is not None:
+                report.dead += 1
+            return None
+        return _Claim(message_id, token, message.attempts, message.kind, message.recipient, content)
 
 
 def _settle(runtime: Runtime, claim: _Claim, outcome: smtp.Outcome, now: datetime, report: SendReport) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import Literal
 
 from servicescape.config import Settings
@@ -90,7 +89,7 @@ def _refused(connection: smtplib.SMTP, code: int, reply: bytes | str) -> Outcome
     return Outcome("failed", _reply(code, reply), permanent=code >= 500, usable=usable)
 
 
-def deliver(connection: smtplib.SMTP, message: EmailMessage, *, sender: str, recipient: str) -> Outcome:
+def deliver(connection: smtplib.SMTP, content: bytes, *, sender: str, recipient: str) -> Outcome:
     """One SMTP transaction: MAIL, RCPT, DATA; see the module docstring for what the outcome means."""
     try:
         code, reply = connection.mail(sender)
@@ -102,7 +101,7 @@ def deliver(connection: smtplib.SMTP, message: EmailMessage, *, sender: str, rec
     except TRANSPORT_ERRORS as exc:  # before DATA: the server holds no message
         return Outcome("failed", describe(exc), usable=False)
     try:
-        code, reply = connection.data(message.as_bytes())
+        code, reply = connection.data(content)
     except smtplib.SMTPDataError as exc:  # DATA itself refused: no content was sent
         return _refused(connection, exc.smtp_code, exc.smtp_error)
     except TRANSPORT_ERRORS as exc:
