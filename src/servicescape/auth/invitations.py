@@ -99,6 +99,17 @@ def invite(session: Session, settings: Settings, staff: Staff, *, by: Staff | No
     return sent
 
 
+def open_invitations(session: Session, *, by: Staff | None, now: datetime | None = None) -> dict[int, datetime]:
+    """Staff id → until when their unused invitation works (the staff page shows it), in one query."""
+    if by is not None:
+        require(by, Permission.view_staff)
+    rows = session.execute(select(AccountLink.staff_id, AccountLink.expires_at).where(
+        AccountLink.purpose == LinkPurpose.invite, AccountLink.used_at.is_(None),
+        AccountLink.expires_at > (now or utcnow()),
+    ))
+    return {staff_id: expires_at for staff_id, expires_at in rows}
+
+
 def add_and_invite(session: Session, settings: Settings, *, name: str, email: str, role: Role = Role.staff,
                    password: str | None = None, by: Staff | None) -> SentLink:
     """Add a staff member without a password and invite them to choose one."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -86,6 +87,8 @@ def test_the_invitation_is_in_the_staff_members_own_language(
     assert "Send an invitation" in owner_browser.get("/staff").text
     response = owner_browser.post(f"/staff/{person.id}/invitation")
     assert "Georgi Ivanov" in flash_after(response, owner_browser)
+    row = plain(re.search(rf'<tr id="staff-{person.id}">.*?</tr>', owner_browser.get("/staff").text, re.S).group(0))  # type: ignore[union-attr]
+    assert "Invited; the link works until" in row and "Invite again" in row
     mail.send_pending(runtime)
     [got] = mailer.received
     assert got.message["Content-Language"] == "bg"
@@ -181,6 +184,7 @@ def test_forgot_password_is_rate_limited_per_e_mail_and_per_address(runtime: Run
             invitations.request_reset(session, runtime.settings, email="someone@firm.test", address="testclient")
         invitations.request_reset(session, runtime.settings, email="someone@firm.test", address="elsewhere",
                                   now=utcnow() + timedelta(hours=1, seconds=1))
+    assert web.post("/forgot-password", data={"email": "other@firm.test"}).status_code == 403  # no CSRF token
     assert web.post("/forgot-password", data={"email": "not an address",
                                               "csrf_token": csrf_from(web.get("/forgot-password").text)}
                     ).status_code == 422

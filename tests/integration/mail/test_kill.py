@@ -2,8 +2,8 @@
 
 A subprocess runs what ``servicescape mail send`` runs over 30 queued messages against a real SMTP server
 that records each message before it answers (with a short delay, so kills often land between
-"the server has it" and "we recorded it"). It is killed with SIGKILL at a random moment once it
-has started sending, and restarted, until nothing is due. Then every message must have been
+"the server has it" and "we recorded it"). It is killed with SIGKILL at a random moment (mostly
+once it has started sending) and restarted, until nothing is due. Then every message must have been
 received at most once, and each is either sent (and received) or in the visible "check" state.
 """
 
@@ -67,10 +67,13 @@ def test_a_killed_sender_never_loses_a_message_and_never_sends_one_twice(
         before = len(smtp_server.received)
         sender = subprocess.Popen([sys.executable, "-c", SENDER], env=env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while sender.poll() is None and len(smtp_server.received) == before and time.monotonic() < deadline:
-            time.sleep(0.002)  # until it is sending
-        time.sleep(rng.uniform(0, 0.12))
+        if rng.random() < 0.3:  # any moment: starting, reading what is due, claiming, sending
+            time.sleep(rng.uniform(0, 1.0))
+        else:  # once it is sending, somewhere among the next few messages
+            deadline = time.monotonic() + 60
+            while sender.poll() is None and len(smtp_server.received) == before and time.monotonic() < deadline:
+                time.sleep(0.002)
+            time.sleep(rng.uniform(0, 0.12))
         if sender.poll() is None:
             sender.kill()  # SIGKILL: no clean-up of any kind
             kills += 1
@@ -78,7 +81,7 @@ def test_a_killed_sender_never_loses_a_message_and_never_sends_one_twice(
         assert sender.returncode in (0, -9), (seed, err.decode())
 
     assert _due(runtime) == 0, f"still due after {rounds} rounds (seed {seed})"
-    assert kills >= 3, f"only {kills} kills landed while sending (seed {seed})"
+    assert kills >= 3, f"only {kills} kills (seed {seed})"
     mail.send_pending(runtime, now=utcnow() + mail.CLAIM_LEASE + timedelta(minutes=1))  # stale claims → check
 
     received = Counter(got.message["Message-ID"] for got in smtp_server.received)

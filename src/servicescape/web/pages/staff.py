@@ -28,9 +28,10 @@ def staff_page(context: RequestContext, *, add_form: FormState | None = None,
     with context.unit() as session:
         people = auth.list_staff(session)
         last_seen = auth.last_sign_ins(session, by=context.user)
+        invited = invitations.open_invitations(session, by=context.user)
     return render(context, "staff/list.html", status_code=status_code, active_nav="staff",
                   people=people, last_seen=last_seen, add_form=add_form or FormState({"role": "staff"}),
-                  row_errors=row_errors or {}, add_open=add_form is not None,
+                  row_errors=row_errors or {}, add_open=add_form is not None, invited=invited,
                   mail_configured=context.runtime.settings.mail_configured,
                   invitation_hours=context.runtime.settings.invitation_valid_hours)
 
