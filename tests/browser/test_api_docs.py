@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, 
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
 from servicescape.config import Settings
 from servicescape.runtime import open_runtime
 from servicescape.web.app import create_app
@@ -54,8 +55,9 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     runtime = open_runtime(Settings(mode="dev", data_dir=tmp_path_factory.mktemp("apidocs")))
     with runtime.transaction() as session:
-        owner = auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD)
-        token = auth.issue_token(session, owner, name="api docs test").token
+        owner = auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD,
+                                  by=SYSTEM)
+        token = auth.issue_token(session, owner, name="api docs test", by=SYSTEM).token
     with LiveServer(create_app(runtime=runtime)) as live:
         yield Site(live.url, token)
     runtime.close()

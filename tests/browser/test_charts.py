@@ -22,11 +22,12 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sy
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
 from servicescape.config import Settings
+from servicescape.home.pages import SAMPLE_REVENUE
 from servicescape.platform.charts import month_label
 from servicescape.runtime import open_runtime
 from servicescape.web.app import create_app
-from servicescape.web.pages.home import SAMPLE_REVENUE
 from tests.conftest import PASSWORD
 from tests.support.chromium import launch
 from tests.support.live_server import LiveServer
@@ -53,7 +54,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     runtime = open_runtime(Settings(mode="dev", data_dir=tmp_path_factory.mktemp("charts"), firm_name="Maju Advisory"))
     with runtime.transaction() as session:
-        auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD)
+        auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD, by=SYSTEM)
     with LiveServer(create_app(runtime=runtime)) as live:
         yield live
     runtime.close()

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
 from servicescape.config import Settings
 from servicescape.platform.mail import service as mail
 from servicescape.runtime import Runtime, open_runtime
@@ -43,9 +44,9 @@ def runtime(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) -> Itera
                         mail_from="office@maju.example")
     runtime = open_runtime(settings)
     with runtime.transaction() as session:
-        auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD)
+        auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD, by=SYSTEM)
         auth.create_staff(session, name="Kovács Eszter", email="eszter@maju.example", role=Role.staff,
-                          password=PASSWORD).language = "hu"
+                          password=PASSWORD, by=SYSTEM).language = "hu"
     yield runtime
     runtime.close()
 

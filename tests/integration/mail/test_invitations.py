@@ -12,6 +12,7 @@ from sqlalchemy import select
 from servicescape.auth import invitations
 from servicescape.auth.link_models import AccountLink, LinkPurpose
 from servicescape.auth.models import Role, Staff
+from servicescape.auth.permissions import SYSTEM
 from servicescape.db.types import utcnow
 from servicescape.errors import TooManyAttempts
 from servicescape.platform.mail import service as mail
@@ -100,16 +101,16 @@ def test_links_expire_and_a_new_invitation_replaces_the_old_one(runtime: Runtime
     with runtime.transaction() as session:
         staff = session.get_one(Staff, person.id)
         staff.password_hash = None
-        old = invitations.invite(session, runtime.settings, staff, by=None,
+        old = invitations.invite(session, runtime.settings, staff, by=SYSTEM,
                                  now=utcnow() - timedelta(hours=72, seconds=1))
     expired = link_in(outbox(runtime)[0].body_text, "/welcome/")
     assert old.expires_at < utcnow()
     page = web.get(expired)
     assert page.status_code == 404 and "This link does not work any more" in page.text
     with runtime.transaction() as session:
-        invitations.invite(session, runtime.settings, session.get_one(Staff, person.id), by=None,
+        invitations.invite(session, runtime.settings, session.get_one(Staff, person.id), by=SYSTEM,
                            now=utcnow() - timedelta(hours=71))
-        invitations.invite(session, runtime.settings, session.get_one(Staff, person.id), by=None)
+        invitations.invite(session, runtime.settings, session.get_one(Staff, person.id), by=SYSTEM)
     second, third = (link_in(m.body_text, "/welcome/") for m in outbox(runtime)[1:])
     assert web.get(second).status_code == 404  # replaced by the third, although not expired
     assert web.get(third).status_code == 200
@@ -121,7 +122,7 @@ def test_the_password_policy_applies_and_a_failed_try_keeps_the_link(runtime: Ru
     with runtime.transaction() as session:
         staff = session.get_one(Staff, person.id)
         staff.password_hash = None
-        invitations.invite(session, runtime.settings, staff, by=None)
+        invitations.invite(session, runtime.settings, staff, by=SYSTEM)
     link = link_in(outbox(runtime)[0].body_text, "/welcome/")
     short = choose(web, link, "short")
     assert short.status_code == 422 and "at least 8 characters" in plain(short.text)
@@ -247,7 +248,7 @@ def test_invitation_tokens_hold_256_random_bits_and_only_their_hash_is_kept(runt
     with runtime.transaction() as session:
         staff = session.get_one(Staff, person.id)
         staff.password_hash = None
-        invitations.invite(session, runtime.settings, staff, by=None)
+        invitations.invite(session, runtime.settings, staff, by=SYSTEM)
         link = session.scalars(select(AccountLink)).one()
         assert link.purpose == LinkPurpose.invite and len(link.token_hash) == 64
         assert link.expires_at - link.created_at == timedelta(hours=72)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from servicescape.audit.models import AuditEvent
+from servicescape.auth.permissions import SYSTEM
 from servicescape.db.types import utcnow
 from servicescape.platform.mail import service as mail
 from servicescape.platform.mail.models import MailStatus, OutboxMessage
@@ -220,11 +221,11 @@ def test_owners_send_again_or_confirm(runtime: Runtime, mailer: SmtpServer) -> N
 
     message_id = queue(runtime)
     with runtime.transaction() as session, pytest.raises(Conflict):
-        mail.send_again(session, message_id, by=None)  # queued: nothing to do
+        mail.send_again(session, message_id, by=SYSTEM)  # queued: nothing to do
     assert mail._claim(runtime, message_id, T0) is not None
     mail._expire_stale_claims(runtime, T0 + timedelta(hours=1))
     with runtime.transaction() as session:
-        mail.send_again(session, message_id, by=None)
+        mail.send_again(session, message_id, by=SYSTEM)
     row = stored(runtime, message_id)
     assert (row.status, row.attempts, row.claim_token) == (MailStatus.queued, 0, None)
     assert mail.send_pending(runtime, now=utcnow() + timedelta(seconds=1)).sent == 1
@@ -234,7 +235,7 @@ def test_owners_send_again_or_confirm(runtime: Runtime, mailer: SmtpServer) -> N
     mail._claim(runtime, other, T0)
     mail._expire_stale_claims(runtime, T0 + timedelta(hours=1))
     with runtime.transaction() as session:
-        mail.mark_sent(session, other, by=None)
+        mail.mark_sent(session, other, by=SYSTEM)
     assert stored(runtime, other).status == MailStatus.sent and stored(runtime, other).sent_at == T0
     assert audit_actions(runtime, other)[-1] == "mail_marked_sent"
 

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from servicescape.auth import invitations
 from servicescape.auth.models import Role, Staff
+from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.main import app as cli
 from servicescape.db.types import utcnow
 from servicescape.platform.mail import service as mail
@@ -28,7 +29,7 @@ def invite(runtime: Runtime, email: str) -> int:
     with runtime.transaction() as session:
         staff = session.get_one(Staff, make_staff(runtime, Role.staff, email).id)
         staff.password_hash = None
-        return invitations.invite(session, runtime.settings, staff, by=None).message.id
+        return invitations.invite(session, runtime.settings, staff, by=SYSTEM).message.id
 
 
 def status_of(runtime: Runtime, message_id: int) -> MailStatus:
