@@ -176,12 +176,12 @@ def test_find_a_client_and_log_an_interaction(server: LiveServer, browser: Brows
     page.select_option("#f-interaction-channel", "meeting")
     page.fill("#f-interaction-occurred_at", "2025-03-14T09:40")
     page.fill("#f-interaction-summary", "Key-account review: agreed on a named deputy for holidays.")
-    page.click("#interactions button[type=submit]")
-    first = page.locator("#interactions .timeline-item").first
+    page.click("#timeline form[action$=interactions] button[type=submit]")
+    first = page.locator("#timeline .timeline-item[data-type=interaction]").first
     expect(first).to_contain_text("Key-account review: agreed on a named deputy for holidays.")
     expect(first).to_contain_text("Meeting")
     expect(first).to_contain_text("Mar 14, 2025, 9:40")  # the firm's clock, not the browser's
-    expect(page.locator("#interactions .timeline-item")).to_have_count(2)
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(2)
     expect(page.locator("#f-interaction-summary")).to_have_value("")
     expect(page.locator("#flashes")).to_contain_text("Interaction added.")
     assert page.url == server.url + "/clients/1"  # no navigation happened
@@ -189,14 +189,14 @@ def test_find_a_client_and_log_an_interaction(server: LiveServer, browser: Brows
     # a mistake comes back in place with a message at the field
     page.fill("#f-interaction-summary", "Typed before the mistake")
     page.fill("#f-interaction-occurred_at", "0001-01-01T00:00")  # a slip of the keyboard
-    page.click("#interactions button[type=submit]")
+    page.click("#timeline form[action$=interactions] button[type=submit]")
     expect(page.locator("#f-interaction-occurred_at-error")).to_contain_text("Enter a date and time")
-    expect(page.locator("#interactions .error-summary")).to_be_focused()
+    expect(page.locator("#timeline .error-summary")).to_be_focused()
     expect(page.locator("#f-interaction-summary")).to_have_value("Typed before the mistake")
-    expect(page.locator("#interactions .timeline-item")).to_have_count(2)
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(2)
 
     page.reload()
-    expect(page.locator("#interactions .timeline-item").first).to_contain_text("named deputy")
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]").first).to_contain_text("named deputy")
 
     # a folded add form: unfold, fill, and the contacts table gets the row in place
     page.click("#contacts summary")
@@ -207,14 +207,14 @@ def test_find_a_client_and_log_an_interaction(server: LiveServer, browser: Brows
     expect(page.locator("#contacts")).to_contain_text("Facilities Manager")
 
     # deleting asks first; "no" keeps it, "yes" deletes it
-    delete = page.locator("#interactions .timeline-item").first.locator("button[title=Delete]")
+    delete = page.locator("#timeline .timeline-item[data-type=interaction]").first.locator("button[title=Delete]")
     page.once("dialog", lambda dialog: dialog.dismiss())
     delete.click()
-    expect(page.locator("#interactions .timeline-item")).to_have_count(2)
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(2)
     page.once("dialog", lambda dialog: dialog.accept())
     delete.click()
     expect(page.locator("#flashes")).to_contain_text("Interaction deleted.")
-    expect(page.locator("#interactions .timeline-item")).to_have_count(1)
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(1)
     watched.check()
 
     page.goto(server.url + "/staff")
@@ -252,8 +252,9 @@ def test_everything_works_without_javascript(server: LiveServer, browser: Browse
     expect(page.locator("h1")).to_have_text("Petrova Architects")
     page.fill("#f-interaction-summary", "Sent the proposal by post.")
     page.select_option("#f-interaction-channel", "letter")
-    page.click("#interactions button[type=submit]")
+    page.click("#timeline form[action$=interactions] button[type=submit]")
     expect(page.locator("#flashes")).to_contain_text("Interaction added.")
-    expect(page.locator("#interactions .timeline-item").first).to_contain_text("Sent the proposal by post.")
-    assert page.url.endswith("#interactions")
+    latest = page.locator("#timeline .timeline-item[data-type=interaction]").first
+    expect(latest).to_contain_text("Sent the proposal by post.")
+    assert page.url.endswith("#timeline")
     page.context.close()

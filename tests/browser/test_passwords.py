@@ -84,7 +84,7 @@ def _choose_password(page: Page, base: str, link: str) -> None:
     page.fill("#f-password", NEW_PASSWORD)
     page.fill("#f-password_confirm", NEW_PASSWORD)
     page.click("form.form button[type=submit]")
-    expect(page).to_have_url(base + "/clients")  # signed in: the start page
+    expect(page).to_have_url(base + "/")  # signed in: the home page
 
 
 def test_an_owner_invites_and_the_new_person_chooses_a_password(
