@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
@@ -26,8 +26,8 @@ from servicescape.clients import service
 from servicescape.config import Settings
 from servicescape.runtime import Runtime, open_runtime
 from servicescape.web.app import create_app
+from tests.browser.conftest import DESKTOP, FAILED_TO_LOAD, PHONE, Watched
 from tests.conftest import PASSWORD
-from tests.support.chromium import launch
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -35,15 +35,8 @@ pytestmark = pytest.mark.browser
 SCREENSHOT_DIR = Path(os.environ.get("SERVICESCAPE_SCREENSHOTS", "/tmp"))
 OWNER = "aisyah@firm.test"
 EXPECTED = "422 (Unprocessable Entity)"
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 # Records CSP violations; evaluated by Playwright (not subject to the page's CSP).
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
-});
-"""
+
 
 
 def _seed(runtime: Runtime) -> None:
@@ -93,38 +86,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     runtime.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-class Watched:
-    """A page whose console errors, uncaught exceptions and CSP violations are collected."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
-        page.add_init_script(CSP_LISTENER)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.text.startswith(f"Failed to load resource: the server responded with a status of {EXPECTED}"):
-            return  # Chromium logs every 4xx; the 422 of a form with a mistake is the point of that step
-        if message.type in ("error", "warning") or "Content Security Policy" in message.text:
-            self.problems.append(f"console {message.type}: {message.text}")
-
-    def check(self) -> None:
-        violations = self.page.evaluate("window.__cspViolations || []")
-        assert violations == [], violations
-        assert self.problems == [], "\n".join(self.problems)
-
-
 def _sign_in(page: Page, base: str) -> None:
     page.goto(base + "/clients")
     expect(page).to_have_url(base + "/signin?next=/clients")
@@ -144,7 +105,7 @@ def _shot(page: Page, name: str) -> Path:
 def _new(browser: Browser, **options: Any) -> Watched:
     options = {"viewport": DESKTOP, "locale": "en-GB", "timezone_id": "Europe/Budapest", **options}
     context = browser.new_context(**options)
-    return Watched(context.new_page())
+    return Watched(context.new_page(), (FAILED_TO_LOAD + EXPECTED,))
 
 
 def test_find_a_client_and_log_an_interaction(server: LiveServer, browser: Browser) -> None:

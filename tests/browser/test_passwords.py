@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
@@ -19,9 +19,9 @@ from servicescape.config import Settings
 from servicescape.platform.mail import service as mail
 from servicescape.runtime import Runtime, open_runtime
 from servicescape.web.app import create_app
-from tests.browser.test_client_book import DESKTOP, PHONE, Watched, _shot
+from tests.browser.conftest import DESKTOP, PHONE, Watched
+from tests.browser.test_client_book import _shot
 from tests.conftest import PASSWORD
-from tests.support.chromium import launch
 from tests.support.live_server import LiveServer
 from tests.support.smtp import SmtpServer
 
@@ -55,16 +55,6 @@ def runtime(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) -> Itera
 def server(runtime: Runtime) -> Iterator[LiveServer]:
     with LiveServer(create_app(runtime=runtime)) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _new(browser: Browser, locale: str = "en-GB", viewport: dict[str, int] = DESKTOP) -> Watched:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
@@ -21,16 +21,13 @@ from servicescape.platform.jobs import runner
 from servicescape.runtime import open_runtime
 from servicescape.tasks import service as tasks
 from servicescape.web.app import create_app
-from tests.browser.test_client_book import CSP_LISTENER
+from tests.browser.conftest import CSP_LISTENER, DESKTOP, PHONE
 from tests.conftest import PASSWORD
-from tests.support.chromium import launch
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
 OWNER = "aisyah@firm.test"
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -54,17 +51,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                            by=owner)
     runner.run_job(runtime, "data.purge_rejects")
     with LiveServer(create_app(runtime=runtime)) as live:
-        live.client_id = client.id
+        live.client_id = client.id  # type: ignore[attr-defined]
         yield live
     runtime.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser: Browser, server: Any, viewport: dict[str, int]) -> tuple[Page, list[str]]:
@@ -105,7 +94,9 @@ def test_home_tasks_timeline_and_chart(browser: Browser, server: Any, viewport: 
     # the timeline: a page of 20, then the older ones
     items = page.locator("#timeline .timeline-item")
     expect(items).to_have_count(20)
+    newest = items.first.inner_text()
     page.click("#timeline .timeline-more a")
+    expect(page.locator("#timeline .timeline-item").first).not_to_have_text(newest)  # the older page is in
     expect(page.locator("#timeline .timeline-item")).to_have_count(20)
     # only the invoices
     page.click("#timeline .chip >> text=Invoices")

@@ -33,7 +33,7 @@ def outbox(context: Owner, status: Annotated[MailStatus | None, Query()] = None,
                                      by=context.principal).items
         listed = mail.outbox_page(session, statuses=(status,) if status else (), page=page, per_page=PER_PAGE,
                                   by=context.principal)
-    return render(context, "mail/outbox.html", active_nav="staff", counts=counts, attention=attention,
+    return render(context, "mail/outbox.html", active_nav="settings", counts=counts, attention=attention,
                   listed=listed, status=status.value if status else "", statuses=list(MailStatus),
                   mail_configured=context.runtime.settings.mail_configured)
 
