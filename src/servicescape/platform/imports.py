@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from servicescape.errors import ValidationFailed
+from servicescape.i18n import _
 from servicescape.platform.registry import registry, resolve
 
 
@@ -39,9 +41,6 @@ def import_kinds() -> dict[str, ImportKind]:
 
 
 def import_kind(name: str) -> ImportKind:
-    from servicescape.errors import ValidationFailed
-    from servicescape.i18n import _
-
     kinds = import_kinds()
     if name not in kinds:
         raise ValidationFailed(_("Unknown kind %(kind)s; choose one of %(kinds)s.", kind=name,

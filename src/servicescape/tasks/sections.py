@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from servicescape.auth import service as auth
 from servicescape.clients.models import Client
 from servicescape.db.types import utcnow
+from servicescape.i18n import _
 from servicescape.platform.registry import registry
 from servicescape.tasks import service
 from servicescape.tasks.models import TaskStatus
@@ -19,8 +20,6 @@ MY_TASKS = 12
 
 
 def task_kind_options() -> list[tuple[str, str]]:
-    from servicescape.i18n import _
-
     return [(kind, _(label)) for kind, label in registry().task_kinds().items()]
 
 
