@@ -21,6 +21,7 @@ from servicescape.config import Settings
 from servicescape.db import migrate
 from servicescape.db.engine import make_engine
 from servicescape.runtime import Runtime, open_runtime
+from tests.support import route_coverage
 from tests.support.postgres import PostgresCluster
 
 BACKENDS = ("sqlite", "postgres")
@@ -31,6 +32,11 @@ _counter = itertools.count()
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--backends", default=",".join(BACKENDS),
                      help="comma-separated database backends to run on (sqlite,postgres)")
+    route_coverage.addoption(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    route_coverage.configure(config)  # every route of the app must be called by a test
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
