@@ -23,10 +23,10 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sy
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
 from servicescape.config import Settings
+from servicescape.home.pages import SAMPLE_REVENUE
 from servicescape.platform.charts import month_label
 from servicescape.runtime import open_runtime
 from servicescape.web.app import create_app
-from servicescape.web.pages.home import SAMPLE_REVENUE
 from tests.conftest import PASSWORD
 from tests.support.chromium import launch
 from tests.support.live_server import LiveServer

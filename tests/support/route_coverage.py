@@ -85,11 +85,13 @@ def the_app() -> FastAPI:
     return create_app(runtime=open_runtime(settings, upgrade=False))
 
 
-@dataclass
+@dataclass(eq=False)  # a pytest plugin must be hashable
 class RouteCoverage:
     """The pytest plugin: records the session's requests and checks them at its end."""
 
     config: pytest.Config
+    #: builds the app whose routes must all be called (the product's, unless a test says otherwise)
+    app_factory: Callable[[], FastAPI] = the_app
     #: (method, template) → the statuses it answered, over the whole session
     calls: dict[Endpoint, set[int]] = field(default_factory=dict)
     deselected: int = 0
@@ -170,7 +172,12 @@ class RouteCoverage:
             return
         if choice == "auto" and not self.whole_suite(session):
             return
-        self.missing = sorted(endpoints(the_app()) - self.tested(), key=lambda e: (e[1], e[0]))
+        app = self.app_factory()
+        try:
+            self.missing = sorted(endpoints(app) - self.tested(), key=lambda e: (e[1], e[0]))
+        finally:
+            if (runtime := getattr(app.state, "runtime", None)) is not None:
+                runtime.close()
         if self.missing:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
