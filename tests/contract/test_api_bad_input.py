@@ -42,8 +42,9 @@ def test_bad_and_missing_ids(contract: Contract) -> None:
     for missing in (MAX_ID, record + 1000):
         url = f"{entity.url}/{missing}"
         for response in (api.get(url), api.patch(url, json={}), api.delete(url)):
-            error = assert_error(response, 404, "not_found")
-            assert str(missing) in error["message"]
+            assert_error(response, 404, "not_found")
+            assert response.json() == {"error": {  # the whole body, pinned
+                "code": "not_found", "message": f"{entity.resource.service.label} {missing} does not exist."}}
     assert contract.snapshot(record) == before
 
 
