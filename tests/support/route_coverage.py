@@ -15,7 +15,8 @@ switch:
 
 * ``auto`` (the default): fail only when the whole suite ran — no file or node arguments other
   than the configured ``testpaths``, no ``-k``/``-m``, nothing deselected (``--lf``,
-  ``--deselect``), and every collected test ran (no ``-x`` stop, no interruption). A subset
+  ``--deselect``), every collected test ran (no ``-x`` stop, no interruption) and in one process
+  (not under pytest-xdist, where no process sees every request). A subset
   (``pytest tests/unit``, ``-k tasks``) cannot tell, so it only reports when asked (``on``).
 * ``on``: fail whatever was selected (e.g. ``pytest tests/integration tests/contract
   --route-coverage=on`` to see what those directories leave untested).
@@ -156,6 +157,8 @@ class RouteCoverage:
 
     def whole_suite(self, session: pytest.Session) -> bool:
         config = self.config
+        if hasattr(config, "workerinput") or getattr(config.option, "numprocesses", None):
+            return False  # pytest-xdist: no one process sees every request
         if config.option.keyword or config.option.markexpr or self.deselected:
             return False
         if session.shouldstop or session.shouldfail or self.finished < len(session.items):
