@@ -7,6 +7,7 @@ A migrated template database is made once per backend per session; each test get
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,9 @@ from servicescape.db.engine import make_engine
 from servicescape.runtime import Runtime, open_runtime
 from tests.support import route_coverage
 from tests.support.postgres import PostgresCluster
+
+#: apps made by the tests do not start the scheduler thread (tests/integration/test_jobs.py drives it)
+os.environ.setdefault("SERVICESCAPE_RUN_JOBS", "false")
 
 BACKENDS = ("sqlite", "postgres")
 PASSWORD = "a-long-test-passphrase"

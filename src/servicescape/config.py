@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from email.utils import parseaddr
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from servicescape.errors import ConfigurationError
@@ -57,6 +58,22 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(50, ge=1, description="largest accepted upload / request body")
     https: bool = Field(False, description="served behind https: Secure cookies and HSTS")
     run_jobs: bool = Field(True, description="run the scheduled background jobs in the web server")
+    # e-mail (servicescape.platform.mail): without smtp_host messages wait in the outbox
+    smtp_host: str | None = Field(None, description="SMTP server; none: e-mail is not configured")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port (465 for tls)")
+    smtp_security: Literal["none", "starttls", "tls"] = Field("starttls", description="connection security")
+    smtp_username: str | None = Field(None, description="SMTP sign-in name; none: no sign-in")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password")
+    smtp_timeout_seconds: int = Field(30, ge=1, le=600, description="per SMTP network operation")
+    smtp_ca_file: Path | None = Field(None, description="CA certificates trusted for the SMTP server")
+    mail_from: str = Field("servicescape@localhost", description="sender address of every e-mail")
+    public_url: str = Field("http://127.0.0.1:8000", description="base URL of links in e-mails")
+    mail_max_attempts: int = Field(10, ge=1, le=100, description="tries before a message is dead")
+    mail_retry_seconds: int = Field(60, ge=1, description="first retry delay, doubled each try")
+    invitation_valid_hours: int = Field(72, ge=1, description="lifetime of an invitation link")
+    password_reset_valid_minutes: int = Field(60, ge=5, description="lifetime of a reset link")
+    password_reset_max_per_email: int = Field(3, ge=1, description="reset e-mails per address per hour")
+    password_reset_max_per_address: int = Field(10, ge=1, description="reset requests per client address per hour")
 
     @field_validator("timezone")
     @classmethod
@@ -73,6 +90,20 @@ class Settings(BaseSettings):
         if value not in LANGUAGES:
             raise ValueError(f"unknown language {value!r}; one of {', '.join(LANGUAGES)}")
         return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _plain_address(cls, value: str) -> str:
+        if parseaddr(value)[1] != value.strip() or "@" not in value:
+            raise ValueError("mail_from must be a plain address such as office@firm.example")
+        return value.strip()
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
+            raise ValueError("public_url must be an http(s) URL such as https://servicescape.firm.example")
+        return value.rstrip("/")
 
     @field_validator("tier_names")
     @classmethod
@@ -100,6 +131,10 @@ class Settings(BaseSettings):
     @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def mail_configured(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
@@ -40,6 +42,16 @@ def translations(language: str) -> NullTranslations:
 def activate(language: str) -> None:
     """Translate messages of this request/command (a context variable) into ``language``."""
     _active.set(translations(language))
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Translate into ``language`` inside the block only (an e-mail in its recipient's language)."""
+    token = _active.set(translations(language))
+    try:
+        yield
+    finally:
+        _active.reset(token)
 
 
 def active() -> NullTranslations:
@@ -91,9 +103,11 @@ DEFAULT_NAMES = (N_("Key"), N_("Growth"), N_("Standard"))
 
 # --- catalog maintenance ------------------------------------------------------------------------
 
-#: Python everywhere; templates of the web kit and of every capability (``<package>/templates/``)
-METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
+#: Python everywhere; templates of the web kit and of every capability (``<package>/templates/``),
+#: pages (.html) and e-mails (.txt)
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
+_JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}
+OPTIONS = {"**/templates/**.html": _JINJA_OPTIONS, "**/templates/**.txt": _JINJA_OPTIONS}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
 

@@ -18,79 +18,39 @@ from typing import Any
 
 import pytest
 from babel.numbers import get_group_symbol
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
 from servicescape.config import Settings
 from servicescape.home.pages import SAMPLE_REVENUE
 from servicescape.platform.charts import month_label
 from servicescape.runtime import open_runtime
 from servicescape.web.app import create_app
+from tests.browser.conftest import DESKTOP, PHONE, Watched
 from tests.conftest import PASSWORD
-from tests.support.chromium import launch
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOT_DIR = Path(os.environ.get("SERVICESCAPE_SCREENSHOTS", "/tmp"))
 OWNER = "aisyah@firm.test"
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
 FIGURE = "#sg-revenue-chart"
 BARS = sum(len(values) for values in SAMPLE_REVENUE.values())  # 12 months x 2 kinds of work
 MONTHS = len(SAMPLE_REVENUE["retainers"])
 LIVE_BARS = f"{FIGURE} .chart-live svg .mark-rect.role-mark path"
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
-});
-"""
+
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     runtime = open_runtime(Settings(mode="dev", data_dir=tmp_path_factory.mktemp("charts"), firm_name="Maju Advisory"))
     with runtime.transaction() as session:
-        auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD)
+        auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD, by=SYSTEM)
     with LiveServer(create_app(runtime=runtime)) as live:
         yield live
     runtime.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-class Watched:
-    """A page whose console errors and warnings, uncaught exceptions and CSP violations are collected."""
-
-    def __init__(self, page: Page, tolerated: tuple[str, ...] = ()) -> None:
-        self.page = page
-        self.tolerated = tolerated
-        self.problems: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
-        page.add_init_script(CSP_LISTENER)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if any(text in message.text for text in self.tolerated):
-            return
-        if message.type in ("error", "warning") or "Content Security Policy" in message.text:
-            self.problems.append(f"console {message.type}: {message.text}")
-
-    def check(self) -> None:
-        if self.page.evaluate("typeof window.__cspViolations") != "undefined":  # JavaScript on
-            violations = self.page.evaluate("window.__cspViolations")
-            assert violations == [], violations
-        assert self.problems == [], "\n".join(self.problems)
 
 
 def _open(browser: Browser, server: LiveServer, *, tolerated: tuple[str, ...] = (), **options: Any) -> Watched:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
@@ -26,8 +26,8 @@ from servicescape.clients import service
 from servicescape.config import Settings
 from servicescape.runtime import Runtime, open_runtime
 from servicescape.web.app import create_app
+from tests.browser.conftest import DESKTOP, FAILED_TO_LOAD, PHONE, Watched
 from tests.conftest import PASSWORD
-from tests.support.chromium import launch
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -35,15 +35,8 @@ pytestmark = pytest.mark.browser
 SCREENSHOT_DIR = Path(os.environ.get("SERVICESCAPE_SCREENSHOTS", "/tmp"))
 OWNER = "aisyah@firm.test"
 EXPECTED = "422 (Unprocessable Entity)"
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 # Records CSP violations; evaluated by Playwright (not subject to the page's CSP).
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
-});
-"""
+
 
 
 def _seed(runtime: Runtime) -> None:
@@ -93,38 +86,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     runtime.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-class Watched:
-    """A page whose console errors, uncaught exceptions and CSP violations are collected."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
-        page.add_init_script(CSP_LISTENER)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.text.startswith(f"Failed to load resource: the server responded with a status of {EXPECTED}"):
-            return  # Chromium logs every 4xx; the 422 of a form with a mistake is the point of that step
-        if message.type in ("error", "warning") or "Content Security Policy" in message.text:
-            self.problems.append(f"console {message.type}: {message.text}")
-
-    def check(self) -> None:
-        violations = self.page.evaluate("window.__cspViolations || []")
-        assert violations == [], violations
-        assert self.problems == [], "\n".join(self.problems)
-
-
 def _sign_in(page: Page, base: str) -> None:
     page.goto(base + "/clients")
     expect(page).to_have_url(base + "/signin?next=/clients")
@@ -144,7 +105,7 @@ def _shot(page: Page, name: str) -> Path:
 def _new(browser: Browser, **options: Any) -> Watched:
     options = {"viewport": DESKTOP, "locale": "en-GB", "timezone_id": "Europe/Budapest", **options}
     context = browser.new_context(**options)
-    return Watched(context.new_page())
+    return Watched(context.new_page(), (FAILED_TO_LOAD + EXPECTED,))
 
 
 def test_find_a_client_and_log_an_interaction(server: LiveServer, browser: Browser) -> None:
@@ -176,12 +137,12 @@ def test_find_a_client_and_log_an_interaction(server: LiveServer, browser: Brows
     page.select_option("#f-interaction-channel", "meeting")
     page.fill("#f-interaction-occurred_at", "2025-03-14T09:40")
     page.fill("#f-interaction-summary", "Key-account review: agreed on a named deputy for holidays.")
-    page.click("#interactions button[type=submit]")
-    first = page.locator("#interactions .timeline-item").first
+    page.click("#timeline form[action$=interactions] button[type=submit]")
+    first = page.locator("#timeline .timeline-item[data-type=interaction]").first
     expect(first).to_contain_text("Key-account review: agreed on a named deputy for holidays.")
     expect(first).to_contain_text("Meeting")
     expect(first).to_contain_text("Mar 14, 2025, 9:40")  # the firm's clock, not the browser's
-    expect(page.locator("#interactions .timeline-item")).to_have_count(2)
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(2)
     expect(page.locator("#f-interaction-summary")).to_have_value("")
     expect(page.locator("#flashes")).to_contain_text("Interaction added.")
     assert page.url == server.url + "/clients/1"  # no navigation happened
@@ -189,14 +150,14 @@ def test_find_a_client_and_log_an_interaction(server: LiveServer, browser: Brows
     # a mistake comes back in place with a message at the field
     page.fill("#f-interaction-summary", "Typed before the mistake")
     page.fill("#f-interaction-occurred_at", "0001-01-01T00:00")  # a slip of the keyboard
-    page.click("#interactions button[type=submit]")
+    page.click("#timeline form[action$=interactions] button[type=submit]")
     expect(page.locator("#f-interaction-occurred_at-error")).to_contain_text("Enter a date and time")
-    expect(page.locator("#interactions .error-summary")).to_be_focused()
+    expect(page.locator("#timeline .error-summary")).to_be_focused()
     expect(page.locator("#f-interaction-summary")).to_have_value("Typed before the mistake")
-    expect(page.locator("#interactions .timeline-item")).to_have_count(2)
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(2)
 
     page.reload()
-    expect(page.locator("#interactions .timeline-item").first).to_contain_text("named deputy")
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]").first).to_contain_text("named deputy")
 
     # a folded add form: unfold, fill, and the contacts table gets the row in place
     page.click("#contacts summary")
@@ -207,14 +168,14 @@ def test_find_a_client_and_log_an_interaction(server: LiveServer, browser: Brows
     expect(page.locator("#contacts")).to_contain_text("Facilities Manager")
 
     # deleting asks first; "no" keeps it, "yes" deletes it
-    delete = page.locator("#interactions .timeline-item").first.locator("button[title=Delete]")
+    delete = page.locator("#timeline .timeline-item[data-type=interaction]").first.locator("button[title=Delete]")
     page.once("dialog", lambda dialog: dialog.dismiss())
     delete.click()
-    expect(page.locator("#interactions .timeline-item")).to_have_count(2)
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(2)
     page.once("dialog", lambda dialog: dialog.accept())
     delete.click()
     expect(page.locator("#flashes")).to_contain_text("Interaction deleted.")
-    expect(page.locator("#interactions .timeline-item")).to_have_count(1)
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(1)
     watched.check()
 
     page.goto(server.url + "/staff")
@@ -252,8 +213,9 @@ def test_everything_works_without_javascript(server: LiveServer, browser: Browse
     expect(page.locator("h1")).to_have_text("Petrova Architects")
     page.fill("#f-interaction-summary", "Sent the proposal by post.")
     page.select_option("#f-interaction-channel", "letter")
-    page.click("#interactions button[type=submit]")
+    page.click("#timeline form[action$=interactions] button[type=submit]")
     expect(page.locator("#flashes")).to_contain_text("Interaction added.")
-    expect(page.locator("#interactions .timeline-item").first).to_contain_text("Sent the proposal by post.")
-    assert page.url.endswith("#interactions")
+    latest = page.locator("#timeline .timeline-item[data-type=interaction]").first
+    expect(latest).to_contain_text("Sent the proposal by post.")
+    assert page.url.endswith("#timeline")
     page.context.close()

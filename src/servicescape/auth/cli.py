@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from servicescape.auth import invitations
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
 from servicescape.auth.permissions import SYSTEM
@@ -47,6 +48,29 @@ def add(
     out.print(f"Added {staff.email} ({staff.role.value}).")
     if password is None:
         err.print("warning: no password set; this account can use API tokens but cannot sign in.")
+
+
+@users.command("invite")
+def invite(
+    email: str,
+    name: Annotated[str | None, typer.Option(help="Full name (needed for a new account).")] = None,
+    role: Annotated[Role, typer.Option(help="owner, manager, staff or viewer (a new account).")] = Role.staff,
+    db: DbOption = None,
+) -> None:
+    """E-mail an invitation to choose a password (adds the account when it is new)."""
+    with opened(db) as runtime, runtime.transaction() as session:
+        existing = auth.find_by_email(session, auth.normalise_email(email))
+        if existing is not None:
+            sent = invitations.invite(session, runtime.settings, existing, by=SYSTEM)
+        elif name is None:
+            fail("--name is required to add a new staff member")
+        else:
+            sent = invitations.add_and_invite(session, runtime.settings, name=name, email=email, role=role, by=SYSTEM)
+        address, expires_at = sent.staff.email, sent.expires_at
+        configured = runtime.settings.mail_configured
+    out.print(f"Invitation for {address} queued; the link works until {expires_at:%Y-%m-%d %H:%M} UTC.")
+    if not configured:
+        err.print("warning: SMTP is not configured (SERVICESCAPE_SMTP_HOST); the invitation waits in the outbox.")
 
 
 @users.command("list")

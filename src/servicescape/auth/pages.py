@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from servicescape import i18n
 from servicescape.auth import service as auth
+from servicescape.auth.models import Staff
 from servicescape.config import LANGUAGES
 from servicescape.demo.firm import DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD
 from servicescape.errors import TooManyAttempts, ValidationFailed
@@ -64,9 +65,14 @@ def signin(
     if staff is None:
         return _signin_page(context, next_url=safe_next(next), email=email,
                             error=i18n._("Wrong e-mail or password."), status_code=401)
+    return start_signed_in(context, staff, safe_next(next))
+
+
+def start_signed_in(context: RequestContext, staff: Staff, target: str) -> Response:
+    """A new session for ``staff`` (its cookie) and a redirect to ``target``."""
     with context.unit() as session:
-        token = auth.start_session(session, staff, address=address)
-    response = RedirectResponse(safe_next(next), status_code=303)
+        token = auth.start_session(session, staff, address=client_address(context.request))
+    response = RedirectResponse(target, status_code=303)
     settings = context.runtime.settings
     response.set_cookie(
         session_cookie_name(context.runtime), token, httponly=True, samesite="lax",

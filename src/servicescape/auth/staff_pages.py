@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from servicescape import i18n
+from servicescape.auth import invitations
 from servicescape.auth import service as auth
 from servicescape.auth.capability import MANAGE, VIEW
 from servicescape.auth.schemas import StaffIn, StaffPatch
@@ -27,9 +28,20 @@ def staff_page(context: RequestContext, *, add_form: FormState | None = None,
     with context.unit() as session:
         people = auth.list_staff(session, by=context.principal)
         last_seen = auth.last_sign_ins(session, by=context.principal)
+        invited = invitations.open_invitations(session, by=context.principal)
     return render(context, "staff/list.html", status_code=status_code, active_nav="staff",
                   people=people, last_seen=last_seen, add_form=add_form or FormState({"role": "staff"}),
-                  row_errors=row_errors or {}, add_open=add_form is not None)
+                  row_errors=row_errors or {}, add_open=add_form is not None, invited=invited,
+                  mail_configured=context.runtime.settings.mail_configured,
+                  invitation_hours=context.runtime.settings.invitation_valid_hours)
+
+
+def invitation_queued(context: RequestContext, name: str) -> str:
+    """The message after an invitation: queued, and whether e-mail is configured to send it."""
+    if context.runtime.settings.mail_configured:
+        return i18n._("An invitation for %(name)s is in the outbox.", name=name)
+    return i18n._("An invitation for %(name)s is in the outbox, but e-mail is not configured yet "
+                  "(SERVICESCAPE_SMTP_HOST): it is sent once it is.", name=name)
 
 
 @router.get("/staff")
@@ -41,14 +53,21 @@ def staff_list(context: Viewer) -> Response:
 def add_staff(context: Manager, values: Posted) -> Response:
     try:
         data = parse_form(StaffIn, values, zone=context.runtime.settings.zone)
+        invite = values.get("invite") == "1"
+        role = data.get("role", StaffIn.model_fields["role"].default)
         with context.unit() as session:
-            person = auth.create_staff(session, name=data["name"], email=data["email"],
-                                       role=data.get("role", StaffIn.model_fields["role"].default),
-                                       password=data.get("password"), by=context.principal)
-            name = person.name
+            if invite:
+                name = invitations.add_and_invite(session, context.runtime.settings, name=data["name"],
+                                                  email=data["email"], role=role, password=data.get("password"),
+                                                  by=context.principal).staff.name
+            else:
+                name = auth.create_staff(session, name=data["name"], email=data["email"], role=role,
+                                         password=data.get("password"), by=context.principal).name
     except FORM_PROBLEMS as problem:
         kept = {key: value for key, value in values.items() if key != "password"}
         return staff_page(context, add_form=FormState.failed(kept, problem), status_code=problem_status(problem))
+    if invite:
+        return see_other("/staff", context, invitation_queued(context, name))
     return see_other("/staff", context, i18n._("%(name)s was added.", name=name))
 
 

@@ -97,6 +97,8 @@ class Engagement(Timestamped, Base):
     """What was sold to a client, by whom, and who delivers it."""
 
     __tablename__ = "engagement"
+    #: the newest across many clients (the home page's recent activity)
+    __table_args__ = (Index("ix_engagement_start_date", "start_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True, default=None)
@@ -126,7 +128,8 @@ class Engagement(Timestamped, Base):
 
 class Invoice(Timestamped, Base):
     __tablename__ = "invoice"
-    __table_args__ = (Index("ix_invoice_client_issued", "client_id", "issued_on"),)
+    __table_args__ = (Index("ix_invoice_client_issued", "client_id", "issued_on"),
+                      Index("ix_invoice_issued_on", "issued_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True, default=None)
@@ -143,7 +146,8 @@ class Interaction(Timestamped, Base):
     """A touch-point with a client: a call, an e-mail, a letter, a meeting, a meal."""
 
     __tablename__ = "interaction"
-    __table_args__ = (Index("ix_interaction_client_when", "client_id", "occurred_at"),)
+    __table_args__ = (Index("ix_interaction_client_when", "client_id", "occurred_at"),
+                      Index("ix_interaction_occurred_at", "occurred_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True, default=None)

@@ -6,6 +6,8 @@ pick from. Each loader answers the values of its template; the page adds ``clien
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,10 +18,12 @@ from servicescape.clients import service
 from servicescape.clients.models import Client
 from servicescape.db.types import utcnow
 from servicescape.offerings.models import ServicePackage
+from servicescape.platform.charts import Chart, PeriodValue, bar_chart_by_period, month_label
 from servicescape.platform.timeline import TimelineScope
 from servicescape.platform.timeline import timeline as platform_timeline
 from servicescape.web.deps import RequestContext
 from servicescape.web.forms import FormState, display_value, local_input
+from servicescape.web.templating import Formatter
 
 TIMELINE_PAGE = 20
 
@@ -61,7 +65,41 @@ def _today(context: RequestContext) -> str:
 
 
 def revenue(context: RequestContext, session: Session, client: Client) -> dict[str, Any]:
-    return {"revenue": service.client_revenue(session, client.id, by=context.principal)}
+    found = service.client_revenue(session, client.id, by=context.principal)
+    return {"revenue": found, "chart": revenue_chart(context, found)}
+
+
+def revenue_chart(context: RequestContext, found: service.Revenue) -> Chart | None:
+    """Invoiced per month (every month from the first to the last invoice of the window, empty
+    months included), one series per currency; None when there is nothing to draw."""
+    if not found.months:
+        return None
+    fmt = Formatter(context.language, context.runtime.settings.zone)
+    amounts = {(month, currency): amount for month, currency, amount in found.months}
+    currencies = sorted({currency for _month, currency, _amount in found.months})
+    months = _month_range(found.months[0][0], found.months[-1][0])
+    points = [
+        PeriodValue(month_label(month, fmt.locale), amounts.get((month, currency), Decimal(0)),
+                    currency if len(currencies) > 1 else "",
+                    fmt.money(amounts.get((month, currency), Decimal(0)), currency))
+        for month in months for currency in currencies
+    ]
+    return bar_chart_by_period(
+        points, title=i18n._("Invoiced by month"),
+        description=i18n._("The amounts invoiced to this client in each month, by currency."),
+        period_title=i18n._("Month"),
+        value_title=i18n._("Invoiced (%(currency)s)", currency=currencies[0]) if len(currencies) == 1
+        else i18n._("Invoiced"),
+        series_title=i18n._("Currency") if len(currencies) > 1 else None, locale=fmt.locale,
+    )
+
+
+def _month_range(first: date, last: date) -> list[date]:
+    months, index = [], first.year * 12 + first.month - 1
+    while (month := date(index // 12, index % 12 + 1, 1)) <= last:
+        months.append(month)
+        index += 1
+    return months
 
 
 def timeline(context: RequestContext, session: Session, client: Client) -> dict[str, Any]:

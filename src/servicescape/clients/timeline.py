@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,7 +10,7 @@ from servicescape.clients.capability import DELETE, WRITE
 from servicescape.clients.models import Client, Engagement, Interaction, Invoice
 from servicescape.i18n import _
 from servicescape.offerings.models import ServicePackage
-from servicescape.platform.timeline import TimelineEvent, TimelineQuery
+from servicescape.platform.timeline import TimelineEvent, TimelineQuery, day_start
 
 CHANNEL_ICONS = {"call": "call", "e-mail": "email", "letter": "letter", "meeting": "meeting",
                  "meal": "meal", "other": "other"}
@@ -29,10 +26,6 @@ def engagement_status_label(status: str) -> str:
     labels = {"proposed": _("Proposed"), "active": _("Active"), "completed": _("Completed"),
               "cancelled": _("Cancelled")}
     return labels.get(status, status)
-
-
-def _day_start(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), tzinfo=zone)
 
 
 def events(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
@@ -55,8 +48,7 @@ def _interactions(session: Session, query: TimelineQuery) -> list[TimelineEvent]
         .where(query.scope.clients(Interaction.client_id))
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(query.limit)
     )
-    if query.before is not None:
-        statement = statement.where(Interaction.occurred_at <= query.before)
+    statement = statement.where(query.older("interaction", Interaction.occurred_at, Interaction.id))
     return [
         TimelineEvent(
             "interaction", row_id, at, channel_label(channel.value), CHANNEL_ICONS.get(channel.value, "other"),
@@ -78,8 +70,7 @@ def _engagements(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
         .where(query.scope.clients(Engagement.client_id), Engagement.start_date.is_not(None))
         .order_by(Engagement.start_date.desc(), Engagement.id.desc()).limit(query.limit)
     )
-    if query.before is not None:
-        statement = statement.where(Engagement.start_date <= query.before.astimezone(query.zone).date())
+    statement = statement.where(query.older_days("engagement", Engagement.start_date, Engagement.id))
     found = []
     for row_id, client_id, start, _created, description, status, package, seller, client_name in session.execute(
         statement
@@ -87,7 +78,7 @@ def _engagements(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
         title = _("Engagement: %(name)s", name=package or (description or "")[:80])
         assert start is not None  # the query keeps engagements with a start date
         found.append(TimelineEvent(
-            "engagement", row_id, _day_start(start, query.zone), title, "engagements", client_id,
+            "engagement", row_id, day_start(start, query.zone), title, "engagements", client_id,
             client_name=client_name, summary=description if package else None,
             actor=_("Sold by %(name)s", name=seller) if seller else None, all_day=True,
             url=f"/engagements/{row_id}/edit", url_permission=WRITE,
@@ -104,11 +95,10 @@ def _invoices(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
         .where(query.scope.clients(Invoice.client_id))
         .order_by(Invoice.issued_on.desc(), Invoice.id.desc()).limit(query.limit)
     )
-    if query.before is not None:
-        statement = statement.where(Invoice.issued_on <= query.before.astimezone(query.zone).date())
+    statement = statement.where(query.older_days("invoice", Invoice.issued_on, Invoice.id))
     return [
         TimelineEvent(
-            "invoice", row_id, _day_start(issued, query.zone),
+            "invoice", row_id, day_start(issued, query.zone),
             _("Invoice %(number)s", number=number) if number else _("Invoice"), "invoices", client_id,
             client_name=client_name, all_day=True, url=f"/invoices/{row_id}/edit", url_permission=WRITE,
             money=(amount, currency),

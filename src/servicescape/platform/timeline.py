@@ -5,21 +5,21 @@ source the viewer may see for its newest events before a cursor and merges them,
 One query per source per page, whatever the number of events (the query-count tests pin it).
 
 A provider is ``provider(session, query: TimelineQuery) -> list[TimelineEvent]``: the events of
-``query.types`` (only its own types are asked for) in ``query.scope`` with ``at <= query.before``
-(inclusive: events of the same moment as the cursor are told apart by type and id here), newest
-first, at most ``query.limit``.
+``query.types`` (only its own types are asked for) in ``query.scope`` older than the cursor
+(``query.older(...)`` / ``query.older_days(...)`` in its WHERE clause), newest first, at most
+``query.limit``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, can
@@ -47,16 +47,53 @@ class TimelineScope:
             return client_column == self.client_id  # type: ignore[no-any-return]
         from servicescape.clients.models import Client
 
-        return client_column.in_(select(Client.id).where(Client.owner_id == self.owner_id))  # type: ignore[no-any-return]
+        # ``+ 0`` keeps the planner off the (client_id, time) index: for one owner's many clients,
+        # reading the newest events by time and keeping those of the owner's clients is the fast way
+        owned = select(Client.id).where(Client.owner_id == self.owner_id)
+        return (client_column + 0).in_(owned)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
 class TimelineQuery:
+    """What a provider is asked for. The cursor is the last event already shown, (at, type, id):
+    a provider gives only events ordered strictly after it — :meth:`older` and :meth:`older_days`
+    build that WHERE clause, ties on the same moment included, so that no event is skipped or
+    shown twice between pages."""
+
     scope: TimelineScope
     types: frozenset[str]
     before: datetime | None
     limit: int
     zone: ZoneInfo
+    before_type: str = ""
+    before_id: int = 0
+
+    def _tie(self, kind: str, id_column: Any) -> ColumnElement[bool]:
+        if kind < self.before_type:
+            return true()
+        if kind == self.before_type:
+            return id_column < self.before_id  # type: ignore[no-any-return]
+        return false()
+
+    def older(self, kind: str, at_column: Any, id_column: Any) -> ColumnElement[bool]:
+        """Events of ``kind`` timed by ``at_column`` (a timestamp) that come after the cursor."""
+        if self.before is None:
+            return true()
+        return or_(at_column < self.before, and_(at_column == self.before, self._tie(kind, id_column)))
+
+    def older_days(self, kind: str, day_column: Any, id_column: Any) -> ColumnElement[bool]:
+        """The same for events dated by ``day_column`` (shown at the start of that day, firm's clock)."""
+        if self.before is None:
+            return true()
+        day = self.before.astimezone(self.zone).date()
+        if day_start(day, self.zone) < self.before:
+            return day_column <= day  # type: ignore[no-any-return]
+        return or_(day_column < day, and_(day_column == day, self._tie(kind, id_column)))
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """When an event dated ``day`` sits on the timeline: the start of that day on the firm's clock."""
+    return datetime.combine(day, time(), tzinfo=zone)
 
 
 @dataclass(frozen=True)
@@ -130,7 +167,8 @@ def timeline(session: Session, scope: TimelineScope, *, by: Principal, zone: Zon
         wanted = chosen & {kind for kind, _label in source.types}
         if not wanted or not can(by, source.permission):
             continue
-        query = TimelineQuery(scope, frozenset(wanted), cursor[0] if cursor else None, limit + 1, zone)
+        query = TimelineQuery(scope, frozenset(wanted), cursor[0] if cursor else None, limit + 1, zone,
+                              *(cursor[1:] if cursor else ()))
         found = resolve(source.provider)(session, query)
         events.extend(e for e in found if cursor is None or e.key < cursor)
     events.sort(key=lambda event: event.key, reverse=True)

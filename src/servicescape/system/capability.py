@@ -1,9 +1,12 @@
-"""The platform's own tables and owner pages: the audit trail, jobs and their runs."""
+"""The platform's own tables and owner pages: the audit trail, background jobs and their runs, the
+e-mail outbox, backup and restore."""
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 from servicescape.i18n import N_
-from servicescape.platform.registry import OWNERS, Capability, Nav, PermissionSpec
+from servicescape.platform.registry import OWNERS, Capability, Job, Nav, PermissionSpec
 
 OPERATE = "system.operate"
 
@@ -11,10 +14,14 @@ CAPABILITY = Capability(
     key="system",
     label=N_("System"),
     package="servicescape.system",
-    models=("servicescape.audit.models", "servicescape.platform.jobs.models"),
+    models=("servicescape.audit.models", "servicescape.platform.jobs.models", "servicescape.platform.mail.models"),
     nav=Nav(N_("System"), "settings", "/system/jobs", permission=OPERATE, order=95),
     permissions=(PermissionSpec(OPERATE, N_("See and run background jobs, back up the database"), OWNERS),),
-    pages=("servicescape.system.pages",),
-    cli=("servicescape.system.cli", "servicescape.system.backup_cli"),
+    pages=("servicescape.system.pages", "servicescape.system.mail_pages"),
+    jobs=(Job("mail.send", "servicescape.system.jobs:send_mail", N_("Send the e-mails waiting in the outbox"),
+              every=timedelta(minutes=1), max_attempts=1),
+          Job("system.prune_runs", "servicescape.system.jobs:prune_runs",
+              N_("Forget the runs of jobs older than 30 days (failed ones after 180)"), daily_at=time(3, 15))),
+    cli=("servicescape.system.cli", "servicescape.system.backup_cli", "servicescape.system.mail_cli"),
     templates=True,
 )

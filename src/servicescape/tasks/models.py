@@ -33,6 +33,8 @@ class Task(Timestamped, Base):
         Index("ix_task_owner_status_due", "owner_id", "status", "due_at"),
         Index("ix_task_client_status", "client_id", "status"),
         Index("ix_task_status_due", "status", "due_at"),
+        Index("ix_task_created_at", "created_at"),
+        Index("ix_task_closed_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,13 +20,12 @@ def events(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
 
 
 def _base(person: Any, moment: Any, query: TimelineQuery) -> Any:
-    statement = (
+    return (
         select(Task.id, Task.client_id, Task.title, Task.status, Task.outcome, moment, person.name, Client.name)
         .join(Client, Client.id == Task.client_id)
-        .where(query.scope.clients(Task.client_id), moment.is_not(None))
+        .where(query.scope.clients(Task.client_id), moment.is_not(None), query.older("task", moment, Task.id))
         .order_by(moment.desc(), Task.id.desc()).limit(query.limit)
     )
-    return statement if query.before is None else statement.where(moment <= query.before)
 
 
 def _added(session: Session, query: TimelineQuery) -> list[TimelineEvent]:

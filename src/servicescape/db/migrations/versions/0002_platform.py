@@ -76,11 +76,23 @@ def upgrade() -> None:
         batch_op.create_index('ix_task_client_status', ['client_id', 'status'], unique=False)
         batch_op.create_index('ix_task_owner_status_due', ['owner_id', 'status', 'due_at'], unique=False)
         batch_op.create_index('ix_task_status_due', ['status', 'due_at'], unique=False)
+        batch_op.create_index('ix_task_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_task_closed_at', ['closed_at'], unique=False)
+
+    # the newest events across many clients (the home page's recent activity)
+    op.create_index('ix_interaction_occurred_at', 'interaction', ['occurred_at'], unique=False)
+    op.create_index('ix_engagement_start_date', 'engagement', ['start_date'], unique=False)
+    op.create_index('ix_invoice_issued_on', 'invoice', ['issued_on'], unique=False)
 
 
 
 def downgrade() -> None:
+    op.drop_index('ix_invoice_issued_on', table_name='invoice')
+    op.drop_index('ix_engagement_start_date', table_name='engagement')
+    op.drop_index('ix_interaction_occurred_at', table_name='interaction')
     with op.batch_alter_table('task', schema=None) as batch_op:
+        batch_op.drop_index('ix_task_closed_at')
+        batch_op.drop_index('ix_task_created_at')
         batch_op.drop_index('ix_task_status_due')
         batch_op.drop_index('ix_task_owner_status_due')
         batch_op.drop_index('ix_task_client_status')

@@ -1,0 +1,128 @@
+"""The platform's pages in a real browser: the home page, tasks (added from a client's page with
+htmx), the timeline's filters and paging, the revenue chart, the jobs page — no console errors and
+no Content-Security-Policy violations, on desktop and phone widths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+
+from servicescape.auth import service as auth
+from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
+from servicescape.clients import service
+from servicescape.config import Settings
+from servicescape.platform.jobs import runner
+from servicescape.runtime import open_runtime
+from servicescape.tasks import service as tasks
+from servicescape.web.app import create_app
+from tests.browser.conftest import CSP_LISTENER, DESKTOP, PHONE
+from tests.conftest import PASSWORD
+from tests.support.live_server import LiveServer
+
+pytestmark = pytest.mark.browser
+
+OWNER = "aisyah@firm.test"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    runtime = open_runtime(Settings(mode="dev", data_dir=tmp_path_factory.mktemp("platform"),
+                                    timezone="Asia/Kuala_Lumpur"))
+    with runtime.transaction() as session:
+        owner = auth.create_staff(session, name="Aisyah Rahman", email=OWNER, role=Role.owner, password=PASSWORD,
+                                  by=SYSTEM)
+        client = service.clients.create(session, {"name": "Tan Holdings Sdn Bhd", "country": "MY", "tier": "key",
+                                                  "owner_id": owner.id}, by=SYSTEM)
+        for month in range(1, 13):
+            service.invoices.create(session, {"client_id": client.id, "issued_on": date(2025, month, 15),
+                                              "amount": Decimal(1000 * month), "currency": "MYR"}, by=SYSTEM)
+        for n in range(30):
+            service.interactions.create(session, {"client_id": client.id, "channel": "call", "staff_id": owner.id,
+                                                  "occurred_at": datetime(2025, 6, 1, tzinfo=UTC) + timedelta(days=n),
+                                                  "summary": f"Call number {n}"}, by=SYSTEM)
+        tasks.tasks.create(session, {"title": "Send the renewal proposal", "client_id": client.id,
+                                     "due_at": datetime.now(UTC) - timedelta(days=1), "priority": "high"},
+                           by=owner)
+    runner.run_job(runtime, "data.purge_rejects")
+    with LiveServer(create_app(runtime=runtime)) as live:
+        live.client_id = client.id  # type: ignore[attr-defined]
+        yield live
+    runtime.close()
+
+
+def _page(browser: Browser, server: Any, viewport: dict[str, int]) -> tuple[Page, list[str]]:
+    context = browser.new_context(viewport=viewport, locale="en-GB")  # type: ignore[arg-type]
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(message.text)
+
+    page.on("console", on_console)
+    page.goto(server.url + "/signin")
+    page.fill("#f-email", OWNER)
+    page.fill("#f-password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(server.url + "/")
+    return page, problems
+
+
+def _clean(page: Page, problems: list[str]) -> None:
+    assert page.evaluate("window.__cspViolations") == []
+    assert problems == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_home_tasks_timeline_and_chart(browser: Browser, server: Any, viewport: dict[str, int]) -> None:
+    page, problems = _page(browser, server, viewport)
+    expect(page.locator("#my-tasks")).to_contain_text("Send the renewal proposal")
+    expect(page.locator("#my-tasks")).to_contain_text("Overdue")
+    expect(page.locator("#activity .timeline-item").first).to_contain_text("Tan Holdings Sdn Bhd")
+
+    page.goto(f"{server.url}/clients/{server.client_id}")
+    # the revenue chart: drawn by vega-embed, with its figures as a table
+    expect(page.locator("#chart-revenue .chart-canvas svg, #chart-revenue .chart-canvas canvas").first).to_be_visible()
+    expect(page.locator("#chart-revenue table tbody tr")).to_have_count(12)
+    # the timeline: a page of 20, then the older ones
+    items = page.locator("#timeline .timeline-item")
+    expect(items).to_have_count(20)
+    newest = items.first.inner_text()
+    page.click("#timeline .timeline-more a")
+    expect(page.locator("#timeline .timeline-item").first).not_to_have_text(newest)  # the older page is in
+    expect(page.locator("#timeline .timeline-item")).to_have_count(20)
+    # only the invoices
+    page.click("#timeline .chip >> text=Invoices")
+    expect(page.locator("#timeline .timeline-item[data-type=invoice]")).to_have_count(12)
+    expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(0)
+
+    # add a task from the client's page: htmx swaps the section, the flash says so
+    page.click("#tasks summary")
+    page.fill("#f-client-task-title", "Book the quarterly review")
+    page.click("#tasks form button[type=submit]")
+    expect(page.locator("#tasks")).to_contain_text("Book the quarterly review")
+    expect(page.locator("#flashes")).to_contain_text("Book the quarterly review")
+    _clean(page, problems)
+    page.context.close()
+
+
+def test_the_task_list_and_the_jobs_page(browser: Browser, server: Any) -> None:
+    page, problems = _page(browser, server, DESKTOP)
+    page.goto(server.url + "/tasks?view=team")
+    expect(page.locator("table")).to_contain_text("Send the renewal proposal")
+    page.click("text=Send the renewal proposal")
+    page.fill("#f-outcome", "Sent; the client will answer by Friday.")
+    page.click("#close button[type=submit]")
+    expect(page.locator(".page-subtitle")).to_contain_text("Done")
+    page.goto(server.url + "/system/jobs")
+    expect(page.locator("#jobs")).to_contain_text("data.purge_rejects")
+    expect(page.locator("#runs")).to_contain_text("Succeeded")
+    _clean(page, problems)
+    page.context.close()
