@@ -1,5 +1,6 @@
 """GET /clients/{id}/sections/{key}: one section of a client's page alone (what htmx swaps in after
-an add, or when the timeline is filtered or paged), for every section the capabilities register."""
+an add, or when the timeline is filtered or paged), for every section the capabilities register
+(the timeline's filters and paging: test_tasks_and_home.py)."""
 
 from __future__ import annotations
 
@@ -47,16 +48,6 @@ def test_every_registered_section_answers_alone(browser_as, client_id: int) -> N
         assert "<html" not in response.text and response.headers["vary"] == "HX-Request"
         assert re.match(rf'\s*<[a-z]+[^>]* id="{key}"', response.text), key  # one element, swapped as a whole
         assert EXPECTED[key] in plain(response.text), key
-
-
-def test_the_timeline_section_filters_by_kind(browser_as, client_id: int) -> None:  # type: ignore[no-untyped-def]
-    viewer: Browser = browser_as(Role.viewer)
-    url = f"/clients/{client_id}/sections/timeline"
-    everything = plain(viewer.get(url).text)
-    assert "Confirmed the Tuesday visit" in everything and "Site survey, east wing" in everything
-    invoices = plain(viewer.get(url, params={"type": "invoice"}).text)
-    assert "1,000.50 MYR" in invoices and "Confirmed the Tuesday visit" not in invoices
-    assert "Site survey, east wing" not in invoices
 
 
 def test_unknown_sections_clients_and_ids(owner_browser: Browser, client_id: int, app) -> None:  # type: ignore[no-untyped-def]
