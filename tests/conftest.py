@@ -22,6 +22,7 @@ from servicescape.config import Settings
 from servicescape.db import migrate
 from servicescape.db.engine import make_engine
 from servicescape.runtime import Runtime, open_runtime
+from tests.support import route_coverage
 from tests.support.postgres import PostgresCluster
 
 #: apps made by the tests do not start the scheduler thread (tests/integration/test_jobs.py drives it)
@@ -35,6 +36,11 @@ _counter = itertools.count()
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--backends", default=",".join(BACKENDS),
                      help="comma-separated database backends to run on (sqlite,postgres)")
+    route_coverage.addoption(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    route_coverage.configure(config)  # every route of the app must be called by a test
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -16,7 +16,8 @@ from servicescape.web.api.resources import Resource, SignedIn, entity_router
 #: the keys of servicescape.clients.service.CLIENT_SORTS (a test keeps the two equal)
 ClientSort = Literal["name", "created", "country", "tier", "segment", "status"]
 
-CLIENTS = Resource("clients", "client", clients, ClientIn, ClientPatch, ClientOut)
+CLIENTS = Resource("clients", "client", clients, ClientIn, ClientPatch, ClientOut,
+                   sample="servicescape.clients.samples:client")
 router = entity_router(CLIENTS)
 
 

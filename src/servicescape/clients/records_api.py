@@ -26,11 +26,15 @@ from servicescape.web.api.resources import (
     entity_router,
 )
 
-CONTACTS = Resource("contacts", "contact", contacts, ContactIn, ContactPatch, ContactOut)
-ENGAGEMENTS = Resource("engagements", "engagement", engagements, EngagementIn, EngagementPatch, EngagementOut)
-INVOICES = Resource("invoices", "invoice", invoices, InvoiceIn, InvoicePatch, InvoiceOut)
+SAMPLES = "servicescape.clients.samples"
+CONTACTS = Resource("contacts", "contact", contacts, ContactIn, ContactPatch, ContactOut,
+                    sample=f"{SAMPLES}:contact")
+ENGAGEMENTS = Resource("engagements", "engagement", engagements, EngagementIn, EngagementPatch, EngagementOut,
+                       sample=f"{SAMPLES}:engagement")
+INVOICES = Resource("invoices", "invoice", invoices, InvoiceIn, InvoicePatch, InvoiceOut,
+                    sample=f"{SAMPLES}:invoice")
 INTERACTIONS = Resource("interactions", "interaction", interactions, InteractionIn, InteractionPatch,
-                        InteractionOut)
+                        InteractionOut, sample=f"{SAMPLES}:interaction")
 CLIENT_RECORDS = (CONTACTS, ENGAGEMENTS, INVOICES, INTERACTIONS)
 
 router = APIRouter()

@@ -13,7 +13,7 @@ from servicescape.tasks.schemas import TaskClose, TaskIn, TaskOut, TaskPatch
 from servicescape.web.api.common import READ_MANY, UPDATE, EntityId, IdFilter, PageNumber, PerPage, page_out
 from servicescape.web.api.resources import Resource, SignedIn, entity_router
 
-TASKS = Resource("tasks", "task", service.tasks, TaskIn, TaskPatch, TaskOut)
+TASKS = Resource("tasks", "task", service.tasks, TaskIn, TaskPatch, TaskOut, sample="servicescape.tasks.samples:task")
 router = entity_router(TASKS)
 
 Due = Literal["overdue", "today", "week", "none"]

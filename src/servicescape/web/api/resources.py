@@ -43,6 +43,10 @@ class Resource:
     create: type[BaseModel]
     patch: type[BaseModel]
     out: type[BaseModel]
+    #: "module:function" of ``sample(session, n) -> dict``: a valid create body (JSON values) that
+    #: varies with ``n`` (unique fields stay unique); it adds, as SYSTEM, the parents it refers to.
+    #: The contract tests (tests/contract) create, list, change and delete every entity with it.
+    sample: str | None = None
 
 
 def entity_router(resource: Resource) -> APIRouter:

@@ -1,0 +1,60 @@
+"""GET /clients/{id}/sections/{key}: one section of a client's page alone (what htmx swaps in after
+an add, or when the timeline is filtered or paged), for every section the capabilities register
+(the timeline's filters and paging: test_tasks_and_home.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
+from servicescape.platform.registry import registry
+from servicescape.runtime import Runtime
+from servicescape.tasks import service as tasks
+from tests.integration.pages.conftest import Browser, add_client, add_record, plain
+
+
+@pytest.fixture
+def client_id(runtime: Runtime) -> int:
+    client = add_client(runtime, name="Tan Holdings Sdn Bhd")
+    add_record(runtime, "contacts", client_id=client, name="Tan Wei Jie")
+    add_record(runtime, "engagements", client_id=client, description="Site survey, east wing",
+               start_date=date(2025, 2, 1))
+    add_record(runtime, "invoices", client_id=client, issued_on=date(2025, 1, 31), amount=Decimal("1000.50"),
+               currency="MYR")
+    add_record(runtime, "interactions", client_id=client, channel="call", summary="Confirmed the Tuesday visit",
+               occurred_at=datetime(2025, 3, 1, 2, 0, tzinfo=UTC))
+    with runtime.transaction() as session:
+        tasks.tasks.create(session, {"title": "Send the renewal offer", "client_id": client}, by=SYSTEM)
+    return client
+
+
+EXPECTED = {"revenue": "1,000.50 MYR", "timeline": "Confirmed the Tuesday visit", "contacts": "Tan Wei Jie",
+            "engagements": "Site survey, east wing", "invoices": "1,000.50 MYR", "tasks": "Send the renewal offer"}
+
+
+def test_every_registered_section_answers_alone(browser_as, client_id: int) -> None:  # type: ignore[no-untyped-def]
+    viewer: Browser = browser_as(Role.viewer)
+    keys = [section.key for section in registry().client_sections()]
+    assert set(keys) == set(EXPECTED), "a new section: add what it shows to EXPECTED"
+    for key in keys:
+        response = viewer.get(f"/clients/{client_id}/sections/{key}", headers={"HX-Request": "true"})
+        assert response.status_code == 200, key
+        assert "<html" not in response.text and response.headers["vary"] == "HX-Request"
+        assert re.match(rf'\s*<[a-z]+[^>]* id="{key}"', response.text), key  # one element, swapped as a whole
+        assert EXPECTED[key] in plain(response.text), key
+
+
+def test_unknown_sections_clients_and_ids(owner_browser: Browser, client_id: int, app) -> None:  # type: ignore[no-untyped-def]
+    assert owner_browser.get(f"/clients/{client_id}/sections/no-such-section").status_code == 404
+    assert owner_browser.get("/clients/999999/sections/contacts").status_code == 404
+    assert owner_browser.get("/clients/abc/sections/contacts").status_code == 422
+    with TestClient(app, base_url="http://127.0.0.1") as signed_out:
+        response = signed_out.get(f"/clients/{client_id}/sections/contacts", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/signin?next=/clients/{client_id}/sections/contacts"
