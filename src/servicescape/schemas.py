@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, create_model
 
 T = TypeVar("T")
 
@@ -57,6 +57,16 @@ Country = Annotated[
 Amount = Annotated[
     Decimal, Field(max_digits=18, decimal_places=4, allow_inf_nan=False, ge=-10**13, le=10**13)
 ]
+def _digits_only(value: Any) -> Any:
+    """An id in a URL is digits only: "1.0" or "1e0" is not record 1 (pydantic would accept them)."""
+    if isinstance(value, str) and not value.isdigit():
+        raise ValueError("an id is a whole number written with digits only")
+    return value
+
+
+#: what a path or query parameter naming a record must look like (before it is read as an int)
+DigitsOnly = BeforeValidator(_digits_only)
+
 #: primary keys are INTEGER columns: PostgreSQL refuses a larger number even in a lookup
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
@@ -78,17 +88,36 @@ class PageOut(BaseModel, Generic[T]):
     pages: int
 
 
+def _constrained(annotation: Any, metadata: list[Any]) -> Any:
+    """The field's type with its constraints (lengths, ranges: ``Id`` ≤ 2**31 - 1) kept on it."""
+    return Annotated[(annotation, *metadata)] if metadata else annotation  # type: ignore[valid-type]
+
+
 def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
     """The same fields, all optional: the body of a PATCH (only the fields sent are changed)."""
     fields: dict[str, Any] = {
-        key: (field.annotation | None, Field(None, description=field.description))  # type: ignore[operator]
+        key: (_constrained(field.annotation, field.metadata) | None, Field(None, description=field.description))
         for key, field in model.model_fields.items()
     }
     return create_model(name, __base__=Schema, **fields)
 
 
 __all__ = [
-    "MAX_ID", "Amount", "Country", "Currency", "ExternalId", "Id", "LongText", "Name", "NoNul",
+    "MAX_ID",
+    "Amount",
+    "Country",
+    "Currency",
+    "DigitsOnly",
+    "ExternalId",
+    "Id",
+    "LongText",
+    "Name",
+    "NoNul",
     "OutSchema",
-    "PageOut", "Schema", "Text", "date", "datetime", "partial",
+    "PageOut",
+    "Schema",
+    "Text",
+    "date",
+    "datetime",
+    "partial",
 ]

@@ -30,7 +30,7 @@ from servicescape.runtime import Runtime
 
 TODAY = date(2026, 11, 20)
 SPEC = DemoSpec(clients=300, seed=firm.DEMO_SEED, today=TODAY)
-runner = CliRunner()
+runner = CliRunner(env={"SERVICESCAPE_MODE": "dev"})
 
 
 @pytest.fixture

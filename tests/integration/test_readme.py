@@ -42,7 +42,7 @@ def test_configuration_defaults_match_the_code() -> None:
 def test_the_console_session_runs_on_the_demo_database(db_url: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SERVICESCAPE_DATABASE_URL", db_url)
-    runner = CliRunner()
+    runner = CliRunner(env={"SERVICESCAPE_MODE": "dev"})
     assert runner.invoke(app, ["demo", "--clients", "60", "--seed", "1"]).exit_code == 0
     session = re.search(r"```console\n(.*?)```", README, flags=re.S)
     assert session is not None

@@ -49,7 +49,8 @@ def test_installed_wheel_runs_init_and_demo(wheel: Path, tmp_path: Path) -> None
     python = venv / "bin" / "python"
     work = tmp_path / "elsewhere"
     work.mkdir()
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(work), "SERVICESCAPE_DATA_DIR": str(work / "data")}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(work), "SERVICESCAPE_DATA_DIR": str(work / "data"),
+           "SERVICESCAPE_MODE": "demo"}
 
     def cli(*args: str) -> str:
         done = subprocess.run([str(python), "-c", "from servicescape.cli.main import app; app()", *args],

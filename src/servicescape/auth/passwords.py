@@ -25,17 +25,28 @@ def common_passwords() -> frozenset[str]:
     return frozenset(gzip.decompress(data).decode().split())
 
 
-def check_policy(password: str, *, field: str = "password") -> None:
+#: words a password may not be: the product's name (and the account's own e-mail, checked below)
+FORBIDDEN = frozenset({"servicescape"})
+
+
+def check_policy(password: str, *, email: str | None = None, field: str = "password") -> None:
+    """The password exactly as typed (never trimmed or altered): long enough, not too long, not a
+    common one, not the account's e-mail or the product's name."""
     if len(password) < MIN_LENGTH:
         raise ValidationFailed(_("The password must have at least %(n)s characters.", n=MIN_LENGTH), field=field)
+    if not password.strip():
+        raise ValidationFailed(_("The password cannot be only spaces."), field=field)
     if len(password) > MAX_LENGTH:
         raise ValidationFailed(_("The password must have at most %(n)s characters.", n=MAX_LENGTH), field=field)
-    if password.lower().strip() in common_passwords():
+    folded = password.strip().casefold()
+    if folded in common_passwords() or folded in FORBIDDEN:
         raise ValidationFailed(_("This password is too common; choose another."), field=field)
+    if email is not None and folded in {email.strip().casefold(), email.strip().casefold().split("@")[0]}:
+        raise ValidationFailed(_("The password must not be your e-mail address."), field=field)
 
 
-def hash_password(password: str) -> str:
-    check_policy(password)
+def hash_password(password: str, *, email: str | None = None) -> str:
+    check_policy(password, email=email)
     return HASHER.hash(password)
 
 

@@ -20,9 +20,10 @@ class StaffIn(Schema):
     email: str = Field(max_length=320, description="checked and normalised to lower case",
                        json_schema_extra={"format": "email"})
     role: Role = Role.staff
-    password: str | None = Field(
+    password: Annotated[str, StringConstraints(strip_whitespace=False)] | None = Field(
         None, max_length=1024,
-        description="sign-in password (policy-checked); without one the account uses API tokens only",
+        description="sign-in password, exactly as typed (policy-checked; spaces are kept); without one the "
+                    "account uses API tokens only",
     )
 
 

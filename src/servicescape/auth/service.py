@@ -15,7 +15,7 @@ from servicescape.audit.models import AuditEvent
 from servicescape.audit.service import Actor, record
 from servicescape.auth.capability import DIRECTORY, MANAGE, VIEW
 from servicescape.auth.models import ApiToken, LoginAttempt, Role, Staff, WebSession
-from servicescape.auth.passwords import check_policy, hash_password, verify_password
+from servicescape.auth.passwords import hash_password, verify_password
 from servicescape.auth.permissions import SYSTEM, Principal, can, require
 from servicescape.config import Settings
 from servicescape.db.paging import Page, paginate
@@ -73,7 +73,7 @@ def create_staff(
         raise Conflict(_("A staff member with e-mail %(email)s already exists.", email=address), field="email")
     staff = Staff(
         name=name.strip(), email=address, role=role, active=True,
-        password_hash=hash_password(password) if password else None,
+        password_hash=hash_password(password, email=address) if password is not None else None,
     )
     session.add(staff)
     session.flush()
@@ -213,8 +213,7 @@ def update_staff(session: Session, staff: Staff, *, name: str | None = None,
 def set_password(session: Session, staff: Staff, password: str, *, by: Principal) -> None:
     """A new password for ``staff``: by the person themselves, an owner, or the system (CLI)."""
     _self_or_manager(staff, by)
-    check_policy(password)
-    staff.password_hash = hash_password(password)
+    staff.password_hash = hash_password(password, email=staff.email)
     session.execute(delete(WebSession).where(WebSession.staff_id == staff.id))
     session.flush()
 

@@ -39,12 +39,17 @@ def demo(
                                    "(default: today, UTC).")] = None,
     if_empty: Annotated[bool, typer.Option(
         "--if-empty", help="Do nothing when the database already has clients.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Load it although SERVICESCAPE_MODE is production (a firm's real database).")] = False,
     db: DbOption = None,
 ) -> None:
     """Create the schema and fill it with a believable firm: staff, packages, clients, history."""
     day = today.date() if today else datetime.now(UTC).date()
     spec = DemoSpec(clients=clients, seed=seed, today=day)
     with opened(db) as runtime:
+        if runtime.settings.mode == "production" and not force:
+            fail("the demo firm is for trying Servicescape out, and SERVICESCAPE_MODE is production (a firm's "
+                 "real data). Run it with SERVICESCAPE_MODE=demo (./scripts/demo does) or add --force.")
         where = runtime.engine.url.render_as_string(hide_password=True)
         with runtime.transaction() as session:
             existing = client_count(session)
@@ -69,6 +74,10 @@ def demo(
         out.print(f"{result.rows:,} rows in {result.seconds:.1f} s into {where}.")
         for email in result.reused_staff:
             out.print(f"[yellow]{email} already existed; its password was left as it was.[/]")
+        if not result.demo_passwords:
+            out.print("[yellow]This database already had staff: the demo's staff were added without the "
+                      "published demo password (set one with `servicescape user password EMAIL`).[/]")
+            return
         _sign_in(runtime)
 
 

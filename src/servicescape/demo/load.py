@@ -35,6 +35,7 @@ class DemoLoad:
     counts: dict[str, int]
     seconds: float
     reused_staff: list[str] = field(default_factory=list)
+    demo_passwords: bool = True
 
     @property
     def rows(self) -> int:
@@ -85,4 +86,4 @@ def load_demo(
     with runtime.transaction() as session:
         _advance_sequences(session.connection())
         record(session, "demo_load", entity="demo", changes=summary)
-    return DemoLoad(spec, dict(run.counts), time.perf_counter() - started, run.reused_staff)
+    return DemoLoad(spec, dict(run.counts), time.perf_counter() - started, run.reused_staff, run.demo_passwords)

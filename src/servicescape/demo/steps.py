@@ -36,6 +36,8 @@ class DemoRun:
     ids: dict[str, dict[str, int]] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     reused_staff: list[str] = field(default_factory=list)
+    #: whether the demo's staff got the published demo password (never in a database that had staff)
+    demo_passwords: bool = True
     on_progress: Callable[[int], None] | None = None
     batch_clients: int = 2_000
 

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from servicescape import i18n
 from servicescape.errors import AuthenticationRequired, ServicescapeError
 from servicescape.web.deps import PRE_SESSION_COOKIE, RequestContext, _language, get_runtime, identify
-from servicescape.web.security import csrf_token
+from servicescape.web.security import add_security_headers, csrf_token
 
 log = logging.getLogger("servicescape.web")
 
@@ -123,8 +123,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(request, 500, "internal_error",
-                              i18n._("Something went wrong on our side; it has been logged."))
+        response = error_response(request, 500, "internal_error",
+                                  i18n._("Something went wrong on our side; it has been logged."))
+        add_security_headers(response, https=get_runtime(request).settings.https or request.url.scheme == "https")
+        return response
 
 
 __all__ = ["AuthenticationRequired", "error_response", "install", "wants_json"]

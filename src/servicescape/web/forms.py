@@ -22,11 +22,12 @@ from pydantic_core import ErrorDetails
 
 from servicescape.errors import ServicescapeError
 from servicescape.i18n import _
+from servicescape.schemas import DigitsOnly
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.values import parse_decimal
 
 #: a record's id in a page URL (larger ids would overflow a 64-bit column: a 404, not a 500)
-RecordId = Annotated[int, Path(ge=1, le=2**62)]
+RecordId = Annotated[int, Path(ge=1, le=2**62), DigitsOnly]
 FORM_WIDE = "__all__"
 #: the wall-clock format of ``<input type="datetime-local">``
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -88,7 +89,8 @@ def parse_form(
         if name not in values:
             continue
         text = values[name]
-        if not text.strip():
+        # a password is taken exactly as typed: only an empty one is "none"
+        if not (text if name.startswith("password") else text.strip()):
             if _optional(info.annotation):
                 data[name] = None
             continue  # required → "missing"; with a default → the default

@@ -23,10 +23,21 @@ BASE_HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+#: pages, API answers and downloads hold client data: no copy in any cache (Back after sign-out
+#: must not show a client's page again); the versioned static files may be cached
+NO_STORE = (b"cache-control", b"no-store")
+
+
+def add_security_headers(response: Any, *, https: bool) -> None:
+    """The same headers on a response made outside the middleware (the 500 page, made by
+    Starlette's outermost ServerErrorMiddleware, which no middleware of ours wraps)."""
+    for name, value in (*BASE_HEADERS, NO_STORE, *((HSTS,) if https else ())):
+        response.headers.setdefault(name.decode(), value.decode())
 
 
 class SecurityHeadersMiddleware:
-    """Adds the headers to every HTTP response: pages, API, errors and static files alike."""
+    """Adds the headers to every HTTP response: pages, API, errors and static files alike (and
+    ``Cache-Control: no-store`` to everything but the static files)."""
 
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
@@ -37,12 +48,15 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         https = self.https or scope.get("scheme") == "https"
+        static = str(scope.get("path", "")).startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _value in message.get("headers", [])}
                 headers = list(message.get("headers", []))
                 headers += [h for h in BASE_HEADERS if h[0] not in names]
+                if not static and NO_STORE[0] not in names:
+                    headers.append(NO_STORE)
                 if https:
                     headers.append(HSTS)
                 message["headers"] = headers
@@ -52,7 +66,8 @@ class SecurityHeadersMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses request bodies over ``max_bytes`` with 413, by Content-Length or while streaming."""
+    """Refuses request bodies over ``max_bytes`` with 413, by Content-Length or while streaming (a
+    chunked body with no length): whatever the app would have answered, the answer is 413."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
@@ -72,19 +87,25 @@ class BodyLimitMiddleware:
                     await _reject(send, self.max_bytes)
                     return
         received = 0
-        started = False
+        started = exceeded = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    exceeded = True
                     raise _BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if exceeded:  # the app caught our exception and answers (e.g. 400 "error parsing the body"): 413
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _reject(send, self.max_bytes)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
@@ -131,8 +152,9 @@ def unsign(secret_key: str, value: str | None) -> Any:
     if not value or "." not in value:
         return None
     data, mac = value.rsplit(".", 1)
-    expected = hmac.new(secret_key.encode(), data.encode(), hashlib.sha256).hexdigest()[:32]
-    if not hmac.compare_digest(mac, expected):
+    expected = hmac.new(secret_key.encode(), data.encode(errors="replace"), hashlib.sha256).hexdigest()[:32]
+    # compare bytes: compare_digest refuses str with non-ASCII characters (a cookie "x.é")
+    if not hmac.compare_digest(mac.encode(errors="replace"), expected.encode()):
         return None
     try:
         return json.loads(bytes.fromhex(data))

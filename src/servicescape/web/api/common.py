@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from servicescape import i18n
 from servicescape.db.paging import MAX_PER_PAGE, Page
 from servicescape.errors import AuthenticationRequired
-from servicescape.schemas import MAX_ID, PageOut
+from servicescape.schemas import MAX_ID, DigitsOnly, PageOut
 from servicescape.web.deps import get_runtime, session_cookie_name
 
 OutT = TypeVar("OutT", bound=BaseModel)
@@ -62,8 +62,8 @@ DELETE = error_responses(401, 403, 404, 409, 422)
 
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the first page")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="items per page")]
-EntityId = Annotated[int, Path(ge=1, le=MAX_ID)]
-IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+EntityId = Annotated[int, Path(ge=1, le=MAX_ID), DigitsOnly]
+IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID), DigitsOnly]
 
 _TOKEN = HTTPBearer(
     auto_error=False, scheme_name="api_token",
