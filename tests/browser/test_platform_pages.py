@@ -49,6 +49,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         tasks.tasks.create(session, {"title": "Send the renewal proposal", "client_id": client.id,
                                      "due_at": datetime.now(UTC) - timedelta(days=1), "priority": "high"},
                            by=owner)
+        # long names and e-mails, and a flag in a table cell: what crowds a table in Hungarian or Bulgarian
+        deputy = auth.create_staff(session, name="Muhammad Hafiz bin Osman",
+                                   email="muhammad.hafiz.osman@gemilangharapan-industri.my.example", by=SYSTEM)
+        service.contacts.create(session, {"client_id": client.id, "name": "Ahmad Faizal bin Abdullah",
+                                          "email": "ahmadfaizal.abdullah@gemilangharapan-industri.my.example"},
+                                by=SYSTEM)
+        service.engagements.create(session, {
+            "client_id": client.id, "description": "Planned maintenance – main plant", "sold_by_id": owner.id,
+            "delivered_by_id": deputy.id, "start_date": date(2025, 1, 12), "end_date": date(2026, 1, 12),
+            "value": Decimal("118800"), "currency": "MYR"}, by=SYSTEM)
     runner.run_job(runtime, "data.purge_rejects")
     with LiveServer(create_app(runtime=runtime)) as live:
         live.client_id = client.id  # type: ignore[attr-defined]
@@ -124,5 +134,31 @@ def test_the_task_list_and_the_jobs_page(browser: Browser, server: Any) -> None:
     page.goto(server.url + "/system/jobs")
     expect(page.locator("#jobs")).to_contain_text("data.purge_rejects")
     expect(page.locator("#runs")).to_contain_text("Succeeded")
+    _clean(page, problems)
+    page.context.close()
+
+
+# document wider than the window, or a table that has to be scrolled sideways to reach its last column
+OVERFLOW = """() => {
+  const out = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth) out.push(`page ${root.scrollWidth} > ${root.clientWidth}`);
+  for (const wrap of document.querySelectorAll('.table-wrap')) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      out.push(`${wrap.closest('[id]')?.id} table ${wrap.scrollWidth} > ${wrap.clientWidth}`);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "bg", "hu", "zh-Hant"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_nothing_scrolls_sideways(browser: Browser, server: Any, viewport: dict[str, int], language: str) -> None:
+    page, problems = _page(browser, server, viewport)
+    page.context.add_cookies([{"name": "ss_lang", "value": language, "url": server.url}])
+    for path in ("/", f"/clients/{server.client_id}", "/tasks?view=team", "/system/jobs", "/staff", "/mail"):
+        page.goto(server.url + path)
+        assert page.evaluate(OVERFLOW) == [], (language, path)
     _clean(page, problems)
     page.context.close()

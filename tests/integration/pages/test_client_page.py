@@ -102,6 +102,9 @@ def test_empty_sections_say_so(owner_browser: Browser, runtime: Runtime) -> None
                     "No tasks for this client.",
                     "No relationship owner"):
         assert message in text
+    only_invoices = plain(owner_browser.get(f"/clients/{client_id}?type=invoice").text)
+    assert "Nothing of this kind recorded yet." in only_invoices  # a filter, not the advice to keep in touch
+    assert "Keep in touch" not in only_invoices
 
 
 def test_unknown_client_is_a_404_page(owner_browser: Browser) -> None:

@@ -16,6 +16,8 @@ def test_owners_see_the_jobs_page_and_ask_for_a_run(owner_browser: Browser, runt
     runner.run_job(runtime, "data.purge_rejects")
     page = owner_browser.get("/system/jobs")
     assert page.status_code == 200 and "data.purge_rejects" in page.text and "Succeeded" in page.text
+    assert "every hour" in page.text and "every minute" in page.text  # not "every 60 minutes", "every 1 minutes"
+    assert "every 1 minutes" not in page.text
     history = owner_browser.get("/system/jobs/data.purge_rejects")
     assert history.status_code == 200 and "deleted: 0" in history.text
     assert owner_browser.get("/system/jobs/no.such.job").status_code == 404
