@@ -61,7 +61,7 @@ def test_installed_wheel_runs_init_and_demo(wheel: Path, tmp_path: Path) -> None
     where = subprocess.run([str(python), "-c", "import servicescape; print(servicescape.__file__)"],
                            cwd=work, env=env, capture_output=True, text=True, check=True).stdout
     assert where.startswith(str(site)), where
-    ready = cli("init", "--owner-email", "owner@firm.test", "--owner-password", "a-strong-passphrase")
-    assert "Database ready" in ready
     assert "owner@demo.servicescape.test" in cli("demo", "--clients", "25", "--seed", "3")
+    ready = cli("init", "--owner-email", "owner@firm.test", "--owner-password", "a-strong-passphrase")
+    assert "Database ready" in ready and "Owner account created" in ready
     assert (work / "data" / "servicescape.db").exists()
