@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 from email.utils import parseaddr
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from servicescape.errors import ConfigurationError
 
@@ -53,10 +55,24 @@ class Settings(BaseSettings):
     )
     session_idle_minutes: int = Field(60, ge=1, description="sign-out after this much inactivity")
     session_absolute_hours: int = Field(12, ge=1, description="sign-out this long after sign-in")
-    login_max_failures_per_account: int = Field(5, ge=1, description="per 15 minutes")
-    login_max_failures_per_address: int = Field(20, ge=1, description="per 15 minutes")
+    # sign-in limits (servicescape.auth.limits): counted per window, never a lock-out of the owner's
+    # known devices (browsers that signed in to the account before)
+    login_failure_window_minutes: int = Field(15, ge=1, le=1440, description="how long wrong passwords count")
+    login_max_failures_per_client: int = Field(
+        5, ge=1, description="wrong passwords for one account from one known device, or else one address"
+    )
+    login_max_failures_per_account: int = Field(
+        25, ge=1, description="wrong passwords for one account from all unknown devices together"
+    )
+    login_max_failures_per_address: int = Field(
+        50, ge=1, description="wrong passwords from one address (unknown devices, any accounts)"
+    )
     max_upload_mb: int = Field(50, ge=1, description="largest accepted upload / request body")
     https: bool = Field(False, description="served behind https: Secure cookies and HSTS")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses or networks of reverse proxies whose X-Forwarded-For is believed (comma-separated)",
+    )
     run_jobs: bool = Field(True, description="run the scheduled background jobs in the web server")
     # e-mail (servicescape.platform.mail): without smtp_host messages wait in the outbox
     smtp_host: str | None = Field(None, description="SMTP server; none: e-mail is not configured")
@@ -105,6 +121,22 @@ class Settings(BaseSettings):
             raise ValueError("public_url must be an http(s) URL such as https://servicescape.firm.example")
         return value.rstrip("/")
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> object:
+        """``10.0.0.5, 10.1.0.0/16`` or a JSON list; each an IP address or a network (CIDR)."""
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip().startswith("[") else value.replace(",", " ").split()
+        if not isinstance(value, list | tuple):
+            return value
+        networks = []
+        for entry in value:
+            try:
+                networks.append(str(ip_network(str(entry).strip(), strict=False)))
+            except ValueError as exc:
+                raise ValueError(f"not an IP address or network: {entry!r}") from exc
+        return networks
+
     @field_validator("tier_names")
     @classmethod
     def _three_tiers(cls, value: dict[str, str]) -> dict[str, str]:
@@ -135,6 +167,10 @@ class Settings(BaseSettings):
     @property
     def mail_configured(self) -> bool:
         return bool(self.smtp_host)
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(entry, strict=False) for entry in self.trusted_proxies)
 
     @property
     def max_upload_bytes(self) -> int:

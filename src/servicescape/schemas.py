@@ -8,6 +8,9 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, create_model
 
+from servicescape.db.columns import LONG_TEXT
+from servicescape.db.types import MAX_AMOUNT, MONEY_PLACES
+
 T = TypeVar("T")
 
 
@@ -41,7 +44,7 @@ Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoNul,
     _NO_NUL_PATTERN,
 ]
-LongText = Annotated[str, StringConstraints(max_length=20_000), NoNul, _NO_NUL_PATTERN]
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT), NoNul, _NO_NUL_PATTERN]
 ExternalId = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul,
     _NO_NUL_PATTERN,
@@ -55,7 +58,8 @@ Country = Annotated[
     Field(json_schema_extra={"pattern": "^[A-Za-z]{2}$"}),
 ]
 Amount = Annotated[
-    Decimal, Field(max_digits=18, decimal_places=4, allow_inf_nan=False, ge=-10**13, le=10**13)
+    Decimal, Field(max_digits=18, decimal_places=MONEY_PLACES, allow_inf_nan=False, ge=-int(MAX_AMOUNT),
+                    le=int(MAX_AMOUNT))
 ]
 def _digits_only(value: Any) -> Any:
     """An id in a URL is digits only: "1.0" or "1e0" is not record 1 (pydantic would accept them)."""

@@ -1,4 +1,6 @@
-"""Accounts, passwords, sign-in limits, sessions and tokens (ASVS V2, V3) on both backends."""
+"""Accounts, passwords, sign-in, sessions and tokens (ASVS V2, V3) on both backends.
+
+The sign-in limits are tested in test_sign_in_limits.py."""
 
 from datetime import timedelta
 
@@ -7,10 +9,11 @@ from sqlalchemy import select
 
 from servicescape.audit.models import AuditEvent
 from servicescape.auth import service as auth
-from servicescape.auth.models import Role, Staff, WebSession
+from servicescape.auth.models import ApiToken, Role, Staff, WebSession
 from servicescape.auth.passwords import HASHER
 from servicescape.auth.permissions import SYSTEM
-from servicescape.errors import Conflict, TooManyAttempts, ValidationFailed
+from servicescape.auth.sign_in import PasswordAttempt, authenticate
+from servicescape.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from servicescape.runtime import Runtime
 from tests.conftest import PASSWORD, make_staff
 
@@ -41,8 +44,7 @@ def test_emails_are_unique_case_insensitively(runtime: Runtime, owner: Staff) ->
 
 
 def _authenticate(runtime: Runtime, email: str, password: str, address: str = "10.0.0.1") -> Staff | None:
-    with runtime.transaction() as session:
-        return auth.authenticate(session, runtime.settings, email=email, password=password, address=address)
+    return authenticate(runtime, PasswordAttempt(email, password, address))
 
 
 def test_sign_in_succeeds_and_failures_are_audited(runtime: Runtime, owner: Staff) -> None:
@@ -55,22 +57,6 @@ def test_sign_in_succeeds_and_failures_are_audited(runtime: Runtime, owner: Staf
             AuditEvent.action.in_(["sign_in", "sign_in_failed"])).order_by(AuditEvent.id))]
     assert actions == [("sign_in_failed", owner.email), ("sign_in_failed", "nobody@firm.test"),
                        ("sign_in", owner.email)]
-
-
-def test_failed_sign_ins_are_limited_per_account(runtime: Runtime, owner: Staff) -> None:
-    for attempt in range(runtime.settings.login_max_failures_per_account):
-        assert _authenticate(runtime, owner.email, f"wrong-{attempt}-password", address=f"10.0.0.{attempt}") is None
-    with pytest.raises(TooManyAttempts):
-        _authenticate(runtime, owner.email, PASSWORD, address="10.9.9.9")
-
-
-def test_failed_sign_ins_are_limited_per_address(runtime: Runtime, owner: Staff) -> None:
-    runtime.settings.login_max_failures_per_address = 3
-    for attempt in range(3):
-        assert _authenticate(runtime, f"guess{attempt}@firm.test", "wrong-password", address="10.6.6.6") is None
-    with pytest.raises(TooManyAttempts):
-        _authenticate(runtime, owner.email, PASSWORD, address="10.6.6.6")
-    assert _authenticate(runtime, owner.email, PASSWORD, address="10.7.7.7") is not None
 
 
 def test_deactivated_staff_cannot_sign_in(runtime: Runtime, owner: Staff) -> None:
@@ -143,3 +129,34 @@ def test_the_last_owner_cannot_be_demoted_or_deactivated(runtime: Runtime, owner
         auth.set_role(session, session.merge(owner), Role.manager, by=SYSTEM)
     with runtime.transaction() as session:
         assert session.get(Staff, second.id).role == Role.owner  # type: ignore[union-attr]
+
+
+def test_token_names_are_required_and_kept_trimmed(runtime: Runtime, owner: Staff) -> None:
+    for name, problem in (("   ", "Give the token a name"), ("x" * 101, "at most 100"), ("tab\there", "control")):
+        with pytest.raises(ValidationFailed, match=problem), runtime.transaction() as session:
+            auth.issue_token(session, session.merge(owner), name=name, by=SYSTEM)
+    with runtime.transaction() as session:
+        issued = auth.issue_token(session, session.merge(owner), name="  Reporting  ", by=SYSTEM)
+    assert issued.record.name == "Reporting"
+
+
+def test_people_list_and_revoke_only_their_own_tokens(runtime: Runtime, owner: Staff) -> None:
+    staff = make_staff(runtime, Role.staff)
+    with runtime.transaction() as session:
+        mine = auth.issue_token(session, session.merge(staff), name="first", by=SYSTEM).record.id
+        newer = auth.issue_token(session, session.merge(staff), name="second", by=SYSTEM).record.id
+        theirs = auth.issue_token(session, session.merge(owner), name="owner's", by=SYSTEM).record.id
+    with runtime.transaction() as session:
+        me = session.merge(staff)
+        assert [t.id for t in auth.tokens_of(session, me, by=me)] == [newer, mine]
+        with pytest.raises(NotFound):
+            auth.revoke_token(session, me, theirs, by=me)  # another person's token: as if it did not exist
+        with pytest.raises(PermissionDenied):
+            auth.tokens_of(session, session.merge(owner), by=me)
+        assert auth.revoke_token(session, me, mine, by=me).revoked_at is not None
+    with runtime.transaction() as session:
+        me = session.merge(staff)
+        assert [t.id for t in auth.tokens_of(session, me, by=me)] == [newer, mine]  # in use first
+        again = auth.revoke_token(session, me, mine, by=me)  # revoking twice changes nothing
+        assert again.revoked_at is not None
+        assert session.get(ApiToken, theirs).revoked_at is None  # type: ignore[union-attr]

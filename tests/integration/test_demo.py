@@ -15,6 +15,7 @@ from servicescape.audit.service import data_version
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role, Staff
 from servicescape.auth.permissions import SYSTEM
+from servicescape.auth.sign_in import PasswordAttempt, authenticate
 from servicescape.cli.main import app
 from servicescape.clients import service as clients
 from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
@@ -77,19 +78,15 @@ def test_one_audit_event_records_the_whole_load(runtime: Runtime, loaded: DemoLo
 
 
 def test_the_owner_and_the_staff_sign_in_with_the_demo_password(runtime: Runtime, loaded: DemoLoad) -> None:
-    with runtime.transaction() as session:
-        owner = auth.authenticate(session, runtime.settings, email=firm.DEMO_OWNER_EMAIL,
-                                  password=firm.DEMO_OWNER_PASSWORD, address="127.0.0.1")
-        assert owner is not None and owner.role == Role.owner and owner.name == "Aisyah Rahman"
-        manager = auth.authenticate(session, runtime.settings, email="georgi.dimitrov@demo.servicescape.test",
-                                    password=firm.DEMO_OWNER_PASSWORD, address="127.0.0.1")
-        assert manager is not None and manager.role == Role.manager
-        former = auth.authenticate(session, runtime.settings, email="bence.horvath@demo.servicescape.test",
-                                   password=firm.DEMO_OWNER_PASSWORD, address="127.0.0.1")
-        assert former is None
-        wrong = auth.authenticate(session, runtime.settings, email=firm.DEMO_OWNER_EMAIL,
-                                  password="not-the-password", address="127.0.0.1")
-        assert wrong is None
+    def sign_in(email: str, password: str = firm.DEMO_OWNER_PASSWORD) -> Staff | None:
+        return authenticate(runtime, PasswordAttempt(email, password, "127.0.0.1"))
+
+    owner = sign_in(firm.DEMO_OWNER_EMAIL)
+    assert owner is not None and owner.role == Role.owner and owner.name == "Aisyah Rahman"
+    manager = sign_in("georgi.dimitrov@demo.servicescape.test")
+    assert manager is not None and manager.role == Role.manager
+    assert sign_in("bence.horvath@demo.servicescape.test") is None
+    assert sign_in(firm.DEMO_OWNER_EMAIL, "not-the-password") is None
 
 
 def test_revenue_is_pareto_shaped_and_money_exact(runtime: Runtime, loaded: DemoLoad) -> None:

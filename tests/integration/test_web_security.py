@@ -146,7 +146,7 @@ def test_error_pages_show_no_stack_trace(web: TestClient, owner: Staff) -> None:
 def test_wrong_password_is_refused_and_rate_limited_per_account(
     web: TestClient, runtime: Runtime, owner: Staff
 ) -> None:
-    limit = runtime.settings.login_max_failures_per_account
+    limit = runtime.settings.login_max_failures_per_client  # one client: the limits are in test_sign_in_limits.py
     for _ in range(limit):
         page = web.get("/signin")
         response = web.post("/signin", data={"email": owner.email, "password": "not-the-password",

@@ -1,4 +1,6 @@
-"""``/api/v1/staff`` and ``/api/v1/me``: staff accounts (no hard delete) and who is asking.
+"""``/api/v1/staff`` and ``/api/v1/me``: staff accounts (no hard delete), who is asking, and
+their own API tokens (listed and revoked here; made on the "My API tokens" page, which asks for the
+password, or by an owner with ``servicescape user token``: a token cannot make more tokens).
 
 Everyone signed in may list staff names and ids (owner pickers need them); e-mails and roles are
 shown to those who may view staff. Adding and changing accounts needs manage_staff (owners).
@@ -9,9 +11,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from sqlalchemy.orm import Session
 
 from servicescape.auth import service as auth
-from servicescape.auth.schemas import MeOut, StaffIn, StaffOut, StaffPatch
+from servicescape.auth.models import Staff
+from servicescape.auth.schemas import MeOut, StaffIn, StaffOut, StaffPatch, TokenOut
 from servicescape.schemas import PageOut
 from servicescape.web.api.common import (
     CREATE,
@@ -26,6 +30,7 @@ from servicescape.web.api.common import (
     error_responses,
 )
 from servicescape.web.api.resources import SignedIn
+from servicescape.web.deps import RequestContext
 
 router = APIRouter(tags=["staff"])
 
@@ -33,6 +38,29 @@ router = APIRouter(tags=["staff"])
 @router.get("/me", response_model=MeOut, responses=error_responses(401), summary="Who am I")
 def me(context: SignedIn) -> Any:
     return MeOut.of(context.principal)
+
+
+def _me(session: Session, context: RequestContext) -> Staff:
+    me = session.get(Staff, context.principal.id)
+    assert me is not None  # the caller's own, active account
+    return me
+
+
+@router.get("/me/tokens", response_model=list[TokenOut], responses=error_responses(401),
+            name="list_my_tokens", summary="My API tokens (in use first, newest first)")
+def my_tokens(context: SignedIn) -> Any:
+    with context.unit() as session:
+        return [TokenOut.model_validate(token)
+                for token in auth.tokens_of(session, _me(session, context), by=context.principal)]
+
+
+@router.delete("/me/tokens/{id}", status_code=204, response_class=Response,
+               responses=error_responses(401, 403, 404, 422), name="revoke_my_token",
+               summary="Revoke one of my API tokens (it stops working at once)")
+def revoke_my_token(id: EntityId, context: SignedIn) -> Response:
+    with context.unit() as session:
+        auth.revoke_token(session, _me(session, context), id, by=context.principal)
+    return Response(status_code=204)
 
 
 @router.get("/staff", response_model=PageOut[StaffOut], responses=READ_MANY, name="list_staff",

@@ -6,6 +6,8 @@ the registry is ``staff``.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from servicescape.i18n import N_
 from servicescape.platform.registry import (
     ALL_ROLES,
@@ -13,6 +15,7 @@ from servicescape.platform.registry import (
     OWNERS,
     Capability,
     DemoStep,
+    Job,
     Nav,
     PermissionSpec,
 )
@@ -33,8 +36,11 @@ CAPABILITY = Capability(
         PermissionSpec(MANAGE, N_("Add staff, change roles, deactivate accounts"), OWNERS),
     ),
     api=("servicescape.auth.api", "servicescape.auth.invitations_api"),
-    pages=("servicescape.auth.pages", "servicescape.auth.staff_pages", "servicescape.auth.password_pages"),
+    pages=("servicescape.auth.pages", "servicescape.auth.staff_pages", "servicescape.auth.password_pages",
+           "servicescape.auth.account_pages"),
     cli=("servicescape.auth.cli",),
     demo=(DemoStep("servicescape.auth.demo:load_roster", ("staff",), order=10),),
+    jobs=(Job("staff.sign_in_limits", "servicescape.auth.jobs:prune_sign_in_limits",
+              N_("Forget counted wrong passwords once their window has passed"), every=timedelta(hours=1)),),
     templates=True,
 )

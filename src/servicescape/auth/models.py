@@ -1,10 +1,10 @@
-"""Staff accounts, their web sessions, API tokens and sign-in attempts."""
+"""Staff accounts, their web sessions, API tokens and sign-in limits."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from servicescape.auth.roles import Role
@@ -58,16 +58,14 @@ class WebSession(Base):
     staff: Mapped[Staff] = relationship()
 
 
-class LoginAttempt(Base):
-    __tablename__ = "login_attempt"
-    __audited__ = False
-    __table_args__ = (
-        Index("ix_login_attempt_email_at", "email", "at"),
-        Index("ix_login_attempt_address_at", "address", "at"),
-    )
+class SignInLimit(Base):
+    """Wrong passwords counted for one key of servicescape.auth.limits (an account from one client,
+    an account from unknown devices, an address). The key is a kind and a hash: no e-mail or address
+    is kept here (the audit trail has them)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    email: Mapped[str] = mapped_column(String(320))
-    address: Mapped[str] = mapped_column(String(64))
-    success: Mapped[bool] = mapped_column(Boolean)
+    __tablename__ = "sign_in_limit"
+    __audited__ = False
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -9,7 +9,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from servicescape import i18n
 from servicescape.auth import service as auth
+from servicescape.auth.limits import DEVICE_COOKIE, DEVICE_COOKIE_DAYS, SignInRefused, new_device_cookie
 from servicescape.auth.models import Staff
+from servicescape.auth.sign_in import PasswordAttempt, authenticate
 from servicescape.config import LANGUAGES
 from servicescape.demo.firm import DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD
 from servicescape.errors import TooManyAttempts, ValidationFailed
@@ -54,14 +56,16 @@ def signin(
     email: str = Form("", max_length=320), password: str = Form("", max_length=1024),
     next: str = Form("/", max_length=2000), context: RequestContext = Depends(request_context),
 ) -> Response:
-    address = client_address(context.request)
+    attempt = PasswordAttempt(email, password, client_address(context.request),
+                              context.request.cookies.get(DEVICE_COOKIE))
     try:
-        with context.unit() as session:
-            staff = auth.authenticate(session, context.runtime.settings, email=email,
-                                      password=password, address=address)
+        staff = authenticate(context.runtime, attempt)
     except TooManyAttempts as exc:
-        return _signin_page(context, next_url=safe_next(next), email=email, error=exc.message,
+        page = _signin_page(context, next_url=safe_next(next), email=email, error=exc.message,
                             status_code=exc.status_code)
+        if isinstance(exc, SignInRefused):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     if staff is None:
         return _signin_page(context, next_url=safe_next(next), email=email,
                             error=i18n._("Wrong e-mail or password."), status_code=401)
@@ -69,7 +73,8 @@ def signin(
 
 
 def start_signed_in(context: RequestContext, staff: Staff, target: str) -> Response:
-    """A new session for ``staff`` (its cookie) and a redirect to ``target``."""
+    """A new session for ``staff`` (its cookie), this browser remembered as one of their known
+    devices (auth/limits.py), and a redirect to ``target``."""
     with context.unit() as session:
         token = auth.start_session(session, staff, address=client_address(context.request))
     response = RedirectResponse(target, status_code=303)
@@ -77,6 +82,10 @@ def start_signed_in(context: RequestContext, staff: Staff, target: str) -> Respo
     response.set_cookie(
         session_cookie_name(context.runtime), token, httponly=True, samesite="lax",
         secure=settings.https, path="/", max_age=settings.session_absolute_hours * 3600,
+    )
+    response.set_cookie(
+        DEVICE_COOKIE, new_device_cookie(settings, staff.email), httponly=True, samesite="lax",
+        secure=settings.https, path="/", max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
     )
     response.delete_cookie(PRE_SESSION_COOKIE)
     return response
@@ -96,13 +105,18 @@ def signout(context: RequestContext = Depends(request_context)) -> Response:
 @router.post("/language")
 def choose_language(
     language: str = Form(..., max_length=10), next: str = Form("/", max_length=2000),
-    context: RequestContext = Depends(request_context),
+    scope: str = Form("browser", max_length=10), context: RequestContext = Depends(request_context),
 ) -> Response:
+    """This browser's language (a cookie); from a signed-in page (``scope=account``) also the
+    account's. A signed-out page (the sign-in page) never changes an account's language, even when
+    the browser has signed in since it was loaded."""
     if language not in LANGUAGES:
         raise ValidationFailed(i18n._("Unknown language."), field="language")
-    if context.user is not None:
+    if context.user is not None and scope == "account":
         with context.unit() as session:
-            auth.set_language(session, context.user.id, language)
+            staff = session.get(Staff, context.user.id)
+            if staff is not None:
+                auth.set_language(session, staff, language, by=context.principal)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax",
                         httponly=True, secure=context.runtime.settings.https)

@@ -60,7 +60,11 @@ def can(principal: object, permission: str) -> bool:
 
 def require(principal: object, permission: str) -> None:
     if not can(principal, permission):
-        raise PermissionDenied(_("Your role does not allow this (%(permission)s).", permission=permission))
+        from servicescape.platform.registry import registry
+
+        what = _(registry().permissions[permission].description)
+        raise PermissionDenied(_("Your role does not allow this. It takes the right to: %(what)s.", what=what),
+                               details={"permission": permission})
 
 
 def permissions_of(staff: Staff) -> list[str]:

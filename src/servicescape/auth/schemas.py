@@ -56,3 +56,14 @@ class MeOut(OutSchema):
     def of(cls, staff: Staff) -> MeOut:
         return cls(id=staff.id, name=staff.name, email=staff.email, role=staff.role,
                    language=staff.language, permissions=permissions_of(staff))
+
+
+class TokenOut(OutSchema):
+    """One of your API tokens; the secret itself is shown once, when it is made, and never again."""
+
+    id: int
+    name: str = Field(description="what it is for")
+    prefix: str = Field(description="the token's first characters, to tell tokens apart")
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="to the nearest five minutes; null: never used")
+    revoked_at: datetime | None = Field(description="null while the token works")

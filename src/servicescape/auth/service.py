@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import String, delete, func, select
+from sqlalchemy.orm import Session
 
 from servicescape.audit.models import AuditEvent
-from servicescape.audit.service import Actor, record
+from servicescape.audit.service import Actor
 from servicescape.auth.capability import DIRECTORY, MANAGE, VIEW
-from servicescape.auth.models import ApiToken, LoginAttempt, Role, Staff, WebSession
-from servicescape.auth.passwords import hash_password, verify_password
+from servicescape.auth.models import ApiToken, Role, Staff, WebSession
+from servicescape.auth.passwords import hash_password
 from servicescape.auth.permissions import SYSTEM, Principal, can, require
 from servicescape.config import Settings
 from servicescape.db.paging import Page, paginate
@@ -23,12 +23,10 @@ from servicescape.db.types import utcnow
 from servicescape.errors import (
     Conflict,
     NotFound,
-    TooManyAttempts,
     ValidationFailed,
 )
 from servicescape.i18n import _
 
-ATTEMPT_WINDOW = timedelta(minutes=15)
 TOKEN_PREFIX = "ssk_"  # noqa: S105 - a public marker, not a secret
 
 
@@ -218,43 +216,11 @@ def set_password(session: Session, staff: Staff, password: str, *, by: Principal
     session.flush()
 
 
-# --- sign-in ----------------------------------------------------------------------------------
-
-def _recent_failures(session: Session, column: InstrumentedAttribute[str], value: str) -> int:
-    since = utcnow() - ATTEMPT_WINDOW
-    return session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since
-        )
-    ) or 0
-
-
-def authenticate(
-    session: Session, settings: Settings, *, email: str, password: str, address: str
-) -> Staff | None:
-    """Check e-mail and password; limits failures per account and per address (ASVS V2.2.1).
-
-    Returns None for a wrong e-mail or password, after recording the failure (the caller commits).
-    """
-    email = email.strip().lower()
-    if _recent_failures(session, LoginAttempt.email, email) >= settings.login_max_failures_per_account:
-        raise TooManyAttempts(_("Too many failed sign-ins for this account; try again in 15 minutes."))
-    if _recent_failures(session, LoginAttempt.address, address) >= settings.login_max_failures_per_address:
-        raise TooManyAttempts(_("Too many failed sign-ins from this address; try again in 15 minutes."))
-    staff = find_by_email(session, email)
-    ok = verify_password(staff.password_hash if staff else None, password)
-    ok = ok and staff is not None and staff.active
-    session.add(LoginAttempt(email=email[:320], address=address[:64], success=ok))
-    who = actor_for(staff, address) if staff else Actor(label=email[:320], address=address)
-    record(session, "sign_in" if ok else "sign_in_failed", entity="staff",
-           entity_id=staff.id if staff else None, actor=who)
-    return staff if ok else None
-
-
-def set_language(session: Session, staff_id: int, language: str) -> None:
-    staff = session.get(Staff, staff_id)
-    if staff is not None:
-        staff.language = language
+def set_language(session: Session, staff: Staff, language: str, *, by: Principal) -> None:
+    """The account's own UI language (the person themselves, from a signed-in page)."""
+    _self_or_manager(staff, by)
+    staff.language = language
+    session.flush()
 
 
 # --- web sessions (ASVS V3) -------------------------------------------------------------------
@@ -302,8 +268,25 @@ def _self_or_manager(staff: Staff, by: Principal) -> None:
         require(by, MANAGE)
 
 
+def token_name(name: str) -> str:
+    """A token's name as kept: what it is for, trimmed; refused when empty, too long or with
+    control characters."""
+    cleaned = name.strip()
+    column_type = ApiToken.__table__.c.name.type
+    limit = column_type.length if isinstance(column_type, String) and column_type.length else 100
+    if not cleaned:
+        raise ValidationFailed(_("Give the token a name: what it is for."), field="name")
+    if len(cleaned) > limit:
+        raise ValidationFailed(_("The name must have at most %(n)s characters.", n=limit), field="name")
+    if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
+        raise ValidationFailed(_("The name must not contain control characters."), field="name")
+    return cleaned
+
+
 def issue_token(session: Session, staff: Staff, *, name: str = "cli", by: Principal) -> IssuedToken:
+    """A new personal API token (the secret is returned once; only its hash is kept)."""
     _self_or_manager(staff, by)
+    name = token_name(name)
     if not staff.active:
         raise Conflict(_("%(email)s is deactivated; reactivate it before issuing tokens.", email=staff.email))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -311,6 +294,27 @@ def issue_token(session: Session, staff: Staff, *, name: str = "cli", by: Princi
     session.add(api_token)
     session.flush()
     return IssuedToken(token, api_token)
+
+
+def tokens_of(session: Session, staff: Staff, *, by: Principal) -> list[ApiToken]:
+    """A person's API tokens: the ones in use first, newest first."""
+    _self_or_manager(staff, by)
+    return list(session.scalars(
+        select(ApiToken).where(ApiToken.staff_id == staff.id)
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+    ))
+
+
+def revoke_token(session: Session, staff: Staff, token_id: int, *, by: Principal) -> ApiToken:
+    """Revoke one of ``staff``'s tokens by its id (revoking a revoked one changes nothing)."""
+    _self_or_manager(staff, by)
+    api_token = session.get(ApiToken, token_id)
+    if api_token is None or api_token.staff_id != staff.id:
+        raise NotFound(_("There is no such API token."))
+    if api_token.revoked_at is None:
+        api_token.revoked_at = utcnow()
+        session.flush()
+    return api_token
 
 
 def resolve_token(session: Session, token: str) -> Staff | None:

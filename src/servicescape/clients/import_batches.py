@@ -15,22 +15,36 @@ A row whose external id is not found may match by the other keys only a record t
 external id (it never re-keys a record another system identifies differently). Earlier rows of
 the same batch take part like stored ones, so a key repeated in a file updates the row the
 first occurrence made.
+
+A batch of clients that is all new or all known by external id is written at once, column by
+column (``import_at_once``); every other batch row by row, here. Both end the same (a property
+test compares them).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, func, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, select
 
-from servicescape.clients.import_rows import ParsedRow
+from servicescape.clients.import_at_once import plan_at_once
+from servicescape.clients.import_columns import ParsedRow, RowBatch
 from servicescape.clients.import_statements import BulkStatements
-from servicescape.clients.import_targets import Ambiguous, Index, Target, add, eligible
+from servicescape.clients.import_targets import (
+    Ambiguous,
+    BatchOutcome,
+    ColumnWrites,
+    Index,
+    Stored,
+    Target,
+    add,
+    eligible,
+)
 from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
+from servicescape.clients.rules import RULES, RuleBroken
 from servicescape.i18n import _
 
 IN_CHUNK = 2000
@@ -45,39 +59,44 @@ MODELS: dict[str, Any] = {
 }
 
 
-@dataclass
-class BatchOutcome:
-    imported: int = 0
-    updated: int = 0
-    rejected: list[tuple[ParsedRow, str]] = field(default_factory=list)
-
-
 def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
     items = list(values)
     for start in range(0, len(items), IN_CHUNK):
         yield items[start:start + IN_CHUNK]
 
 
-def _select_in(conn: Connection, query: Select[Any], column: ColumnElement[Any],
-               values: Iterable[Any]) -> Iterator[Any]:
-    """Rows whose ``column`` is one of ``values``, looked up in its index. SQLite gets the values
-    as one JSON array (``IN (SELECT value FROM json_each(?))``): binding thousands of separate
-    parameters cost more than the look-ups themselves."""
+def in_lookup(query: Select[Any], column: ColumnElement[Any], dialect: str) -> Select[Any]:
+    """``query`` for the rows whose ``column`` is one of the values bound as ``in_values``, looked up
+    in its index. SQLite gets the values as one JSON array (``IN (SELECT value FROM json_each(?))``):
+    binding thousands of separate parameters cost more than the look-ups themselves. Built once
+    and executed batch after batch (a statement built per batch left garbage for the collector)."""
+    if dialect == "sqlite":
+        keys = func.json_each(bindparam("in_values")).table_valued("value")
+        return query.where(column.in_(select(keys.c.value)))
+    return query.where(column.in_(bindparam("in_values", expanding=True)))
+
+
+def _select_in(conn: Connection, statement: Select[Any], values: Iterable[Any]) -> list[Any]:
+    """The rows ``statement`` (from ``in_lookup``) finds for ``values``."""
+    items = list(values)
+    if not items:
+        return []
     if conn.dialect.name == "sqlite":
-        items = list(values)
-        if items:
-            keys = func.json_each(json.dumps(items, ensure_ascii=False)).table_valued("value")
-            yield from conn.execute(query.where(column.in_(select(keys.c.value))))
-        return
-    for chunk in _chunks(values):
-        yield from conn.execute(query.where(column.in_(chunk)))
+        return list(conn.execute(statement, {"in_values": json.dumps(items, ensure_ascii=False)}).all())
+    return [row for chunk in _chunks(items) for row in conn.execute(statement, {"in_values": chunk}).all()]
 
 
 class BatchWriter:
     """Matches and writes the batches of one import; ``write`` runs inside the caller's transaction."""
 
-    def __init__(self, kind: str, *, match_country: bool) -> None:
+    def __init__(self, kind: str, *, match_country: bool, custom_fields: bool = False,
+                 describe: Callable[[RuleBroken], str] = RuleBroken.describe) -> None:
+        """``custom_fields``: the file has custom-field columns (clients; stored ones are merged);
+        ``describe`` words a broken rule as a reject reason (the reader's: it names the file's columns)."""
         self.kind = kind
+        self.custom_fields = custom_fields and kind == "clients"
+        self.describe = describe
+        self.create_rules = RULES[kind].on_create
         self.table: Table = MODELS[kind].__table__
         self.match_country = match_country
         self.insert_columns = [c.name for c in self.table.columns if c.name != "id"]
@@ -85,14 +104,35 @@ class BatchWriter:
         #: that matching is case-insensitive and still looks addresses up in the e-mail index
         self.spellings: dict[str, set[str]] | None = None
         self.statements: BulkStatements | None = None
+        self.lookups: dict[str, Select[Any]] = {}
 
     # -- the batch ------------------------------------------------------------------------------
 
-    def write(self, conn: Connection, rows: list[ParsedRow], now: datetime) -> BatchOutcome:
+    def write(self, conn: Connection, batch: RowBatch, now: datetime) -> BatchOutcome:
+        """Write the batch: at once when every row is new or every row updates a client it names by
+        external id (``import_at_once``), else row by row."""
+        found = None
+        if self.kind == "clients" and not self.custom_fields and len(batch):
+            planned = plan_at_once(self, conn, batch, now)
+            if isinstance(planned, Stored):
+                found = planned
+            else:
+                self._insert(conn, planned.inserts, now)
+                self._update(conn, planned.updates, now)
+                for email in planned.emails:
+                    if email and email != email.lower():
+                        self.remember_spelling(email)
+                return planned.outcome
+        return self.write_rows(conn, batch.rows(), now, found)
+
+    def write_rows(self, conn: Connection, rows: list[ParsedRow], now: datetime,
+                   found: Stored | None = None) -> BatchOutcome:
+        """The general path: match and merge row by row (``found``: the stored records the rows may
+        match, when already looked up)."""
         outcome = BatchOutcome()
         if self.kind != "clients":
             rows = self._resolve_clients(conn, rows, outcome)
-        by_ext, natural = self._existing(conn, rows)
+        by_ext, natural = self._existing(conn, rows) if found is None else self._indexes(found)
         new: list[Target] = []
         changed: dict[int, Target] = {}
         for row in rows:
@@ -128,10 +168,10 @@ class BatchWriter:
         self._update(conn, list(changed.values()), now)
         if self.spellings is not None:
             for target in (*new, *changed.values()):
-                self._remember_spelling(target.values.get("email"))
+                self.remember_spelling(target.values.get("email"))
         return outcome
 
-    def _remember_spelling(self, email: str | None) -> None:
+    def remember_spelling(self, email: str | None) -> None:
         if email and self.spellings is not None and email != email.lower():
             self.spellings.setdefault(email.lower(), set()).add(email)
 
@@ -141,12 +181,29 @@ class BatchWriter:
             email = self.table.c.email
             self.spellings = {}
             for (stored,) in conn.execute(select(email).where(email != func.lower(email)).distinct()):
-                self._remember_spelling(stored)
+                self.remember_spelling(stored)
         return self.spellings
 
+    def defaults(self, now: datetime) -> dict[str, Any]:
+        """What a new record gets for a field its row leaves empty."""
+        return {**DEFAULTS.get(self.kind, {}), "created_at": now}
+
+    def may_create(self, record: Mapping[str, Any]) -> bool:
+        try:
+            for each in self.create_rules:
+                each(record)
+        except RuleBroken:
+            return False
+        return True
+
     def _cannot_create(self, row: ParsedRow) -> str | None:
-        if self.kind == "engagements" and not row.values.get("package_id") and not row.values.get("description"):
-            return _("An engagement needs a service package or a description.")
+        """Why the row cannot make a new record: a rule that holds on creation (``clients.rules``;
+        the reader has applied the others)."""
+        try:
+            for each in self.create_rules:
+                each(row.values)
+        except RuleBroken as broken:
+            return self.describe(broken)
         return None
 
     # -- clients of the related kinds ----------------------------------------------------------
@@ -156,11 +213,14 @@ class BatchWriter:
         exts = {row.client_ref[0] for row in rows if row.client_ref[0]}
         by_ext = dict(
             (ext, client_id) for client_id, ext in
-            _select_in(conn, select(clients.c.id, clients.c.external_id), clients.c.external_id, exts)
+            _select_in(conn, self._lookup(conn, "client by ext", select(clients.c.id, clients.c.external_id),
+                                          clients.c.external_id), exts)
         )
         names = {row.client_ref[1] for row in rows if row.client_ref[1] and row.client_ref[0] not in by_ext}
         by_name: dict[str, list[int]] = {}
-        for client_id, name in _select_in(conn, select(clients.c.id, clients.c.name), clients.c.name, names):
+        for client_id, name in _select_in(conn, self._lookup(conn, "client by name",
+                                                             select(clients.c.id, clients.c.name), clients.c.name),
+                                          names):
             by_name.setdefault(name, []).append(client_id)
         kept: list[ParsedRow] = []
         for row in rows:
@@ -228,46 +288,82 @@ class BatchWriter:
 
     def _existing(self, conn: Connection, rows: list[ParsedRow]) -> tuple[dict[str, Target], list[Index]]:
         """Stored records the batch's rows may match: by external id, and by natural keys."""
+        exts: set[str] = {ext for row in rows if (ext := row.values.get("external_id")) is not None}
+        by_ext = self.stored_by_ext(conn, exts)
+        found = {data.external_id for data in by_ext}
+        rest = [row for row in rows if row.values.get("external_id") not in found]
+        return self._indexes(Stored(by_ext, list(self._candidates(conn, rest)) if rest else []))
+
+    def stored_by_ext(self, conn: Connection, exts: Iterable[str]) -> list[Any]:
+        """The stored records with these external ids (id, external_id and what matching reads)."""
         t = self.table
+        return _select_in(conn, self._lookup(conn, "by ext", select(t.c.id, t.c.external_id, *self._extra()),
+                                             t.c.external_id), exts)
+
+    def _extra(self) -> list[Any]:
+        t = self.table
+        if self.kind != "clients":
+            return []
+        return [t.c.country, t.c.custom_fields] if self.custom_fields else [t.c.country]
+
+    def _indexes(self, found: Stored) -> tuple[dict[str, Target], list[Index]]:
+        """Targets for the stored records, by external id and by each natural key."""
         is_clients = self.kind == "clients"
-        extra = [t.c.custom_fields, t.c.country] if is_clients else []
+        custom = self.custom_fields
         known: dict[int, Target] = {}
 
-        def target(record_id: int, ext: str | None, data: Any) -> Target:
-            found = known.get(record_id)
-            if found is None:
-                found = known[record_id] = Target(record_id, ext, data.custom_fields if is_clients else None,
-                                                  data.country if is_clients else None)
-            return found
+        def target(data: Any) -> Target:
+            stored = known.get(data.id)
+            if stored is None:
+                stored = known[data.id] = Target(data.id, data.external_id, data.custom_fields if custom else None,
+                                                 data.country if is_clients else None)
+            return stored
 
-        exts = {row.values.get("external_id") for row in rows} - {None}
-        by_ext: dict[str, Target] = {}
-        for data in _select_in(conn, select(t.c.id, t.c.external_id, *extra), t.c.external_id, exts):
-            by_ext[data.external_id] = target(data.id, data.external_id, data)
-        rest = [row for row in rows if row.values.get("external_id") not in by_ext]
+        by_ext = {data.external_id: target(data) for data in found.by_ext}
         natural: list[Index] = [{} for _key in self._keys({})]
-        if not rest:
-            return by_ext, natural
-        for data in self._candidates(conn, rest, extra):
-            stored = target(data.id, data.external_id, data)
+        for data in found.candidates:
+            stored = target(data)
             for index, key in zip(natural, self._stored_keys(data), strict=True):
                 if key is not None:
                     add(index, key, stored)
         return by_ext, natural
 
-    def _candidates(self, conn: Connection, rows: list[ParsedRow], extra: list[Any]) -> Iterator[Any]:
+    def client_candidates(self, conn: Connection, exts: list[str | None], emails: list[str | None],
+                          names: list[str]) -> list[Any]:
+        """Stored clients that rows (not found by their external ids) may match by e-mail (in any
+        case) or name. A row with an external id may match only a client that has none, so when no
+        stored client lacks one, only the rows without an external id are looked up."""
+        t = self.table
+        if any(ext is not None for ext in exts) and self.all_keyed(conn):
+            unkeyed = [position for position, ext in enumerate(exts) if ext is None]
+            emails, names = [emails[i] for i in unkeyed], [names[i] for i in unkeyed]
+        spellings = self._load_spellings(conn)
+        lookup: set[str] = set()
+        for email in emails:
+            if email:
+                lower = email.lower()
+                lookup.update((email, lower), spellings.get(lower, ()))
+        query = select(t.c.id, t.c.external_id, t.c.email, t.c.name, *self._extra())
+        return [*_select_in(conn, self._lookup(conn, "by email", query, t.c.email), lookup),
+                *_select_in(conn, self._lookup(conn, "by name", query, t.c.name), set(names))]
+
+    def _lookup(self, conn: Connection, purpose: str, query: Select[Any], column: ColumnElement[Any]) -> Select[Any]:
+        found = self.lookups.get(purpose)
+        if found is None:
+            found = self.lookups[purpose] = in_lookup(query, column, conn.dialect.name)
+        return found
+
+    def all_keyed(self, conn: Connection) -> bool:
+        """Whether every stored record has an external id."""
+        t = self.table
+        return conn.execute(select(t.c.id).where(t.c.external_id.is_(None)).limit(1)).first() is None
+
+    def _candidates(self, conn: Connection, rows: list[ParsedRow]) -> Iterator[Any]:
         t, kind = self.table, self.kind
         if kind == "clients":
-            spellings = self._load_spellings(conn)
-            emails: set[str] = set()
-            for row in rows:
-                email = row.values.get("email")
-                if email:
-                    lower = email.lower()
-                    emails.update((email, lower), spellings.get(lower, ()))
-            query = select(t.c.id, t.c.external_id, t.c.email, t.c.name, *extra)
-            yield from _select_in(conn, query, t.c.email, emails)
-            yield from _select_in(conn, query, t.c.name, {row.values["name"] for row in rows})
+            yield from self.client_candidates(conn, [row.values.get("external_id") for row in rows],
+                                              [row.values.get("email") for row in rows],
+                                              [row.values["name"] for row in rows])
             return
         columns = {"contacts": ("email", "name"),
                    "engagements": ("package_id", "description", "start_date"),
@@ -280,7 +376,8 @@ class BatchWriter:
             if not values:
                 return
             query = query.where(t.c[on].in_(values)) if len(values) <= IN_CHUNK else query
-        yield from _select_in(conn, query, t.c.client_id, {row.values["client_id"] for row in rows})
+        yield from _select_in(conn, in_lookup(query, t.c.client_id, conn.dialect.name),
+                              {row.values["client_id"] for row in rows})
 
     def _stored_keys(self, data: Any) -> list[Hashable | None]:
         values = dict(data._mapping)
@@ -290,15 +387,20 @@ class BatchWriter:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def _statements(self, conn: Connection) -> BulkStatements:
+    def statements_for(self, conn: Connection) -> BulkStatements:
         if self.statements is None:
             self.statements = BulkStatements(self.table, conn.dialect)
         return self.statements
 
-    def _insert(self, conn: Connection, targets: list[Target], now: datetime) -> None:
+    def _insert(self, conn: Connection, targets: list[Target] | ColumnWrites, now: datetime) -> None:
+        if isinstance(targets, ColumnWrites):
+            count = len(targets.columns[0]) if targets.columns else 0
+            self.statements_for(conn).insert_columns(conn, [*targets.names, "updated_at"],
+                                                      [*targets.columns, [now] * count])
+            return
         if not targets:
             return
-        defaults = {**DEFAULTS.get(self.kind, {}), "created_at": now}
+        defaults = self.defaults(now)
         present = set(defaults)
         for target in targets:
             present.update(target.values)
@@ -312,9 +414,14 @@ class BatchWriter:
             rows = [(*[get(name) if (value := target.values.get(name)) is None else value for name in columns],
                      now) for target in targets]
             columns.append("updated_at")
-        self._statements(conn).insert(conn, columns, rows)
+        self.statements_for(conn).insert(conn, columns, rows)
 
-    def _update(self, conn: Connection, targets: list[Target], now: datetime) -> None:
+    def _update(self, conn: Connection, targets: list[Target] | ColumnWrites, now: datetime) -> None:
+        if isinstance(targets, ColumnWrites):
+            count = len(targets.columns[0]) if targets.columns else 0
+            self.statements_for(conn).update_columns(conn, [*targets.names, "updated_at"],
+                                                      [*targets.columns, [now] * count])
+            return
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for target in targets:
             params = dict(target.values)
@@ -324,7 +431,7 @@ class BatchWriter:
             params["_id"] = target.id
             groups.setdefault(tuple(params), []).append(params)
         for group in groups.values():
-            self._statements(conn).update(conn, group)
+            self.statements_for(conn).update(conn, group)
 
 
 def _plain(value: Any) -> Any:

@@ -1,18 +1,33 @@
-"""One import row → the values of one database row, by the rules of its kind.
+"""Import records → the values of database rows, by the rules of their kind.
 
-``RowReader`` is built once per file from the header map; ``read(record)`` returns a
-``ParsedRow`` or raises ``RowRejected``. Database look-ups (clients, existing rows) are the
-batch writer's business; staff and service packages are small and known up front.
+``RowReader`` is built once per file from the header map; ``read_batch(records)`` returns the
+batch's importable rows column by column (``import_columns.RowBatch``) and the rejected ones with
+their reasons; ``read(record)`` does one record (a ``ParsedRow``, or ``RowRejected``). The kind's
+rules are those of ``clients.rules``, the ones the services apply. Database look-ups (clients,
+existing rows) are the batch writer's business; staff and service packages are small and known
+up front.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from servicescape.clients import import_cells as cells
+from servicescape.clients import rules
+from servicescape.clients.import_columns import (
+    Column,
+    ParsedRow,
+    Problems,
+    RowBatch,
+    RowView,
+    emails_as_they_are,
+    text_cell,
+)
 from servicescape.clients.import_values import (
     CHANNEL,
     CLIENT_KIND,
@@ -21,23 +36,17 @@ from servicescape.clients.import_values import (
     TIER,
     StaffDirectory,
 )
+from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
+from servicescape.db.columns import text_limit
 from servicescape.i18n import _
-from servicescape.tabular import Cell, HeaderMap, Record, clean_text, restore
+from servicescape.tabular import Cell, HeaderMap, Record
+from servicescape.tabular.headers import combine_name
 
-KINDS = ("clients", "contacts", "engagements", "invoices", "interactions")
+KINDS = rules.KINDS
 #: a header starting with this is always a custom field (exports use it when a custom field's
 #: own name would be read as one of our fields)
 CUSTOM_PREFIX = "custom: "
-
-
-@dataclass(slots=True)
-class ParsedRow:
-    number: int
-    cells: list[Cell]
-    values: dict[str, Any]                   # database column → value; None: the cell was empty
-    warnings: list[str] = field(default_factory=list)
-    custom: dict[str, str | None] | None = None   # clients: custom field → text (None: empty)
-    client_ref: tuple[str | None, str | None] = (None, None)   # (external id, name)
+_CELLS, _NUMBER = attrgetter("cells"), attrgetter("number")
 
 
 @dataclass(frozen=True)
@@ -53,12 +62,25 @@ class ReadContext:
 
 
 Step = tuple[str, cells.Converter | None, int]
+TABLES = {"clients": Client.__table__, "contacts": Contact.__table__, "engagements": Engagement.__table__,
+          "invoices": Invoice.__table__, "interactions": Interaction.__table__}
+#: the columns of the client a related row names its client by
+CLIENT_REF = {"client_external_id": "external_id", "client_name": "name"}
+
+
+def _limit(table: Any, name: str) -> int:
+    limit = text_limit(table.c[name])
+    assert limit is not None, name
+    return limit
 
 
 def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str, Step]:
-    """field → (database column, converter or None for plain text, length limit of text)."""
-    def text(name: str, limit: int) -> Step:
-        return name, None, limit
+    """field → (database column, converter or None for plain text, length limit of text).
+    The limits are the table's own (``db.columns``), the ones the services apply."""
+    table = TABLES[kind]
+
+    def text(name: str) -> Step:
+        return name, None, _limit(table, name)
 
     def on_day(name: str) -> cells.Converter:
         return cells.day(header(name), ctx.dayfirst.get(name, ctx.dayfirst_default))
@@ -66,30 +88,32 @@ def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str
     def at_moment(name: str) -> cells.Converter:
         return cells.moment(header(name), ctx.dayfirst.get(name, ctx.dayfirst_default), ctx.zone)
 
-    ref = {"client_external_id": text("client_external_id", 100), "client_name": text("client_name", 300)}
+    def email() -> Step:
+        return "email", cells.email(header("email"), _limit(table, "email")), 0
+
+    ref: dict[str, Step] = {field: (field, None, _limit(TABLES["clients"], column))
+                            for field, column in CLIENT_REF.items()}
     if kind == "clients":
         return {
-            "external_id": text("external_id", 100), "name": text("name", 300),
+            "external_id": text("external_id"), "name": text("name"),
             "kind": ("kind", cells.choice(header("kind"), CLIENT_KIND, "organisation, person"), 0),
-            "email": ("email", cells.email(header("email")), 0),
-            "phone": text("phone", 60), "website": text("website", 300),
+            "email": email(), "phone": text("phone"), "website": text("website"),
             "country": ("country", cells.country(header("country")), 0),
-            "city": text("city", 120), "language": text("language", 20), "region": text("region", 120),
-            "industry": text("industry", 120), "segment": text("segment", 120),
+            "city": text("city"), "language": text("language"), "region": text("region"),
+            "industry": text("industry"), "segment": text("segment"),
             "tier": ("tier", cells.choice(header("tier"), TIER, "key, growth, standard", ctx.tier_names), 0),
             "owner": ("owner_id", cells.staff(header("owner"), ctx.staff), 0),
             "status": ("status", cells.choice(header("status"), CLIENT_STATUS, "active, lost"), 0),
             "created_at": ("created_at", at_moment("created_at"), 0),
         }
     if kind == "contacts":
-        return {**ref, "external_id": text("external_id", 100), "name": text("name", 300),
-                "email": ("email", cells.email(header("email")), 0), "phone": text("phone", 60),
-                "job_title": text("job_title", 200), "language": text("language", 20)}
+        return {**ref, "external_id": text("external_id"), "name": text("name"), "email": email(),
+                "phone": text("phone"), "job_title": text("job_title"), "language": text("language")}
     if kind == "engagements":
         return {
-            **ref, "external_id": text("external_id", 100),
+            **ref, "external_id": text("external_id"),
             "package": ("package_id", cells.package(header("package"), ctx.packages), 0),
-            "description": text("description", 20_000),
+            "description": text("description"),
             "sold_by": ("sold_by_id", cells.staff(header("sold_by"), ctx.staff), 0),
             "delivered_by": ("delivered_by_id", cells.staff(header("delivered_by"), ctx.staff), 0),
             "start_date": ("start_date", on_day("start_date"), 0), "end_date": ("end_date", on_day("end_date"), 0),
@@ -99,40 +123,22 @@ def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str
             "currency": ("currency", cells.currency(header("currency")), 0),
         }
     if kind == "invoices":
-        return {**ref, "external_id": text("external_id", 100),
+        return {**ref, "external_id": text("external_id"),
                 "issued_on": ("issued_on", on_day("issued_on"), 0),
                 "amount": ("amount", cells.money(header("amount")), 0),
                 "currency": ("currency", cells.currency(header("currency")), 0)}
     return {
-        **ref, "external_id": text("external_id", 100),
+        **ref, "external_id": text("external_id"),
         "staff": ("staff_id", cells.staff(header("staff"), ctx.staff), 0),
         "channel": ("channel", cells.choice(header("channel"), CHANNEL,
                                             "call, e-mail, letter, meeting, meal, other"), 0),
         "occurred_at": ("occurred_at", at_moment("occurred_at"), 0),
-        "summary": text("summary", 20_000),
+        "summary": text("summary"),
     }
 
 
-def text_cell(value: Cell, guarded: bool = True) -> Cell:
-    """A cell as the importer sees it: text stripped, line ends as \\n, the export's formula
-    guard undone (``'=x`` → ``=x``; ``guarded``: the file is CSV or XLSX, which have that guard),
-    empty → None; numbers and dates as they are."""
-    if value.__class__ is str:
-        text = value.strip()  # type: ignore[union-attr]
-        if not text:
-            return None
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if "\x00" in text:
-            raise cells.RowRejected(_("A cell contains a NUL character (\\x00), which cannot be stored."))
-        return restore(text) if guarded and text[0] == "'" else text
-    if value is None or value == "":
-        return None
-    return value
-
-
 class RowReader:
-    """Reads the records of one file of one kind."""
+    """Reads the records of one file of one kind, a batch at a time (``import_columns``)."""
 
     def __init__(self, kind: str, headers: HeaderMap, ctx: ReadContext, custom: list[tuple[int, str]],
                  *, guarded: bool = True) -> None:
@@ -146,96 +152,115 @@ class RowReader:
             return names[index] if index is not None else name
 
         plan = _plan(kind, ctx, header)
-        self.steps = [(plan[name][0], index, plan[name][1], plan[name][2], names[index])
-                      for name, index in headers.fields.items()
-                      if name in plan and name not in ("client_external_id", "client_name")]
+        self.columns = [
+            Column(column, index, names[index], convert, limit,
+                   emails_as_they_are(_limit(TABLES[kind], "email")) if column == "email" else None)
+            for name, index in headers.fields.items() if name in plan and name not in CLIENT_REF
+            for column, convert, limit in (plan[name],)
+        ]
+        #: database column → how the file calls it (for messages; a column the file lacks keeps its name)
+        self.column_headers = {column: header(name) for name, (column, _convert, _limit) in plan.items()}
         self.combined_name = headers.combines_name
-        self.ref_columns = (headers.fields.get("client_external_id"), headers.fields.get("client_name"))
+        self.refs = [None if (index := headers.fields.get(name)) is None else
+                     Column(name, index, names[index], None, plan[name][2])
+                     for name in CLIENT_REF] if kind != "clients" else []
         self.custom = custom if kind == "clients" else []
         self.name_column = header("name")
+        self.name_limit = plan["name"][2] if "name" in plan else 0
+        self.rules = rules.RULES[kind].every_write
 
     def read(self, record: Record) -> ParsedRow:
-        raw = record.cells
-        row_state = cells.RowState()
-        values: dict[str, Any] = {}
-        for column, index, convert, limit, header in self.steps:
-            value = raw[index]
-            if value.__class__ is str:
-                value = value.strip()  # type: ignore[union-attr]
-                if not value:
-                    values[column] = None
-                    continue
-                if value[0] == "'" or "\r" in value or "\x00" in value:  # type: ignore[index, operator]
-                    value = text_cell(value, self.guarded)
-            elif value is None:
-                values[column] = None
-                continue
-            elif convert is None:
-                value = clean_text(value)
-            if convert is None:
-                if len(value) > limit:  # type: ignore[arg-type]
-                    raise cells.RowRejected(_("%(column)s is longer than %(n)s characters.", column=header,
-                                              n=limit))
-                values[column] = value
-            else:
-                values[column] = convert(value, row_state)
+        """One record as a row; raises ``RowRejected`` with the reason when it cannot be imported."""
+        batch, rejects = self.read_batch([record])
+        if rejects:
+            raise cells.RowRejected(rejects[0][1])
+        return batch.rows()[0]
+
+    def read_batch(self, records: Sequence[Record]) -> tuple[RowBatch, list[tuple[int, str, list[Cell]]]]:
+        """The rows of ``records`` that can be imported, and (record number, reason, cells) of the
+        others, in the file's order; a row's reason is its first problem, column by column."""
+        count = len(records)
+        problems = Problems()
+        cells = list(map(_CELLS, records))
+        table: list[tuple[Cell, ...]] = list(zip(*cells, strict=True)) if count else \
+            [() for _header in self.headers.headers]
+        names = [column.column for column in self.columns]
+        columns = [column.values(table[column.index], self.guarded, problems) for column in self.columns]
+        batch = RowBatch(list(map(_NUMBER, records)), cells, names, columns, problems.warnings)
         if self.combined_name:
-            joined = self.headers.name_of([text_cell(v, self.guarded) for v in raw])
-            values["name"] = self._text(joined, self.name_column, 300)
-        parsed = ParsedRow(record.number, raw, values, row_state.warnings)
-        if self.kind != "clients":
-            parsed.client_ref = self._client_ref(raw)
+            self._combine_names(records, batch, problems)
+        if self.refs:
+            batch.client_refs = self._client_refs(table, count, problems)
         if self.custom:
-            parsed.custom = {key: _custom_text(raw[index], self.guarded) for index, key in self.custom}
-        self._finish(parsed, row_state)
-        return parsed
+            batch.custom = self._custom(table, problems)
+        self._implied(batch, problems)
+        rejects = problems.rejects
+        if self.rules:
+            index = batch.index()
+            for position in range(count):
+                if position not in rejects:
+                    try:
+                        for each in self.rules:
+                            each(RowView(index, columns, position))
+                    except rules.RuleBroken as broken:
+                        rejects[position] = self.broken(broken)
+        refused = [(records[position].number, reason, records[position].cells)
+                   for position, reason in sorted(rejects.items())]
+        if rejects:
+            batch = batch.without(rejects)
+        return batch, refused
 
-    def _text(self, value: Cell, column: str, limit: int) -> str | None:
-        text = text_cell(value, self.guarded)
-        if text is None:
-            return None
-        result = text if isinstance(text, str) else clean_text(text) or ""
-        if len(result) > limit:
-            raise cells.RowRejected(_("%(column)s is longer than %(n)s characters.", column=column, n=limit))
-        return result
+    def _combine_names(self, records: Sequence[Record], batch: RowBatch, problems: Problems) -> None:
+        first, last = self.headers.first_name, self.headers.last_name
+        names: list[str | None] = []
+        for position, record in enumerate(records):
+            raw = record.cells
+            try:
+                given = None if first is None else text_cell(raw[first], self.guarded)
+                family = None if last is None else text_cell(raw[last], self.guarded)
+            except cells.RowRejected as exc:
+                problems.reject(position, exc.reason)
+                names.append(None)
+                continue
+            text = text_cell(combine_name(given, family), self.guarded)
+            if text is not None and len(text) > self.name_limit:  # type: ignore[arg-type]
+                problems.reject(position, _("%(column)s is longer than %(n)s characters.", column=self.name_column,
+                                            n=self.name_limit))
+                text = None
+            names.append(text)  # type: ignore[arg-type]
+        batch.set_column("name", names)
 
-    def _client_ref(self, raw: list[Cell]) -> tuple[str | None, str | None]:
-        ext_index, name_index = self.ref_columns
-        names = self.headers.headers
-        ext = None if ext_index is None else self._text(raw[ext_index], names[ext_index], 100)
-        name = None if name_index is None else self._text(raw[name_index], names[name_index], 300)
-        if ext is None and name is None:
-            raise cells.RowRejected(_("No client is given (client_external_id or client_name is empty)."))
-        return ext, name
+    def _client_refs(self, table: list[tuple[Cell, ...]], count: int,
+                     problems: Problems) -> list[tuple[str | None, str | None]]:
+        ext_column, name_column = self.refs
+        exts = [None] * count if ext_column is None else ext_column.values(table[ext_column.index], self.guarded,
+                                                                           problems)
+        names = [None] * count if name_column is None else name_column.values(table[name_column.index],
+                                                                              self.guarded, problems)
+        refs = list(zip(exts, names, strict=True))
+        for position, (ext, name) in enumerate(refs):
+            if ext is None and name is None:
+                problems.reject(position, _("No client is given (client_external_id or client_name is empty)."))
+        return refs
 
-    def _finish(self, row: ParsedRow, row_state: cells.RowState) -> None:
-        """The rules that look at more than one cell, and the required fields."""
-        values = row.values
-        kind = self.kind
-        if kind in ("clients", "contacts") and not values.get("name"):
-            raise cells.RowRejected(_("%(column)s: the name is empty.", column=self.name_column))
-        if kind == "engagements":
-            if row_state.package_text and not values.get("description"):
-                values["description"] = row_state.package_text
-            start, end = values.get("start_date"), values.get("end_date")
-            if start and end and end < start:
-                raise cells.RowRejected(_("The end date is before the start date."))
-        if kind in ("engagements", "invoices") and values.get("currency") is None and row_state.currency_in_amount:
-            values["currency"] = row_state.currency_in_amount
-        if kind == "invoices":
-            for column in ("issued_on", "amount", "currency"):
-                if values.get(column) is None:
-                    raise cells.RowRejected(_("%(column)s is empty.", column=self._header_of(column)))
-        if kind == "interactions" and values.get("occurred_at") is None:
-            raise cells.RowRejected(_("%(column)s is empty.", column=self._header_of("occurred_at")))
+    def _custom(self, table: list[tuple[Cell, ...]], problems: Problems) -> list[dict[str, str | None]]:
+        keys = [key for _index, key in self.custom]
+        texts = [Column(key, index, key, None, sys.maxsize).values(table[index], self.guarded, problems)
+                 for index, key in self.custom]
+        return [dict(zip(keys, values, strict=True)) for values in zip(*texts, strict=True)] if texts else []
 
-    def _header_of(self, name: str) -> str:
-        index = self.headers.fields.get(name)
-        return self.headers.headers[index] if index is not None else name
+    @staticmethod
+    def _implied(batch: RowBatch, problems: Problems) -> None:
+        """What a row's cells imply for its other fields: an unknown package's text is the
+        description; an amount written with its currency gives the currency."""
+        for name, found, replace in (("description", problems.package_text, lambda value: not value),
+                                     ("currency", problems.currency_in_amount, lambda value: value is None)):
+            if found:
+                column = batch.column(name) or batch.set_column(name, [None] * len(batch))
+                for position, value in found.items():
+                    if replace(column[position]):
+                        column[position] = value
 
-
-def _custom_text(value: Cell, guarded: bool) -> str | None:
-    cell = text_cell(value, guarded)
-    if cell is None or isinstance(cell, str):
-        return cell
-    return clean_text(cell)
+    def broken(self, broken: rules.RuleBroken) -> str:
+        """A broken rule as a reject reason, naming the field as the file's column does."""
+        return broken.describe(self.column_headers.get(broken.field, broken.field))

@@ -70,6 +70,21 @@ def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return prepared
 
 
+def _each_distinct(process: Callable[[Any], Any], column: list[Any]) -> list[Any]:
+    """``process`` over a column, called once per distinct value where values repeat."""
+    try:
+        distinct = set(column)
+    except TypeError:  # unhashable (JSON objects): often one and the same, {} for every new client
+        first = column[0]
+        if all(value is first for value in column):
+            return [process(first)] * len(column)
+        return list(map(process, column))
+    if len(distinct) > 0.8 * len(column):
+        return list(map(process, column))
+    processed = {value: process(value) for value in distinct}
+    return list(map(processed.__getitem__, column))
+
+
 class BulkStatements:
     """Executes batches of INSERTs and UPDATEs (by ``id``) on one table."""
 
@@ -100,6 +115,37 @@ class BulkStatements:
             return
         sql, order = self._statement("update", tuple(rows[0]))
         self._execute(conn, sql, order, [tuple([row[name] for name in order]) for row in rows])
+
+    def insert_columns(self, conn: Connection, names: Sequence[str], columns: Sequence[list[Any]]) -> None:
+        """Insert rows given column by column: ``columns[k][i]`` is row ``i``'s value of ``names[k]``."""
+        if not columns or not columns[0]:
+            return
+        if not self.prepare:
+            conn.execute(insert(self.table), [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)])
+            return
+        sql, order = self._statement("insert", tuple(names))
+        self._execute_columns(conn, sql, order, dict(zip(names, columns, strict=True)))
+
+    def update_columns(self, conn: Connection, names: Sequence[str], columns: Sequence[list[Any]]) -> None:
+        """Update rows given column by column; ``names`` holds ``_id`` (the rows to change) and the
+        columns to set."""
+        if not columns or not columns[0]:
+            return
+        if not self.prepare:
+            self.update(conn, [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)])
+            return
+        sql, order = self._statement("update", tuple(names))
+        self._execute_columns(conn, sql, order, dict(zip(names, columns, strict=True)))
+
+    def _execute_columns(self, conn: Connection, sql: str, order: tuple[str, ...],
+                         columns: dict[str, list[Any]]) -> None:
+        """Bind each column's values (each distinct value once) and execute the rows as tuples."""
+        prepared = []
+        for name in order:
+            column = columns[name]
+            process = self._processor(name)
+            prepared.append(column if process is None else _each_distinct(process, column))
+        conn.exec_driver_sql(sql, list(zip(*prepared, strict=True)))  # type: ignore[arg-type]
 
     def _execute(self, conn: Connection, sql: str, order: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
         """The statement compiled by SQLAlchemy for these columns, executed with the values bound

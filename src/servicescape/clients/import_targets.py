@@ -7,15 +7,40 @@ registers its keys, so a later row of the same batch with the same key finds the
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass, field
 from typing import Any
 
-from servicescape.clients.import_rows import ParsedRow
+from servicescape.clients.import_columns import ParsedRow
 
 #: an empty cell never clears these on an update (identifiers, required and defaulted fields)
 KEEP_IF_EMPTY = frozenset({
     "external_id", "name", "kind", "tier", "status", "channel", "created_at", "occurred_at",
     "issued_on", "amount", "currency", "client_id",
 })  # fmt: skip
+
+
+@dataclass
+class BatchOutcome:
+    imported: int = 0
+    updated: int = 0
+    rejected: list[tuple[ParsedRow, str]] = field(default_factory=list)
+
+
+@dataclass
+class ColumnWrites:
+    """Rows to insert or update, column by column: ``columns[k][i]`` is row ``i``'s ``names[k]``."""
+
+    names: list[str]
+    columns: list[list[Any]]
+
+
+@dataclass
+class Stored:
+    """Stored records a batch's rows may match: those its external ids name, and the candidates
+    for its natural keys (database rows)."""
+
+    by_ext: list[Any]
+    candidates: list[Any]
 
 
 class Ambiguous(Exception):

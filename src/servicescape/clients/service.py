@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import Date, Select, asc, desc, func, or_, select
+from sqlalchemy import Date, Select, asc, desc, func, inspect, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
+from servicescape.clients import rules
 from servicescape.clients.capability import DELETE, READ, WRITE
 from servicescape.clients.models import (
     Client,
@@ -39,76 +40,75 @@ class ClientBookService(EntityService[Any]):
     read_permission = READ
     write_permission = WRITE
     delete_permission = DELETE
+    #: the kind's name in ``rules`` (and in imports and exports)
+    kind: ClassVar[str]
+
+    def check(self, session: Session, data: dict[str, Any], existing: Any | None) -> dict[str, Any]:
+        """The kind's rules (``clients.rules``, shared with the importer) on the record as it will be:
+        the values given on a create, the stored record with the changes over it on an update."""
+        data = self.prepare(data, existing)
+        record = data if existing is None else {**_stored(existing), **data}
+        try:
+            rules.check(self.kind, record, creating=existing is None)
+        except rules.RuleBroken as broken:
+            raise ValidationFailed(broken.describe(), field=broken.field) from None
+        return super().check(session, data, existing)
+
+    def prepare(self, data: dict[str, Any], existing: Any | None) -> dict[str, Any]:
+        """Fill in what the service supplies itself, before the rules look (defaults)."""
+        return data
+
+
+def _stored(obj: Any) -> dict[str, Any]:
+    return {column.key: getattr(obj, column.key) for column in inspect(obj).mapper.column_attrs}
 
 
 class ClientService(ClientBookService):
     model = Client
     label = N_("Client")
+    kind = "clients"
     references: ClassVar[dict[str, Any]] = {"owner_id": Staff}
 
-    def check(self, session: Session, data: dict[str, Any], existing: Client | None) -> dict[str, Any]:
-        if "name" in data and not (data["name"] or "").strip():
-            raise ValidationFailed(_("A client needs a name."), field="name")
+    def prepare(self, data: dict[str, Any], existing: Any | None) -> dict[str, Any]:
         if "custom_fields" in data and data["custom_fields"] is None:
             data["custom_fields"] = {}
-        return super().check(session, data, existing)
+        return data
 
 
 class ContactService(ClientBookService):
     model = Contact
     label = N_("Contact")
+    kind = "contacts"
     references: ClassVar[dict[str, Any]] = {"client_id": Client}
 
 
 class EngagementService(ClientBookService):
     model = Engagement
     label = N_("Engagement")
+    kind = "engagements"
     references: ClassVar[dict[str, Any]] = {
         "client_id": Client, "package_id": ServicePackage, "sold_by_id": Staff,
         "delivered_by_id": Staff,
     }
 
-    def check(self, session: Session, data: dict[str, Any], existing: Engagement | None) -> dict[str, Any]:
-        start = data.get("start_date", existing.start_date if existing else None)
-        end = data.get("end_date", existing.end_date if existing else None)
-        if start and end and end < start:
-            raise ValidationFailed(_("The end date is before the start date."), field="end_date")
-        if existing is None and not data.get("package_id") and not data.get("description"):
-            raise ValidationFailed(_("An engagement needs a service package or a description."),
-                                   field="description")
-        return super().check(session, data, existing)
-
 
 class InvoiceService(ClientBookService):
     model = Invoice
     label = N_("Invoice")
+    kind = "invoices"
     references: ClassVar[dict[str, Any]] = {"client_id": Client, "engagement_id": Engagement}
 
 
 class InteractionService(ClientBookService):
     model = Interaction
     label = N_("Interaction")
+    kind = "interactions"
     references: ClassVar[dict[str, Any]] = {"client_id": Client, "staff_id": Staff}
 
-    def check(self, session: Session, data: dict[str, Any], existing: Interaction | None) -> dict[str, Any]:
+    def prepare(self, data: dict[str, Any], existing: Any | None) -> dict[str, Any]:
         if existing is None and data.get("occurred_at") is None:
             data["occurred_at"] = utcnow()
-        when = data.get("occurred_at")
-        if when is not None and when.tzinfo is None:
-            raise ValidationFailed(_("occurred_at needs a timezone (e.g. 2025-03-01T10:00:00+08:00)."),
-                                   field="occurred_at")
-        if when is not None and not _in_utc_range(when):
-            raise ValidationFailed(_("occurred_at is out of range."), field="occurred_at")
-        return super().check(session, data, existing)
-
-
-def _in_utc_range(when: datetime) -> bool:
-    """0001-01-01T00:00+01:00 is a valid datetime with no UTC equivalent (it is stored in UTC)."""
-    try:
-        when.astimezone(UTC)
-    except OverflowError:
-        return False
-    return True
+        return data
 
 
 clients = ClientService()
@@ -298,4 +298,23 @@ def resolve_client_ref(session: Session, ref: str) -> int:
         found = session.scalar(select(Client.id).where(Client.id == int(ref)))
     if found is None:
         raise NotFound(_("No client with id or external id %(ref)s.", ref=ref))
+    return found
+
+
+def find_client(session: Session, text: str, *, by: Principal, field: str = "client") -> Client:
+    """The client a person means by ``text``: its number, its id in another system, or its exact
+    name (any case); a name several clients share is refused with a hint, never guessed."""
+    require(by, READ)
+    ref = text.strip()
+    found = session.scalar(select(Client).where(Client.external_id == ref))
+    if found is None and ref.isdigit() and len(ref) < 12:
+        found = session.get(Client, int(ref))
+    if found is None:
+        named = list(session.scalars(select(Client).where(func.lower(Client.name) == ref.lower()).limit(2)))
+        if len(named) > 1:
+            raise ValidationFailed(_("Several clients are called %(name)s; give the client's number instead.",
+                                     name=ref), field=field)
+        found = named[0] if named else None
+    if found is None:
+        raise ValidationFailed(_("No client is called or numbered %(ref)s.", ref=ref), field=field)
     return found

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, require
 from servicescape.db.base import Base
+from servicescape.db.columns import text_limit
 from servicescape.db.paging import Page, paginate
 from servicescape.errors import Conflict, NotFound, ValidationFailed
 from servicescape.i18n import _
@@ -94,7 +95,8 @@ class EntityService(Generic[M]):
 
     def _check_columns(self, data: dict[str, Any]) -> None:
         """Refuse what the table would refuse (PostgreSQL enforces NOT NULL and VARCHAR lengths;
-        SQLite stores a too-long value), first and with the field named."""
+        SQLite stores a too-long value), first and with the field named. The limits are the
+        columns' own (``db.columns``), the same the importer applies."""
         columns = self.model.__table__.columns
         for field, value in data.items():
             column = columns.get(field)
@@ -102,7 +104,7 @@ class EntityService(Generic[M]):
                 continue
             if value is None and not column.nullable:
                 raise ValidationFailed(_("%(field)s cannot be empty.", field=field), field=field)
-            length = getattr(column.type, "length", None)
+            length = text_limit(column)
             if isinstance(value, str) and length is not None and len(value) > length:
                 raise ValidationFailed(
                     _("%(field)s is longer than %(n)s characters.", field=field, n=length), field=field

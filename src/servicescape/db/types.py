@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Dialect, Enum, TypeDecorator
 
 MONEY_PLACES = 4
+#: the largest amount (either sign) the product takes: the API's schemas and the importer
+MAX_AMOUNT = Decimal(10) ** 13
 _MONEY_SCALE = Decimal(10) ** MONEY_PLACES
 
 

@@ -59,7 +59,9 @@ class CsvSource:
             for row in rows:
                 number = previous + 1 + offset
                 previous = reader.line_num
-                if not any(row) or (row[0].isspace() and _is_blank(row)):
+                first = row[0] if row else ""
+                # a blank record: no cell, or only empty ones or spaces (only then every cell is looked at)
+                if (not first or first.isspace()) and (not any(row) or (first.isspace() and _is_blank(row))):
                     continue
                 if len(row) != width:
                     row = fit(row, number)

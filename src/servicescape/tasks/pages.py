@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from servicescape import i18n
+from servicescape.clients import service as clients
 from servicescape.db.types import utcnow
 from servicescape.tasks import service
 from servicescape.tasks.models import TaskPriority, TaskStatus
@@ -30,7 +31,16 @@ STATUSES = ("open", "done", "cancelled", "all")
 
 
 def _data(context: RequestContext, values: dict[str, str]) -> dict[str, Any]:
-    return parse_form(TaskIn, values, zone=context.runtime.settings.zone, moments=("due_at",))
+    """The task form's values; its "client" field takes a client's name, number or other id."""
+    data = parse_form(TaskIn, values, zone=context.runtime.settings.zone, moments=("due_at",))
+    if "client" in values:
+        typed = values["client"].strip()
+        if not typed:
+            data["client_id"] = None
+        else:
+            with context.unit() as session:
+                data["client_id"] = clients.find_client(session, typed, by=context.principal).id
+    return data
 
 
 @router.get("/tasks")
@@ -54,7 +64,7 @@ def task_list(
     )
     with context.unit() as session:
         day_end = service.end_of_today(context.runtime.settings.zone)
-        found = service.task_page(session, filters, day_end=day_end, page=page, per_page=PER_PAGE,
+        found = service.task_page(session, filters, day_end=day_end, page=page, per_page=PER_PAGE, clamp=True,
                                   by=context.principal)
         owners = owner_options(context, session, owner, i18n._("Anyone"))
     query = {"view": "mine" if mine else "team", "owner": owner, "status": status, "kind": kind,
@@ -71,8 +81,8 @@ def task_form(context: RequestContext, state: FormState, *, status_code: int = 2
 
 
 @router.get("/tasks/new")
-def new_task(context: Writer, client_id: Annotated[str, Query(max_length=20)] = "") -> Response:
-    return task_form(context, FormState({"kind": "follow_up", "priority": "normal", "client_id": client_id,
+def new_task(context: Writer, client: Annotated[str, Query(max_length=300)] = "") -> Response:
+    return task_form(context, FormState({"kind": "follow_up", "priority": "normal", "client": client,
                                          "owner_id": str(context.principal.id)}))
 
 
@@ -108,7 +118,7 @@ def task_page(context: RequestContext, task_id: int, *, edit: FormState | None =
         task = service.get_task(session, task_id, by=context.principal)
         state = edit or FormState({
             "title": task.title, "kind": task.kind, "notes": task.notes or "",
-            "client_id": str(task.client_id or ""), "owner_id": str(task.owner_id or ""),
+            "client": task.client.name if task.client else "", "owner_id": str(task.owner_id or ""),
             "due_at": local_input(task.due_at, zone), "priority": task.priority.value,
         })
         owners = owner_options(context, session, state.values.get("owner_id"), i18n._("Nobody"))

@@ -157,10 +157,10 @@ def _query(filters: TaskFilters, now: datetime, day_end: datetime) -> Select[Any
 
 
 def task_page(session: Session, filters: TaskFilters, *, day_end: datetime, page: int = 1, per_page: int = 50,
-              by: Principal) -> Page[Task]:
+              clamp: bool = False, by: Principal) -> Page[Task]:
     """Tasks matching ``filters``; ``day_end`` is the end of today on the firm's clock."""
     require(by, READ)
-    return paginate(session, _query(filters, utcnow(), day_end), page=page, per_page=per_page)
+    return paginate(session, _query(filters, utcnow(), day_end), page=page, per_page=per_page, clamp=clamp)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from typing import Any
 
 from fastapi import Depends, Request
@@ -65,8 +66,48 @@ class RequestContext:
         return can(self.user, permission)
 
 
+def _parsed(text: str) -> IPv4Address | IPv6Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [2001:db8::1]:443
+        text = text[1:text.index("]")]
+    elif text.count(":") == 1:  # 192.0.2.1:443
+        text = text.partition(":")[0]
+    try:
+        return ip_address(text)
+    except ValueError:
+        return None
+
+
+def forwarded_client(peer: str, forwarded_for: list[str], trusted: Sequence[IPv4Network | IPv6Network]) -> str:
+    """The client's address: the peer, unless the peer is a trusted proxy; then X-Forwarded-For is
+    read from the right (each proxy appends the address it saw) past the trusted proxies, and the
+    first address no trusted proxy holds is the client. What a client writes into the header
+    itself lies left of that and is never believed."""
+    def is_trusted(address: IPv4Address | IPv6Address | None) -> bool:
+        return address is not None and any(address in network for network in trusted)
+
+    hop = _parsed(peer)
+    if not is_trusted(hop):
+        return peer
+    chain = [entry for header in forwarded_for for entry in header.split(",") if entry.strip()]
+    for entry in reversed(chain):
+        address = _parsed(entry)
+        if address is None:  # not an address: stop at the last proxy we trust
+            break
+        hop = address
+        if not is_trusted(address):
+            break
+    return str(hop)
+
+
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The address a request came from (X-Forwarded-For is believed only from trusted_proxies)."""
+    peer = request.client.host if request.client else "unknown"
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    trusted = runtime.settings.trusted_proxy_networks if runtime is not None else ()
+    if not trusted:
+        return peer
+    return forwarded_client(peer, request.headers.getlist("x-forwarded-for"), trusted)
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -81,6 +122,9 @@ def _bearer(request: Request) -> str | None:
 
 
 def _language(request: Request, runtime: Runtime, user: Staff | None) -> str:
+    """The language chosen in this browser (the switcher, on any page), then the account's own
+    (the switcher of a signed-in page also stores it there; the sign-in page's never does), then
+    the browser's languages, then the firm's default."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from servicescape import i18n
 from servicescape.errors import AuthenticationRequired, ServicescapeError
 from servicescape.web.deps import PRE_SESSION_COOKIE, RequestContext, _language, get_runtime, identify
+from servicescape.web.forms import field_message
 from servicescape.web.security import add_security_headers, csrf_token
 
 log = logging.getLogger("servicescape.web")
@@ -69,10 +70,10 @@ def error_response(request: Request, status: int, code: str, message: str, *,
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
     from servicescape.web.templating import render  # late: templating imports this package's deps
-    title = i18n._(HTTPStatus(status).phrase) if status in HTTPStatus._value2member_map_ else ""
-    try:
-        return render(context, "errors/error.html", status_code=status, title=title,
-                      message=message)
+    if status in HTTPStatus._value2member_map_ and message == HTTPStatus(status).phrase:
+        message = ""  # "Not Found" is for programs; the template says it in the reader's words
+    try:  # the page's title is a sentence for people, chosen by the template from the status
+        return render(context, "errors/error.html", status_code=status, message=message or None, error_code=code)
     except Exception:  # the error page itself failed: still answer, plainly, and log why
         log.exception("the error page could not be rendered")
         return HTMLResponse(f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>",
@@ -100,14 +101,20 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # programs get pydantic's precise wording ("Input should be 'key', 'growth' or 'standard'"),
+        # people the product's ("Choose one of the options."), in their language
+        people = not wants_json(request)
         details = [
             {"field": _input_name(err),
-             "message": err.get("msg", ""), "type": err.get("type", "")}
+             "message": field_message(_input_name(err), err) if people else err.get("msg", ""),  # type: ignore[arg-type]
+             "type": err.get("type", "")}
             for err in exc.errors()
         ]
-        first = details[0] if details else {"field": None, "message": "invalid request"}
-        message = i18n._("%(field)s: %(problem)s", field=first["field"] or "request",
-                         problem=first["message"])
+        first = details[0] if details else {"field": None, "message": i18n._("This value is not valid.")}
+        if first["field"]:
+            message = i18n._("%(field)s: %(problem)s", field=first["field"], problem=first["message"])
+        else:
+            message = i18n._("The request could not be read: %(problem)s", problem=first["message"])
         return error_response(request, 422, "validation_failed", message,
                               field=first["field"] or None, details=details)
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.dates import format_date, format_time, get_datetime_format, get_timezone_location
+from babel.numbers import format_decimal, get_currency_name
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from servicescape import __version__, i18n
 from servicescape.config import LANGUAGES
+from servicescape.currencies import active_currencies
 from servicescape.platform.registry import registry
 from servicescape.web.deps import PRE_SESSION_COOKIE, RequestContext
 from servicescape.web.security import sign, unsign
@@ -30,6 +31,41 @@ BABEL_LOCALES = {"en": "en", "ms": "ms", "bg": "bg", "zh-Hans": "zh_Hans_CN", "z
 
 def babel_locale(language: str) -> str:
     return BABEL_LOCALES.get(language, "en")
+
+
+@cache
+def zone_label(zone: Any, locale: str) -> str:
+    if getattr(zone, "key", "UTC") in ("UTC", "Etc/UTC"):
+        return "UTC"
+    offset = datetime.now(zone).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    sign = "+" if minutes >= 0 else "-"
+    city = get_timezone_location(zone, locale=locale, return_city=True)
+    return f"{city} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"
+
+
+#: languages a client or contact may speak, offered by name: the UI's own, the demo firm's
+#: markets', and other common ones
+CLIENT_LANGUAGES = ("en", "ms", "id", "zh-Hans", "zh-Hant", "bg", "hu", "de", "ro", "fr", "es", "it", "pt", "nl",
+                    "pl", "cs", "sk", "ru", "uk", "el", "tr", "ar", "hi", "ta", "th", "vi", "ja", "ko", "tl")
+
+
+@cache
+def language_names(language: str) -> dict[str, str]:
+    """Language code → its name in ``language`` (zh-Hans and zh-Hant told apart)."""
+    names = Locale.parse(babel_locale(language)).languages
+    found = {code: names.get(code.replace("-", "_"), names.get(code.split("-")[0], code)) for code in CLIENT_LANGUAGES}
+    found["zh-Hans"] = Locale.parse("zh_Hans").get_display_name(babel_locale(language)) or found["zh-Hans"]
+    found["zh-Hant"] = Locale.parse("zh_Hant").get_display_name(babel_locale(language)) or found["zh-Hant"]
+    return found
+
+
+@cache
+def currency_options(language: str) -> list[tuple[str, str]]:
+    """Every ISO 4217 currency in use: (code, "MYR · Malaysian Ringgit"), by code."""
+    locale = babel_locale(language)
+    return [(code, f"{code} · {get_currency_name(code, locale=locale)}") for code in sorted(active_currencies())]
 
 
 @cache
@@ -68,9 +104,28 @@ class Formatter:
         self.language = language
 
     def datetime(self, value: datetime | None) -> str:
+        """The date and the time to the minute (no seconds), on the firm's clock."""
         if value is None:
             return ""
-        return format_datetime(value.astimezone(self.zone), "medium", locale=self.locale)
+        local = value.astimezone(self.zone)
+        pattern = str(get_datetime_format("medium", locale=self.locale))
+        return pattern.format(format_time(local, "short", locale=self.locale),
+                              format_date(local, "medium", locale=self.locale))
+
+    @property
+    def zone_label(self) -> str:
+        """The firm's timezone as people know it: its city and offset ("吉隆坡 (UTC+8)")."""
+        return zone_label(self.zone, self.locale)
+
+    def language_name(self, code: str | None) -> str:
+        if not code:
+            return ""
+        return language_names(self.language).get(code, code)
+
+    def currency_name(self, code: str | None) -> str:
+        if not code:
+            return ""
+        return get_currency_name(code, locale=self.locale)
 
     def date(self, value: date | None) -> str:
         return format_date(value, "medium", locale=self.locale) if value else ""
@@ -85,6 +140,27 @@ class Formatter:
         if not code:
             return ""
         return country_names(self.language).get(code, code)
+
+
+class Choices:
+    """Options of the selects many forms share, in the reader's language; a stored value that is
+    not among them (e.g. imported) stays selectable."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def languages(self, selected: Any, empty: str) -> list[tuple[str, str]]:
+        names = language_names(self.language)
+        options = sorted(names.items(), key=lambda pair: pair[1].casefold())
+        if selected and selected not in names:
+            options.insert(0, (selected, selected))
+        return [("", empty), *options]
+
+    def currencies(self, selected: Any, empty: str | None = None) -> list[tuple[str, str]]:
+        options = currency_options(self.language)
+        if selected and selected not in active_currencies():
+            options = [(selected, selected), *options]
+        return [("", empty), *options] if empty is not None else options
 
 
 def static_url(path: str) -> str:
@@ -115,6 +191,7 @@ def _shared(context: RequestContext) -> dict[str, Any]:
         "request": context.request, "current_user": context.user, "csrf_token": context.csrf_token,
         "current_language": context.language, "firm_name": settings.firm_name, "static_url": static_url,
         "fmt": Formatter(context.language, settings.zone), "can": context.can,
+        "choices": Choices(context.language),
         "tier_names": {key: i18n._(name) for key, name in settings.tier_names.items()},
     }
 

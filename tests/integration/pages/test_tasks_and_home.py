@@ -177,3 +177,34 @@ def test_the_home_page_shows_my_tasks_and_activity_on_my_clients(owner_browser: 
     assert stats[:3] == ["1", "1", "1"], stats  # overdue, due by tonight, open
     viewer = browser_as(Role.viewer)
     assert viewer.get("/").status_code == 200
+
+
+def test_error_pages_speak_to_people(browser_as, owner_browser: Browser, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
+    viewer = browser_as(Role.viewer)
+    refused = plain(viewer.get("/clients/new").text)
+    assert "It takes the right to: Add and edit clients" in refused and "(clients.write)" not in refused
+    bad = owner_browser.get("/clients?page=abc")
+    assert bad.status_code == 422
+    text = plain(bad.text)
+    assert "Some information is not valid" in text and "Unprocessable" not in text and "Input should" not in text
+    for n in range(3):
+        _task(runtime, title=f"Task {n}")
+    beyond = owner_browser.get("/tasks?view=team&page=999")
+    assert beyond.status_code == 200 and "Task 0" in plain(beyond.text)
+
+
+def test_the_task_form_takes_a_clients_name_number_or_other_id(owner_browser: Browser, runtime: Runtime) -> None:
+    tan = add_client(runtime, name="Tan Holdings Sdn Bhd", external_id="MY-0000042")
+    add_client(runtime, name="Harbour View")
+    add_client(runtime, name="harbour view")
+    base = {"title": "Follow up", "kind": "follow_up", "priority": "normal", "owner_id": "", "due_at": ""}
+    for typed in ("tan holdings sdn bhd", "MY-0000042", str(tan)):
+        created = owner_browser.post("/tasks", {**base, "client": typed})
+        assert created.status_code == 303, (typed, plain(created.text)[:300])
+        assert load(runtime, Task, int(created.headers["location"].rsplit("/", 1)[1])).client_id == tan
+    task_page = owner_browser.get(created.headers["location"]).text
+    assert 'value="Tan Holdings Sdn Bhd"' in task_page  # the edit form shows the name, not a number
+    ambiguous = owner_browser.post("/tasks", {**base, "client": "Harbour View"})
+    assert ambiguous.status_code == 422 and "Several clients are called Harbour View" in plain(ambiguous.text)
+    unknown = owner_browser.post("/tasks", {**base, "client": "Nobody Ltd"})
+    assert unknown.status_code == 422 and "No client is called or numbered Nobody Ltd" in plain(unknown.text)

@@ -47,3 +47,14 @@ def test_bad_settings_name_the_field(field: str, value: object) -> None:
     with pytest.raises(ValidationError) as info:
         Settings(**{field: value})
     assert info.value.errors()[0]["loc"] == (field,)
+
+
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().trusted_proxies == []  # none by default: X-Forwarded-For is never believed
+    monkeypatch.setenv("SERVICESCAPE_TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/16 ::1")
+    assert Settings().trusted_proxies == ["10.0.0.5/32", "10.1.0.0/16", "::1/128"]
+    monkeypatch.setenv("SERVICESCAPE_TRUSTED_PROXIES", '["192.0.2.0/24"]')
+    assert [str(net) for net in Settings().trusted_proxy_networks] == ["192.0.2.0/24"]
+    monkeypatch.setenv("SERVICESCAPE_TRUSTED_PROXIES", "10.0.0.5, proxy.local")
+    with pytest.raises(ValidationError, match=r"not an IP address or network: 'proxy\.local'"):
+        Settings()

@@ -11,6 +11,8 @@
  *   data-dismiss               close button of a flash message (flashes never auto-dismiss)
  *   details[data-menu]         drop-down menu: closes on outside click and on Escape
  *   data-error-summary         receives focus when a page (or swap) shows form errors
+ *   data-copy="ID"             button (hidden without JavaScript): copies field ID's value,
+ *                              then shows data-copied in its [data-copy-label]
  *   body[data-msg-*]           translated texts for messages shown from here
  */
 (function () {
@@ -231,6 +233,29 @@
     pending = Math.max(0, pending - 1);
     if (pending === 0) {
       root.classList.remove("is-busy");
+    }
+  });
+
+  /* Copy buttons: select the field (so it can be copied by hand too), copy it, say so. */
+  doc.querySelectorAll("[data-copy][hidden]").forEach(function (button) {
+    button.hidden = false;
+  });
+  doc.addEventListener("click", function (event) {
+    var button = closest(event.target, "[data-copy]");
+    var field = button ? doc.getElementById(button.getAttribute("data-copy")) : null;
+    if (!field) {
+      return;
+    }
+    field.focus();
+    field.select();
+    var copied = function () {
+      var label = button.querySelector("[data-copy-label]");
+      if (label && button.hasAttribute("data-copied")) {
+        label.textContent = button.getAttribute("data-copied");
+      }
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(copied, function () { /* selected: Ctrl+C works */ });
     }
   });
 
