@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 from typer.testing import CliRunner
 
@@ -20,6 +21,7 @@ from servicescape.cli.main import app
 from servicescape.clients import service
 from servicescape.clients.models import Client
 from servicescape.db.engine import make_engine, make_session_factory
+from servicescape.db.migrate import alembic_config
 from servicescape.db.models import Base
 from servicescape.demo.generator import DemoSpec
 from servicescape.demo.load import load_demo
@@ -177,7 +179,8 @@ def test_restore_asks_on_a_terminal_unless_yes(db_url: str, empty_url: str, tmp_
     monkeypatch.setattr(backup_cli, "interactive", lambda: True)
     declined = runner.invoke(app, ["restore", str(file), "--db", empty_url], input="n\n")
     assert declined.exit_code == 1
-    assert f"Restore {file} (" in declined.output and "schema 0003) into " in declined.output
+    head = ScriptDirectory.from_config(alembic_config(make_engine(db_url))).get_current_head()
+    assert f"Restore {file} (" in declined.output and f"schema {head}) into " in declined.output
     assert declined.output.strip().endswith("error: restore cancelled; nothing was changed")
     accepted = runner.invoke(app, ["restore", str(file), "--db", empty_url], input="y\n")
     assert accepted.exit_code == 0, accepted.output
