@@ -93,10 +93,13 @@ def test_match_the_columns_check_and_import(server: LiveServer, browser: Browser
     page.focus("#f-col-0")
     page.select_option("#f-col-0", label="Name")                   # Name twice: flagged at the row
     expect(page.locator("#f-col-2-error")).to_contain_text("Name is chosen for two columns, Kundenname and Land")
-    expect(page.locator("#f-col-0")).to_be_focused()                # the swap keeps the focus where it was
+    expect(page.locator("#f-col-2")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-col-0")).to_be_focused()                # the check leaves the focus where it was
     page.select_option("#f-col-2", label="Country")
-    page.select_option("#f-col-3", label="Don’t import")
-    expect(page.locator("#f-col-2-error")).to_have_count(0)
+    page.select_option("#f-col-3", label="Don’t import")             # two changes at once: both count
+    expect(page.locator("#f-col-2-error")).to_be_empty()
+    expect(page.locator("#f-col-2")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-col-3")).to_have_value("skip")
     assert page.url == url
 
     page.click("text=Check the file")
@@ -140,6 +143,9 @@ def test_the_column_step_in_every_language_fits_a_phone(server: LiveServer, brow
         page = watched.page
         page.context.add_cookies([{"name": "ss_lang", "value": language, "url": server.url}])
         _sign_in(page, server.url)
+        page.screenshot(path=str(SCREENSHOT_DIR / f"import-upload-{language}-{size}.png"), full_page=True,
+                        caret="initial")
+        _no_sideways_scroll(page)
         _upload(page)
         page.select_option("#f-col-0", "name")
         page.select_option("#f-col-2", "name")                      # a clash, to see how it is shown

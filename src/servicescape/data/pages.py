@@ -6,9 +6,9 @@ see what was imported and what was rejected.
     GET  /import/{token}           2. its columns beside our fields, guessed from their headers
     POST /import/{token}           action=check: 3. a dry run's figures, with the import button;
                                    action=import: the import's report; action=edit: back to 2.
-    POST /import/{token}/columns   2. again (htmx, as a select changes): the table with its problems
+    POST /import/{token}/columns   2. again (htmx, as a select changes): what stops the import
 
-Every step works as a plain form post; htmx only refreshes the table's problems in place.
+Every step works as a plain form post; htmx only refreshes what stops the import, in place.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def columns_post(token: str, context: BulkData, posted: Posted) -> Response:
 def columns_table(token: str, context: BulkData, posted: Posted) -> Response:
     _action, _dayfirst, chosen = _choices(posted)
     staged, plan = service.staged_columns(context.runtime, token, by=context.principal, chosen=chosen)
-    return render(context, "imports/_columns.html", **_columns_values(context, staged, plan), focus=False)
+    return render(context, "imports/_recheck.html", **_columns_values(context, staged, plan), focus=False)
 
 
 def _choices(posted: dict[str, str]) -> tuple[str, str, dict[int, str]]:

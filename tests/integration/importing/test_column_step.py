@@ -110,7 +110,7 @@ def test_missing_required_and_twice_chosen_fields_are_flagged_and_nothing_is_wri
     twice = browser.post(f"/import/{token}", data={"col-0": "name", "col-2": "name", "action": "check"})
     assert twice.status_code == 422
     assert "Name is chosen for two columns, Kundenname and Land: choose it for one only." in twice.text
-    assert '<select name="col-2" id="f-col-2" aria-invalid="true" aria-describedby="f-col-2-error">' in twice.text
+    assert '<select name="col-2" id="f-col-2" aria-describedby="f-col-2-error" aria-invalid="true">' in twice.text
     assert selected(twice.text)["col-2"] == "name"  # what was chosen stays, to be corrected
     parts = browser.post(f"/import/{token}", data={"col-0": "name", "col-3": "first_name", "action": "check"})
     assert parts.status_code == 422
@@ -127,11 +127,15 @@ def test_htmx_checks_the_choices_in_place(browser: TestClient) -> None:
     fragment = browser.post(f"/import/{token}/columns", data={"col-0": "name", "col-2": "name"},
                             headers={"HX-Request": "true"})
     assert fragment.status_code == 200
-    assert fragment.text.lstrip().startswith('<div id="columns"') and "<html" not in fragment.text
-    assert "Name is chosen for two columns" in fragment.text
+    assert fragment.text.lstrip().startswith('<div id="columns-problems">') and "<html" not in fragment.text
     assert "data-error-summary" not in fragment.text  # no focus jump while choosing
+    assert "<select" not in fragment.text            # the selects stay as they are; only the messages change
+    slot = re.search(r'<div class="columns-problem" id="f-col-2-error" data-problem-of="f-col-2" '
+                     r'hx-swap-oob="true">(.*?)</div>\s*(?=<div class="columns-problem"|$)', fragment.text, re.S)
+    assert slot and "Name is chosen for two columns" in slot[1]
     fine = browser.post(f"/import/{token}/columns", data={"col-0": "name"}, headers={"HX-Request": "true"})
     assert fine.status_code == 200 and "error-summary" not in fine.text
+    assert '<div class="columns-problem" id="f-col-2-error" data-problem-of="f-col-2" hx-swap-oob="true"></div>' in fine.text
 
 
 def test_an_upload_is_only_for_its_uploader_and_for_a_while(app, browser: TestClient, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
