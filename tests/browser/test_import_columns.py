@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
@@ -65,7 +65,8 @@ def _sign_in(page: Page, base: str) -> None:
 def _upload(page: Page, name: str = "kunden.csv") -> None:
     """Step 1: choose the file and go to its columns."""
     page.select_option("#f-kind", "clients")
-    page.set_input_files("#f-file", files=[{"name": name, "mimeType": "text/csv", "buffer": EXPORT}])
+    payload: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": EXPORT}
+    page.set_input_files("#f-file", files=payload)
     page.click("form[action='/import'] button[type=submit]")
     expect(page).to_have_url(re.compile(r"/import/[A-Za-z0-9_-]{32}$"))
 

@@ -61,7 +61,8 @@ def test_the_page_checks_first_and_flags_whole_file_problems(browser: TestClient
     assert checked.status_code == 200 and "Nothing has been written yet" in checked.text
     assert count(runtime, Client) == 0
     wrong = browser.get(_upload(browser, token, kind="invoices"))
-    assert wrong.status_code == 200 and "No column is chosen for Client’s id in another system or Client name." in wrong.text
+    assert wrong.status_code == 200
+    assert "No column is chosen for Client’s id in another system or Client name." in wrong.text
     no_file = browser.post("/import", data={"csrf_token": token, "kind": "clients"})
     assert no_file.status_code == 422 and "Choose a file to import." in no_file.text
     unknown = browser.post("/import", data={"csrf_token": token, "kind": "suppliers"}, files={"file": BAD})
