@@ -32,7 +32,8 @@ def open_json_table(path: Path, max_bytes: int) -> Table:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TabularError(_("%(file)s is not valid UTF-8 JSON: %(problem)s", file=path.name, problem=exc)) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise TabularError(_("%(file)s must hold an array of objects, one per record", file=path.name))
+        raise TabularError(_("%(file)s is not a list of records: a JSON file to import holds a list ([…]) with "
+                             "one object ({…}) per record, as our JSON export does", file=path.name))
     headers: dict[str, None] = {}
     for item in data:
         headers.update(dict.fromkeys(item))

@@ -2,7 +2,9 @@
 ``GET /api/v1/exports/{kind}`` (a whole table as CSV, XLSX or JSON), for every registered kind.
 
 The upload is spooled to a temporary file (refused past ``settings.max_upload_bytes``; the app's
-body limit refuses it earlier by Content-Length), imported by the kind's importer and deleted.
+body limit refuses it earlier by Content-Length), its columns matched to the kind's fields by their
+headers or as ``mapping`` says (the import page's choices, in the same service), imported by the
+kind's importer and deleted.
 The rejected rows are kept for a day under the data directory, to download by a random token.
 """
 
@@ -18,6 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from servicescape.data import service
+from servicescape.data.columns import api_mapping
 from servicescape.platform.imports import import_kinds
 from servicescape.web.api.common import error_responses
 from servicescape.web.deps import RequestContext, signed_in
@@ -78,11 +81,15 @@ def import_upload(
     sheet: Annotated[str | None, Form(max_length=200, description="XLSX sheet; default: the first")] = None,
     dayfirst: Annotated[bool | None, Form(description="03/05/2024 is 3 May; default: inferred")] = None,
     dry_run: Annotated[bool, Form(description="check every row, write nothing")] = False,
-    map: Annotated[list[str] | None, Form(description='"Their header=field", repeatable')] = None,
+    mapping: Annotated[str | None, Form(max_length=20_000, description=(
+        'JSON object, their header → our field, "custom" (keep the column as a custom field; clients) or "skip" '
+        '(leave it out), e.g. {"Kundennummer": "external_id", "Notes": "skip"}; other columns are recognised by '
+        "their headers"))] = None,
+    map: Annotated[list[str] | None, Form(description='"Their header=field", repeatable; as mapping')] = None,
 ) -> Any:
     report, token = service.import_upload(
         context.runtime, kind.value, file, by=context.principal, actor=context.actor, encoding=encoding,
-        sheet=sheet, dayfirst=dayfirst, dry_run=dry_run, mappings=service.mappings_of(map or []))
+        sheet=sheet, dayfirst=dayfirst, dry_run=dry_run, mapping=api_mapping(map or [], mapping))
     body = report.details()
     body["rejects_url"] = context.request.url_for("api_import_rejects", token=token).path if token else None
     return body

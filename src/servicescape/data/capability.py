@@ -18,6 +18,9 @@ CAPABILITY = Capability(
     pages=("servicescape.data.pages",),
     cli=("servicescape.data.cli",),
     jobs=(Job("data.purge_rejects", "servicescape.data.jobs:purge_rejects",
-              N_("Delete the rejected-rows files of imports older than a day"), every=timedelta(hours=1)),),
+              N_("Delete the rejected-rows files of imports older than a day"), every=timedelta(hours=1)),
+          Job("data.purge_uploads", "servicescape.data.jobs:purge_uploads",
+              N_("Delete uploaded files left at the column step for more than two hours"),
+              every=timedelta(minutes=15))),
     templates=True,
 )

@@ -49,7 +49,8 @@ def import_command(
     sheet: Annotated[str | None, typer.Option(help="The XLSX sheet to read (default: the first).")] = None,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", metavar='"HEADER=field"',
-        help="Read the column HEADER as our field, e.g. --map \"Kundennummer=external_id\"; repeatable.",
+        help="Read the column HEADER as our field (\"custom\": keep it as a custom field; \"skip\": leave it "
+             "out), e.g. --map \"Kundennummer=external_id\"; repeatable.",
     )] = None,
     dayfirst: Annotated[bool | None, typer.Option(
         "--dayfirst/--monthfirst",

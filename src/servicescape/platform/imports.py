@@ -2,14 +2,15 @@
 
 The import/export pages, API and CLI (servicescape.data) list the kinds of the registry and hand a
 file to the kind's ``importer``; nothing there names a kind. A kind says which fields a file's
-columns may fill, which of them are required (each entry is satisfied by any one of its fields),
-the headers other CRMs use for them, and the functions that import and export it.
+columns may fill and what people call them, which of them are required (each entry is satisfied by
+any one of its fields), the headers other CRMs use for them, whether columns that fill no field are
+kept (as custom fields), and the functions that read the first rows of a file, import and export it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from servicescape.errors import ValidationFailed
@@ -27,12 +28,40 @@ class ImportKind:
     subject_prefixes: tuple[str, ...] = ()        # "Organization - Phone" names a client's phone
     importer: str = ""                            # "module:function", see clients.importing.import_file
     exporter: str = ""                            # "module:function", see clients.exporting.export_table
+    sampler: str = ""                             # "module:function", see clients.import_samples.sample_file
+    #: every field a column may fill → its label (marked with N_), in the order people look for them
+    labels: Mapping[str, str] = field(default_factory=dict)
+    custom_fields: bool = False                   # columns that fill no field are kept (as custom fields)
 
     def run_import(self, *args: Any, **kwargs: Any) -> Any:
         return resolve(self.importer)(*args, kind=self.name, **kwargs)
 
+    def sample(self, *args: Any, **kwargs: Any) -> FileSample:
+        sample: FileSample = resolve(self.sampler)(*args, **kwargs)
+        return sample
+
     def run_export(self, *args: Any, **kwargs: Any) -> Any:
         return resolve(self.exporter)(*args, kind=self.name, **kwargs)
+
+
+@dataclass(frozen=True)
+class FileSample:
+    """A file's headers and its first records' cells as text (None: empty), to show beside them;
+    ``fixed``: the columns whose headers say what they are (nothing to choose for them)."""
+
+    headers: list[str]
+    rows: list[list[str | None]]
+    fixed: frozenset[int] = frozenset()
+
+    def examples(self, index: int, most: int = 3) -> list[str]:
+        """Up to ``most`` different values of column ``index``, in the order they come."""
+        found: dict[str, None] = {}
+        for row in self.rows:
+            if row[index] is not None:
+                found.setdefault(row[index], None)  # type: ignore[arg-type]
+                if len(found) == most:
+                    break
+        return list(found)
 
 
 def import_kinds() -> dict[str, ImportKind]:

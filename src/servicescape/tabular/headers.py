@@ -11,16 +11,25 @@ from servicescape.tabular.header_aliases import ALIASES, FIELDS, NAME_PARTS, SUB
 from servicescape.tabular.records import Cell
 
 __all__ = [
+    "CUSTOM",
     "FIELDS",
     "REQUIRED",
+    "SKIP",
     "HeaderMap",
     "combine_name",
+    "find_header",
     "header_key",
     "map_headers",
     "parse_mapping_option",
+    "targets",
 ]
 
 CLIENT_REF = ("client_external_id", "client_name")
+#: what a column may be mapped to besides a field: kept as a custom field under its own header
+#: (clients; other kinds warn that they have none), or left out of the import
+CUSTOM = "custom"
+SKIP = "skip"
+KEPT_APART = (CUSTOM, SKIP)
 # Each entry is satisfied by any one of its fields.
 REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "clients": (("name",),),
@@ -33,7 +42,8 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
 
 @dataclass
 class HeaderMap:
-    """Which column fills which field; every other column is in ``unmapped``.
+    """Which column fills which field; every other column is in ``unmapped``, except the
+    columns mapped to ``SKIP`` (``skipped``), which are not imported at all.
 
     When there is no name column but first/last name columns, ``first_name`` and
     ``last_name`` hold their indexes and ``name_of`` joins them.
@@ -46,6 +56,7 @@ class HeaderMap:
     warnings: list[str] = field(default_factory=list)
     first_name: int | None = None
     last_name: int | None = None
+    skipped: list[int] = field(default_factory=list)
 
     @property
     def combines_name(self) -> bool:
@@ -56,8 +67,11 @@ class HeaderMap:
 
     def missing_required(self, kind: str | None = None) -> list[str]:
         """Required fields no column fills, e.g. ``['client_external_id or client_name']``."""
-        groups = REQUIRED[_check_kind(kind or self.kind)]
-        return [" or ".join(group) for group in groups if not any(map(self.has, group))]
+        return [" or ".join(group) for group in self.missing_groups(kind)]
+
+    def missing_groups(self, kind: str | None = None) -> list[tuple[str, ...]]:
+        """The entries of ``REQUIRED`` no column satisfies, e.g. ``[('client_external_id', 'client_name')]``."""
+        return [group for group in REQUIRED[_check_kind(kind or self.kind)] if not any(map(self.has, group))]
 
     def value(self, cells: Sequence[Cell], name: str) -> Cell:
         """The cell for field ``name`` in a record (joined first + last for a split name)."""
@@ -88,7 +102,8 @@ def combine_name(first: Cell, last: Cell) -> str | None:
 
 
 def parse_mapping_option(text: str) -> tuple[str, str]:
-    """One ``--map "Their header=field"`` value; the last ``=`` separates the two."""
+    """One ``--map "Their header=field"`` value (field: a field, ``custom`` or ``skip``); the last ``=``
+    separates the two."""
     header, separator, target = text.rpartition("=")
     if not separator or not header.strip() or not target.strip():
         raise TabularError(_('--map expects "Their header=field", got %(value)s', value=repr(text)))
@@ -96,18 +111,23 @@ def parse_mapping_option(text: str) -> tuple[str, str]:
 
 
 def map_headers(kind: str, headers: Sequence[str], overrides: Mapping[str, str] | None = None) -> HeaderMap:
-    """Map ``headers`` to ``kind``'s fields: ``overrides`` (their header → field) first,
-    then the alias tables. A field two columns claim goes to the first; the other column
-    is kept unmapped (a custom field) with a warning.
+    """Map ``headers`` to ``kind``'s fields: ``overrides`` (their header → a field, ``CUSTOM`` or
+    ``SKIP``) first, then the alias tables. A field two columns claim goes to the first; the other
+    column is kept unmapped (a custom field) with a warning.
     """
     headers = list(headers)
-    allowed = _allowed(_check_kind(kind))
+    allowed = targets(_check_kind(kind))
     forced = _forced(kind, headers, overrides or {}, allowed)
-    taken = {name: index for index, name in forced.items()}
+    taken = {name: index for index, name in forced.items() if name not in KEPT_APART}
     unmapped: list[tuple[int, str]] = []
+    skipped: list[int] = []
     warnings: list[str] = []
     for index, header in enumerate(headers):
-        name = forced.get(index) or _match(kind, header)
+        target = forced.get(index)
+        if target == SKIP:
+            skipped.append(index)
+            continue
+        name = None if target == CUSTOM else target or _match(kind, header)
         if name is None:
             unmapped.append((index, header))
         elif taken.setdefault(name, index) != index:
@@ -125,7 +145,7 @@ def map_headers(kind: str, headers: Sequence[str], overrides: Mapping[str, str] 
         unmapped.sort()
         first = last = None
     fields = dict(sorted(taken.items(), key=lambda item: item[1]))  # in column order
-    return HeaderMap(kind, headers, fields, unmapped, warnings, first, last)
+    return HeaderMap(kind, headers, fields, unmapped, warnings, first, last, skipped)
 
 
 def _check_kind(kind: str) -> str:
@@ -135,8 +155,10 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
-def _allowed(kind: str) -> tuple[str, ...]:
-    parts = NAME_PARTS if "first_name" in ALIASES[kind] else ()
+def targets(kind: str) -> tuple[str, ...]:
+    """The fields a column of ``kind`` may be mapped to: its fields, and first and last name where
+    a name may come in two parts."""
+    parts = NAME_PARTS if "first_name" in ALIASES[_check_kind(kind)] else ()
     return FIELDS[kind] + parts
 
 
@@ -144,24 +166,26 @@ def _forced(kind: str, headers: list[str], overrides: Mapping[str, str], allowed
     forced: dict[int, str] = {}
     for their, target in overrides.items():
         name = target.strip()
-        if name not in allowed:
+        if name not in allowed and name not in KEPT_APART:
             raise TabularError(_(
                 "--map %(their)s=%(target)s: %(field)s is not a %(kind)s field; the fields are %(fields)s",
-                their=their, target=target, field=repr(target), kind=kind, fields=", ".join(allowed),
+                their=their, target=target, field=repr(target), kind=kind, fields=", ".join(allowed + KEPT_APART),
             ))
-        index = _find_header(headers, their)
+        index = find_header(headers, their)
         if index is None:
             listed = ", ".join(repr(h) for h in headers)
             raise TabularError(_("--map %(their)s=%(target)s: the file has no column %(column)s; its columns are "
                                  "%(columns)s", their=their, target=target, column=repr(their), columns=listed))
-        if name in forced.values() or index in forced:
+        if index in forced or (name in forced.values() and name not in KEPT_APART):
             raise TabularError(_("--map %(their)s=%(target)s: that column or field is mapped twice",
                                  their=their, target=target))
         forced[index] = name
     return forced
 
 
-def _find_header(headers: list[str], their: str) -> int | None:
+def find_header(headers: Sequence[str], their: str) -> int | None:
+    """The position of the header ``their`` names: the same text, else the only one equal to it
+    ignoring case, spaces, punctuation and accents; None when there is none or more than one."""
     exact = [i for i, h in enumerate(headers) if h.strip() == their.strip()]
     loose = [i for i, h in enumerate(headers) if header_key(h) == header_key(their)]
     found = exact or loose

@@ -30,36 +30,47 @@ def browser(app, runtime: Runtime, owner: Staff):  # type: ignore[no-untyped-def
         yield client
 
 
+def _upload(browser: TestClient, token: str, kind: str = "clients") -> str:
+    """The column step's address of an upload."""
+    response = browser.post("/import", data={"csrf_token": token, "kind": kind}, files={"file": BAD},
+                            follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return str(response.headers["location"])
+
+
 def test_the_page_uploads_and_shows_the_report(browser: TestClient, runtime: Runtime) -> None:
     page = browser.get("/import")
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
-    form = {"csrf_token": csrf_from(page.text), "kind": "clients"}
-    response = browser.post("/import", data=form, files={"file": BAD})
+    token = csrf_from(page.text)
+    columns = _upload(browser, token)
+    response = browser.post(columns, data={"csrf_token": token, "action": "import"})
     assert response.status_code == 200, response.text
     html = response.text
     assert "Unknown country" in html or "unknown country: &#39;Atlantis&#39;" in html
     assert "Name: the name is empty." in html
-    token = html.split('href="/import/rejects/')[1].split('"')[0]
-    rejects = browser.get(f"/import/rejects/{token}")
+    rejects_token = html.split('href="/import/rejects/')[1].split('"')[0]
+    rejects = browser.get(f"/import/rejects/{rejects_token}")
     assert rejects.status_code == 200 and rejects.content.startswith(b"\xef\xbb\xbfrecord,reason,External ID")
     assert count(runtime, Client) == 2
     assert browser.get("/import/rejects/not-a-token-at-all").status_code == 404
 
 
-def test_the_page_dry_run_and_whole_file_errors(browser: TestClient, runtime: Runtime) -> None:
+def test_the_page_checks_first_and_flags_whole_file_problems(browser: TestClient, runtime: Runtime) -> None:
     token = csrf_from(browser.get("/import").text)
-    form = {"csrf_token": token, "kind": "clients", "dry_run": "1"}
-    checked = browser.post("/import", data=form, files={"file": BAD})
-    assert checked.status_code == 200 and "nothing was written" in checked.text
+    checked = browser.post(_upload(browser, token), data={"csrf_token": token, "action": "check"})
+    assert checked.status_code == 200 and "Nothing has been written yet" in checked.text
     assert count(runtime, Client) == 0
-    wrong = browser.post("/import", data={"csrf_token": token, "kind": "invoices"}, files={"file": BAD})
-    assert wrong.status_code == 422 and "no column for client_external_id or client_name" in wrong.text
-    assert 'option value="invoices" selected' in wrong.text  # the form keeps what was chosen
+    wrong = browser.get(_upload(browser, token, kind="invoices"))
+    assert wrong.status_code == 200
+    assert "No column is chosen for Client’s id in another system or Client name." in wrong.text
     no_file = browser.post("/import", data={"csrf_token": token, "kind": "clients"})
     assert no_file.status_code == 422 and "Choose a file to import." in no_file.text
-    mapped = browser.post("/import", data={"csrf_token": token, "kind": "clients", "mappings": "Nope=name"},
-                          files={"file": BAD})
-    assert mapped.status_code == 422 and "the file has no column &#39;Nope&#39;" in mapped.text
+    unknown = browser.post("/import", data={"csrf_token": token, "kind": "suppliers"}, files={"file": BAD})
+    assert unknown.status_code == 422 and "Choose what the file holds." in unknown.text
+    empty = browser.post("/import", data={"csrf_token": token, "kind": "invoices"},
+                         files={"file": ("e.csv", b"", "text/csv")})
+    assert empty.status_code == 422 and "The file is empty." in empty.text
+    assert 'option value="invoices" selected' in empty.text  # the form keeps what was chosen
 
 
 def test_the_page_needs_the_csrf_token_and_the_bulk_data_permission(app, runtime: Runtime, browser: TestClient) -> None:  # type: ignore[no-untyped-def]

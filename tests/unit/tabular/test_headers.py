@@ -176,8 +176,20 @@ def test_an_override_to_an_unknown_field_lists_the_fields() -> None:
         map_headers("invoices", ["Total"], {"Total": "price"})
     assert str(caught.value) == (
         "--map Total=price: 'price' is not a invoices field; the fields are external_id, client_external_id, "
-        "client_name, issued_on, amount, currency"
+        "client_name, issued_on, amount, currency, custom, skip"
     )
+
+
+def test_a_column_can_be_kept_as_a_custom_field_or_left_out() -> None:
+    mapped = map_headers("clients", ["Company", "Email", "City", "Notes", "Owner"],
+                         {"Email": "custom", "Notes": "skip", "Owner": "skip"})
+    assert mapped.fields == {"name": 0, "city": 2}
+    assert mapped.unmapped == [(1, "Email")]   # kept as a custom field although it looks like ours
+    assert mapped.skipped == [3, 4]            # not imported at all
+    assert mapped.warnings == []
+    twice = map_headers("clients", ["A", "B", "C"], {"A": "skip", "B": "skip", "C": "custom"})
+    assert (twice.fields, twice.skipped, twice.unmapped) == ({}, [0, 1], [(2, "C")])
+    assert twice.missing_groups() == [("name",)]
 
 
 def test_an_override_of_an_unknown_header_lists_the_columns() -> None:

@@ -14,6 +14,8 @@
  *   data-copy="ID"             button (hidden without JavaScript): copies field ID's value,
  *                              then shows data-copied in its [data-copy-label]
  *   body[data-msg-*]           translated texts for messages shown from here
+ *   data-problem-of="ID"       a field's message slot: after an htmx swap, field ID's
+ *                              aria-invalid says whether the slot holds a message
  */
 (function () {
   "use strict";
@@ -257,6 +259,21 @@
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(field.value).then(copied, function () { /* selected: Ctrl+C works */ });
     }
+  });
+
+  /* Message slots that an htmx swap filled or emptied (e.g. out of band): their fields follow. */
+  doc.addEventListener("htmx:afterSettle", function () {
+    doc.querySelectorAll("[data-problem-of]").forEach(function (slot) {
+      var field = doc.getElementById(slot.getAttribute("data-problem-of"));
+      if (!field) {
+        return;
+      }
+      if (slot.children.length) {
+        field.setAttribute("aria-invalid", "true");
+      } else {
+        field.removeAttribute("aria-invalid");
+      }
+    });
   });
 
   /* Put keyboard and screen-reader focus on the error summary when one is shown. */
