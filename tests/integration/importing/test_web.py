@@ -8,10 +8,9 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 from fastapi.testclient import TestClient
 
-from servicescape.auth.models import Role, Staff
+from servicescape.auth.models import Role
 from servicescape.clients.models import Client
 from servicescape.config import Settings
 from servicescape.runtime import Runtime, open_runtime
@@ -21,13 +20,6 @@ from tests.integration.api.conftest import assert_error
 from tests.integration.importing.conftest import CORPUS, count
 
 BAD = ("clients_bad_rows.csv", (CORPUS / "clients_bad_rows.csv").read_bytes(), "text/csv")
-
-
-@pytest.fixture
-def browser(app, runtime: Runtime, owner: Staff):  # type: ignore[no-untyped-def]
-    with TestClient(app, base_url="http://127.0.0.1") as client:
-        sign_in(client, owner.email)
-        yield client
 
 
 def test_the_page_uploads_and_shows_the_report(browser: TestClient, runtime: Runtime) -> None:

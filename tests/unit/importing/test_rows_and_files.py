@@ -67,11 +67,11 @@ def test_invoices_take_the_currency_from_the_amount() -> None:
 
 def test_json_tables(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    path.write_text(json.dumps([{"name": "A", "amount": 0.1}, {"name": "B", "tags": ["x"], "ok": True}]))
+    path.write_text(json.dumps([{"name": "A", "amount": 0.1}, {"name": "B", "tags": "x", "ok": True, "n": 12}]))
     table = open_json_table(path, 10_000)
-    assert table.headers == ["name", "amount", "tags", "ok"]
+    assert table.headers == ["name", "amount", "tags", "ok", "n"]
     assert [(r.number, r.cells) for r in table.records] == [
-        (1, ["A", Decimal("0.1"), None, None]), (2, ["B", None, '["x"]', "true"])]
+        (1, ["A", Decimal("0.1"), None, None, None]), (2, ["B", None, "x", "true", 12])]
     path.write_text("[]")
     assert open_json_table(path, 100).headers == []
     for bad in ('{"name": "A"}', "[1, 2]", "not json"):
@@ -80,6 +80,40 @@ def test_json_tables(tmp_path: Path) -> None:
             open_json_table(path, 100)
     with pytest.raises(TabularError, match="over the"):
         open_json_table(path, 3)
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("[" * 1000 + "]" * 1000, "t.json is nested too deeply to be a table"),
+    ("[" * 100_000, "t.json is nested too deeply to be a table"),
+    ('[{"name": "A", "x": ' + "[" * 500 + "]" * 500 + "}]", "record 1, key 'x' holds a JSON array; a value must be"),
+    ('[{"name": "A"}, {"name": "B", "address": {"city": "Ipoh"}}]', "record 2, key 'address' holds a JSON object"),
+    ('[{"name": "A"}, 5]', "t.json: record 2 is a JSON number, not an object"),
+    ('[{"name": "A"}, [{"name": "B"}]]', "t.json: record 2 is a JSON array, not an object"),
+    ('[null]', "t.json: record 1 is a JSON null, not an object"),
+    ('{"name": "A"}', "t.json must hold an array of objects"),
+    ('"text"', "t.json must hold an array of objects"),
+    ('[{"name": NaN}]', "t.json is not valid UTF-8 JSON: NaN is not a JSON value"),
+    ('[{"name": -Infinity}]', "t.json is not valid UTF-8 JSON: -Infinity is not a JSON value"),
+    ('[{"name": "\\ud800"}]', "t.json: record 1 holds text that is not valid Unicode"),
+    ('[{"name": "A"}, {"name": "B", "\\udfff": 1}]', "t.json: record 2 holds text that is not valid Unicode"),
+    ("[" + ", ".join(f'{{"k{i}": 1}}' for i in range(1001)) + "]", "t.json has more than 1000 columns"),
+    ('[{"": 1}]', "t.json: a key is empty"),
+])
+def test_json_that_is_not_a_table_is_refused_by_name(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TabularError) as refused:
+        open_json_table(path, 10_000_000)
+    assert problem in str(refused.value)
+
+
+def test_json_numbers_keep_their_digits_within_reason(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    huge, long = "9" * 5000, "1" * 1000
+    path.write_text(f'[{{"a": {huge}, "b": 1e999999999, "c": -1E-999999999, "d": {long}, "e": 1e999, '
+                    f'"f": 0.5, "g": "\\ud83d\\ude00"}}]', encoding="utf-8")
+    [record] = open_json_table(path, 10_000_000).records
+    assert record.cells == [huge, "1e999999999", "-1E-999999999", int(long), Decimal("1e999"), Decimal("0.5"), "😀"]
 
 
 def test_rejects_file(tmp_path: Path) -> None:
