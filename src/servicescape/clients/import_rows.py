@@ -260,9 +260,11 @@ class RowReader:
         names = [None] * count if name_column is None else name_column.values(table[name_column.index],
                                                                               self.guarded, problems)
         refs = list(zip(exts, names, strict=True))
+        told = {position for position, found in problems.rejects.items() if any(c in CLIENT_REF for c, _r in found)}
+        at = (ext_column or name_column).column  # type: ignore[union-attr]
         for position, (ext, name) in enumerate(refs):
-            if ext is None and name is None:
-                problems.reject(position, _("No client is given (client_external_id or client_name is empty)."))
+            if ext is None and name is None and position not in told:
+                problems.reject(position, _("No client is given (client_external_id or client_name is empty)."), at)
         return refs
 
     def _custom(self, table: list[tuple[Cell, ...]], problems: Problems) -> list[dict[str, str | None]]:

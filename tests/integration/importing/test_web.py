@@ -74,7 +74,8 @@ def test_api_upload_returns_the_report(api: TestClient, runtime: Runtime) -> Non
     body = response.json()
     assert {k: body[k] for k in ("read", "imported", "updated", "rejected", "warnings")} == {
         "read": 7, "imported": 2, "updated": 0, "rejected": 5, "warnings": 0}
-    assert body["rejects"][0] == {"record": 3, "reason": "Name: the name is empty."}
+    assert body["rejects"][0] == {"record": 3, "reason": "Name: the name is empty.",
+                                  "reasons": ["Name: the name is empty."]}
     assert body["file"] == "clients_bad_rows.csv" and body["encoding"] == "utf-8"
     rejects = api.get(body["rejects_url"])
     assert rejects.status_code == 200 and rejects.text.count("\n") == 6

@@ -42,6 +42,30 @@ def test_a_client_needs_a_name() -> None:
         reader("clients", ["Company", "City"]).read(Record(2, ["", "Ipoh"]))
 
 
+def reason(row_reader: RowReader, cells: list[object]) -> list[str]:
+    with pytest.raises(RowRejected) as rejected:
+        row_reader.read(Record(2, cells))  # type: ignore[arg-type]
+    return rejected.value.reason.split("\n")
+
+
+def test_a_rejected_row_is_told_every_problem_in_the_order_of_its_columns() -> None:
+    clients = reader("clients", ["Country", "Company", "Tier", "Note", "Created"], [(3, "Note")])
+    assert reason(clients, ["Narnia", " ", "diamond", "a\x00b", "2024-02-30"]) == [
+        "Country: unknown country: 'Narnia'; use an ISO code such as MY, BG, CN, TW, HK or HU, or the country's name",
+        "Company: the name is empty.",
+        "Tier: 'diamond' is not a value this field knows; use one of key, growth, standard.",
+        "Note: the text contains a NUL character (\\x00), which cannot be stored.",
+        "Created: not a valid date: '2024-02-30'"]
+    assert reason(reader("interactions", ["Company", "Date"]), ["", "yesterday"]) == [
+        "No client is given (client_external_id or client_name is empty).",
+        "Date: not a date: 'yesterday'"]  # and not "Date is empty." besides: the cell says more
+    contacts = reader("contacts", ["First Name", "Last Name", "Company"])
+    assert reason(contacts, ["Si\x00ti", "Nur\x00", ""]) == [
+        "First Name: the text contains a NUL character (\\x00), which cannot be stored.",
+        "Last Name: the text contains a NUL character (\\x00), which cannot be stored.",
+        "No client is given (client_external_id or client_name is empty)."]
+
+
 def test_contacts_join_first_and_last_names_and_need_a_client() -> None:
     contacts = reader("contacts", ["First Name", "Last Name", "Company"])
     assert contacts.read(Record(2, ["伟", "王", "Weiwo"])).values["name"] == "王伟"
