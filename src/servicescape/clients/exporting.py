@@ -16,8 +16,9 @@ Decisions (``import_file(export_table(x)) == x``; the round-trip property test p
   XLSX: one sheet named after the kind, written in openpyxl's write-only mode; characters a
   workbook cannot hold (control characters other than tab and line ends) are left out. JSON: an
   array of flat objects keyed like the CSV columns.
-* CSV and XLSX text that a spreadsheet would run as a formula (``= + - @`` first) gets a leading
-  apostrophe (``tabular.neutralise``); the importer takes exactly that apostrophe off again.
+* CSV and XLSX text and headers that a spreadsheet would run as a formula (``= + - @`` first, and
+  not a number or a phone number such as ``+60 12-345 6789``: see ``tabular.formulas``) get a
+  leading apostrophe (``tabular.neutralise``); the importer takes exactly that apostrophe off again.
 * Rows are streamed from the database (``yield_per``) and written as they come, so a million
   clients export in constant memory; the file appears under its name only when complete.
 """

@@ -38,11 +38,16 @@ def text_cell(value: Cell, guarded: bool = True) -> Cell:
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if "\x00" in text:
-            raise RowRejected(_("A cell contains a NUL character (\\x00), which cannot be stored."))
+            raise RowRejected(_("the text contains a NUL character (\\x00), which cannot be stored."))
         return restore(text) if guarded and text[0] == "'" else text
     if value is None or value == "":
         return None
     return value
+
+
+def cell_problem(header: str, rejected: RowRejected) -> str:
+    """Why ``text_cell`` refused a cell of the column ``header``, as a reject reason."""
+    return _("%(column)s: %(problem)s", column=header, problem=rejected.reason)
 
 
 def all_text(cells: Sequence[Any]) -> bool:
@@ -51,16 +56,17 @@ def all_text(cells: Sequence[Any]) -> bool:
 
 @dataclass(slots=True)
 class Problems:
-    """What converting a batch found besides values, by the row's position in the batch: the first
-    reason to reject it, warnings, and side facts for the rules that look at several cells."""
+    """What converting a batch found besides values, by the row's position in the batch: every
+    reason to reject it (each with the database column at fault, so that a rule does not call a
+    cell empty that was rejected), warnings, and side facts for the rules that look at several cells."""
 
-    rejects: dict[int, str] = field(default_factory=dict)
+    rejects: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     warnings: dict[int, list[str]] = field(default_factory=dict)
     currency_in_amount: dict[int, str] = field(default_factory=dict)
     package_text: dict[int, str] = field(default_factory=dict)
 
-    def reject(self, position: int, reason: str) -> None:
-        self.rejects.setdefault(position, reason)
+    def reject(self, position: int, reason: str, column: str = "") -> None:
+        self.rejects.setdefault(position, []).append((column, reason))
 
     def take(self, position: int, state: RowState) -> None:
         if state.warnings:
@@ -105,7 +111,7 @@ class Column:
 
     def values(self, cells: Sequence[Cell], guarded: bool, problems: Problems) -> list[Any]:
         """The column's database values for a batch; rejected cells come back as None."""
-        cleaned, texts = _clean(cells, guarded, self.convert is None, problems)
+        cleaned, texts = _clean(cells, guarded, self.convert is None, problems, self)
         if self.convert is None:
             return self._text(cleaned, problems)
         if texts and self.as_is is not None and self.as_is("\n".join(filter(None, cleaned))):
@@ -121,7 +127,7 @@ class Column:
         for position, value in enumerate(cleaned):
             if value is not None and len(value) > limit:
                 problems.reject(position, _("%(column)s is longer than %(n)s characters.", column=self.header,
-                                            n=limit))
+                                            n=limit), self.column)
                 cleaned[position] = None
         return cleaned
 
@@ -155,18 +161,18 @@ class Column:
                 values[position] = self._settle(position, found, problems) if found.__class__ is _Outcome else found
         return values
 
-    @staticmethod
-    def _settle(position: int, found: _Outcome, problems: Problems) -> Any:
+    def _settle(self, position: int, found: _Outcome, problems: Problems) -> Any:
         if found.reject is not None:
-            problems.reject(position, found.reject)
+            problems.reject(position, found.reject, self.column)
             return None
         problems.take(position, found.state)
         return found.value
 
 
-def _clean(cells: Sequence[Cell], guarded: bool, plain: bool, problems: Problems) -> tuple[list[Any], bool]:
-    """``text_cell`` over a column (``plain``: cells that are not text become text); and whether every
-    value that comes out is text or None."""
+def _clean(cells: Sequence[Cell], guarded: bool, plain: bool, problems: Problems,
+           column: Column) -> tuple[list[Any], bool]:
+    """``text_cell`` over ``column``'s cells (``plain``: cells that are not text become text); and whether
+    every value that comes out is text or None."""
     try:
         stripped: list[str] = list(map(str.strip, cells))  # type: ignore[arg-type]
     except TypeError:  # a cell that is not text (a number or date from XLSX or JSON, a missing cell)
@@ -180,7 +186,7 @@ def _clean(cells: Sequence[Cell], guarded: bool, plain: bool, problems: Problems
         try:
             cell = text_cell(value, guarded)
         except RowRejected as exc:
-            problems.reject(position, exc.reason)
+            problems.reject(position, cell_problem(column.header, exc), column.column)
             cell = None
         if plain and cell is not None and cell.__class__ is not str:
             cell = clean_text(cell)

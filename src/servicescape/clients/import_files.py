@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
 from servicescape.i18n import _
-from servicescape.tabular import Cell, Record, Table, TabularError, clean_text, neutralise
+from servicescape.tabular import Cell, Record, Table, TabularError, clean_text, neutralise, restore
+from servicescape.tabular.shape import MAX_COLUMNS
 
 REJECT_COLUMNS = ["record", "reason"]
 
@@ -19,51 +22,128 @@ REJECT_COLUMNS = ["record", "reason"]
 def open_json_table(path: Path, max_bytes: int) -> Table:
     """An array of flat objects as a table: the keys in first-seen order are the headers, and
     each object's position (1 for the first) is its record number. Numbers keep every digit.
-    An empty array is a table with no headers and no records."""
+    An empty array is a table with no headers and no records.
+
+    Anything else is refused whole, before a record is imported, naming the first record at
+    fault: a file that is not an array; a record that is not an object; a value that is an
+    array or an object (a cell holds text, a number, true, false or null); nesting too deep to
+    read; ``NaN`` or ``Infinity`` (not JSON); text that is not valid Unicode (a lone surrogate
+    escape such as ``\\ud800``); more than ``MAX_COLUMNS`` different keys. A number longer than
+    ``LONGEST_NUMBER`` digits written out (``1e999999999``) is kept as the text it is written as.
+    """
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise TabularError(_("%(file)s is %(size)s MiB, over the %(limit)s MiB limit; split the file",
                                  file=path.name, size=f"{size / 2**20:,.0f}", limit=f"{max_bytes / 2**20:,.0f}"))
-        data = json.loads(path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
+        text = path.read_bytes().decode("utf-8-sig")
+        data = json.loads(text, parse_int=_integer, parse_float=_decimal, parse_constant=_not_json)
     except OSError as exc:
         raise TabularError(_("cannot open %(file)s: %(problem)s", file=path.name,
                              problem=exc.strerror or exc)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError:
+        raise TabularError(_("%(file)s is nested too deeply to be a table; it must hold an array of objects, "
+                             "one per record", file=path.name)) from None
+    except ValueError as exc:  # not UTF-8, not JSON, or NaN/Infinity
         raise TabularError(_("%(file)s is not valid UTF-8 JSON: %(problem)s", file=path.name, problem=exc)) from None
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+    names = _headers(path.name, data)
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_surrogates(path.name, data)
+    return Table(headers=names, records=_records(data, names), encoding="utf-8", delimiter=None, sheet=None)
+
+
+#: a number from a JSON file with more digits than this written out (``1e999999999`` has a billion)
+#: is kept as the text it is written as: no field takes it as a number, and writing it out would not fit
+LONGEST_NUMBER = 1000
+#: what a JSON value may be to fill a cell (numbers are read as int or Decimal, or kept as text)
+_FLAT = frozenset({str, int, Decimal, bool, type(None)})
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _integer(literal: str) -> int | str:
+    return int(literal) if len(literal) <= LONGEST_NUMBER else literal
+
+
+def _decimal(literal: str) -> Decimal | str:
+    number = Decimal(literal)
+    return number if len(literal) <= LONGEST_NUMBER and abs(number.adjusted()) < LONGEST_NUMBER else literal
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _json_type(value: Any) -> str:
+    """A value's kind in JSON's own words (they are not translated, like the syntax itself)."""
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    return "null" if value is None else "number"
+
+
+def _headers(file: str, data: Any) -> list[str]:
+    """The keys of an array of flat objects in first-seen order; ``TabularError`` for any other shape."""
+    if not isinstance(data, list):
         raise TabularError(_("%(file)s is not a list of records: a JSON file to import holds a list ([…]) with "
-                             "one object ({…}) per record, as our JSON export does", file=path.name))
+                             "one object ({…}) per record, as our JSON export does", file=file))
     headers: dict[str, None] = {}
-    for item in data:
+    for number, item in enumerate(data, start=1):
+        if item.__class__ is not dict:
+            raise TabularError(_("%(file)s: record %(n)s is a JSON %(type)s, not an object; the file must hold an "
+                                 "array of objects, one per record", file=file, n=number, type=_json_type(item)))
+        if not _FLAT.issuperset(map(type, item.values())):
+            key, value = next((k, v) for k, v in item.items() if v.__class__ not in _FLAT)
+            raise TabularError(_("%(file)s: record %(n)s, key %(key)s holds a JSON %(type)s; a value must be "
+                                 "text, a number, true, false or null", file=file, n=number, key=repr(key[:80]),
+                                 type=_json_type(value)))
         headers.update(dict.fromkeys(item))
+        if len(headers) > MAX_COLUMNS:
+            raise TabularError(_("%(where)s has more than %(limit)s columns; remove the columns you do not need",
+                                 where=file, limit=MAX_COLUMNS))
     if any(not key.strip() for key in headers):
-        raise TabularError(_("%(file)s: a key is empty; every value needs a name", file=path.name))
-    names = list(headers)
-    records = iter([Record(number, [_cell(item.get(key)) for key in names])
-                    for number, item in enumerate(data, start=1)])
-    return Table(headers=names, records=records, encoding="utf-8", delimiter=None, sheet=None)
+        raise TabularError(_("%(file)s: a key is empty; every value needs a name", file=file))
+    return list(headers)
+
+
+def _refuse_surrogates(file: str, data: list[dict[str, Any]]) -> None:
+    """Text with a lone surrogate (``\\ud800`` not followed by its pair) cannot be stored or written out."""
+    for number, item in enumerate(data, start=1):
+        for text in (*item, *item.values()):
+            if text.__class__ is str and _SURROGATE.search(text):
+                raise TabularError(_("%(file)s: record %(n)s holds text that is not valid Unicode (a lone "
+                                     "surrogate such as \\ud800)", file=file, n=number))
+
+
+def _records(data: list[dict[str, Any]], names: list[str]) -> Iterator[Record]:
+    for number, item in enumerate(data, start=1):
+        get = item.get
+        yield Record(number, [_cell(get(key)) for key in names])
 
 
 def _cell(value: Any) -> Cell:
-    if value is None or (isinstance(value, str | int | Decimal) and not isinstance(value, bool)):
-        return value  # type: ignore[no-any-return]
-    if isinstance(value, bool):
+    if value.__class__ is bool:
         return "true" if value else "false"
-    if isinstance(value, float):
-        return Decimal(str(value))
-    return json.dumps(value, ensure_ascii=False)
+    return value  # type: ignore[no-any-return]
 
 
 class RejectsFile:
     """``record, reason`` and then the row's original cells; UTF-8 with a BOM, formula-guarded.
 
-    The file is created at the first rejected row, so a clean import leaves none behind.
+    The file is created at the first rejected row, so a clean import leaves none behind. Corrected
+    and imported again, it gives what the original file would have: ``guarded`` says the original
+    cells carry the export's formula guard already (CSV and XLSX), so it is not added twice.
     """
 
-    def __init__(self, path: Path, headers: list[str]) -> None:
+    def __init__(self, path: Path, headers: list[str], *, guarded: bool = False) -> None:
         self.path = path
         self.headers = headers
+        self.guarded = guarded
         self.count = 0
         self._handle: IO[str] | None = None
         self._writer: Any = None
@@ -74,7 +154,7 @@ class RejectsFile:
             self._handle = self.path.open("w", encoding="utf-8-sig", newline="")
             self._writer = csv.writer(self._handle)
             self._writer.writerow([neutralise(h) for h in REJECT_COLUMNS + self.headers])
-        self._writer.writerow([str(number), neutralise(reason), *(_text(cell) for cell in cells)])
+        self._writer.writerow([str(number), neutralise(reason), *(self._text(cell) for cell in cells)])
         self.count += 1
 
     def close(self) -> None:
@@ -89,8 +169,7 @@ class RejectsFile:
                  traceback: TracebackType | None) -> None:
         self.close()
 
-
-def _text(cell: Cell) -> str:
-    if isinstance(cell, str):
-        return neutralise(cell)
-    return neutralise(clean_text(cell) or "")
+    def _text(self, cell: Cell) -> str:
+        if isinstance(cell, str):
+            return neutralise(restore(cell) if self.guarded else cell)
+        return neutralise(clean_text(cell) or "")

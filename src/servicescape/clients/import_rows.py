@@ -25,6 +25,7 @@ from servicescape.clients.import_columns import (
     Problems,
     RowBatch,
     RowView,
+    cell_problem,
     emails_as_they_are,
     text_cell,
 )
@@ -137,6 +138,11 @@ def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str
     }
 
 
+def reasons(found: list[tuple[str, str]]) -> str:
+    """A rejected row's reasons as its one reason text: one problem a line."""
+    return "\n".join(reason for _column, reason in found)
+
+
 class RowReader:
     """Reads the records of one file of one kind, a batch at a time (``import_columns``)."""
 
@@ -165,6 +171,13 @@ class RowReader:
                      Column(name, index, names[index], None, plan[name][2])
                      for name in CLIENT_REF] if kind != "clients" else []
         self.custom = custom if kind == "clients" else []
+        #: database column (or custom field) → where the file has it: a row's problems are listed in that order
+        self.positions = {column: index for name, (column, _convert, _limit) in plan.items()
+                          if (index := headers.fields.get(name)) is not None}
+        if self.combined_name:
+            self.positions["name"] = min(i for i in (headers.first_name, headers.last_name) if i is not None)
+        for index, key in self.custom:
+            self.positions.setdefault(key, index)
         self.name_column = header("name")
         self.name_limit = plan["name"][2] if "name" in plan else 0
         self.rules = rules.RULES[kind].every_write
@@ -178,7 +191,9 @@ class RowReader:
 
     def read_batch(self, records: Sequence[Record]) -> tuple[RowBatch, list[tuple[int, str, list[Cell]]]]:
         """The rows of ``records`` that can be imported, and (record number, reason, cells) of the
-        others, in the file's order; a row's reason is its first problem, column by column."""
+        others, in the file's order. A row's reason names every problem it has (``reasons``), its
+        cells' and the rules' it breaks, in the order of the file's columns (a rule about a field
+        whose cell was refused is not told: the cell's own problem says more)."""
         count = len(records)
         problems = Problems()
         cells = list(map(_CELLS, records))
@@ -198,14 +213,19 @@ class RowReader:
         if self.rules:
             index = batch.index()
             for position in range(count):
-                if position not in rejects:
+                row = RowView(index, columns, position)
+                for each in self.rules:
                     try:
-                        for each in self.rules:
-                            each(RowView(index, columns, position))
+                        each(row)
                     except rules.RuleBroken as broken:
-                        rejects[position] = self.broken(broken)
-        refused = [(records[position].number, reason, records[position].cells)
-                   for position, reason in sorted(rejects.items())]
+                        found = rejects.setdefault(position, [])
+                        if all(column != broken.field for column, _reason in found):
+                            found.append((broken.field, self.broken(broken)))
+        last = len(self.headers.headers)
+        refused = [(records[position].number,
+                    reasons(sorted(found, key=lambda problem: self.positions.get(problem[0], last))),
+                    records[position].cells)
+                   for position, found in sorted(rejects.items())]
         if rejects:
             batch = batch.without(rejects)
         return batch, refused
@@ -215,17 +235,19 @@ class RowReader:
         names: list[str | None] = []
         for position, record in enumerate(records):
             raw = record.cells
-            try:
-                given = None if first is None else text_cell(raw[first], self.guarded)
-                family = None if last is None else text_cell(raw[last], self.guarded)
-            except cells.RowRejected as exc:
-                problems.reject(position, exc.reason)
+            parts: list[Cell] = []
+            for index in (first, last):
+                try:
+                    parts.append(None if index is None else text_cell(raw[index], self.guarded))
+                except cells.RowRejected as exc:
+                    problems.reject(position, cell_problem(self.headers.headers[index], exc), "name")  # type: ignore[index]
+            if len(parts) < 2:
                 names.append(None)
                 continue
-            text = text_cell(combine_name(given, family), self.guarded)
+            text = text_cell(combine_name(*parts), self.guarded)
             if text is not None and len(text) > self.name_limit:  # type: ignore[arg-type]
                 problems.reject(position, _("%(column)s is longer than %(n)s characters.", column=self.name_column,
-                                            n=self.name_limit))
+                                            n=self.name_limit), "name")
                 text = None
             names.append(text)  # type: ignore[arg-type]
         batch.set_column("name", names)
@@ -238,9 +260,11 @@ class RowReader:
         names = [None] * count if name_column is None else name_column.values(table[name_column.index],
                                                                               self.guarded, problems)
         refs = list(zip(exts, names, strict=True))
+        told = {position for position, found in problems.rejects.items() if any(c in CLIENT_REF for c, _r in found)}
+        at = (ext_column or name_column).column  # type: ignore[union-attr]
         for position, (ext, name) in enumerate(refs):
-            if ext is None and name is None:
-                problems.reject(position, _("No client is given (client_external_id or client_name is empty)."))
+            if ext is None and name is None and position not in told:
+                problems.reject(position, _("No client is given (client_external_id or client_name is empty)."), at)
         return refs
 
     def _custom(self, table: list[tuple[Cell, ...]], problems: Problems) -> list[dict[str, str | None]]:

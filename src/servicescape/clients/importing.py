@@ -10,9 +10,10 @@ because rows are matched to what is stored (see ``import_batches``) and updated,
 Decisions (the tests pin each one):
 
 * A bad row never stops the import: it is rejected with its record number (the CSV line it
-  starts on, the sheet row, or the position in a JSON array) and a reason, written to the
-  rejects file, and counted. Problems with the whole file (unreadable, a required column
-  missing, an unknown ``--map`` column or field) raise ``ImportFailed``.
+  starts on, the sheet row, or the position in a JSON array) and a reason that names every
+  problem of the row, one a line, written to the rejects file, and counted. Problems with the
+  whole file (unreadable, a required column missing, an unknown ``--map`` column or field, a
+  custom-field column whose name cannot be stored) raise ``ImportFailed``.
 * Empty cells: a new record gets the field's default; on an update an empty cell clears the
   field, except identifiers and required or defaulted fields (``KEEP_IF_EMPTY``).
 * Columns that map to no field are kept as the client's custom fields under their own header
@@ -32,8 +33,9 @@ Decisions (the tests pin each one):
   with a warning naming an example.
 * Within one file a key seen again updates the record the earlier row wrote; it counts as
   ``updated``. ``imported`` + ``updated`` + ``rejected`` = ``read``.
-* CSV and XLSX text cells beginning with an apostrophe followed by ``= + - @`` (the export's
-  formula guard) lose that one apostrophe; JSON values are taken exactly as they are.
+* CSV and XLSX text cells and headers that carry the export's formula guard (``'=1+2``: an
+  apostrophe that ``tabular.neutralise`` would have put there) lose that one apostrophe; JSON
+  values and keys are taken exactly as they are.
 * ``dry_run`` runs the whole import in one transaction and rolls it back: the counts are those
   a real run would give, and nothing is written.
 """
@@ -52,6 +54,7 @@ from sqlalchemy.orm import Session
 from servicescape.audit.service import Actor, record
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
+from servicescape.clients import rules
 from servicescape.clients.import_batches import BatchWriter
 from servicescape.clients.import_cells import ambiguous_dates
 from servicescape.clients.import_files import RejectsFile
@@ -73,7 +76,7 @@ from servicescape.errors import ImportFailed
 from servicescape.i18n import _
 from servicescape.offerings.models import ServicePackage
 from servicescape.runtime import Runtime
-from servicescape.tabular import HeaderMap, Record, Table, TabularError, infer_dayfirst, map_headers
+from servicescape.tabular import HeaderMap, Record, Table, TabularError, infer_dayfirst, map_headers, restore
 
 #: rows per batch (one transaction each): 10,000 took about a tenth less time than 5,000 on a first
 #: import of a million clients, and a batch's transaction stays well under a second
@@ -117,7 +120,7 @@ class ImportReport:
             **self.to_dict(), "kind": self.kind, "file": self.file, "dry_run": self.dry_run,
             "encoding": self.encoding, "delimiter": self.delimiter, "sheet": self.sheet,
             "custom_fields": self.custom_fields,
-            "rejects": [{"record": n, "reason": r} for n, r in self.rejects[:limit]],
+            "rejects": [{"record": n, "reason": r, "reasons": r.split("\n")} for n, r in self.rejects[:limit]],
             "warning_messages": [{"record": n, "message": m} for n, m in self.warning_messages[:limit]],
         }
 
@@ -151,7 +154,7 @@ def import_file(
     report = ImportReport(kind, file_label or source.path.name, dry_run=dry_run)
     size = max(1, batch_size)
     table = _open(source)
-    with heap_frozen(), table, _rejects(rejects_path, table.headers) as rejects:
+    with heap_frozen(), table, _rejects(rejects_path, table.headers, not source.is_json) as rejects:
         report.encoding, report.delimiter, report.sheet = table.encoding, table.delimiter, table.sheet
         if not table.headers:  # an empty JSON array: nothing to import
             return report
@@ -239,10 +242,15 @@ def _batch_transaction(runtime: Runtime, connection: Connection, actor: Actor | 
 # -- reading -----------------------------------------------------------------------------------
 
 def _open(source: Source) -> Table:
+    """The file as a table; a CSV or XLSX header that the export guarded (``'=SUM``, a custom field
+    named ``=SUM``) is read back as it was (``=SUM``), exactly as the cells are (``text_cell``)."""
     try:
-        return source.open()
+        table = source.open()
     except (TabularError, LookupError) as exc:
         raise ImportFailed(_("The file cannot be read: %(problem)s", problem=str(exc))) from None
+    if not source.is_json:
+        table.headers = [restore(header) for header in table.headers]
+    return table
 
 
 def _stopped(problem: str, report: ImportReport) -> ImportFailed:
@@ -258,11 +266,11 @@ def _stopped(problem: str, report: ImportReport) -> ImportFailed:
 
 
 @contextmanager
-def _rejects(path: Path | None, headers: list[str]) -> Iterator[RejectsFile | None]:
+def _rejects(path: Path | None, headers: list[str], guarded: bool) -> Iterator[RejectsFile | None]:
     if path is None:
         yield None
         return
-    with RejectsFile(Path(path), headers) as rejects:
+    with RejectsFile(Path(path), headers, guarded=guarded) as rejects:
         yield rejects
 
 
@@ -291,6 +299,10 @@ def _map(kind: str, headers: list[str], mappings: dict[str, str],
                                 column=header))
             continue
         key = header.split(":", 1)[1].strip() if index in prefixed else header
+        try:
+            rules.custom_field_can_be_stored(key)
+        except rules.RuleBroken as broken:
+            raise ImportFailed(broken.describe()) from None
         custom.append((index, key))
         report.custom_fields.append(key)
     return header_map, custom

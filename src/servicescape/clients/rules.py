@@ -99,20 +99,21 @@ def _required(table: Table) -> tuple[str, ...]:
 
 
 def _needs(kind: str, table: Table) -> None:
-    fields = _required(table)
-    if not fields:
-        return
+    """One rule per required field, so that a record missing several is told of each."""
+    for name in _required(table):
+        _needs_field(kind, name)
+
+
+def _needs_field(kind: str, name: str) -> None:
+    message = N_("%(column)s: the name is empty.") if name == "name" else N_("%(column)s is empty.")
 
     @rule(kind)
-    def required_fields(record: Record) -> None:
-        for name in fields:
-            value = record.get(name)
-            if value is None or (value.__class__ is str and not value.strip()):
-                if name == "name":
-                    raise RuleBroken(name, N_("%(column)s: the name is empty."))
-                raise RuleBroken(name, N_("%(column)s is empty."))
+    def required_field(record: Record) -> None:
+        value = record.get(name)
+        if value is None or (value.__class__ is str and not value.strip()):
+            raise RuleBroken(name, message)
 
-    required_fields.__qualname__ = f"{kind}_required_fields"
+    required_field.__qualname__ = f"{kind}_needs_{name}"
 
 
 for _kind, _model in (("clients", Client), ("contacts", Contact), ("engagements", Engagement),
@@ -142,3 +143,21 @@ def interaction_has_a_time(record: Record) -> None:
         raise RuleBroken("occurred_at", N_("occurred_at needs a timezone (e.g. 2025-03-01T10:00:00+08:00)."))
     if not expressible_in_utc(when):
         raise RuleBroken("occurred_at", N_("occurred_at is out of range."))
+
+
+@rule("clients")
+def custom_fields_can_be_stored(record: Record) -> None:
+    for key, value in (record.get("custom_fields") or {}).items():
+        custom_field_can_be_stored(key, value)
+
+
+def custom_field_can_be_stored(key: str, value: Any = None) -> None:
+    """A custom field has a name, and neither its name nor its text holds NUL (``\\x00``): no
+    database stores it in text (PostgreSQL refuses it; a file written from SQLite loses it), as
+    with every other text field (``schemas.NoNul``; the importer's cells). The importer checks each
+    custom-field column's name with this; the record rule above checks names and values."""
+    if not key.strip():
+        raise RuleBroken("custom_fields", N_("A custom field needs a name."))
+    if "\x00" in key or (value.__class__ is str and "\x00" in value):
+        raise RuleBroken("custom_fields", N_("Custom field %(name)s: the text contains a NUL character (\\x00), "
+                                             "which cannot be stored."), name=repr(key[:80]))

@@ -35,7 +35,8 @@ ExportFormat = Literal["csv", "xlsx", "json"]
 
 class RejectOut(BaseModel):
     record: int = Field(description="the CSV line the row starts on, the sheet row, or the JSON position")
-    reason: str
+    reason: str = Field(description="every problem of the row, one a line")
+    reasons: list[str] = Field(description="the same problems, one an item")
 
 
 class WarningOut(BaseModel):

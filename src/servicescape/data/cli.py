@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -138,21 +139,22 @@ def _estimated_records(file: Path) -> int | None:
 
 
 def _summary(report: Any) -> None:
-    title = f"{'Checked' if report.dry_run else 'Imported'} {report.kind} from {report.file}"
+    title = escape(f"{'Checked' if report.dry_run else 'Imported'} {report.kind} from {report.file}")
     table = Table("read", "imported", "updated", "rejected", "warnings", title=title)
     table.add_row(*(f"{value:,}" for value in report.to_dict().values()))
     out.print(table)
     if report.dry_run:
         out.print("Dry run: nothing was written.")
     if report.custom_fields:
-        out.print(f"Kept as custom fields: {', '.join(report.custom_fields)}")
+        out.print(f"Kept as custom fields: {', '.join(report.custom_fields)}", markup=False)
     for number, message in report.warning_messages[:10]:
         out.print(f"warning: {f'record {number}: ' if number else ''}{message}", markup=False)
     if report.warnings > 10:
         out.print(f"… and {report.warnings - 10:,} more warnings.")
     if report.rejected:
         for number, reason in report.rejects[:10]:
-            out.print(f"rejected: record {number}: {reason}", markup=False)
+            for problem in reason.split("\n"):
+                out.print(f"rejected: record {number}: {problem}", markup=False)
         if report.rejected > 10:
             out.print(f"… and {report.rejected - 10:,} more.")
         out.print(f"{report.rejected:,} rejected rows with their reasons are in {report.rejects_path}", markup=False)

@@ -8,6 +8,10 @@ from servicescape.i18n import _
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.records import Cell
 
+#: the most columns a file may have: every row becomes that many cells, however few it fills
+#: (a header of a million columns would make every short row a million cells)
+MAX_COLUMNS = 1000
+
 
 def column_letter(number: int) -> str:
     """Spreadsheet letters of a 1-based column number (1 → A, 27 → AA)."""
@@ -28,6 +32,9 @@ def clean_headers(raw: Sequence[object], where: str) -> list[str]:
         headers.pop()
     if not headers:
         raise TabularError(_("%(where)s: the header row is empty", where=where))
+    if len(headers) > MAX_COLUMNS:
+        raise TabularError(_("%(where)s has more than %(limit)s columns; remove the columns you do not need",
+                             where=where, limit=MAX_COLUMNS))
     for number, header in enumerate(headers, start=1):
         if not header:
             raise TabularError(_(

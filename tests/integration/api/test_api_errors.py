@@ -99,6 +99,9 @@ HOSTILE_BODIES: list[tuple[str, dict[str, Any], str | None]] = [
     ("clients", {"name": "A" * 301}, "name"),
     ("clients", {"name": "A", "phone": "1" * 61}, "phone"),                # column lengths
     ("clients", {"name": "A", "custom_fields": {"x": [1]}}, None),
+    ("clients", {"name": "A", "custom_fields": {"nul\x00key": 1}}, "custom_fields"),  # NUL, as in a name
+    ("clients", {"name": "A", "custom_fields": {"x": "a\x00b"}}, "custom_fields"),
+    ("clients", {"name": "A", "custom_fields": {" ": "unnamed"}}, "custom_fields"),
     ("clients", {"name": 12}, "name"),
     ("invoices", {"client_id": 1, "issued_on": "2025-01-01", "amount": "NaN",
                   "currency": "EUR"}, "amount"),
@@ -176,9 +179,22 @@ def test_last_page_far_away_is_empty_not_an_error(api: TestClient) -> None:
 
 
 def test_custom_fields_with_odd_but_valid_text_round_trip(api: TestClient) -> None:
-    fields = {"nul\u0000key": "a\u0000b", "emoji": "🙂", "big": 10**30, "neg": -1.5e-300}
+    fields = {"=SUM": "+60 12-345 6789", "emoji": "🙂", "big": 10**30, "neg": -1.5e-300}
     body = created(api.post("/api/v1/clients", json={"name": "A", "custom_fields": fields}))
     assert api.get(f"/api/v1/clients/{body['id']}").json()["custom_fields"] == fields
+
+
+@pytest.mark.parametrize("custom", [{"nul\u0000key": "x"}, {"note": "a\u0000b"}])
+def test_nul_in_a_custom_field_is_refused_as_in_a_name(api: TestClient, custom: dict[str, str]) -> None:
+    """A NUL is refused in a custom field's name and text as it is in a name: no database keeps it."""
+    assert_error(api.post("/api/v1/clients", json={"name": "A\u0000"}), 422, "validation_failed", field="name")
+    error = assert_error(api.post("/api/v1/clients", json={"name": "A", "custom_fields": custom}), 422,
+                         "validation_failed", field="custom_fields")
+    assert "NUL" in error["message"]
+    kept = created(api.post("/api/v1/clients", json={"name": "A", "custom_fields": {"note": "ok"}}))
+    assert_error(api.patch(f"/api/v1/clients/{kept['id']}", json={"custom_fields": custom}), 422,
+                 "validation_failed", field="custom_fields")
+    assert api.get(f"/api/v1/clients/{kept['id']}").json()["custom_fields"] == {"note": "ok"}
 
 
 def test_too_large_a_body_is_413(runtime: Runtime, api: TestClient) -> None:

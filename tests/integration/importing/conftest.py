@@ -8,15 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from servicescape.audit.models import AuditEvent
-from servicescape.auth.models import Role
+from servicescape.auth.models import Role, Staff
 from servicescape.auth.permissions import SYSTEM
 from servicescape.clients.importing import ImportReport, import_file
 from servicescape.clients.models import Client
 from servicescape.runtime import Runtime
-from tests.conftest import make_staff
+from tests.conftest import make_staff, sign_in
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "imports"
 STAFF = (("Aminah Yusof", "aminah@firm.test"), ("Georgi Ivanov", "georgi@firm.test"), ("Li Na", "li.na@firm.test"))
@@ -39,6 +40,14 @@ def book(runtime: Runtime, staff: dict[str, int], tmp_path: Path) -> dict[str, i
     assert run(runtime, "clients", extra).imported == len(MORE_CLIENTS)
     with runtime.transaction() as session:
         return {name: client_id for client_id, name in session.execute(select(Client.id, Client.name))}
+
+
+@pytest.fixture
+def browser(app, runtime: Runtime, owner: Staff):  # type: ignore[no-untyped-def]
+    """The owner signed in to the pages."""
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        sign_in(client, owner.email)
+        yield client
 
 
 def run(runtime: Runtime, kind: str, path: Path, **options: Any) -> ImportReport:

@@ -38,6 +38,7 @@ AWKWARD = [
     "=1+2", "+36 1 234 5678", "-minus", "@at", "'=already guarded", "'apostrophe", "''=two", "a,b;c\td",
     'say "hi"', "two\nlines", "王伟", "臺北品牌", "Петров и сие", "Kővári Ödön", "😀 emoji 🎉", "-12.50", "0012",
     "=HYPERLINK(\"http://x\",\"y\")", "\\back\\slash", "trailing =", "1.234,50", "null", "TRUE",
+    "+60 12-345 6789", "+1 (555) 010-2030", "-5", "+1-1", "+1 - 2", "'+60 12 345", "'-5", "+60-12-3456789",
 ]
 _letters = st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co", "Zl", "Zp"))
 _free = st.text(st.one_of(_letters, st.sampled_from(["\n", "\t", "=", "+", "-", "@", "'", '"', ","])),
@@ -51,7 +52,8 @@ AMOUNT = st.decimals(min_value=Decimal("-1000000000"), max_value=Decimal("100000
 DAY = st.dates(min_value=date(1990, 1, 1), max_value=date(2035, 12, 31))
 MOMENT = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2035, 1, 1),
                       timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000))
-CUSTOM_KEYS = ["Annual fee", "Email", "Company", "custom: note", "备注", "Бележка", "VIP?", "Name", "Type"]
+CUSTOM_KEYS = ["Annual fee", "Email", "Company", "custom: note", "备注", "Бележка", "VIP?", "Name", "Type",
+               "=SUM", "+note", "-5", "@home", "'=quoted", "+60 12-345 6789", "custom: =x"]
 
 
 @st.composite
@@ -153,3 +155,24 @@ def test_moments_keep_their_instant_across_time_zones(runtime: Runtime, tmp_path
     wipe(runtime)
     import_file(runtime, "clients", tmp_path / "c.csv", by=SYSTEM)
     assert snapshot(runtime)["clients"][0][11] == datetime(2024, 3, 5, 23, 59, 59, 123000, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_guarded_headers_and_phone_numbers_come_back_as_they_were(runtime: Runtime, tmp_path: Path, fmt: str) -> None:
+    custom = {"=SUM": "=1+2", "+note": "+60 12-345 6789", "-5": "-5", "'=quoted": "'=x"}
+    with runtime.transaction() as session:
+        session.add(Client(name="Tan", phone="+60 12-345 6789", custom_fields=custom))
+        session.add(Client(name="Lim", phone="+1 (555) 010-2030"))
+    path = tmp_path / f"clients.{fmt}"
+    export_table(runtime, "clients", fmt, path, by=SYSTEM)
+    if fmt == "csv":
+        header, tan, lim = path.read_text(encoding="utf-8-sig").splitlines()
+        assert header.endswith(",''=quoted,'+note,-5,'=SUM")   # the export guards what could run...
+        assert ",+60 12-345 6789," in tan and tan.endswith(",''=x,+60 12-345 6789,-5,'=1+2")
+        assert ",+1 (555) 010-2030," in lim                         # ...and not phone numbers or numbers
+    wipe(runtime)
+    report = import_file(runtime, "clients", path, by=SYSTEM)
+    assert report.custom_fields == ["'=quoted", "+note", "-5", "=SUM"]
+    with runtime.transaction() as session:
+        stored = {c.name: (c.phone, c.custom_fields) for c in session.scalars(select(Client))}
+    assert stored == {"Tan": ("+60 12-345 6789", custom), "Lim": ("+1 (555) 010-2030", {})}

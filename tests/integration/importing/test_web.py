@@ -8,10 +8,9 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 from fastapi.testclient import TestClient
 
-from servicescape.auth.models import Role, Staff
+from servicescape.auth.models import Role
 from servicescape.clients.models import Client
 from servicescape.config import Settings
 from servicescape.runtime import Runtime, open_runtime
@@ -21,13 +20,6 @@ from tests.integration.api.conftest import assert_error
 from tests.integration.importing.conftest import CORPUS, count
 
 BAD = ("clients_bad_rows.csv", (CORPUS / "clients_bad_rows.csv").read_bytes(), "text/csv")
-
-
-@pytest.fixture
-def browser(app, runtime: Runtime, owner: Staff):  # type: ignore[no-untyped-def]
-    with TestClient(app, base_url="http://127.0.0.1") as client:
-        sign_in(client, owner.email)
-        yield client
 
 
 def _upload(browser: TestClient, token: str, kind: str = "clients") -> str:
@@ -93,7 +85,8 @@ def test_api_upload_returns_the_report(api: TestClient, runtime: Runtime) -> Non
     body = response.json()
     assert {k: body[k] for k in ("read", "imported", "updated", "rejected", "warnings")} == {
         "read": 7, "imported": 2, "updated": 0, "rejected": 5, "warnings": 0}
-    assert body["rejects"][0] == {"record": 3, "reason": "Name: the name is empty."}
+    assert body["rejects"][0] == {"record": 3, "reason": "Name: the name is empty.",
+                                  "reasons": ["Name: the name is empty."]}
     assert body["file"] == "clients_bad_rows.csv" and body["encoding"] == "utf-8"
     rejects = api.get(body["rejects_url"])
     assert rejects.status_code == 200 and rejects.text.count("\n") == 6

@@ -59,6 +59,10 @@ def test_add_a_client(owner_browser: Browser, runtime: Runtime) -> None:
     ({"city": "x" * 301}, "city", "Use at most 300 characters."),
     ({"city": "Shah\x00Alam"}, "city", "The text contains a character that cannot be stored (NUL)."),
     ({"custom_fields": "no colon here"}, "custom_fields", "Write each field as “name: value” on a line of its own."),
+    ({"custom_fields": "VAT\x00number: MY-99"}, "custom_fields",
+     "Custom field 'VAT\\x00number': the text contains a NUL character (\\x00), which cannot be stored."),
+    ({"custom_fields": "VAT number: MY\x0099"}, "custom_fields",
+     "Custom field 'VAT number': the text contains a NUL character (\\x00), which cannot be stored."),
 ])
 def test_bad_input_shows_the_form_again_with_a_message_at_the_field(
         owner_browser: Browser, change: dict[str, str], field: str, message: str) -> None:

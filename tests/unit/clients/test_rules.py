@@ -56,6 +56,28 @@ def test_a_broken_rule_names_the_field_as_its_caller_calls_it() -> None:
     assert caught.value.describe("Total") == "Total is empty."
 
 
+def test_each_required_field_is_a_rule_of_its_own() -> None:
+    """So that the importer, which applies every rule, names each missing field of a row."""
+    missing = []
+    for each in rules.RULES["invoices"].every_write:
+        try:
+            each({})
+        except rules.RuleBroken as exc:
+            missing.append(exc.field)
+    assert missing == ["issued_on", "amount", "currency"]
+
+
+@pytest.mark.parametrize(("custom", "problem"), [
+    ({"a\x00b": "x"}, "Custom field 'a\\x00b': the text contains a NUL character (\\x00), which cannot be stored."),
+    ({"note": "x\x00"}, "Custom field 'note': the text contains a NUL character (\\x00), which cannot be stored."),
+    ({"ok": 1, " ": "x"}, "A custom field needs a name."),
+])
+def test_custom_fields_are_names_and_text_a_database_can_store(custom: dict[str, object], problem: str) -> None:
+    assert broken("clients", {"name": "Tan", "custom_fields": custom}) == ("custom_fields", problem)
+    rules.check("clients", {"name": "Tan", "custom_fields": {"=SUM": "+60 12", "n": 1, "b": True, "e": None}},
+                creating=True)
+
+
 def test_text_limits_are_the_columns_own() -> None:
     assert text_limit(Column("a", String(42))) == 42
     assert text_limit(Column("b", Text)) == LONG_TEXT

@@ -42,6 +42,30 @@ def test_a_client_needs_a_name() -> None:
         reader("clients", ["Company", "City"]).read(Record(2, ["", "Ipoh"]))
 
 
+def reason(row_reader: RowReader, cells: list[object]) -> list[str]:
+    with pytest.raises(RowRejected) as rejected:
+        row_reader.read(Record(2, cells))  # type: ignore[arg-type]
+    return rejected.value.reason.split("\n")
+
+
+def test_a_rejected_row_is_told_every_problem_in_the_order_of_its_columns() -> None:
+    clients = reader("clients", ["Country", "Company", "Tier", "Note", "Created"], [(3, "Note")])
+    assert reason(clients, ["Narnia", " ", "diamond", "a\x00b", "2024-02-30"]) == [
+        "Country: unknown country: 'Narnia'; use an ISO code such as MY, BG, CN, TW, HK or HU, or the country's name",
+        "Company: the name is empty.",
+        "Tier: 'diamond' is not a value this field knows; use one of key, growth, standard.",
+        "Note: the text contains a NUL character (\\x00), which cannot be stored.",
+        "Created: not a valid date: '2024-02-30'"]
+    assert reason(reader("interactions", ["Company", "Date"]), ["", "yesterday"]) == [
+        "No client is given (client_external_id or client_name is empty).",
+        "Date: not a date: 'yesterday'"]  # and not "Date is empty." besides: the cell says more
+    contacts = reader("contacts", ["First Name", "Last Name", "Company"])
+    assert reason(contacts, ["Si\x00ti", "Nur\x00", ""]) == [
+        "First Name: the text contains a NUL character (\\x00), which cannot be stored.",
+        "Last Name: the text contains a NUL character (\\x00), which cannot be stored.",
+        "No client is given (client_external_id or client_name is empty)."]
+
+
 def test_contacts_join_first_and_last_names_and_need_a_client() -> None:
     contacts = reader("contacts", ["First Name", "Last Name", "Company"])
     assert contacts.read(Record(2, ["伟", "王", "Weiwo"])).values["name"] == "王伟"
@@ -67,11 +91,11 @@ def test_invoices_take_the_currency_from_the_amount() -> None:
 
 def test_json_tables(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    path.write_text(json.dumps([{"name": "A", "amount": 0.1}, {"name": "B", "tags": ["x"], "ok": True}]))
+    path.write_text(json.dumps([{"name": "A", "amount": 0.1}, {"name": "B", "tags": "x", "ok": True, "n": 12}]))
     table = open_json_table(path, 10_000)
-    assert table.headers == ["name", "amount", "tags", "ok"]
+    assert table.headers == ["name", "amount", "tags", "ok", "n"]
     assert [(r.number, r.cells) for r in table.records] == [
-        (1, ["A", Decimal("0.1"), None, None]), (2, ["B", None, '["x"]', "true"])]
+        (1, ["A", Decimal("0.1"), None, None, None]), (2, ["B", None, "x", "true", 12])]
     path.write_text("[]")
     assert open_json_table(path, 100).headers == []
     for bad in ('{"name": "A"}', "[1, 2]", "not json"):
@@ -80,6 +104,40 @@ def test_json_tables(tmp_path: Path) -> None:
             open_json_table(path, 100)
     with pytest.raises(TabularError, match="over the"):
         open_json_table(path, 3)
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("[" * 1000 + "]" * 1000, "t.json is nested too deeply to be a table"),
+    ("[" * 100_000, "t.json is nested too deeply to be a table"),
+    ('[{"name": "A", "x": ' + "[" * 500 + "]" * 500 + "}]", "record 1, key 'x' holds a JSON array; a value must be"),
+    ('[{"name": "A"}, {"name": "B", "address": {"city": "Ipoh"}}]', "record 2, key 'address' holds a JSON object"),
+    ('[{"name": "A"}, 5]', "t.json: record 2 is a JSON number, not an object"),
+    ('[{"name": "A"}, [{"name": "B"}]]', "t.json: record 2 is a JSON array, not an object"),
+    ('[null]', "t.json: record 1 is a JSON null, not an object"),
+    ('{"name": "A"}', "t.json is not a list of records"),
+    ('"text"', "t.json is not a list of records"),
+    ('[{"name": NaN}]', "t.json is not valid UTF-8 JSON: NaN is not a JSON value"),
+    ('[{"name": -Infinity}]', "t.json is not valid UTF-8 JSON: -Infinity is not a JSON value"),
+    ('[{"name": "\\ud800"}]', "t.json: record 1 holds text that is not valid Unicode"),
+    ('[{"name": "A"}, {"name": "B", "\\udfff": 1}]', "t.json: record 2 holds text that is not valid Unicode"),
+    ("[" + ", ".join(f'{{"k{i}": 1}}' for i in range(1001)) + "]", "t.json has more than 1000 columns"),
+    ('[{"": 1}]', "t.json: a key is empty"),
+])
+def test_json_that_is_not_a_table_is_refused_by_name(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TabularError) as refused:
+        open_json_table(path, 10_000_000)
+    assert problem in str(refused.value)
+
+
+def test_json_numbers_keep_their_digits_within_reason(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    huge, long = "9" * 5000, "1" * 1000
+    path.write_text(f'[{{"a": {huge}, "b": 1e999999999, "c": -1E-999999999, "d": {long}, "e": 1e999, '
+                    f'"f": 0.5, "g": "\\ud83d\\ude00"}}]', encoding="utf-8")
+    [record] = open_json_table(path, 10_000_000).records
+    assert record.cells == [huge, "1e999999999", "-1E-999999999", int(long), Decimal("1e999"), Decimal("0.5"), "😀"]
 
 
 def test_rejects_file(tmp_path: Path) -> None:
