@@ -49,7 +49,9 @@ def test_the_page_refuses_them_with_a_422_naming_the_problem(browser: TestClient
     token = csrf_from(browser.get("/import").text)
     for name, content, problem in REFUSED:
         response = browser.post("/import", data={"csrf_token": token, "kind": "clients"},
-                                files={"file": (name, content.encode())})
+                                files={"file": (name, content.encode())}, follow_redirects=False)
+        if response.status_code == 303:  # the file reads as a table: its columns' problem shows at the check
+            response = browser.post(response.headers["location"], data={"csrf_token": token, "action": "check"})
         assert response.status_code == 422, (name, response.text[-500:])
         assert problem in html.unescape(response.text), name
     assert count(runtime, Client) == 0
