@@ -187,10 +187,10 @@ def engagement_value_is_not_negative(record: Record) -> None:
 # ends in a name of two or more characters. The importer checks a whole column at once with the
 # same pattern (``import_columns``), so it has no anchors and no line ends.
 
-_LABEL_CHAR = r"[^\s@.,;:<>()\[\]\\\"'!#$%&*+/=?^`{|}~_-]"
-_LABEL = rf"{_LABEL_CHAR}(?:[^\s@.,;:<>()\[\]\\\"'!#$%&*+/=?^`{{|}}~_]*{_LABEL_CHAR})?"
-_TOP_LABEL = rf"(?![0-9]){_LABEL_CHAR}[^\s@.,;:<>()\[\]\\\"'!#$%&*+/=?^`{{|}}~_]*{_LABEL_CHAR}"
-_HOST = rf"(?:{_LABEL}\.)+{_TOP_LABEL}"
+#: a character of a domain name's label: letters and digits of any script, and hyphens (not at
+#: either end of a label: the lookarounds, cheaper than alternatives in a column of 10,000)
+_LABEL_CHAR = r"[^\s@.,;:<>()\[\]\\\"'!#$%&*+/=?^`{|}~_]"
+_HOST = rf"(?:(?!-){_LABEL_CHAR}+(?<!-)\.)+(?![0-9-]){_LABEL_CHAR}{{2,}}(?<!-)"
 #: a well-formed e-mail address
 EMAIL = re.compile(rf"[^\s@<>()\[\],;:\"\\]+@{_HOST}")
 #: what people paste before an address
