@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
 class ServicescapeError(Exception):
-    """Base of every error the product raises on purpose; safe to show to the user."""
+    """Base of every error the product raises on purpose; safe to show to the user.
+
+    ``naming``, for a message that names ``field``: the message with the field called otherwise
+    (a form words it with the field's label, in the reader's language)."""
 
     status_code = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, field: str | None = None, details: Any = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, details: Any = None,
+                 naming: Callable[[str], str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.details = details
+        self.naming = naming
 
     def to_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": self.message}

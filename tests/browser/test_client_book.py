@@ -154,6 +154,12 @@ def test_find_a_client_and_log_an_interaction(server: LiveServer, browser: Brows
     expect(page.locator("#f-interaction-occurred_at-error")).to_contain_text("Enter a date and time")
     expect(page.locator("#timeline .error-summary")).to_be_focused()
     expect(page.locator("#f-interaction-summary")).to_have_value("Typed before the mistake")
+    # the summary names the field by its label; following its entry puts the cursor in the field
+    entry = page.locator("#timeline .error-summary a")
+    expect(entry).to_have_text("When: Enter a date and time such as 2025-03-01 14:30.")
+    entry.click()
+    expect(page.locator("#f-interaction-occurred_at")).to_be_focused()
+    expect(page.locator("label[for=f-interaction-occurred_at]")).to_be_in_viewport()  # not scrolled off the top
     expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(2)
 
     page.reload()

@@ -15,13 +15,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from servicescape.clients.import_values import (
-    AMBIGUOUS,
-    EMAIL,
-    MAILTO,
-    StaffDirectory,
-    lookup_word,
-)
+from servicescape.clients.import_values import AMBIGUOUS, StaffDirectory, lookup_word
+from servicescape.clients.rules import email_address, web_address
 from servicescape.db.types import MONEY_PLACES
 from servicescape.i18n import _
 from servicescape.tabular import (
@@ -86,10 +81,22 @@ def text(column: str, limit: int) -> Converter:
 
 def email(column: str, limit: int = 320) -> Converter:
     def convert(value: Cell, row: RowState) -> str | None:
-        address = MAILTO.sub("", as_text(value)).strip()
-        if len(address) > limit or not EMAIL.fullmatch(address):
+        address = email_address(as_text(value))
+        if address is None or len(address) > limit:
             row.warnings.append(_("%(column)s: %(value)s does not look like an e-mail address; it was "
                                   "left empty.", column=column, value=repr(as_text(value)[:80])))
+            return None
+        return address
+
+    return convert
+
+
+def website(column: str, limit: int) -> Converter:
+    def convert(value: Cell, row: RowState) -> str | None:
+        address = web_address(as_text(value))
+        if address is None or len(address) > limit:
+            row.warnings.append(_("%(column)s: %(value)s is not a web address; it was left empty.",
+                                  column=column, value=repr(as_text(value)[:80])))
             return None
         return address
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from servicescape.clients.import_cells import Converter, RowRejected, RowState
-from servicescape.clients.import_values import EMAIL
+from servicescape.clients.rules import EMAIL
 from servicescape.i18n import _
 from servicescape.tabular import Cell, clean_text, restore
 

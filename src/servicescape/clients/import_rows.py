@@ -98,7 +98,8 @@ def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str
         return {
             "external_id": text("external_id"), "name": text("name"),
             "kind": ("kind", cells.choice(header("kind"), CLIENT_KIND, "organisation, person"), 0),
-            "email": email(), "phone": text("phone"), "website": text("website"),
+            "email": email(), "phone": text("phone"),
+            "website": ("website", cells.website(header("website"), _limit(table, "website")), 0),
             "country": ("country", cells.country(header("country")), 0),
             "city": text("city"), "language": text("language"), "region": text("region"),
             "industry": text("industry"), "segment": text("segment"),

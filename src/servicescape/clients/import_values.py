@@ -22,7 +22,6 @@ A spelling not in a table rejects the row, naming the column and the value.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -121,12 +120,6 @@ CHANNEL = _table({
     Channel.other: ("note", "task", "sms", "text", "chat", "whatsapp", "linkedin", "social",
                     "egyéb", "друго", "lain-lain", "其他"),
 })  # fmt: skip
-
-#: "name@domain.tld" with no spaces: light on purpose, exports from other systems are varied
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-#: ``mailto:`` links, as some exports write them
-MAILTO = re.compile(r"(?i)^mailto:")
-
 
 def lookup_word(table: Mapping[str, str], text: str, extra: Mapping[str, str] | None = None) -> str | None:
     key = word_key(text)

@@ -23,7 +23,12 @@ Decisions (the tests pin each one):
   interactions have no custom fields: such a column is reported once as a warning.
 * Unknown owner, seller, deliverer or staff member: the field is left empty with a warning (the
   row is imported). They are recognised by e-mail or by name, case-insensitively.
-* An e-mail that does not look like ``name@domain.tld`` is left empty with a warning.
+* An e-mail that does not look like ``name@domain.tld``, or a website that is not a web address,
+  is left empty with a warning: the row keeps the rest (exports from other systems are full of
+  "n/a" and "-"). Both are tidied and checked as the services do (``clients.rules``): ``mailto:``
+  dropped, ``example.com`` read as ``https://example.com``.
+* A rule of the client book (``clients.rules``: no negative invoice, a currency in use, an
+  interaction that has happened and says what) rejects the row, naming the file's column.
 * An unknown country rejects the row (a wrong country would silently spoil segments).
 * Choice fields accept common spellings (``import_values``); an unknown one rejects the row.
 * An unknown service package keeps its text as the engagement's description, with a warning.

@@ -20,14 +20,18 @@ fields it has columns for) and the create rules when the row makes a new record.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table
 
 from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
+from servicescape.currencies import is_currency
+from servicescape.db.types import utcnow
+from servicescape.errors import ValidationFailed
 from servicescape.i18n import N_, _
 
 Record = Mapping[str, Any]
@@ -47,6 +51,12 @@ class RuleBroken(Exception):
     def describe(self, column: str | None = None) -> str:
         """The message, translated, with the field called ``column`` (its own name by default)."""
         return _(self.message, column=column or self.field, **self.params)
+
+    def failure(self) -> ValidationFailed:
+        """The broken rule as the services report it: the field named as the database does, and
+        (when the message names it) worded again with a form's label for the field."""
+        naming = self.describe if "%(column)s" in self.message else None
+        return ValidationFailed(self.describe(), field=self.field, naming=naming)
 
 
 @dataclass
@@ -161,3 +171,103 @@ def custom_field_can_be_stored(key: str, value: Any = None) -> None:
     if "\x00" in key or (value.__class__ is str and "\x00" in value):
         raise RuleBroken("custom_fields", N_("Custom field %(name)s: the text contains a NUL character (\\x00), "
                                              "which cannot be stored."), name=repr(key[:80]))
+
+
+# -- money ----------------------------------------------------------------------------------------
+
+@rule("engagements")
+@rule("invoices")
+def currency_is_in_use(record: Record) -> None:
+    """Every amount is in an ISO 4217 currency that some country uses today (``currencies``)."""
+    code = record.get("currency")
+    if code and not is_currency(code):
+        raise RuleBroken("currency", N_("%(column)s: %(code)s is not a currency in use; use an ISO 4217 code "
+                                        "such as EUR or MYR."), code=code)
+
+
+@rule("invoices")
+def invoice_is_not_negative(record: Record) -> None:
+    amount = record.get("amount")
+    if amount is not None and amount < 0:
+        raise RuleBroken("amount", N_("%(column)s: an invoice cannot be negative (credit notes are not "
+                                      "supported yet)."))
+
+
+@rule("engagements")
+def engagement_value_is_not_negative(record: Record) -> None:
+    value = record.get("value")
+    if value is not None and value < 0:
+        raise RuleBroken("value", N_("%(column)s: the value of an engagement cannot be negative."))
+
+
+# -- addresses ------------------------------------------------------------------------------------
+# Lenient for the addresses people really have (any script, "+tags", "o'brien@…", internationalised
+# domains), strict against typing slips: one @, no spaces, a domain of dot-separated labels that
+# ends in a name of two or more characters. The importer checks a whole column at once with the
+# same pattern (``import_columns``), so it has no anchors and no line ends.
+
+#: a character of a domain name's label: letters and digits of any script, and hyphens (not at
+#: either end of a label: the lookarounds, cheaper than alternatives in a column of 10,000)
+_LABEL_CHAR = r"[^\s@.,;:<>()\[\]\\\"'!#$%&*+/=?^`{|}~_]"
+_HOST = rf"(?:(?!-){_LABEL_CHAR}+(?<!-)\.)+(?![0-9-]){_LABEL_CHAR}{{2,}}(?<!-)"
+#: a well-formed e-mail address
+EMAIL = re.compile(rf"[^\s@<>()\[\],;:\"\\]+@{_HOST}")
+#: what people paste before an address
+MAILTO = re.compile(r"(?i)^mailto:")
+#: a web address: http or https, a host name, perhaps a port, a path, a query
+WEBSITE = re.compile(rf"(?i:https?)://{_HOST}(?::[0-9]{{1,5}})?(?:[/?#]\S*)?")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?![0-9])")
+
+
+def email_address(text: str) -> str | None:
+    """The e-mail address ``text`` holds (``mailto:`` and spaces around dropped), or None."""
+    address = MAILTO.sub("", text.strip()).strip()
+    return address if EMAIL.fullmatch(address) else None
+
+
+def web_address(text: str) -> str | None:
+    """``text`` as a web address, or None: ``example.com/about`` → ``https://example.com/about``,
+    as a browser's address bar reads it; any scheme but http and https is refused."""
+    address = text.strip()
+    if not _SCHEME.match(address):
+        address = f"https://{address}"
+    return address if WEBSITE.fullmatch(address) else None
+
+
+@rule("clients")
+@rule("contacts")
+def email_is_an_address(record: Record) -> None:
+    email = record.get("email")
+    if email and not EMAIL.fullmatch(email):
+        raise RuleBroken("email", N_("%(column)s: the address is not valid; write it as name@example.com."))
+
+
+@rule("clients")
+def website_is_a_web_address(record: Record) -> None:
+    website = record.get("website")
+    if website and web_address(website) != website:
+        raise RuleBroken("website", N_("%(column)s: the web address is not valid; write it as example.com or "
+                                       "https://example.com."))
+
+
+# -- interactions ---------------------------------------------------------------------------------
+
+#: how far ahead an interaction may be dated (clocks and time zones differ a little)
+FUTURE_SLACK = timedelta(days=1)
+
+
+@rule("interactions")
+def interaction_has_happened(record: Record) -> None:
+    """An interaction records contact that happened; what is to come is a task."""
+    when = record.get("occurred_at")
+    if when is not None and when.tzinfo is not None and expressible_in_utc(when) and \
+            when > utcnow() + FUTURE_SLACK:
+        raise RuleBroken("occurred_at", N_("%(column)s is in the future: an interaction records contact that "
+                                           "has happened (plan what is to come as a task)."))
+
+
+@rule("interactions")
+def interaction_says_what_happened(record: Record) -> None:
+    summary = record.get("summary")
+    if summary is None or not summary.strip():
+        raise RuleBroken("summary", N_("%(column)s: an interaction needs a few words on what happened."))

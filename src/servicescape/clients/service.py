@@ -51,11 +51,17 @@ class ClientBookService(EntityService[Any]):
         try:
             rules.check(self.kind, record, creating=existing is None)
         except rules.RuleBroken as broken:
-            raise ValidationFailed(broken.describe(), field=broken.field) from None
+            raise broken.failure() from None
         return super().check(session, data, existing)
 
     def prepare(self, data: dict[str, Any], existing: Any | None) -> dict[str, Any]:
-        """Fill in what the service supplies itself, before the rules look (defaults)."""
+        """Fill in what the service supplies itself, before the rules look (defaults), and write
+        addresses as they are stored (as the importer does): what is not an address is left for
+        the rules to refuse."""
+        for name, tidy in (("email", rules.email_address), ("website", rules.web_address)):
+            value = data.get(name)
+            if isinstance(value, str):
+                data[name] = tidy(value) or value
         return data
 
 
@@ -72,7 +78,7 @@ class ClientService(ClientBookService):
     def prepare(self, data: dict[str, Any], existing: Any | None) -> dict[str, Any]:
         if "custom_fields" in data and data["custom_fields"] is None:
             data["custom_fields"] = {}
-        return data
+        return super().prepare(data, existing)
 
 
 class ContactService(ClientBookService):
@@ -108,7 +114,7 @@ class InteractionService(ClientBookService):
     def prepare(self, data: dict[str, Any], existing: Any | None) -> dict[str, Any]:
         if existing is None and data.get("occurred_at") is None:
             data["occurred_at"] = utcnow()
-        return data
+        return super().prepare(data, existing)
 
 
 clients = ClientService()

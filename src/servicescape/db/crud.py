@@ -15,10 +15,20 @@ from servicescape.auth.permissions import Principal, require
 from servicescape.db.base import Base
 from servicescape.db.columns import text_limit
 from servicescape.db.paging import Page, paginate
-from servicescape.errors import Conflict, NotFound, ValidationFailed
-from servicescape.i18n import _
+from servicescape.errors import Conflict, NotFound, ServicescapeError, ValidationFailed
+from servicescape.i18n import N_, _
 
 M = TypeVar("M", bound=Base)
+E = TypeVar("E", bound=ServicescapeError)
+
+
+def about_field(error: type[E], message: str, field: str, **params: Any) -> E:
+    """``error`` with ``message`` (untranslated; it names the field as ``%(field)s``) about ``field``,
+    which a form may word again with its label for the field."""
+    def naming(label: str) -> str:
+        return _(message, field=label, **params)
+
+    return error(_(message, field=field, **params), field=field, naming=naming)
 
 
 class EntityService(Generic[M]):
@@ -79,9 +89,7 @@ class EntityService(Generic[M]):
         for field, target in self.references.items():
             value = data.get(field)
             if value is not None and session.get(target, value) is None:
-                raise ValidationFailed(
-                    _("%(field)s %(value)s does not exist.", field=field, value=value), field=field
-                )
+                raise about_field(ValidationFailed, N_("%(field)s %(value)s does not exist."), field, value=value)
         for field in self.unique_fields:
             value = data.get(field)
             if value is None:
@@ -89,8 +97,7 @@ class EntityService(Generic[M]):
             column = getattr(self.model, field)
             clash = session.scalar(select(self.model.id).where(column == value))  # type: ignore[attr-defined]
             if clash is not None and (existing is None or clash != existing.id):  # type: ignore[attr-defined]
-                raise Conflict(_("Another record already has %(field)s %(value)s.", field=field, value=value),
-                               field=field)
+                raise about_field(Conflict, N_("Another record already has %(field)s %(value)s."), field, value=value)
         return data
 
     def _check_columns(self, data: dict[str, Any]) -> None:
@@ -103,12 +110,10 @@ class EntityService(Generic[M]):
             if column is None:
                 continue
             if value is None and not column.nullable:
-                raise ValidationFailed(_("%(field)s cannot be empty.", field=field), field=field)
+                raise about_field(ValidationFailed, N_("%(field)s cannot be empty."), field)
             length = text_limit(column)
             if isinstance(value, str) and length is not None and len(value) > length:
-                raise ValidationFailed(
-                    _("%(field)s is longer than %(n)s characters.", field=field, n=length), field=field
-                )
+                raise about_field(ValidationFailed, N_("%(field)s is longer than %(n)s characters."), field, n=length)
 
     def _flush(self, session: Session) -> None:
         try:

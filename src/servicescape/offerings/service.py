@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from sqlalchemy.orm import Session
+
+from servicescape.clients import rules
 from servicescape.clients.capability import READ
 from servicescape.db.crud import EntityService
 from servicescape.i18n import N_
@@ -18,6 +21,13 @@ class PackageService(EntityService[ServicePackage]):
     read_permission = READ   # everyone who sees the client book sees what it was sold from
     write_permission = MANAGE
     delete_permission = MANAGE
+
+    def check(self, session: Session, data: dict[str, Any], existing: ServicePackage | None) -> dict[str, Any]:
+        try:
+            rules.currency_is_in_use(data)  # list prices are in a currency in use, as invoices are
+        except rules.RuleBroken as broken:
+            raise broken.failure() from None
+        return super().check(session, data, existing)
 
 
 packages = PackageService()

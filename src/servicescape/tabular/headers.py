@@ -36,7 +36,7 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "contacts": (("name",), CLIENT_REF),
     "engagements": (CLIENT_REF,),
     "invoices": (CLIENT_REF, ("issued_on",), ("amount",)),
-    "interactions": (CLIENT_REF, ("occurred_at",)),
+    "interactions": (CLIENT_REF, ("occurred_at",), ("summary",)),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
@@ -61,9 +61,23 @@ class FormState:
         return cls(dict(values), errors_of(problem))
 
 
+class FieldMessage(str):
+    """A service's message about a field that names it (as the database does): ``naming(label)``
+    words it again with the label the form shows the field with (the macros do)."""
+
+    naming: Callable[[str], str]
+
+    def __new__(cls, message: str, naming: Callable[[str], str]) -> FieldMessage:
+        found = super().__new__(cls, message)
+        found.naming = naming
+        return found
+
+
 def errors_of(problem: FormInvalid | ServicescapeError) -> dict[str, str]:
     if isinstance(problem, FormInvalid):
         return dict(problem.errors)
+    if problem.field is not None and problem.naming is not None:
+        return {problem.field: FieldMessage(problem.message, problem.naming)}
     return {problem.field or FORM_WIDE: problem.message}
 
 

@@ -193,6 +193,8 @@ def _shared(context: RequestContext) -> dict[str, Any]:
         "fmt": Formatter(context.language, settings.zone), "can": context.can,
         "choices": Choices(context.language),
         "tier_names": {key: i18n._(name) for key, name in settings.tier_names.items()},
+        # field id → its label, noted by macros.field as a page renders (for the error summaries)
+        "field_labels": {},
     }
 
 

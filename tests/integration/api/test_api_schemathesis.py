@@ -63,7 +63,7 @@ def owner_headers(runtime: Runtime, owner: Staff) -> dict[str, str]:
         invoices.create(session, {"client_id": first.id, "engagement_id": engagement.id,
                                   "issued_on": date(2025, 1, 31), "amount": Decimal("100.50"),
                                   "currency": "EUR"}, by=SYSTEM)
-        interactions.create(session, {"client_id": first.id}, by=SYSTEM)
+        interactions.create(session, {"client_id": first.id, "summary": "Call"}, by=SYSTEM)
     make_staff(runtime, Role.viewer)
     return {"Authorization": f"Bearer {token_for(runtime, owner)}"}
 

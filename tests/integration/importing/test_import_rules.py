@@ -335,7 +335,8 @@ def test_amount_rules(runtime: Runtime, book: dict[str, int], tmp_path: Path) ->
     path = write_csv(tmp_path / "i.csv", ["Number", "Customer", "Date", "Total", "Currency"], [
         ["1", client, "2024-03-05", "0.00005", "EUR"], ["2", client, "2024-03-05", "10000000000001", "EUR"],
         ["3", client, "2024-03-05", "12.3456", "EUR"], ["4", client, "2024-03-05", "5", "dollars"],
-        ["5", client, "2024-03-05", "5", ""], ["6", client, "2024-03-05", "-1 234,5678", "huf"]])
+        ["5", client, "2024-03-05", "5", ""], ["6", client, "2024-03-05", "1 234,5678", "huf"],
+        ["7", client, "2024-03-05", "-1 234,5678", "HUF"]])
     report = run(runtime, "invoices", path)
-    assert [n for n, _r in report.rejects] == [2, 3, 5, 6]
-    assert rows(runtime, Invoice, "amount", "currency") == [(Decimal("12.3456"), "EUR"), (Decimal("-1234.5678"), "HUF")]
+    assert [n for n, _r in report.rejects] == [2, 3, 5, 6, 8]
+    assert rows(runtime, Invoice, "amount", "currency") == [(Decimal("12.3456"), "EUR"), (Decimal("1234.5678"), "HUF")]

@@ -54,7 +54,7 @@ def test_add_a_client(owner_browser: Browser, runtime: Runtime) -> None:
     ({"name": "   "}, "name", "This field is required."),
     ({"tier": "platinum"}, "tier", "Choose one of the options."),
     ({"owner_id": "abc"}, "owner_id", "Choose one of the options."),
-    ({"owner_id": "999999"}, "owner_id", "owner_id 999999 does not exist."),
+    ({"owner_id": "999999"}, "owner_id", "Relationship owner 999999 does not exist."),
     ({"country": "Malaysia"}, "country", "Choose a country from the list."),
     ({"city": "x" * 301}, "city", "Use at most 300 characters."),
     ({"city": "Shah\x00Alam"}, "city", "The text contains a character that cannot be stored (NUL)."),

@@ -91,7 +91,7 @@ def test_what_the_add_forms_store(owner_browser: Browser, runtime: Runtime, clie
      "An engagement needs a service package or a description."),
     ("engagements", {"end_date": "2025-02-01"}, "end_date", "The end date is before the start date."),
     ("engagements", {"value": "lots"}, "value", "Enter an amount such as 1234.50 or 1 234,50."),
-    ("engagements", {"sold_by_id": "999999"}, "sold_by_id", "sold_by_id 999999 does not exist."),
+    ("engagements", {"sold_by_id": "999999"}, "sold_by_id", "Sold by 999999 does not exist."),
     ("invoices", {"amount": "abc"}, "amount", "Enter an amount such as 1234.50 or 1 234,50."),
     ("invoices", {"amount": "1.23456"}, "amount", "Use at most 4 decimal places."),
     ("invoices", {"currency": "EURO"}, "currency", "Enter a three-letter currency code such as EUR or MYR."),

@@ -46,7 +46,101 @@ def test_an_interaction_needs_a_time_with_a_zone_that_exists_in_utc() -> None:
     assert broken("interactions", {"occurred_at": datetime(2024, 1, 1)})[0] == "occurred_at"
     too_early = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1)))
     assert broken("interactions", {"occurred_at": too_early}) == ("occurred_at", "occurred_at is out of range.")
-    rules.check("interactions", {"occurred_at": datetime(2024, 1, 1, tzinfo=UTC)}, creating=True)
+    rules.check("interactions", {"occurred_at": datetime(2024, 1, 1, tzinfo=UTC), "summary": "Call"}, creating=True)
+
+
+def test_money_is_never_negative_and_in_a_currency_in_use() -> None:
+    invoice = {"issued_on": date(2024, 1, 1), "amount": Decimal("-250"), "currency": "MYR"}
+    assert broken("invoices", invoice) == (
+        "amount", "amount: an invoice cannot be negative (credit notes are not supported yet).")
+    rules.check("invoices", {**invoice, "amount": Decimal(0)}, creating=True)  # odd, but harmless
+    assert broken("invoices", {**invoice, "amount": Decimal(1), "currency": "XYZ"}) == (
+        "currency", "currency: XYZ is not a currency in use; use an ISO 4217 code such as EUR or MYR.")
+    assert broken("invoices", {**invoice, "amount": Decimal(1), "currency": "DEM"})[0] == "currency"  # no longer used
+    engagement = {"description": "Audit", "value": Decimal("-5000"), "currency": "EUR"}
+    assert broken("engagements", engagement) == (
+        "value", "value: the value of an engagement cannot be negative.")
+    assert broken("engagements", {**engagement, "value": Decimal(5000), "currency": "XYZ"})[0] == "currency"
+    rules.check("engagements", {**engagement, "value": Decimal(0)}, creating=True)
+    rules.check("engagements", {"description": "Audit", "value": None, "currency": None}, creating=True)
+
+
+@pytest.mark.parametrize("address", [
+    "office@client.example", "o'brien+invoices@mail.example.ie", "Tan.Wei-Jie@Firm.COM.MY", "josé@exämple.de",
+    "用户@例子.广告", "उपयोगकर्ता@उदाहरण.भारत", "info@xn--p1ai.xn--p1ai", "a_b@sub-domain.example",
+])
+def test_real_world_addresses_are_well_formed(address: str) -> None:
+    assert rules.email_address(address) == address
+    for kind in ("clients", "contacts"):
+        rules.check(kind, {"name": "Tan", "email": address}, creating=True)
+
+
+@pytest.mark.parametrize("address", [
+    "bad@@mail", "bad@mail", "two words@mail.example", "name@mail .example", "name@mail..example", "name@-mail.example",
+    "name@mail.example.", "@mail.example", "name@", "name@mail.c", "name@192.168.1.1", "Tan <tan@mail.example>",
+    "a@b.example,c@d.example", "name@mail_server.example",
+])
+def test_typing_slips_are_not_addresses(address: str) -> None:
+    assert rules.email_address(address) is None
+    for kind in ("clients", "contacts"):
+        assert broken(kind, {"name": "Tan", "email": address}) == (
+            "email", "email: the address is not valid; write it as name@example.com.")
+
+
+def test_an_address_is_written_without_mailto_and_spaces_around() -> None:
+    assert rules.email_address("  mailto:Info@Firm.example ") == "Info@Firm.example"
+    assert broken("clients", {"name": "Tan", "email": "mailto:info@firm.example"})[0] == "email"  # stored as tidied
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("example.com", "https://example.com"),
+    ("www.example.com/about?lang=ms#team", "https://www.example.com/about?lang=ms#team"),
+    ("example.com:8080", "https://example.com:8080"),
+    ("http://example.com", "http://example.com"),
+    ("HTTPS://Example.COM/Path", "HTTPS://Example.COM/Path"),
+    (" https://münchen.example/ ", "https://münchen.example/"),
+    ("htp:/bad site", None), ("http:/example.com", None), ("ftp://example.com", None), ("mailto:a@example.com", None),
+    ("https://example.com/a b", None), ("localhost", None), ("http://192.168.1.10", None), ("https://user:pw@x.example",
+                                                                                             None),
+])
+def test_a_web_address_is_http_or_https_with_a_host(typed: str, stored: str | None) -> None:
+    assert rules.web_address(typed) == stored
+    if stored is not None:
+        rules.check("clients", {"name": "Tan", "website": stored}, creating=True)
+    # the rule holds the stored form: what a person types is tidied first (the services, the importer)
+    if stored != typed:
+        assert broken("clients", {"name": "Tan", "website": typed}) == (
+            "website", "website: the web address is not valid; write it as example.com or https://example.com.")
+
+
+def test_an_interaction_has_happened_and_says_what(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    monkeypatch.setattr(rules, "utcnow", lambda: now)
+    record = {"occurred_at": now, "summary": "Agreed on a named deputy."}
+    rules.check("interactions", record, creating=True)
+    rules.check("interactions", {**record, "occurred_at": now + timedelta(hours=23)}, creating=True)  # clocks differ
+    ahead = datetime(2026, 3, 3, 8, tzinfo=ZoneInfo("Asia/Kuala_Lumpur"))  # 00:00 UTC: 36 hours ahead
+    assert broken("interactions", {**record, "occurred_at": ahead}) == (
+        "occurred_at", "occurred_at is in the future: an interaction records contact that has happened (plan "
+                       "what is to come as a task).")
+    assert broken("interactions", {**record, "occurred_at": datetime(2099, 1, 1, tzinfo=UTC)})[0] == "occurred_at"
+    for empty in (None, "", "  \n "):
+        assert broken("interactions", {**record, "summary": empty}) == (
+            "summary", "summary: an interaction needs a few words on what happened.")
+
+
+def test_a_broken_rule_becomes_a_validation_failure_a_form_can_word_with_its_label() -> None:
+    with pytest.raises(rules.RuleBroken) as caught:
+        rules.check("invoices", {"issued_on": date(2024, 1, 1), "amount": Decimal(-1), "currency": "EUR"},
+                    creating=True)
+    failure = caught.value.failure()
+    assert (failure.field, failure.message) == ("amount", caught.value.describe())
+    assert failure.naming is not None and failure.naming("Total") == (
+        "Total: an invoice cannot be negative (credit notes are not supported yet).")
+    with pytest.raises(rules.RuleBroken) as caught:
+        rules.check("engagements", {"description": "x", "start_date": date(2024, 3, 2), "end_date": date(2024, 3, 1)},
+                    creating=True)
+    assert caught.value.failure().naming is None  # the message does not name the field: a form adds its label
 
 
 def test_a_broken_rule_names_the_field_as_its_caller_calls_it() -> None:

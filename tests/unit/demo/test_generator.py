@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from servicescape.clients import rules
 from servicescape.demo import firm
 from servicescape.demo.catalogue import EUR_RATES
 from servicescape.demo.digest import Digest
@@ -176,3 +177,14 @@ def test_first_ids_offset_every_table() -> None:
 def test_a_demo_needs_a_client() -> None:
     with pytest.raises(ValueError, match="at least one client"):
         DemoSpec(today=TODAY, clients=0)
+
+
+def test_every_row_keeps_the_client_books_rules(monkeypatch: pytest.MonkeyPatch, book: dict[str, list[Row]]) -> None:
+    """The demo writes its rows directly (no services), so it is checked against the same rules."""
+    monkeypatch.setattr(rules, "utcnow", lambda: datetime.combine(TODAY, datetime.min.time(), UTC))
+    kinds = {"client": "clients", "contact": "contacts", "engagement": "engagements", "invoice": "invoices",
+             "interaction": "interactions"}
+    assert set(kinds) == set(TABLES)
+    for table, kind in kinds.items():
+        for row in book[table]:
+            rules.check(kind, row, creating=True)

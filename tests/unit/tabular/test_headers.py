@@ -151,8 +151,9 @@ def test_the_second_column_for_a_field_is_kept_with_a_warning() -> None:
         ("engagements", ["Account ID"], []),
         ("invoices", ["Customer"], ["issued_on", "amount"]),
         ("invoices", ["Total", "Date"], ["client_external_id or client_name"]),
-        ("interactions", ["Client ID"], ["occurred_at"]),
-        ("interactions", ["Client", "Date"], []),
+        ("interactions", ["Client ID"], ["occurred_at", "summary"]),
+        ("interactions", ["Client", "Date"], ["summary"]),
+        ("interactions", ["Client", "Date", "Notes"], []),
     ],
 )
 def test_missing_required(kind: str, headers: list[str], missing: list[str]) -> None:

@@ -10,7 +10,8 @@
  *   data-nav-toggle / -close   open / close the navigation drawer on narrow screens
  *   data-dismiss               close button of a flash message (flashes never auto-dismiss)
  *   details[data-menu]         drop-down menu: closes on outside click and on Escape
- *   data-error-summary         receives focus when a page (or swap) shows form errors
+ *   data-error-summary         receives focus when a page (or swap) shows form errors; its links
+ *                              put focus in the field they name (its label scrolled into view)
  *   data-copy="ID"             button (hidden without JavaScript): copies field ID's value,
  *                              then shows data-copied in its [data-copy-label]
  *   body[data-msg-*]           translated texts for messages shown from here
@@ -284,6 +285,28 @@
     }
   }
   focusErrors(doc);
+  /* A summary entry links to its field (#f-…): focus the field itself, not only scroll to it, with
+     its label in view; a group of radio buttons gets focus on its first. */
+  doc.addEventListener("click", function (event) {
+    var link = closest(event.target, ".error-summary a[href^='#']");
+    var target = link && doc.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!target) {
+      return;
+    }
+    var control = target.matches("input, select, textarea, button") ? target
+      : target.querySelector("input, select, textarea, button");
+    if (!control) {
+      return;
+    }
+    event.preventDefault();
+    var folded = closest(control, "details:not([open])");
+    if (folded) {
+      folded.open = true;
+    }
+    var label = (control.id && doc.querySelector("label[for='" + control.id + "']")) || control;
+    label.scrollIntoView({block: "center"});
+    control.focus({preventScroll: true});
+  });
   doc.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     focusErrors(target && target.isConnected ? target : doc);
