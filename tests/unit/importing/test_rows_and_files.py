@@ -58,7 +58,8 @@ def test_a_rejected_row_is_told_every_problem_in_the_order_of_its_columns() -> N
         "Created: not a valid date: '2024-02-30'"]
     assert reason(reader("interactions", ["Company", "Date"]), ["", "yesterday"]) == [
         "No client is given (client_external_id or client_name is empty).",
-        "Date: not a date: 'yesterday'"]  # and not "Date is empty." besides: the cell says more
+        "Date: not a date: 'yesterday'",  # and not "Date is empty." besides: the cell says more
+        "summary: an interaction needs a few words on what happened."]
     contacts = reader("contacts", ["First Name", "Last Name", "Company"])
     assert reason(contacts, ["Si\x00ti", "Nur\x00", ""]) == [
         "First Name: the text contains a NUL character (\\x00), which cannot be stored.",
