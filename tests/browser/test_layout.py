@@ -35,8 +35,7 @@ from servicescape.platform.jobs import runner
 from servicescape.runtime import Runtime, open_runtime
 from servicescape.tasks import service as tasks
 from servicescape.web.app import create_app
-from tests.browser.conftest import DESKTOP, PHONE, Watched
-from tests.browser.test_platform_pages import OVERFLOW
+from tests.browser.conftest import DESKTOP, OVERFLOW, PHONE, Watched
 from tests.conftest import PASSWORD
 from tests.support.live_server import LiveServer
 
@@ -259,8 +258,6 @@ READ_TEXT = """() => {
 #: where words a person reads must stay whole
 TEXT = ("th, td, .badge, .btn, .chip, .nav-label, .field-label, .page-header h1, .card-header h2, "
         ".dl dt, .stat-label, .timeline-channel")
-
-
 #: cells that hold a short name (a country, a language) which must stay whole in Chinese too
 NAMES = "#client-results tbody td:nth-child(2), #contacts tbody td:nth-child(4)"
 
@@ -272,9 +269,14 @@ def pages(server: Any) -> dict[str, str]:
         "clients-filtered": "/clients?tier=key&country=HU",
         "client": f"/clients/{server.client_id}",
         "client-edit": f"/clients/{server.client_id}/edit",
+        "client-new": "/clients/new",
+        "contact-edit": "/contacts/1/edit",
+        "engagement-edit": "/engagements/1/edit",
+        "invoice-edit": "/invoices/1/edit",
         "staff": "/staff",
         "tasks": "/tasks?view=team",
         "task": "/tasks/1",
+        "task-new": "/tasks/new",
         "account-password": "/account/password",
         "account-tokens": "/account/tokens",
         "import": "/import",
@@ -284,7 +286,7 @@ def pages(server: Any) -> dict[str, str]:
     }
 
 
-def _page_problems(page: Page, name: str, size: str, language: str) -> list[str]:
+def _page_problems(page: Page, name: str, size: str) -> list[str]:
     problems = list(page.evaluate(OVERFLOW))
     problems += [f"word split over two lines: {word}" for word in page.evaluate(SPLIT_WORDS, [TEXT, False])]
     text = page.evaluate(READ_TEXT)
@@ -306,10 +308,11 @@ def _page_problems(page: Page, name: str, size: str, language: str) -> list[str]
     return [f"{name}: {problem}" for problem in problems]
 
 
-def _sidebar_problems(page: Page, size: str) -> list[str]:
+def _sidebar_problems(page: Page, size: str, language: str) -> list[str]:
     if size == "phone":
         page.click(".nav-toggle")
-        expect(page.locator("#site-nav")).to_be_in_viewport()
+        expect(page.locator("#site-nav")).to_be_in_viewport(ratio=1)
+        _shot(page, language, size, "sidebar")
     problems = [f"nav label split: {word}" for word in page.evaluate(SPLIT_WORDS, ["#site-nav .nav-label", False])]
     problems += [f"below the fold: {path}" for path in page.evaluate(BELOW_FOLD, ["/staff", "/system/jobs"])]
     return problems
@@ -322,11 +325,11 @@ def test_pages_look_right(browser: Browser, server: Any, size: str, language: st
     two lines, no raw value is on show; and what each page adds (see _page_problems)."""
     watched = _page(browser, server, size, language)
     page = watched.page
-    problems = _sidebar_problems(page, size)
+    problems = _sidebar_problems(page, size, language)
     for name, path in pages(server).items():
         page.goto(server.url + path)
         _shot(page, language, size, name)
-        problems += _page_problems(page, name, size, language)
+        problems += _page_problems(page, name, size)
     assert not problems, "\n".join(problems)
     watched.check()
     page.context.close()
