@@ -19,6 +19,19 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
 });
 """
+#: a document wider than the window, or a table that has to be scrolled sideways to reach its last
+#: column (evaluated in the page: a list of what is too wide)
+OVERFLOW = """() => {
+  const out = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth) out.push(`page ${root.scrollWidth} > ${root.clientWidth}`);
+  for (const wrap of document.querySelectorAll('.table-wrap')) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      out.push(`${wrap.closest('[id]')?.id} table ${wrap.scrollWidth} > ${wrap.clientWidth}`);
+    }
+  }
+  return out;
+}"""
 #: what Chromium logs for a 4xx answer; a step that expects one tolerates its line
 FAILED_TO_LOAD = "Failed to load resource: the server responded with a status of "
 

@@ -21,7 +21,7 @@ from servicescape.platform.jobs import runner
 from servicescape.runtime import open_runtime
 from servicescape.tasks import service as tasks
 from servicescape.web.app import create_app
-from tests.browser.conftest import CSP_LISTENER, DESKTOP, PHONE
+from tests.browser.conftest import CSP_LISTENER, DESKTOP, OVERFLOW, PHONE
 from tests.conftest import PASSWORD
 from tests.support.live_server import LiveServer
 
@@ -132,24 +132,10 @@ def test_the_task_list_and_the_jobs_page(browser: Browser, server: Any) -> None:
     page.click("#close button[type=submit]")
     expect(page.locator(".page-subtitle")).to_contain_text("Done")
     page.goto(server.url + "/system/jobs")
-    expect(page.locator("#jobs")).to_contain_text("data.purge_rejects")
+    expect(page.locator("#jobs")).to_contain_text("Delete the rejected-rows files of imports older than a day")
     expect(page.locator("#runs")).to_contain_text("Succeeded")
     _clean(page, problems)
     page.context.close()
-
-
-# document wider than the window, or a table that has to be scrolled sideways to reach its last column
-OVERFLOW = """() => {
-  const out = [];
-  const root = document.documentElement;
-  if (root.scrollWidth > root.clientWidth) out.push(`page ${root.scrollWidth} > ${root.clientWidth}`);
-  for (const wrap of document.querySelectorAll('.table-wrap')) {
-    if (wrap.scrollWidth > wrap.clientWidth + 1) {
-      out.push(`${wrap.closest('[id]')?.id} table ${wrap.scrollWidth} > ${wrap.clientWidth}`);
-    }
-  }
-  return out;
-}"""
 
 
 @pytest.mark.parametrize("language", ["en", "bg", "hu", "zh-Hant"])

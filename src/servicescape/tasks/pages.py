@@ -66,7 +66,7 @@ def task_list(
         day_end = service.end_of_today(context.runtime.settings.zone)
         found = service.task_page(session, filters, day_end=day_end, page=page, per_page=PER_PAGE, clamp=True,
                                   by=context.principal)
-        owners = owner_options(context, session, owner, i18n._("Anyone"))
+        owners = owner_options(context, session, owner, i18n._("All"))
     query = {"view": "mine" if mine else "team", "owner": owner, "status": status, "kind": kind,
              "priority": priority, "due": due}
     return render(context, "tasks/list.html", active_nav="tasks", found=found, query=query, owners=owners,
