@@ -50,7 +50,8 @@ def test_the_api_answer_names_every_problem(api: TestClient, tmp_path: Path) -> 
 def test_the_page_shows_every_problem_one_a_line(browser: TestClient, tmp_path: Path) -> None:
     token = csrf_from(browser.get("/import").text)
     upload = ("clients.csv", clients_file(tmp_path).read_bytes(), "text/csv")
-    page = browser.post("/import", data={"csrf_token": token, "kind": "clients"}, files={"file": upload}).text
+    columns = browser.post("/import", data={"csrf_token": token, "kind": "clients"}, files={"file": upload})
+    page = browser.post(str(columns.url), data={"csrf_token": token, "action": "import"}).text
     cell = page.split('<td class="num">2</td><td>')[1].split("</td>")[0]
     assert cell.split("<br>") == [problem.replace("'", "&#39;") for problem in B1]
 
