@@ -78,6 +78,18 @@ class ImportFailed(ServicescapeError):
     code = "import_failed"
 
 
+class DatabaseBusy(ServicescapeError):
+    """Other writers kept the database busy past the bounded wait and retries (``db.busy``): the
+    work that met it was not saved. Answered 503 with ``Retry-After``, never a 500."""
+
+    status_code = 503
+    code = "busy"
+
+    def __init__(self, message: str, *, retry_after: int, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message, details={"retry_after_seconds": retry_after, **(details or {})})
+        self.retry_after = retry_after
+
+
 class ConfigurationError(ServicescapeError):
     status_code = 500
     code = "configuration_error"

@@ -18,15 +18,17 @@ first occurrence made.
 
 A batch of clients that is all new or all known by external id is written at once, column by
 column (``import_at_once``); every other batch row by row, here. Both end the same (a property
-test compares them).
+test compares them). A dry run writes the same way into a private copy of the table
+(``import_dry_run``): every look-up of the kind's own table goes through ``BatchWriter._stored``,
+which has the copy fetch what the stored table holds first.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, select
 
@@ -46,6 +48,9 @@ from servicescape.clients.import_targets import (
 from servicescape.clients.models import Client, Contact, Engagement, Interaction, Invoice
 from servicescape.clients.rules import RULES, RuleBroken
 from servicescape.i18n import _
+
+if TYPE_CHECKING:
+    from servicescape.clients.import_dry_run import DryRunTable
 
 IN_CHUNK = 2000
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -76,14 +81,21 @@ def in_lookup(query: Select[Any], column: ColumnElement[Any], dialect: str) -> S
     return query.where(column.in_(bindparam("in_values", expanding=True)))
 
 
-def _select_in(conn: Connection, statement: Select[Any], values: Iterable[Any]) -> list[Any]:
-    """The rows ``statement`` (from ``in_lookup``) finds for ``values``."""
+def in_values(conn: Connection, values: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """The parameters to execute a statement from ``in_lookup`` with, once each, for ``values``."""
     items = list(values)
     if not items:
-        return []
+        return
     if conn.dialect.name == "sqlite":
-        return list(conn.execute(statement, {"in_values": json.dumps(items, ensure_ascii=False)}).all())
-    return [row for chunk in _chunks(items) for row in conn.execute(statement, {"in_values": chunk}).all()]
+        yield {"in_values": json.dumps(items, ensure_ascii=False)}
+        return
+    for chunk in _chunks(items):
+        yield {"in_values": chunk}
+
+
+def _select_in(conn: Connection, statement: Select[Any], values: Iterable[Any]) -> list[Any]:
+    """The rows ``statement`` (from ``in_lookup``) finds for ``values``."""
+    return [row for params in in_values(conn, values) for row in conn.execute(statement, params).all()]
 
 
 class BatchWriter:
@@ -105,6 +117,8 @@ class BatchWriter:
         self.spellings: dict[str, set[str]] | None = None
         self.statements: BulkStatements | None = None
         self.lookups: dict[str, Select[Any]] = {}
+        #: a dry run's private copy of the table (``import_dry_run``); None in a real import
+        self.dry_run: DryRunTable | None = None
 
     # -- the batch ------------------------------------------------------------------------------
 
@@ -178,9 +192,9 @@ class BatchWriter:
     def _load_spellings(self, conn: Connection) -> dict[str, set[str]]:
         """The stored e-mail addresses that are not all lower case (usually few; one scan)."""
         if self.spellings is None:
-            email = self.table.c.email
             self.spellings = {}
-            for (stored,) in conn.execute(select(email).where(email != func.lower(email)).distinct()):
+            for (stored,) in self._scan(conn, lambda t: select(t.c.email).where(t.c.email != func.lower(t.c.email))
+                                        .distinct()):
                 self.remember_spelling(stored)
         return self.spellings
 
@@ -294,11 +308,10 @@ class BatchWriter:
         rest = [row for row in rows if row.values.get("external_id") not in found]
         return self._indexes(Stored(by_ext, list(self._candidates(conn, rest)) if rest else []))
 
-    def stored_by_ext(self, conn: Connection, exts: Iterable[str]) -> list[Any]:
+    def stored_by_ext(self, conn: Connection, exts: Collection[str]) -> list[Any]:
         """The stored records with these external ids (id, external_id and what matching reads)."""
         t = self.table
-        return _select_in(conn, self._lookup(conn, "by ext", select(t.c.id, t.c.external_id, *self._extra()),
-                                             t.c.external_id), exts)
+        return self._stored(conn, "by ext", select(t.c.id, t.c.external_id, *self._extra()), t.c.external_id, exts)
 
     def _extra(self) -> list[Any]:
         t = self.table
@@ -344,8 +357,27 @@ class BatchWriter:
                 lower = email.lower()
                 lookup.update((email, lower), spellings.get(lower, ()))
         query = select(t.c.id, t.c.external_id, t.c.email, t.c.name, *self._extra())
-        return [*_select_in(conn, self._lookup(conn, "by email", query, t.c.email), lookup),
-                *_select_in(conn, self._lookup(conn, "by name", query, t.c.name), set(names))]
+        return [*self._stored(conn, "by email", query, t.c.email, lookup),
+                *self._stored(conn, "by name", query, t.c.name, set(names))]
+
+    def _stored(self, conn: Connection, purpose: str, query: Select[Any], column: ColumnElement[Any],
+                values: Collection[Any], also: tuple[str, Collection[Any]] | None = None) -> list[Any]:
+        """The rows of the kind's table that ``query`` finds by ``column`` among ``values`` (and, for
+        ``also`` = (column, values), among those). A dry run first copies into its table what the
+        stored table holds (``import_dry_run``)."""
+        if self.dry_run is not None:
+            self.dry_run.copy(conn, column.name, values, also)
+        if also is not None:
+            return _select_in(conn, in_lookup(query.where(self.table.c[also[0]].in_(also[1])), column,
+                                              conn.dialect.name), values)
+        return _select_in(conn, self._lookup(conn, purpose, query, column), values)
+
+    def _scan(self, conn: Connection, query: Callable[[Table], Select[Any]]) -> list[Any]:
+        """What ``query`` of the kind's table finds: in a dry run, in its copy and the stored table."""
+        found = list(conn.execute(query(self.table)))
+        if self.dry_run is not None:
+            found += conn.execute(query(self.dry_run.stored)).all()
+        return found
 
     def _lookup(self, conn: Connection, purpose: str, query: Select[Any], column: ColumnElement[Any]) -> Select[Any]:
         found = self.lookups.get(purpose)
@@ -355,8 +387,7 @@ class BatchWriter:
 
     def all_keyed(self, conn: Connection) -> bool:
         """Whether every stored record has an external id."""
-        t = self.table
-        return conn.execute(select(t.c.id).where(t.c.external_id.is_(None)).limit(1)).first() is None
+        return not self._scan(conn, lambda t: select(t.c.id).where(t.c.external_id.is_(None)).limit(1))
 
     def _candidates(self, conn: Connection, rows: list[ParsedRow]) -> Iterator[Any]:
         t, kind = self.table, self.kind
@@ -371,13 +402,14 @@ class BatchWriter:
                    "interactions": ("occurred_at", "channel", "summary")}[kind]
         query = select(t.c.id, t.c.external_id, t.c.client_id, *(t.c[name] for name in columns))
         on = {"invoices": "issued_on", "interactions": "occurred_at"}.get(kind)
+        also = None
         if on is not None:
             values = {row.values.get(on) for row in rows} - {None}
             if not values:
                 return
-            query = query.where(t.c[on].in_(values)) if len(values) <= IN_CHUNK else query
-        yield from _select_in(conn, in_lookup(query, t.c.client_id, conn.dialect.name),
-                              {row.values["client_id"] for row in rows})
+            also = (on, values) if len(values) <= IN_CHUNK else None
+        yield from self._stored(conn, "by client", query, t.c.client_id, {row.values["client_id"] for row in rows},
+                                also)
 
     def _stored_keys(self, data: Any) -> list[Hashable | None]:
         values = dict(data._mapping)

@@ -261,6 +261,16 @@ class RowBatch:
             None if self.custom is None else [self.custom[i] for i in kept],
         )
 
+    def part(self, start: int, stop: int) -> RowBatch:
+        """The rows from position ``start`` up to (not including) ``stop``."""
+        return RowBatch(
+            self.numbers[start:stop], self.cells[start:stop], list(self.names),
+            [column[start:stop] for column in self.columns],
+            {i - start: found for i, found in self.warnings.items() if start <= i < stop},
+            None if self.client_refs is None else self.client_refs[start:stop],
+            None if self.custom is None else self.custom[start:stop],
+        )
+
     def rows(self) -> list[ParsedRow]:
         names, warnings = self.names, self.warnings
         values = [dict(zip(names, row, strict=True)) for row in zip(*self.columns, strict=True)] if names else \

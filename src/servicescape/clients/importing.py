@@ -2,10 +2,18 @@
 
     report = import_file(runtime, "clients", Path("hubspot.csv"), rejects_path=Path("bad.csv"))
 
-The file is read as a stream and written in batches (``batch_size`` rows, one transaction
-each, with one audit event ``import`` per batch that wrote something). A crash or a kill loses
-at most the batch in flight, never half a row; importing the same file again finishes the job,
-because rows are matched to what is stored (see ``import_batches``) and updated, not duplicated.
+The file is read as a stream and written in batches (at most ``batch_size`` rows, one
+transaction each, with one audit event ``import`` per batch that wrote something). A crash or a
+kill loses at most the batch in flight, never half a row; importing the same file again finishes
+the job, because rows are matched to what is stored (see ``import_batches``) and updated, not
+duplicated.
+
+Other writers (people signing in, the API) get in between the batches: a batch is only as large
+as can be written in about ``HOLD_SECONDS`` (``_Pace``), and a batch that meets a database busy
+with other writers is rolled back and tried again within a bound (``db.busy.retrying``); past it
+the import stops with ``DatabaseBusy`` (503), saying how far it got. Memory stays that of a
+batch: rows are read and converted a batch at a time, and only the counts and the first ``KEPT``
+rejects and warnings are kept (every reject goes to the rejects file as it comes).
 
 Decisions (the tests pin each one):
 
@@ -41,14 +49,15 @@ Decisions (the tests pin each one):
 * CSV and XLSX text cells and headers that carry the export's formula guard (``'=1+2``: an
   apostrophe that ``tabular.neutralise`` would have put there) lose that one apostrophe; JSON
   values and keys are taken exactly as they are.
-* ``dry_run`` runs the whole import in one transaction and rolls it back: the counts are those
-  a real run would give, and nothing is written.
+* ``dry_run`` writes into a private copy of the kind's table (``import_dry_run``): the counts
+  are those a real run would give, nothing is written, and other writers are never held up.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,10 +71,11 @@ from servicescape.auth.permissions import Principal, require
 from servicescape.clients import rules
 from servicescape.clients.import_batches import BatchWriter
 from servicescape.clients.import_cells import ambiguous_dates
+from servicescape.clients.import_columns import RowBatch
+from servicescape.clients.import_dry_run import dry_run_connection
 from servicescape.clients.import_files import RejectsFile
 from servicescape.clients.import_pipeline import (
     Conversion,
-    ConvertedBatch,
     Source,
     between_batches,
     converted,
@@ -74,18 +84,26 @@ from servicescape.clients.import_pipeline import (
 )
 from servicescape.clients.import_rows import CUSTOM_PREFIX, KINDS, ReadContext
 from servicescape.clients.import_statements import bulk_writes
+from servicescape.clients.import_targets import BatchOutcome
 from servicescape.clients.import_values import StaffDirectory, tier_display_names
 from servicescape.data.capability import BULK_DATA
+from servicescape.db.busy import busy, retrying
 from servicescape.db.types import utcnow
-from servicescape.errors import ImportFailed
+from servicescape.errors import DatabaseBusy, ImportFailed
 from servicescape.i18n import _
 from servicescape.offerings.models import ServicePackage
 from servicescape.runtime import Runtime
 from servicescape.tabular import HeaderMap, Record, Table, TabularError, infer_dayfirst, map_headers, restore
 
-#: rows per batch (one transaction each): 10,000 took about a tenth less time than 5,000 on a first
-#: import of a million clients, and a batch's transaction stays well under a second
+#: rows read and converted at a time, and the most one transaction writes: 10,000 took about a tenth
+#: less time than 5,000 on a first import of a million clients
 BATCH_SIZE = 10_000
+#: the longest one batch's transaction should take (other writers wait while it holds SQLite's write
+#: lock); a batch that takes longer is written in smaller parts (``_Pace``)
+HOLD_SECONDS = 0.25
+#: the rows of the first transaction, and the fewest of any (a batch is written in parts of at least this)
+FIRST_ROWS = 1000
+FEWEST_ROWS = 100
 #: how many rejects and warnings a report keeps in memory (all of them are counted)
 KEPT = 1000
 DATE_FIELDS = {
@@ -173,12 +191,17 @@ def import_file(
         stream = converted(reader, size, table, first, broken)
         writer = BatchWriter(kind, match_country="country" in headers.fields, custom_fields=bool(custom),
                              describe=reader.broken)
-        with closing(stream), _units(runtime, actor, dry_run) as unit:
+        pace = _Pace(size)
+        with closing(stream), _units(runtime, actor, writer, dry_run) as unit:
             for batch in stream:
-                _import_batch(unit, kind, writer, batch, report, rejects)
+                report.read += batch.read
+                for number, reason, cells in batch.rejects:
+                    _rejected(report, rejects, number, reason, cells)
+                for rows in pace.parts(batch.rows):
+                    _import_batch(unit, kind, writer, rows, report, rejects, pace)
+                    if progress is not None:
+                        progress(report)
                 between_batches()
-                if progress is not None:
-                    progress(report)
                 if batch.broken is not None:
                     raise _stopped(batch.broken, report)
         report.rejects_path = rejects.path if rejects is not None and rejects.count else None
@@ -187,29 +210,65 @@ def import_file(
 
 # -- one batch ---------------------------------------------------------------------------------
 
-def _import_batch(unit: Callable[[], AbstractContextManager[Session]], kind: str, writer: BatchWriter,
-                  batch: ConvertedBatch, report: ImportReport, rejects: RejectsFile | None) -> None:
-    report.read += batch.read
-    for number, reason, cells in batch.rejects:
-        _rejected(report, rejects, number, reason, cells)
+Unit = Callable[[], AbstractContextManager[Session]]
+
+
+def _import_batch(unit: Unit, kind: str, writer: BatchWriter, rows: RowBatch, report: ImportReport,
+                  rejects: RejectsFile | None, pace: _Pace) -> None:
     report.batches += 1
+    try:
+        outcome = retrying(lambda: _write(unit, kind, writer, rows, report, pace))
+    except DatabaseBusy:
+        raise _busy(report) from None
+    for row, reason in outcome.rejected:
+        _rejected(report, rejects, row.number, reason, row.cells)
+    refused = {row.number for row, _reason in outcome.rejected}
+    numbers = rows.numbers
+    for position in sorted(rows.warnings):
+        if numbers[position] not in refused:
+            for message in rows.warnings[position]:
+                report.warn(numbers[position], message)
+    report.imported += outcome.imported
+    report.updated += outcome.updated
+
+
+def _write(unit: Unit, kind: str, writer: BatchWriter, rows: RowBatch, report: ImportReport,
+           pace: _Pace) -> BatchOutcome:
+    """One batch in one transaction (run again, whole, when the database was busy)."""
+    started = time.monotonic()
     with unit() as session:
-        outcome = writer.write(session.connection(), batch.rows, utcnow())
-        if outcome.imported or outcome.updated:
+        outcome = writer.write(session.connection(), rows, utcnow())
+        if not report.dry_run and (outcome.imported or outcome.updated):
             record(session, "import", entity=kind, changes={
                 "file": report.file, "batch": report.batches, "imported": outcome.imported,
                 "updated": outcome.updated,
             })
-    for row, reason in outcome.rejected:
-        _rejected(report, rejects, row.number, reason, row.cells)
-    refused = {row.number for row, _reason in outcome.rejected}
-    numbers = batch.rows.numbers
-    for position in sorted(batch.rows.warnings):
-        if numbers[position] not in refused:
-            for message in batch.rows.warnings[position]:
-                report.warn(numbers[position], message)
-    report.imported += outcome.imported
-    report.updated += outcome.updated
+    pace.took(len(rows), time.monotonic() - started)
+    return outcome
+
+
+class _Pace:
+    """How many rows one transaction writes: ``FIRST_ROWS`` at first, twice as many after a quick one,
+    up to a whole batch; after one slower than ``HOLD_SECONDS``, as many as take about that long."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self.rows = min(most, FIRST_ROWS)
+
+    def parts(self, batch: RowBatch) -> Iterator[RowBatch]:
+        start = 0
+        while True:
+            stop = start + self.rows
+            yield batch if start == 0 and stop >= len(batch) else batch.part(start, stop)
+            start = stop
+            if start >= len(batch):
+                return
+
+    def took(self, rows: int, seconds: float) -> None:
+        if seconds > HOLD_SECONDS:
+            self.rows = max(FEWEST_ROWS, int(rows * HOLD_SECONDS / seconds))
+        elif seconds < HOLD_SECONDS / 2 and rows >= self.rows:
+            self.rows = min(self.most, self.rows * 2)
 
 
 def _rejected(report: ImportReport, rejects: RejectsFile | None, number: int, reason: str, cells: list[Any]) -> None:
@@ -219,21 +278,15 @@ def _rejected(report: ImportReport, rejects: RejectsFile | None, number: int, re
 
 
 @contextmanager
-def _units(runtime: Runtime, actor: Actor | None,
-           dry_run: bool) -> Iterator[Callable[[], AbstractContextManager[Session]]]:
-    """A transaction per batch, all on one connection (tuned for bulk writes while the import runs);
-    for a dry run one transaction for all, rolled back at the end."""
-    with runtime.engine.connect() as connection, bulk_writes(connection):
-        if not dry_run:
+def _units(runtime: Runtime, actor: Actor | None, writer: BatchWriter, dry_run: bool) -> Iterator[Unit]:
+    """A transaction per batch, all on one connection: tuned for bulk writes while the import runs,
+    or, for a dry run, one on which the writer's table is a private copy (``import_dry_run``)."""
+    if dry_run:
+        with dry_run_connection(runtime.engine, writer) as connection:
             yield lambda: _batch_transaction(runtime, connection, actor)
-            return
-        with runtime.sessions(bind=connection) as session:
-            session.info["actor"] = actor
-            session.begin()
-            try:
-                yield lambda: nullcontext(session)
-            finally:
-                session.rollback()
+        return
+    with runtime.engine.connect() as connection, bulk_writes(connection):
+        yield lambda: _batch_transaction(runtime, connection, actor)
 
 
 @contextmanager
@@ -256,6 +309,17 @@ def _open(source: Source) -> Table:
     if not source.is_json:
         table.headers = [restore(header) for header in table.headers]
     return table
+
+
+def _busy(report: ImportReport) -> DatabaseBusy:
+    """Other writers kept the database busy past the retries: say how far the import got."""
+    done = report.imported + report.updated + report.rejected
+    return busy(_(
+        "The database stayed busy with other work, so the import stopped after %(n)s records (%(imported)s "
+        "imported, %(updated)s updated, %(rejected)s rejected). Import the file again a little later: what "
+        "was imported is updated, not duplicated.",
+        n=done, imported=report.imported, updated=report.updated, rejected=report.rejected),
+        details=report.to_dict())
 
 
 def _stopped(problem: str, report: ImportReport) -> ImportFailed:

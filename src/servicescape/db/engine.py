@@ -1,4 +1,5 @@
-"""Engine and session factory. SQLite gets WAL, foreign keys and a busy timeout."""
+"""Engine and session factory. SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL a lock
+timeout (a writer waits for another at most ``busy.WAIT_SECONDS``, see ``db.busy``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from servicescape.db.busy import WAIT_SECONDS, busy, is_busy
 from servicescape.errors import ConfigurationError
 
 
@@ -20,7 +22,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(WAIT_SECONDS * 1000)}")
     cursor.close()
 
 
@@ -38,6 +40,9 @@ def make_engine(url: str) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
+        given = parsed.query.get("options")  # the URL's own options come last: they win
+        options = f"-c lock_timeout={int(WAIT_SECONDS * 1000)}" + (f" {given}" if isinstance(given, str) else "")
+        kwargs["connect_args"] = {"options": options}
     try:
         engine = create_engine(parsed, **kwargs)
     except (ArgumentError, NoSuchModuleError) as exc:
@@ -54,8 +59,14 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session], actor: Any = None) -> Iterator[Session]:
-    """One unit of work: commits on success, rolls back on any error."""
-    with factory() as session:
-        session.info["actor"] = actor
-        with session.begin():
-            yield session
+    """One unit of work: commits on success, rolls back on any error; ``DatabaseBusy`` when other
+    writers kept the database busy past the wait (``db.busy``)."""
+    try:
+        with factory() as session:
+            session.info["actor"] = actor
+            with session.begin():
+                yield session
+    except DBAPIError as error:
+        if is_busy(error):
+            raise busy() from error
+        raise

@@ -12,10 +12,12 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from servicescape import i18n
-from servicescape.errors import AuthenticationRequired, ServicescapeError
+from servicescape.db.busy import busy, is_busy
+from servicescape.errors import AuthenticationRequired, DatabaseBusy, ServicescapeError
 from servicescape.web.deps import PRE_SESSION_COOKIE, RequestContext, _language, get_runtime, identify
 from servicescape.web.forms import field_message
 from servicescape.web.security import add_security_headers, csrf_token
@@ -25,7 +27,7 @@ log = logging.getLogger("servicescape.web")
 STATUS_CODES = {
     400: "bad_request", 401: "authentication_required", 403: "permission_denied", 404: "not_found",
     405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_failed", 429: "too_many_attempts",
+    415: "unsupported_media_type", 422: "validation_failed", 429: "too_many_attempts", 503: "busy",
 }
 
 
@@ -94,10 +96,16 @@ def _input_name(error: Any) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ServicescapeError)
     async def _product_error(request: Request, exc: ServicescapeError) -> Response:
-        if exc.status_code >= 500:
+        if isinstance(exc, DatabaseBusy):
+            log.warning("busy: %s", exc.__cause__ or exc)
+        elif exc.status_code >= 500:
             log.error("server error: %s", exc)
-        return error_response(request, exc.status_code, exc.code, exc.message, field=exc.field,
-                              details=exc.details)
+        response = error_response(request, exc.status_code, exc.code, exc.message, field=exc.field,
+                                  details=exc.details)
+        retry_after = getattr(exc, "retry_after", None)  # DatabaseBusy, limits.SignInRefused
+        if isinstance(retry_after, int):
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -126,6 +134,13 @@ def install(app: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError) -> Response:
+        if not is_busy(exc):
+            raise exc  # to _unexpected: a 500, logged
+        # busy outside a unit of work (db.engine.transaction turns its own errors into DatabaseBusy)
+        return await _product_error(request, busy())
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
