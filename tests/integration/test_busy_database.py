@@ -136,6 +136,7 @@ def test_a_database_that_stays_locked_answers_503_with_retry_after(
         api.headers["Authorization"] = f"Bearer {token_for(runtime, owner)}"
         assert api.get("/api/v1/clients").status_code == 200  # the token's first use is recorded now
         sign_in(web, owner.email)
+        web.cookies.set("ss_lang", "hu")  # the page speaks the reader's language
         csrf = csrf_from(web.get("/clients/new").text)
         with locked(db_url):
             started = time.monotonic()
@@ -150,7 +151,7 @@ def test_a_database_that_stays_locked_answers_503_with_retry_after(
                                    "again in a few seconds.", "details": {"retry_after_seconds": RETRY_AFTER_SECONDS}}}
     assert page.status_code == 503 and page.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert page.headers["content-type"].startswith("text/html")
-    assert "The database is busy with other work" in page.text and "Traceback" not in page.text
+    assert "Az adatbázist más munka foglalja le" in page.text and "Traceback" not in page.text
     assert waited >= 2 * WAIT  # each waited for the lock before giving up
     with runtime.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Client)) == 0

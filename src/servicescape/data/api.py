@@ -73,7 +73,7 @@ def export_response(context: RequestContext, kind: str, fmt: str) -> FileRespons
 
 @router.post("/imports/{kind}", response_model=ImportReportOut, name="import_file",
              summary="Import a CSV, XLSX or JSON file",
-             responses=error_responses(400, 401, 403, 413, 422))
+             responses=error_responses(400, 401, 403, 413, 422, 503))
 def import_upload(
     kind: Kind,  # type: ignore[valid-type]
     context: BulkData,

@@ -30,7 +30,7 @@ class ErrorBody(BaseModel):
 
 
 class ErrorOut(BaseModel):
-    """The one shape of every 4xx answer of the API."""
+    """The one shape of every error answer of the API (4xx, and 503 when the database is busy)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -46,19 +46,21 @@ _MEANING = {
     413: "The request body is too large.",
     422: "Invalid input; `field` names it and `details` lists every problem.",
     429: "Too many attempts; try again later.",
+    503: "The database stayed busy with other writers (a large import, say): nothing was saved; try again "
+         "after the seconds in the Retry-After header.",
 }
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses=`` of a route: our error body for each 4xx it can answer."""
+    """The ``responses=`` of a route: our error body for each error it can answer."""
     return {code: {"model": ErrorOut, "description": _MEANING[code]} for code in codes}
 
 
 READ_ONE = error_responses(401, 403, 404, 422)
 READ_MANY = error_responses(401, 403, 422)
-CREATE = error_responses(400, 401, 403, 409, 413, 422)
-UPDATE = error_responses(400, 401, 403, 404, 409, 413, 422)
-DELETE = error_responses(401, 403, 404, 409, 422)
+CREATE = error_responses(400, 401, 403, 409, 413, 422, 503)
+UPDATE = error_responses(400, 401, 403, 404, 409, 413, 422, 503)
+DELETE = error_responses(401, 403, 404, 409, 422, 503)
 
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the first page")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="items per page")]
