@@ -386,7 +386,9 @@ class BatchWriter:
         return found
 
     def all_keyed(self, conn: Connection) -> bool:
-        """Whether every stored record has an external id."""
+        """Whether every stored record has an external id. (A dry run may say no where a real run
+        says yes, when a record had none before the file gave it one: rows are then looked up by
+        their natural keys that need not be, and match the same.)"""
         return not self._scan(conn, lambda t: select(t.c.id).where(t.c.external_id.is_(None)).limit(1))
 
     def _candidates(self, conn: Connection, rows: list[ParsedRow]) -> Iterator[Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
@@ -17,6 +17,8 @@ from servicescape.tabular import Cell, Record, Table, TabularError, clean_text, 
 from servicescape.tabular.shape import MAX_COLUMNS
 
 REJECT_COLUMNS = ["record", "reason"]
+#: how much of a JSON file is read at a time
+READ_CHARS = 1 << 20
 
 
 def open_json_table(path: Path, max_bytes: int) -> Table:
@@ -30,26 +32,126 @@ def open_json_table(path: Path, max_bytes: int) -> Table:
     read; ``NaN`` or ``Infinity`` (not JSON); text that is not valid Unicode (a lone surrogate
     escape such as ``\\ud800``); more than ``MAX_COLUMNS`` different keys. A number longer than
     ``LONGEST_NUMBER`` digits written out (``1e999999999``) is kept as the text it is written as.
+
+    The file is read as a stream, a piece (``READ_CHARS``) and one object at a time: once to
+    check it and collect the keys, then for the records as the import asks for them.
     """
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise TabularError(_("%(file)s is %(size)s MiB, over the %(limit)s MiB limit; split the file",
-                                 file=path.name, size=f"{size / 2**20:,.0f}", limit=f"{max_bytes / 2**20:,.0f}"))
-        text = path.read_bytes().decode("utf-8-sig")
-        data = json.loads(text, parse_int=_integer, parse_float=_decimal, parse_constant=_not_json)
+    except OSError as exc:
+        raise TabularError(_("cannot open %(file)s: %(problem)s", file=path.name,
+                             problem=exc.strerror or exc)) from None
+    if size > max_bytes:
+        raise TabularError(_("%(file)s is %(size)s MiB, over the %(limit)s MiB limit; split the file",
+                             file=path.name, size=f"{size / 2**20:,.0f}", limit=f"{max_bytes / 2**20:,.0f}"))
+    names = _headers(path.name, _json_values(path))
+    if _mentions_surrogates(path):
+        _refuse_surrogates(path.name, _json_values(path))
+    records = _records(_json_values(path), names)
+    return Table(headers=names, records=records, encoding="utf-8", delimiter=None, sheet=None,
+                 closer=records.close)
+
+
+def _json_values(path: Path) -> Iterator[Any]:
+    """The values of the JSON array in ``path``, one at a time; ``TabularError`` for anything else."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from _JsonArray(handle).values()
     except OSError as exc:
         raise TabularError(_("cannot open %(file)s: %(problem)s", file=path.name,
                              problem=exc.strerror or exc)) from None
     except RecursionError:
         raise TabularError(_("%(file)s is nested too deeply to be a table; it must hold an array of objects, "
                              "one per record", file=path.name)) from None
-    except ValueError as exc:  # not UTF-8, not JSON, or NaN/Infinity
+    except _NotAnArray:
+        raise TabularError(_("%(file)s is not a list of records: a JSON file to import holds a list ([…]) with "
+                             "one object ({…}) per record, as our JSON export does", file=path.name)) from None
+    except ValueError as exc:  # not UTF-8, not JSON (_Invalid), or NaN/Infinity
         raise TabularError(_("%(file)s is not valid UTF-8 JSON: %(problem)s", file=path.name, problem=exc)) from None
-    names = _headers(path.name, data)
-    if _SURROGATE_ESCAPE.search(text):
-        _refuse_surrogates(path.name, data)
-    return Table(headers=names, records=_records(data, names), encoding="utf-8", delimiter=None, sheet=None)
+
+
+def _mentions_surrogates(path: Path) -> bool:
+    """Whether the file writes a surrogate escape (``\\ud800``) anywhere (read a piece at a time)."""
+    with path.open("rb") as handle:
+        tail = b""
+        while piece := handle.read(READ_CHARS):
+            if _SURROGATE_ESCAPE_BYTES.search(tail + piece):
+                return True
+            tail = piece[-5:]  # an escape cut by the end of the piece
+    return False
+
+
+class _Invalid(ValueError):
+    """Not JSON: what is wrong and on which line."""
+
+
+class _NotAnArray(Exception):
+    pass
+
+
+class _JsonArray:
+    """The values of a JSON array read from a text file a piece (``READ_CHARS``) at a time."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+        self.text = ""
+        self.at = 0           # the next character of ``text`` to read
+        self.line = 1         # the file's line where ``text`` begins
+        self.decoder = json.JSONDecoder(parse_int=_integer, parse_float=_decimal, parse_constant=_not_json)
+
+    def values(self) -> Iterator[Any]:
+        if self._next() != "[":
+            self._value()  # _Invalid unless it is JSON
+            raise _NotAnArray
+        self.at += 1
+        if self._next() != "]":
+            while True:
+                yield self._value()
+                following = self._next()
+                if following == "]":
+                    break
+                if following != ",":
+                    raise self._invalid("Expecting ',' delimiter")
+                self.at += 1
+        self.at += 1
+        if self._next():
+            raise self._invalid("Extra data")
+
+    def _value(self) -> Any:
+        self._next()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.text, self.at)
+            except json.JSONDecodeError as exc:
+                if self._more():  # the value may go on in the next piece
+                    continue
+                raise self._invalid(exc.msg, exc.pos) from None
+            if end < len(self.text) or not self._more():
+                self.at = end
+                return value
+
+    def _next(self) -> str:
+        """The next character that is not white space ("" at the end of the file), not consumed."""
+        while True:
+            self.at = _WHITESPACE.match(self.text, self.at).end()  # type: ignore[union-attr]
+            if self.at < len(self.text):
+                return self.text[self.at]
+            if not self._more():
+                return ""
+
+    def _more(self) -> bool:
+        """Drop what was read, add the next piece of the file; False at its end."""
+        piece = self.handle.read(READ_CHARS)
+        if not piece:
+            return False
+        self.line += self.text.count("\n", 0, self.at)
+        self.text = self.text[self.at:] + piece
+        self.at = 0
+        return True
+
+    def _invalid(self, message: str, position: int | None = None) -> _Invalid:
+        line = self.line + self.text.count("\n", 0, self.at if position is None else position)
+        return _Invalid(f"{message}: line {line}")
 
 
 #: a number from a JSON file with more digits than this written out (``1e999999999`` has a billion)
@@ -57,7 +159,8 @@ def open_json_table(path: Path, max_bytes: int) -> Table:
 LONGEST_NUMBER = 1000
 #: what a JSON value may be to fill a cell (numbers are read as int or Decimal, or kept as text)
 _FLAT = frozenset({str, int, Decimal, bool, type(None)})
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -87,11 +190,8 @@ def _json_type(value: Any) -> str:
     return "null" if value is None else "number"
 
 
-def _headers(file: str, data: Any) -> list[str]:
-    """The keys of an array of flat objects in first-seen order; ``TabularError`` for any other shape."""
-    if not isinstance(data, list):
-        raise TabularError(_("%(file)s is not a list of records: a JSON file to import holds a list ([…]) with "
-                             "one object ({…}) per record, as our JSON export does", file=file))
+def _headers(file: str, data: Iterable[Any]) -> list[str]:
+    """The keys of the records, flat objects, in first-seen order; ``TabularError`` for any other shape."""
     headers: dict[str, None] = {}
     for number, item in enumerate(data, start=1):
         if item.__class__ is not dict:
@@ -111,7 +211,7 @@ def _headers(file: str, data: Any) -> list[str]:
     return list(headers)
 
 
-def _refuse_surrogates(file: str, data: list[dict[str, Any]]) -> None:
+def _refuse_surrogates(file: str, data: Iterable[dict[str, Any]]) -> None:
     """Text with a lone surrogate (``\\ud800`` not followed by its pair) cannot be stored or written out."""
     for number, item in enumerate(data, start=1):
         for text in (*item, *item.values()):
@@ -120,7 +220,7 @@ def _refuse_surrogates(file: str, data: list[dict[str, Any]]) -> None:
                                      "surrogate such as \\ud800)", file=file, n=number))
 
 
-def _records(data: list[dict[str, Any]], names: list[str]) -> Iterator[Record]:
+def _records(data: Iterable[dict[str, Any]], names: list[str]) -> Iterator[Record]:
     for number, item in enumerate(data, start=1):
         get = item.get
         yield Record(number, [_cell(get(key)) for key in names])
