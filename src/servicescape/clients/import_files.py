@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
@@ -75,9 +75,10 @@ def _mentions_surrogates(path: Path) -> bool:
     with path.open("rb") as handle:
         tail = b""
         while piece := handle.read(READ_CHARS):
-            if _SURROGATE_ESCAPE_BYTES.search(tail + piece):
+            seen = tail + piece
+            if _SURROGATE_ESCAPE_BYTES.search(seen):
                 return True
-            tail = piece[-5:]  # an escape cut by the end of the piece
+            tail = seen[-5:]  # an escape cut by the end of the piece
     return False
 
 
@@ -220,7 +221,7 @@ def _refuse_surrogates(file: str, data: Iterable[dict[str, Any]]) -> None:
                                      "surrogate such as \\ud800)", file=file, n=number))
 
 
-def _records(data: Iterable[dict[str, Any]], names: list[str]) -> Iterator[Record]:
+def _records(data: Iterable[dict[str, Any]], names: list[str]) -> Generator[Record, None, None]:
     for number, item in enumerate(data, start=1):
         get = item.get
         yield Record(number, [_cell(get(key)) for key in names])
