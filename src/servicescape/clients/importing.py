@@ -104,6 +104,9 @@ HOLD_SECONDS = 0.25
 #: the rows of the first transaction, and the fewest of any (a batch is written in parts of at least this)
 FIRST_ROWS = 1000
 FEWEST_ROWS = 100
+#: the pause after each part of a batch on SQLite, so that a writer waiting for the lock gets it: SQLite's
+#: busy handler looks again at most every 100 ms, and parts written back to back would starve it
+YIELD_SECONDS = 0.1
 #: how many rejects and warnings a report keeps in memory (all of them are counted)
 KEPT = 1000
 DATE_FIELDS = {
@@ -192,6 +195,7 @@ def import_file(
         writer = BatchWriter(kind, match_country="country" in headers.fields, custom_fields=bool(custom),
                              describe=reader.broken)
         pace = _Pace(size)
+        yield_lock = not dry_run and runtime.engine.dialect.name == "sqlite"
         with closing(stream), _units(runtime, actor, writer, dry_run) as unit:
             for batch in stream:
                 report.read += batch.read
@@ -201,6 +205,8 @@ def import_file(
                     _import_batch(unit, kind, writer, rows, report, rejects, pace)
                     if progress is not None:
                         progress(report)
+                    if yield_lock:
+                        time.sleep(YIELD_SECONDS)
                 between_batches()
                 if batch.broken is not None:
                     raise _stopped(batch.broken, report)
