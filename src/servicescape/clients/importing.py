@@ -104,8 +104,10 @@ HOLD_SECONDS = 0.25
 #: the rows of the first transaction, and the fewest of any (a batch is written in parts of at least this)
 FIRST_ROWS = 1000
 FEWEST_ROWS = 100
-#: the pause after each part of a batch on SQLite, so that a writer waiting for the lock gets it: SQLite's
-#: busy handler looks again at most every 100 ms, and parts written back to back would starve it
+#: the pause after each part of a batch on SQLite, so that a writer waiting for the lock gets it (SQLite's
+#: busy handler looks again at most every 100 ms; parts written back to back would starve it): this share
+#: of the time the part held the lock, and at most ``YIELD_SECONDS``
+YIELD_SHARE = 0.25
 YIELD_SECONDS = 0.1
 #: how many rejects and warnings a report keeps in memory (all of them are counted)
 KEPT = 1000
@@ -206,7 +208,7 @@ def import_file(
                     if progress is not None:
                         progress(report)
                     if yield_lock:
-                        time.sleep(YIELD_SECONDS)
+                        time.sleep(min(YIELD_SECONDS, pace.held * YIELD_SHARE))
                 between_batches()
                 if batch.broken is not None:
                     raise _stopped(batch.broken, report)
@@ -260,6 +262,8 @@ class _Pace:
     def __init__(self, most: int) -> None:
         self.most = most
         self.rows = min(most, FIRST_ROWS)
+        #: how long the last part held its transaction
+        self.held = 0.0
 
     def parts(self, batch: RowBatch) -> Iterator[RowBatch]:
         start = 0
@@ -271,6 +275,7 @@ class _Pace:
                 return
 
     def took(self, rows: int, seconds: float) -> None:
+        self.held = seconds
         if seconds > HOLD_SECONDS:
             self.rows = max(FEWEST_ROWS, int(rows * HOLD_SECONDS / seconds))
         elif seconds < HOLD_SECONDS / 2 and rows >= self.rows:
