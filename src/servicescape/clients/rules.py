@@ -8,10 +8,11 @@ update the stored record with the changes laid over it; a missing key reads as e
 :class:`RuleBroken` naming the field. Each caller words that its own way: the service as
 ``ValidationFailed(field=...)``, the importer as a reject reason naming the file's column.
 
-    @rule("clients")
-    def name_is_not_a_placeholder(record: Record) -> None:
-        if record.get("name") == "XXX":
-            raise RuleBroken("name", N_("%(column)s: XXX is a placeholder, not a name."))
+    @rule("invoices")
+    def invoice_is_not_negative(record: Record) -> None:
+        amount = record.get("amount")
+        if amount is not None and amount < 0:
+            raise RuleBroken("amount", N_("%(column)s: an invoice cannot be negative ..."))
 
 ``rule(kind)`` holds on every write; ``rule(kind, on_create=True)`` only when a record is made.
 The importer checks every row's own values as it reads them (a file's row updates only the
