@@ -36,7 +36,7 @@ class Runtime:
 
 def open_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
     """Connect to the configured database; by default bring its schema up to date."""
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url, collation=settings.default_language)
     if upgrade:
         migrate.upgrade(engine)
     return Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))

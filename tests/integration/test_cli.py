@@ -1,7 +1,14 @@
 """The CLI runs unattended, prints one clear line on a user mistake, and exits non-zero then."""
 
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import httpx
+import pytest
 from typer.testing import CliRunner
 
 from servicescape.auth import service as auth
@@ -9,6 +16,7 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.main import app
 from servicescape.clients import service
 from servicescape.runtime import Runtime
+from tests.support.postgres import free_port
 
 runner = CliRunner()
 
@@ -98,3 +106,45 @@ def test_help_is_there_for_every_command() -> None:
     for args in ([], ["user"], ["clients"], ["init"], ["serve"]):
         result = run(*args, "--help")
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_serve_with_workers_hands_uvicorn_the_app_factory(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    calls: list[tuple[object, dict[str, object]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    monkeypatch.setenv("SERVICESCAPE_MODE", "dev")
+    monkeypatch.setenv("SERVICESCAPE_DATABASE_URL", "sqlite:///not-this.db")  # restored after the test
+    assert run("serve", "--db", db_url, "--workers", "3", "--port", "8123").exit_code == 0
+    [(app_ref, options)] = calls
+    assert app_ref == "servicescape.web.app:create_app"
+    assert options["factory"] is True and options["workers"] == 3 and options["port"] == 8123
+    assert os.environ["SERVICESCAPE_DATABASE_URL"] == db_url  # the workers open the same database
+    single = run("serve", "--db", db_url)
+    assert single.exit_code == 0 and not isinstance(calls[-1][0], str)  # one process: the app itself
+    refused = runner.invoke(app, ["serve", "--db", db_url, "--workers", "0"])
+    assert refused.exit_code == 2 and "--workers" in refused.output
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers_answers(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "SERVICESCAPE_MODE": "dev", "SERVICESCAPE_DATA_DIR": str(tmp_path),
+           "SERVICESCAPE_RUN_JOBS": "false", "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    env.pop("SERVICESCAPE_DATABASE_URL", None)
+    command = [sys.executable, "-c", "from servicescape.cli.main import app; app()", "serve",
+               "--db", f"sqlite:///{tmp_path / 'served.db'}", "--workers", "2", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    answered = None
+    try:
+        deadline = time.monotonic() + 180  # two processes start, each importing the app (slow on a busy machine)
+        while time.monotonic() < deadline and answered is None and server.poll() is None:
+            try:
+                answered = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+            except httpx.TransportError:
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=60)
+    assert answered is not None and answered.status_code == 200, output
+    assert output.count("Started server process") == 2, output

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from servicescape.audit.models import AuditEvent
 from servicescape.audit.service import Actor, data_version
 from servicescape.auth.permissions import SYSTEM
-from servicescape.clients import service
+from servicescape.clients import listing, service
 from servicescape.clients.models import Client, Invoice
 from servicescape.db import migrate
 from servicescape.runtime import Runtime
@@ -113,7 +113,7 @@ def test_search_treats_wildcards_literally(runtime: Runtime) -> None:
             service.clients.create(session, {"name": name}, by=SYSTEM)
     with runtime.transaction() as session:
         def names(q: str) -> list[str]:
-            page = service.list_clients(session, service.ClientFilters(q=q), by=SYSTEM)
+            page = listing.list_clients(session, listing.ClientFilters(q=q), by=SYSTEM)
             return [c.name for c in page.items]
         assert names("100%") == ["100% Design Kft."]
         assert names("under_") == ["Under_score Sdn. Bhd."]

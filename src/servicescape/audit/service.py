@@ -46,6 +46,8 @@ def _entity_changes(obj: Base, *, only_changed: bool) -> dict[str, Any]:
     state = inspect(obj)
     changes: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
+        if attr.columns[0].info.get("derived"):  # kept from other columns (a sort key): nothing a person set
+            continue
         key = attr.key
         history = state.attrs[key].history
         if only_changed and not history.has_changes():
@@ -89,6 +91,7 @@ def record(
 
 
 def bump_data_version(session: Session) -> None:
+    session.info["data_changed"] = True  # this transaction's version is not final until it commits
     session.connection().execute(update(DataVersion).where(DataVersion.id == 1).values(version=DataVersion.version + 1))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import Annotated
 
@@ -70,6 +71,8 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Interface to bind; 0.0.0.0 exposes it to the network.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Processes that answer requests: one per CPU "
+                                                           "core uses them all.")] = 1,
 ) -> None:
     """Serve the web app and the API."""
     import uvicorn
@@ -79,9 +82,17 @@ def serve(
 
     with user_errors():
         settings = load_settings(db)
-        web_app = create_app(settings)
-    out.print(f"Servicescape on http://{host}:{port}/  (mode: {settings.mode}; Ctrl+C stops)")
-    uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
+        web_app = create_app(settings)  # checks the settings and brings the schema up to date once
+    out.print(f"Servicescape on http://{host}:{port}/  (mode: {settings.mode}; {workers} "
+              f"{'process' if workers == 1 else 'processes'}; Ctrl+C stops)")
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    web_app.state.runtime.close()
+    if db:  # each worker reads its settings from the environment
+        os.environ["SERVICESCAPE_DATABASE_URL"] = db
+    uvicorn.run("servicescape.web.app:create_app", factory=True, workers=workers, host=host, port=port,
+                log_level="info", proxy_headers=False)
 
 
 for _module in ("servicescape.cli.demo", *registry().modules("cli")):

@@ -6,14 +6,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query
 
+from servicescape.clients.listing import ClientFilters, list_clients
 from servicescape.clients.models import ClientStatus, Tier
 from servicescape.clients.schemas import ClientIn, ClientOut, ClientPatch
-from servicescape.clients.service import ClientFilters, clients, list_clients
+from servicescape.clients.service import clients
 from servicescape.schemas import Country, PageOut, Text
 from servicescape.web.api.common import READ_MANY, IdFilter, PageNumber, PerPage, page_out
 from servicescape.web.api.resources import Resource, SignedIn, entity_router
 
-#: the keys of servicescape.clients.service.CLIENT_SORTS (a test keeps the two equal)
+#: the keys of servicescape.clients.listing.CLIENT_SORTS (a test keeps the two equal)
 ClientSort = Literal["name", "created", "country", "tier", "segment", "status"]
 
 CLIENTS = Resource("clients", "client", clients, ClientIn, ClientPatch, ClientOut,
@@ -27,7 +28,8 @@ def list_all(
     context: SignedIn,
     page: PageNumber = 1,
     per_page: PerPage = 50,
-    q: Annotated[Text | None, Query(description="in name, e-mail, external id or city")] = None,
+    q: Annotated[Text | None, Query(description="in name, e-mail, external id or city, accents and case "
+                                                "aside; one or two characters: names that begin with them")] = None,
     tier: Tier | None = None,
     segment: Annotated[Text | None, Query()] = None,
     owner_id: IdFilter = None,

@@ -10,7 +10,7 @@ from rich.table import Table
 from servicescape.auth import service as auth
 from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, opened, out, print_json
-from servicescape.clients import service
+from servicescape.clients import listing, service
 from servicescape.clients.models import Client, ClientStatus, Tier
 from servicescape.clients.schemas import (
     ClientOut,
@@ -29,7 +29,9 @@ def register(app: typer.Typer) -> None:
 
 @clients_app.command("list")
 def list_clients(
-    q: Annotated[str | None, typer.Option("--q", "--search", help="Search name, e-mail, id, city.")] = None,
+    q: Annotated[str | None, typer.Option(
+        "--q", "--search", help="Search name, e-mail, id, city (one or two letters: names that begin with them).",
+    )] = None,
     tier: Tier | None = None,
     segment: str | None = None,
     owner: Annotated[str | None, typer.Option(help="Owner's e-mail.")] = None,
@@ -45,10 +47,10 @@ def list_clients(
     """List clients with search, filters, sorting and paging."""
     with opened(db) as runtime, runtime.transaction() as session:
         owner_id = auth.get_by_email(session, owner).id if owner else None
-        filters = service.ClientFilters(q=q, tier=tier, segment=segment, owner_id=owner_id,
+        filters = listing.ClientFilters(q=q, tier=tier, segment=segment, owner_id=owner_id,
                                         country=country, status=status, sort=sort, descending=desc)
-        result = service.list_clients(session, filters, page=page, per_page=per_page, by=SYSTEM)
-        rows = [_client_row(c) for c in result.items]
+        result = listing.list_clients(session, filters, page=page, per_page=per_page, by=SYSTEM)
+        rows = [{**ClientOut.model_validate(c).model_dump(mode="json"), "owner": c.owner_name} for c in result.items]
     if json:
         print_json({"items": rows, "total": result.total, "page": result.page,
                     "per_page": result.per_page, "pages": result.pages})

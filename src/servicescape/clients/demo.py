@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from servicescape.clients import name_keys
 from servicescape.demo.generator import TABLES, DemoGenerator
 from servicescape.demo.steps import DemoRun, next_ids
 
@@ -21,6 +22,9 @@ def load_client_book(run: DemoRun) -> None:
             connection = session.connection()
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql(SQLITE_CACHE)
+            language = name_keys.collation(connection)
+            for client in batch["client"]:
+                client.update(name_keys.keys_for(client, language))
             for name in TABLES:
                 run.insert(connection, name, batch[name])
         done += len(batch["client"])

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, select
 
+from servicescape.clients import name_keys
 from servicescape.clients.import_at_once import plan_at_once
 from servicescape.clients.import_columns import ParsedRow, RowBatch
 from servicescape.clients.import_statements import BulkStatements
@@ -124,7 +125,15 @@ class BatchWriter:
 
     def write(self, conn: Connection, batch: RowBatch, now: datetime) -> BatchOutcome:
         """Write the batch: at once when every row is new or every row updates a client it names by
-        external id (``import_at_once``), else row by row."""
+        external id (``import_at_once``), else row by row. Clients written get their sort and
+        search keys (``name_keys``): new ones as they are inserted, changed ones before the batch's
+        transaction ends."""
+        outcome = self._write(conn, batch, now)
+        if self.kind == "clients":
+            name_keys.refresh(conn)
+        return outcome
+
+    def _write(self, conn: Connection, batch: RowBatch, now: datetime) -> BatchOutcome:
         found = None
         if self.kind == "clients" and not self.custom_fields and len(batch):
             planned = plan_at_once(self, conn, batch, now)
@@ -429,8 +438,10 @@ class BatchWriter:
     def _insert(self, conn: Connection, targets: list[Target] | ColumnWrites, now: datetime) -> None:
         if isinstance(targets, ColumnWrites):
             count = len(targets.columns[0]) if targets.columns else 0
-            self.statements_for(conn).insert_columns(conn, [*targets.names, "updated_at"],
-                                                      [*targets.columns, [now] * count])
+            keys = self._new_keys(conn, [dict(zip(targets.names, row, strict=True))
+                                         for row in zip(*targets.columns, strict=True)])
+            self.statements_for(conn).insert_columns(conn, [*targets.names, "updated_at", *keys],
+                                                      [*targets.columns, [now] * count, *keys.values()])
             return
         if not targets:
             return
@@ -441,9 +452,10 @@ class BatchWriter:
         columns = [name for name in self.insert_columns if name in present and name != "updated_at"]
         get = defaults.get
         if self.kind == "clients":
+            keys = self._new_keys(conn, [target.values for target in targets])
             rows = [(*[get(name) if (value := target.values.get(name)) is None else value for name in columns],
-                     now, target.custom) for target in targets]
-            columns += ["updated_at", "custom_fields"]
+                     now, target.custom, *derived) for target, *derived in zip(targets, *keys.values(), strict=True)]
+            columns += ["updated_at", "custom_fields", *keys]
         else:
             rows = [(*[get(name) if (value := target.values.get(name)) is None else value for name in columns],
                      now) for target in targets]
@@ -453,8 +465,10 @@ class BatchWriter:
     def _update(self, conn: Connection, targets: list[Target] | ColumnWrites, now: datetime) -> None:
         if isinstance(targets, ColumnWrites):
             count = len(targets.columns[0]) if targets.columns else 0
-            self.statements_for(conn).update_columns(conn, [*targets.names, "updated_at"],
-                                                      [*targets.columns, [now] * count])
+            stale = self._stale_keys(targets.names)
+            self.statements_for(conn).update_columns(
+                conn, [*targets.names, "updated_at", *stale],
+                [*targets.columns, [now] * count, *([None] * count for _name in stale)])
             return
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for target in targets:
@@ -462,10 +476,26 @@ class BatchWriter:
             if target.custom_changed:
                 params["custom_fields"] = target.custom
             params["updated_at"] = now
+            params.update(dict.fromkeys(self._stale_keys(params)))
             params["_id"] = target.id
             groups.setdefault(tuple(params), []).append(params)
         for group in groups.values():
             self.statements_for(conn).update(conn, group)
+
+    def _new_keys(self, conn: Connection, records: list[Mapping[str, Any]]) -> dict[str, list[Any]]:
+        """New clients' sort and search keys (``name_keys``), column by column; none for other kinds."""
+        if self.kind != "clients":
+            return {}
+        language = name_keys.collation(conn)
+        keys = [name_keys.keys_for(record, language) for record in records]
+        return {name: [each[name] for each in keys] for name in name_keys.DERIVED}
+
+    def _stale_keys(self, names: Iterable[str]) -> list[str]:
+        """``["sort_key"]`` when an update of clients changes what the keys are made of: NULL marks
+        the rows for ``name_keys.refresh``."""
+        if self.kind == "clients" and not set(names).isdisjoint(name_keys.SEARCHED):
+            return ["sort_key"]
+        return []
 
 
 def _plain(value: Any) -> Any:

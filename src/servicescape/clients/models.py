@@ -7,10 +7,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Connection, Date, ForeignKey, Index, LargeBinary, String, Text, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from servicescape.auth.models import Staff
+from servicescape.clients import name_keys
 from servicescape.db.base import Base, Timestamped
 from servicescape.db.types import Money, UTCDateTime, enum_type, utcnow
 from servicescape.offerings.models import ServicePackage
@@ -53,6 +54,12 @@ class Client(Timestamped, Base):
     __table_args__ = (
         Index("ix_client_name_country", "name", "country"),
         Index("ix_client_email", "email"),
+        # every sort of the client list reads one of these in order (the id last: a stable order)
+        Index("ix_client_sort_key_id", "sort_key", "id"),
+        Index("ix_client_created_at_id", "created_at", "id"),
+        # a filter, then names in order; or that column as the sort
+        *(Index(f"ix_client_{column}_sort_key", column, "sort_key", "id")
+          for column in ("country", "segment", "tier", "status")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,22 +69,31 @@ class Client(Timestamped, Base):
     email: Mapped[str | None] = mapped_column(String(320), default=None)
     phone: Mapped[str | None] = mapped_column(String(60), default=None)
     website: Mapped[str | None] = mapped_column(String(300), default=None)
-    country: Mapped[str | None] = mapped_column(String(2), default=None, index=True)
+    country: Mapped[str | None] = mapped_column(String(2), default=None)
     city: Mapped[str | None] = mapped_column(String(120), default=None)
     language: Mapped[str | None] = mapped_column(String(20), default=None)
     region: Mapped[str | None] = mapped_column(String(120), default=None)
     industry: Mapped[str | None] = mapped_column(String(120), default=None)
-    segment: Mapped[str | None] = mapped_column(String(120), default=None, index=True)
-    tier: Mapped[Tier] = mapped_column(enum_type(Tier), default=Tier.standard, index=True)
+    segment: Mapped[str | None] = mapped_column(String(120), default=None)
+    tier: Mapped[Tier] = mapped_column(enum_type(Tier), default=Tier.standard)
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL"), default=None, index=True
     )
-    status: Mapped[ClientStatus] = mapped_column(
-        enum_type(ClientStatus), default=ClientStatus.active, index=True
-    )
+    status: Mapped[ClientStatus] = mapped_column(enum_type(ClientStatus), default=ClientStatus.active)
     custom_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: kept by ``name_keys`` from the name (and the searched fields): never set them by hand
+    sort_key: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, info={"derived": True})
+    search_text: Mapped[str | None] = mapped_column(Text, default=None, info={"derived": True})
 
     owner: Mapped[Staff | None] = relationship(lazy="raise")
+
+
+@event.listens_for(Client, "before_insert")
+@event.listens_for(Client, "before_update")
+def _keep_name_keys(_mapper: Mapper[Client], connection: Connection, client: Client) -> None:
+    values = {name: getattr(client, name) for name in name_keys.SEARCHED}
+    for name, value in name_keys.keys_for(values, name_keys.collation(connection)).items():
+        setattr(client, name, value)
 
 
 class Contact(Timestamped, Base):

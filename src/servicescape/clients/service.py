@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import Date, Select, asc, desc, func, inspect, or_, select
+from sqlalchemy import Date, func, inspect, select
 from sqlalchemy.orm import Session, joinedload
 
 from servicescape.auth.models import Staff
@@ -16,24 +16,16 @@ from servicescape.clients import rules
 from servicescape.clients.capability import DELETE, READ, WRITE
 from servicescape.clients.models import (
     Client,
-    ClientStatus,
     Contact,
     Engagement,
     Interaction,
     Invoice,
-    Tier,
 )
 from servicescape.db.crud import EntityService
-from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
 from servicescape.errors import NotFound, ValidationFailed
 from servicescape.i18n import N_, _
 from servicescape.offerings.models import ServicePackage
-
-CLIENT_SORTS = {
-    "name": func.lower(Client.name), "created": Client.created_at, "country": Client.country,
-    "tier": Client.tier, "segment": Client.segment, "status": Client.status,
-}
 
 
 class ClientBookService(EntityService[Any]):
@@ -124,48 +116,6 @@ invoices = InvoiceService()
 interactions = InteractionService()
 
 
-@dataclass(frozen=True)
-class ClientFilters:
-    q: str | None = None
-    tier: Tier | None = None
-    segment: str | None = None
-    owner_id: int | None = None
-    country: str | None = None
-    status: ClientStatus | None = None
-    sort: str = "name"
-    descending: bool = False
-
-
-def client_query(filters: ClientFilters) -> Select[Any]:
-    query = select(Client).options(joinedload(Client.owner))
-    if filters.q:
-        # the search text is literal: % and _ typed by the user are not wildcards
-        text = filters.q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{text}%"
-        query = query.where(or_(*(
-            func.lower(column).like(like, escape="\\")
-            for column in (Client.name, Client.email, Client.external_id, Client.city)
-        )))
-    for column, value in ((Client.tier, filters.tier), (Client.segment, filters.segment),
-                          (Client.owner_id, filters.owner_id), (Client.status, filters.status)):
-        if value is not None:
-            query = query.where(column == value)
-    if filters.country:
-        query = query.where(Client.country == filters.country.upper())
-    if filters.sort not in CLIENT_SORTS:
-        raise ValidationFailed(_("Cannot sort by %(sort)s; use one of %(choices)s.", sort=filters.sort,
-                                 choices=", ".join(CLIENT_SORTS)),
-                               field="sort")
-    order = desc if filters.descending else asc
-    return query.order_by(order(CLIENT_SORTS[filters.sort]), order(Client.id))
-
-
-def list_clients(session: Session, filters: ClientFilters, *, page: int = 1, per_page: int = 50,
-                 by: Principal) -> Page[Client]:
-    require(by, READ)
-    return paginate(session, client_query(filters), page=page, per_page=per_page)
-
-
 def client_with_owner(session: Session, client_id: int, *, by: Principal) -> Client:
     require(by, READ)
     client = session.scalar(select(Client).options(joinedload(Client.owner)).where(Client.id == client_id))
@@ -248,26 +198,6 @@ def _as_utc(value: datetime | None) -> datetime | None:
         return value
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class ClientListChoices:
-    """What the client list's filters offer: the values present in the data (one query each)."""
-
-    segments: list[str]
-    countries: list[str]
-    owners: list[Staff]
-
-
-def client_list_choices(session: Session, *, by: Principal) -> ClientListChoices:
-    require(by, READ)
-    segments = session.scalars(select(Client.segment).where(Client.segment.is_not(None))
-                               .distinct().order_by(Client.segment))
-    countries = session.scalars(select(Client.country).where(Client.country.is_not(None))
-                                .distinct().order_by(Client.country))
-    owners = session.scalars(select(Staff).where(Staff.id.in_(select(Client.owner_id)))
-                             .order_by(Staff.name, Staff.id))
-    return ClientListChoices([s for s in segments if s], [c for c in countries if c], list(owners))
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from threading import Lock
+from typing import Any, Generic, TypeVar, cast
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
 
 T = TypeVar("T")
+V = TypeVar("V")
 MAX_PER_PAGE = 500
 
 
@@ -30,17 +35,64 @@ class Page(Generic[T]):
 
 def paginate(
     session: Session, query: Select[Any], *, page: int, per_page: int, unique: bool = False,
-    clamp: bool = False,
+    clamp: bool = False, total: int | None = None, reverse: Callable[[], Select[Any]] | None = None,
 ) -> Page[Any]:
     """One page of ``query`` and the total. ``clamp``: a page past the last one is the last one
-    (pages, where "page 99" comes from an old link); the API answers it empty."""
+    (pages, where "page 99" comes from an old link); the API answers it empty. ``total``: the
+    count when the caller knows it. ``reverse``: the same query in the opposite order, to read
+    pages past the middle from the end (an OFFSET skips rows one by one)."""
     if page < 1:
         raise ValidationFailed(_("page must be 1 or more"), field="page")
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise ValidationFailed(_("per_page must be between 1 and %(max)s", max=MAX_PER_PAGE), field="per_page")
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    if total is None:
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     if clamp:
         page = min(page, max(1, math.ceil(total / per_page)))
-    result = session.scalars(query.limit(per_page).offset((page - 1) * per_page))
-    items = list(result.unique() if unique else result)
+    offset = (page - 1) * per_page
+    if reverse is not None and total // 2 < offset < total:
+        end = min(offset + per_page, total)
+        result = session.scalars(reverse().limit(end - offset).offset(total - end))
+        items = list(result.unique() if unique else result)[::-1]
+    else:
+        result = session.scalars(query.limit(per_page).offset(offset))
+        items = list(result.unique() if unique else result)
     return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+class VersionCache:
+    """Values computed from the data (a list's total, a filter's choices), kept by database, key
+    and data version: a count over a million rows is made once per change of the data
+    (``audit.service.data_version``), not once per page view."""
+
+    def __init__(self, size: int = 1_000) -> None:
+        self.size = size
+        self._values: WeakKeyDictionary[Engine, OrderedDict[Hashable, tuple[int, Any]]] = WeakKeyDictionary()
+        self._lock = Lock()  # requests run in threads
+        #: one computation of a key at a time: requests that arrive meanwhile wait for its value
+        #: (twenty requests for a new page must not count a million rows twenty times at once)
+        self._computing: WeakKeyDictionary[Engine, dict[Hashable, Lock]] = WeakKeyDictionary()
+
+    def get(self, session: Session, key: Hashable, version: int, compute: Callable[[], V]) -> V:
+        """The value for ``key`` at ``version``, computed by ``compute`` unless known. A session
+        that wrote computes afresh: its version may yet be rolled back and given to other data."""
+        if session.info.get("data_changed"):
+            return compute()
+        engine = session.get_bind().engine
+        with self._lock:
+            values = self._values.setdefault(engine, OrderedDict())
+            computing = self._computing.setdefault(engine, {}).setdefault(key, Lock())
+        with computing:
+            with self._lock:
+                known = values.get(key)
+                if known is not None and known[0] == version:
+                    values.move_to_end(key)
+                    return cast(V, known[1])
+            value = compute()
+            with self._lock:
+                values[key] = (version, value)
+                values.move_to_end(key)
+                while len(values) > self.size:
+                    evicted, _value = values.popitem(last=False)
+                    self._computing[engine].pop(evicted, None)
+        return value

@@ -3,7 +3,8 @@ back from a database.
 
 Two loads with the same seed and today into fresh databases give the same digest; so do the
 generator's rows and what the database returns for them (money, dates and text survive exactly).
-Left out: ``created_at``/``updated_at`` and password hashes (salted, different every time).
+Left out: ``created_at``/``updated_at``, password hashes (salted, different every time) and
+columns derived from others (the clients' sort and search keys).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def _plain(value: Any) -> Any:
 
 
 def columns(table: str) -> list[str]:
-    return [c.name for c in Base.metadata.tables[table].columns if c.name not in LEFT_OUT]
+    """The columns compared: not the timestamps, nor what is derived from other columns (a sort key)."""
+    return [c.name for c in Base.metadata.tables[table].columns if c.name not in LEFT_OUT and not c.info.get("derived")]
 
 
 class Digest:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,12 @@ def country_names(language: str) -> dict[str, str]:
     return {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha()}
 
 
+@lru_cache(maxsize=8192)
+def _medium_date(value: date, locale: str) -> str:
+    """A date as the locale writes it (Babel takes ~0.3 ms; a list shows the same dates often)."""
+    return format_date(value, "medium", locale=locale)
+
+
 def build_environment() -> Environment:
     """The shared templates (layout, macros, errors) and each capability's own templates folder."""
     folders = [TEMPLATES_DIR, *registry().template_dirs()]
@@ -128,7 +134,9 @@ class Formatter:
         return get_currency_name(code, locale=self.locale)
 
     def date(self, value: date | None) -> str:
-        return format_date(value, "medium", locale=self.locale) if value else ""
+        if not value:
+            return ""
+        return _medium_date(value.date() if isinstance(value, datetime) else value, self.locale)
 
     def money(self, amount: Decimal | None, currency: str | None) -> str:
         if amount is None:

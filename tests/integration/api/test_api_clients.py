@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from servicescape.auth.models import Staff
 from servicescape.clients.api import ClientSort
-from servicescape.clients.service import CLIENT_SORTS
+from servicescape.clients.listing import CLIENT_SORTS
 from tests.integration.api.conftest import assert_error, created, new_client, utc
 
 FULL = {

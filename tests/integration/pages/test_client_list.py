@@ -72,8 +72,8 @@ def test_owner_filter(owner_browser: Browser, book: dict[str, Staff]) -> None:
 
 @pytest.mark.parametrize(("query", "expected"), [
     ("sort=name&dir=desc", list(reversed(ALL_BY_NAME))),
-    # by country code (BG, HU, MY, TW); ties in the order the clients were added
-    ("sort=country", ["Petrova Architects", "Kovács és Társa", "Tan Holdings Sdn Bhd", "Greenfield Dental",
+    # by country code (BG, HU, MY, TW); ties by name
+    ("sort=country", ["Petrova Architects", "Kovács és Társa", "Greenfield Dental", "Tan Holdings Sdn Bhd",
                       "Harbour View Insurance"]),
     ("sort=created&dir=desc", ["Harbour View Insurance", "Greenfield Dental", "Kovács és Társa",
                                "Petrova Architects", "Tan Holdings Sdn Bhd"]),
@@ -120,6 +120,10 @@ def test_paging_fifty_a_page_and_links_keep_the_parameters(owner_browser: Browse
     assert listed_names(filtered.text) == [f"Client {n:03d}" for n in range(20, 0, -2)]
     next_links = [unescape(h) for h in re.findall(r'class="page-link" href="([^"]+)" rel="prev"', filtered.text)]
     assert next_links == ["?q=client&tier=key&sort=name&dir=desc&page=1"]
+    # an old link past the last page shows the last page
+    past = owner_browser.get("/clients?q=client&page=99")
+    assert listed_names(past.text) == [f"Client {n:03d}" for n in range(101, 121)]
+    assert "page 3 of 3" in plain(past.text) and 'aria-current="page">3<' in past.text
 
 
 def test_empty_book_and_no_match_say_different_things(owner_browser: Browser, runtime: Runtime) -> None:

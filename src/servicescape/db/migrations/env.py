@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from servicescape.db.migrate import modelled
 from servicescape.db.models import Base
 
 config = context.config
@@ -17,6 +18,7 @@ def run_migrations_online() -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=modelled,
     )
     with context.begin_transaction():
         context.run_migrations()
