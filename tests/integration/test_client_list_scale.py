@@ -13,7 +13,7 @@ from sqlalchemy import Engine, column, insert, select, table, text
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import SYSTEM
-from servicescape.clients import listing, name_keys, service
+from servicescape.clients import listing, name_keys, search_index, service
 from servicescape.clients.listing import CLIENT_SORTS, ClientFilters, list_clients
 from servicescape.clients.models import Client
 from servicescape.config import Settings
@@ -223,3 +223,42 @@ def test_a_search_matching_most_clients_pages_the_same_way(runtime: Runtime) -> 
         few = list_clients(session, ClientFilters(q="tars 0"), by=SYSTEM)
     assert page.total == 60 and [row.name for row in page.items] == names[25:50]
     assert [row.name for row in few.items] == names[:10]
+
+
+def _search_index_is_whole(session: Session) -> None:
+    """FTS5's own check of an external-content index against the client table, and no pause left."""
+    session.execute(text("INSERT INTO client_search(client_search, rank) VALUES ('integrity-check', 1)"))
+    assert session.scalar(text("SELECT count(*) FROM client_search_paused")) == 0
+
+
+def test_an_import_indexes_its_new_clients_at_once_and_the_trigger_goes_on(runtime: Runtime, tmp_path: Path) -> None:
+    """The importer pauses the insert trigger in its own transaction (``search_index.bulk_insert``):
+    its clients are all found, the index matches the table, and a client added afterwards one by
+    one is indexed by the trigger again."""
+    if runtime.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's pg_trgm index is kept by PostgreSQL")
+    rows = [[f"B-{n}", f"Bulk Client {n:04d}", "Debrecen" if n % 2 else "Győr"] for n in range(1200)]
+    report = run_import(runtime, "clients", write_csv(tmp_path / "many.csv", ["External ID", "Name", "City"], rows),
+                        batch_size=500)
+    assert report.imported == 1200
+    with runtime.transaction() as session:
+        for city in ("debrecen", "gyor"):
+            assert list_clients(session, ClientFilters(q=city), by=SYSTEM).total == 600
+    _add(runtime, "Late Arrival Kft.", city="Sopron")
+    assert _names(runtime, q="sopron") == ["Late Arrival Kft."]
+    with runtime.transaction() as session:
+        _search_index_is_whole(session)
+
+
+def test_a_bulk_writer_that_meets_an_error_and_goes_on_leaves_no_client_unindexed(runtime: Runtime) -> None:
+    if runtime.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's pg_trgm index is kept by PostgreSQL")
+    with runtime.transaction() as session:
+        connection = session.connection()
+        with pytest.raises(RuntimeError), search_index.bulk_insert(connection):
+            connection.execute(insert(Client.__table__).values(name="Kept Bt.", sort_key=name_keys.sort_key("Kept Bt."),
+                                                               search_text="kept bt."))
+            raise RuntimeError("a row the writer refuses after the insert")
+    assert _names(runtime, q="kept") == ["Kept Bt."]
+    with runtime.transaction() as session:
+        _search_index_is_whole(session)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, insert, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from servicescape.audit.models import AuditEvent, DataVersion
 from servicescape.db.base import Base
@@ -96,7 +96,21 @@ def bump_data_version(session: Session) -> None:
 
 
 def data_version(session: Session) -> int:
-    return session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0
+    """The counter of changes to the data, read once per transaction that has not written."""
+    if session.info.get("data_changed"):
+        return session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0
+    known = session.info.get("data_version")
+    if known is None:
+        known = session.info["data_version"] = session.connection().scalar(
+            select(DataVersion.version).where(DataVersion.id == 1)) or 0
+    return int(known)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_version(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: the next one reads the version afresh
+        session.info.pop("data_version", None)
+        session.info.pop("data_changed", None)
 
 
 @event.listens_for(Session, "after_flush")

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, select
 
-from servicescape.clients import name_keys
+from servicescape.clients import name_keys, search_index
 from servicescape.clients.import_at_once import plan_at_once
 from servicescape.clients.import_columns import ParsedRow, RowBatch
 from servicescape.clients.import_statements import BulkStatements
@@ -436,6 +436,13 @@ class BatchWriter:
         return self.statements
 
     def _insert(self, conn: Connection, targets: list[Target] | ColumnWrites, now: datetime) -> None:
+        if self.kind == "clients" and self.dry_run is None and len(targets):
+            with search_index.bulk_insert(conn):  # the new clients join the search index at once
+                self._insert_records(conn, targets, now)
+        else:
+            self._insert_records(conn, targets, now)
+
+    def _insert_records(self, conn: Connection, targets: list[Target] | ColumnWrites, now: datetime) -> None:
         if isinstance(targets, ColumnWrites):
             count = len(targets.columns[0]) if targets.columns else 0
             keys = self._new_keys(conn, [dict(zip(targets.names, row, strict=True))

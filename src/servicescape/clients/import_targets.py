@@ -33,6 +33,9 @@ class ColumnWrites:
     names: list[str]
     columns: list[list[Any]]
 
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
 
 @dataclass
 class Stored:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
+from markupsafe import Markup, escape
 
 from servicescape import i18n
 from servicescape.clients import listing, service
@@ -62,7 +63,7 @@ def client_list(
     )
     with context.unit() as session:
         found = listing.list_clients(session, filters, page=page, per_page=PER_PAGE, clamp=True,
-                                     by=context.principal)
+                                     columns=LISTED_COLUMNS, by=context.principal)
         choices = listing.client_list_choices(session, by=context.principal)
     names = country_names(context.language)
     query = {"q": q, "tier": tier, "segment": segment, "owner": owner, "country": country,
@@ -81,32 +82,44 @@ def client_list(
     return response
 
 
-class ListedRow(NamedTuple):
-    """A client as a row of the list shows it: every value ready to print (50 rows a page: the
-    template only writes them out)."""
-
-    id: int
-    name: str
-    detail: str | None  # the city, else the e-mail address
-    country: str
-    tier: str
-    tier_name: str
-    segment: str | None
-    owner: str | None
-    status: str
-    status_name: str
-    added: str
+#: the columns of a client a row of the list is made of
+LISTED_COLUMNS = ("name", "city", "email", "country", "tier", "segment", "owner_name", "status", "created_at")
 
 
-def listed_rows(context: RequestContext, clients: Sequence[Any]) -> list[ListedRow]:
+def listed_rows(context: RequestContext, clients: Sequence[Any]) -> Markup:
+    """The rows of the list's table. Made here rather than by the template: 50 rows of 7 cells are
+    some 650 values a page, and a template escapes and writes each on its own (half the page's
+    rendering); here each value is escaped once and a row is one string. Every value from the
+    database goes through ``escape``; the labels too (translations are text, not markup)."""
     settings = context.runtime.settings
     fmt = Formatter(context.language, settings.zone)
-    tier_names = {key: i18n._(name) for key, name in settings.tier_names.items()}
-    status_names = {"active": i18n._("Active"), "lost": i18n._("Lost")}
-    return [ListedRow(c.id, c.name, c.city or c.email, fmt.country(c.country), c.tier.value, tier_names[c.tier.value],
-                      c.segment, c.owner_name, c.status.value, status_names[c.status.value],
-                      fmt.date(c.created_at.astimezone(settings.zone)))
-            for c in clients]
+    tier_names = {key: escape(i18n._(name)) for key, name in settings.tier_names.items()}
+    status_names = {"active": escape(i18n._("Active")), "lost": escape(i18n._("Lost"))}
+    label = {key: escape(i18n._(text)) for key, text in (
+        ("country", "Country"), ("tier", "Tier"), ("segment", "Segment"), ("owner", "Owner"), ("status", "Status"),
+        ("added", "Added"))}
+    rows = []
+    for c in clients:
+        detail = c.city or c.email
+        sub = f'<span class="cell-sub">{escape(detail)}</span>' if detail else ""
+        tier, status = c.tier.value, c.status.value
+        rows.append(
+            f'<tr><td><a href="/clients/{int(c.id)}">{escape(c.name)}</a>{sub}</td>'
+            f'<td data-label="{label["country"]}" class="keep-words">{_or_dash(fmt.country(c.country))}</td>'
+            f'<td data-label="{label["tier"]}"><span class="badge badge--{escape(tier)}">{tier_names[tier]}</span></td>'
+            f'<td data-label="{label["segment"]}" class="keep-words">{_or_dash(c.segment)}</td>'
+            f'<td data-label="{label["owner"]}" class="keep-words">{_or_dash(c.owner_name)}</td>'
+            f'<td data-label="{label["status"]}"><span class="badge badge--{escape(status)}">{status_names[status]}'
+            f'</span></td><td data-label="{label["added"]}" class="nowrap">'
+            f'{escape(fmt.date(c.created_at.astimezone(settings.zone)))}</td></tr>')
+    return Markup("\n".join(rows))  # noqa: S704 - every value escaped above
+
+
+def _or_dash(value: str | None) -> str:
+    return escape(value) if value else NONE_SHOWN
+
+
+NONE_SHOWN = '<span class="muted">—</span>'
 
 
 # --- the client form ----------------------------------------------------------------------------

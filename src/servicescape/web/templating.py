@@ -14,7 +14,7 @@ from babel.numbers import format_decimal, get_currency_name
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from servicescape import __version__, i18n
 from servicescape.config import LANGUAGES
@@ -173,6 +173,27 @@ class Choices:
 
 def static_url(path: str) -> str:
     return f"/static/{path}?v={__version__}"
+
+
+#: the icons of static/icons.svg
+KNOWN_ICONS = frozenset((
+    "home", "dashboard", "clients", "user", "staff", "engagements", "invoices", "promises", "calendar",
+    "complaints", "relationships", "quality", "voice", "referrals", "offerings", "capacity", "analytics",
+    "scorecard", "reports", "tasks", "import", "download", "upload", "audit", "settings", "call", "email",
+    "letter", "meeting", "meal", "other", "menu", "close", "globe", "chevron-down", "chevron-left",
+    "chevron-right", "sort", "sort-asc", "sort-desc", "check", "success", "info", "warning", "error",
+    "signout", "plus", "search", "edit", "trash", "inbox", "clock", "lock", "dot"))
+
+
+@lru_cache(maxsize=1024)
+def svg_icon(name: str, extra: str = "") -> Markup:
+    """An icon of static/icons.svg (an unknown name shows "dot"), with more classes in ``extra``."""
+    classes = escape(f"icon {extra}" if extra else "icon")
+    return Markup(f'<svg class="{classes}" aria-hidden="true" focusable="false">'  # noqa: S704 - escaped above
+                  f'<use href="{static_url("icons.svg")}#i-{name if name in KNOWN_ICONS else "dot"}"></use></svg>')
+
+
+ENVIRONMENT.globals.update(static_url=static_url, svg_icon=svg_icon)
 
 
 def nav_items(context: RequestContext) -> list[dict[str, Any]]:

@@ -8,8 +8,9 @@ Two columns kept from a client's fields (``servicescape.clients.name_keys``): ``
 ICU collation key of the name) and ``search_text`` (name, e-mail, external id and city, folded).
 Existing clients get both here, in batches. Every sort of the list gets an index that ends in the
 id (a stable order). Search gets a trigram index: an FTS5 table kept by triggers on SQLite (and an
-index of names with the searched text, to test many matches in name order), a ``pg_trgm`` GIN
-index on PostgreSQL; these are outside the models (``db.migrate.SEARCH_OBJECTS``).
+index of names with the searched text, to test many matches in name order; and a table by which a
+bulk writer pauses the insert trigger, ``clients.search_index``), a ``pg_trgm`` GIN index on
+PostgreSQL; these are outside the models (``db.migrate.SEARCH_OBJECTS``).
 """
 
 from collections.abc import Sequence
@@ -31,11 +32,16 @@ SQLITE_SEARCH = (
     "CREATE VIRTUAL TABLE client_search USING fts5(search_text, content='client', content_rowid='id', "
     "tokenize='trigram')",
     "INSERT INTO client_search(client_search) VALUES ('rebuild')",
-    "CREATE TRIGGER client_search_insert AFTER INSERT ON client BEGIN "
+    # a bulk writer pauses the trigger inside its own transaction and indexes its new clients in one
+    # statement (``clients.search_index.bulk_insert``): a row here is only ever seen by that writer
+    "CREATE TABLE client_search_paused (writer INTEGER PRIMARY KEY)",
+    "CREATE TRIGGER client_search_insert AFTER INSERT ON client "
+    "WHEN NOT EXISTS (SELECT 1 FROM client_search_paused) BEGIN "
     "INSERT INTO client_search(rowid, search_text) VALUES (new.id, new.search_text); END",
     "CREATE TRIGGER client_search_delete AFTER DELETE ON client BEGIN "
     "INSERT INTO client_search(client_search, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
-    "CREATE TRIGGER client_search_update AFTER UPDATE OF search_text ON client BEGIN "
+    "CREATE TRIGGER client_search_update AFTER UPDATE OF search_text ON client "
+    "WHEN old.search_text IS NOT new.search_text BEGIN "
     "INSERT INTO client_search(client_search, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
     "INSERT INTO client_search(rowid, search_text) VALUES (new.id, new.search_text); END",
     # a search matching many clients tests them along the name order: from this index alone, not
@@ -91,6 +97,7 @@ def downgrade() -> None:
         for trigger in ('insert', 'delete', 'update'):
             op.execute(f'DROP TRIGGER IF EXISTS client_search_{trigger}')
         op.execute('DROP TABLE IF EXISTS client_search')
+        op.execute('DROP TABLE IF EXISTS client_search_paused')
         op.execute('DROP INDEX IF EXISTS client_search_walk')
     else:
         op.execute('DROP INDEX IF EXISTS client_search_trgm')
