@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -108,22 +109,34 @@ def test_help_is_there_for_every_command() -> None:
         assert result.exit_code == 0 and "Usage" in result.output
 
 
-def test_serve_with_workers_hands_uvicorn_the_app_factory(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_serve_with_workers_starts_them_on_one_shared_port(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import uvicorn
+
+    from servicescape.web import workers
 
     calls: list[tuple[object, dict[str, object]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    started: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(workers, "serve_workers", lambda host, port, count: started.append((host, port, count)) or 0)
     monkeypatch.setenv("SERVICESCAPE_MODE", "dev")
     monkeypatch.setenv("SERVICESCAPE_DATABASE_URL", "sqlite:///not-this.db")  # restored after the test
     assert run("serve", "--db", db_url, "--workers", "3", "--port", "8123").exit_code == 0
-    [(app_ref, options)] = calls
-    assert app_ref == "servicescape.web.app:create_app"
-    assert options["factory"] is True and options["workers"] == 3 and options["port"] == 8123
+    assert started == [("127.0.0.1", 8123, 3)] and not calls
     assert os.environ["SERVICESCAPE_DATABASE_URL"] == db_url  # the workers open the same database
     single = run("serve", "--db", db_url)
     assert single.exit_code == 0 and not isinstance(calls[-1][0], str)  # one process: the app itself
     refused = runner.invoke(app, ["serve", "--db", db_url, "--workers", "0"])
     assert refused.exit_code == 2 and "--workers" in refused.output
+
+
+def test_serve_with_workers_says_when_the_port_is_taken(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SERVICESCAPE_MODE", "dev")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run("serve", "--db", db_url, "--workers", "2", "--port", str(port))
+    assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.output
 
 
 @pytest.mark.slow
@@ -148,3 +161,4 @@ def test_serve_with_two_workers_answers(tmp_path: Path) -> None:
         output, _ = server.communicate(timeout=60)
     assert answered is not None and answered.status_code == 200, output
     assert output.count("Started server process") == 2, output
+    assert "Finished server process" in output  # stopped by SIGTERM: each worker shut down in order

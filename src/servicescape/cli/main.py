@@ -78,6 +78,7 @@ def serve(
     import uvicorn
 
     from servicescape.cli.common import load_settings, user_errors
+    from servicescape.web import workers as workers_module
     from servicescape.web.app import create_app
 
     with user_errors():
@@ -91,8 +92,16 @@ def serve(
     web_app.state.runtime.close()
     if db:  # each worker reads its settings from the environment
         os.environ["SERVICESCAPE_DATABASE_URL"] = db
-    uvicorn.run("servicescape.web.app:create_app", factory=True, workers=workers, host=host, port=port,
-                log_level="info", proxy_headers=False)
+    if not workers_module.can_share_port():
+        uvicorn.run(workers_module.APP_FACTORY, factory=True, workers=workers, host=host, port=port,
+                    log_level="info", proxy_headers=False)
+        return
+    try:
+        status = workers_module.serve_workers(host, port, workers)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    if status:
+        raise typer.Exit(status)
 
 
 for _module in ("servicescape.cli.demo", *registry().modules("cli")):
