@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -193,7 +194,38 @@ def svg_icon(name: str, extra: str = "") -> Markup:
                   f'<use href="{static_url("icons.svg")}#i-{name if name in KNOWN_ICONS else "dot"}"></use></svg>')
 
 
-ENVIRONMENT.globals.update(static_url=static_url, svg_icon=svg_icon)
+def field_id(name: Any) -> str:
+    """The id of a form field named ``name`` (``contacts[0].email`` → ``f-contacts-0--email``)."""
+    return "f-" + str(name).replace(".", "-").replace("[", "-").replace("]", "").replace(" ", "-")
+
+
+def html_attrs(mapping: Mapping[str, Any]) -> Markup:
+    """Extra attributes of a control: underscores become hyphens (``hx_get`` → ``hx-get``), True
+    gives a bare attribute, None and False none."""
+    parts = []
+    for key, value in mapping.items():
+        if value is None or value is False:
+            continue
+        name = escape(key.replace("_", "-"))
+        parts.append(f" {name}" if value is True else f' {name}="{escape(value)}"')
+    return Markup("".join(parts))  # noqa: S704 - escaped above
+
+
+def option_tags(options: Iterable[Any] | None, selected: Any) -> Markup:
+    """The ``<option>``s of a select: each option a (value, label) pair or a plain value; the one
+    whose value reads as ``selected`` is selected."""
+    chosen = "" if selected is None else str(selected)
+    parts = []
+    for option in options or ():
+        value, label = (option if not isinstance(option, str) and isinstance(option, Iterable)
+                        else (option, option))
+        mark = " selected" if str(value) == chosen else ""
+        parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+    return Markup("".join(parts))  # noqa: S704 - escaped above
+
+
+ENVIRONMENT.globals.update(static_url=static_url, svg_icon=svg_icon, field_id=field_id, html_attrs=html_attrs,
+                           option_tags=option_tags)
 
 
 def nav_items(context: RequestContext) -> list[dict[str, Any]]:
