@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import String, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from servicescape.audit.models import AuditEvent
 from servicescape.audit.service import Actor
@@ -235,7 +235,8 @@ def start_session(session: Session, staff: Staff, *, address: str | None) -> str
 
 def resolve_session(session: Session, settings: Settings, token: str) -> Staff | None:
     """The staff member of a live session; ends idle, expired and deactivated ones."""
-    web_session = session.get(WebSession, token_hash(token))
+    # the session and its staff member in one query: every request asks this
+    web_session = session.get(WebSession, token_hash(token), options=[joinedload(WebSession.staff)])
     if web_session is None:
         return None
     now = utcnow()

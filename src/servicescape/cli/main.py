@@ -87,7 +87,10 @@ def serve(
     out.print(f"Servicescape on http://{host}:{port}/  (mode: {settings.mode}; {workers} "
               f"{'process' if workers == 1 else 'processes'}; Ctrl+C stops)")
     if workers == 1:
-        uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
+        try:
+            uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
+        finally:
+            web_app.state.runtime.close()
         return
     web_app.state.runtime.close()
     if db:  # each worker reads its settings from the environment
