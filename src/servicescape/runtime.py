@@ -35,8 +35,14 @@ class Runtime:
 
 
 def open_runtime(settings: Settings, *, upgrade: bool = True) -> Runtime:
-    """Connect to the configured database; by default bring its schema up to date."""
+    """Connect to the configured database; by default bring its schema up to date and run the
+    capabilities' steps that keep data in step with the settings (``Capability.on_open``)."""
     engine = make_engine(settings.effective_database_url, collation=settings.default_language)
     if upgrade:
         migrate.upgrade(engine)
+        from servicescape.platform.registry import registry
+
+        for step in registry().on_open():
+            with engine.begin() as connection:
+                step(connection)
     return Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))

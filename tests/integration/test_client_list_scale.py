@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from servicescape.auth.permissions import SYSTEM
 from servicescape.clients import listing, name_keys, search_index, service
 from servicescape.clients.listing import CLIENT_SORTS, ClientFilters, list_clients
-from servicescape.clients.models import Client
+from servicescape.clients.models import Client, ClientCollation
 from servicescape.config import Settings
 from servicescape.db import migrate
 from servicescape.db.engine import make_engine
@@ -262,3 +262,21 @@ def test_a_bulk_writer_that_meets_an_error_and_goes_on_leaves_no_client_unindexe
     assert _names(runtime, q="kept") == ["Kept Bt."]
     with runtime.transaction() as session:
         _search_index_is_whole(session)
+
+
+def test_a_change_of_the_firms_language_sorts_the_names_again(runtime: Runtime, settings: Settings) -> None:
+    """The keys follow the firm's language: opening the database in another language makes them
+    again (``name_keys.follow_collation``), and notes the language."""
+    _add(runtime, *HUNGARIAN_NAMES)
+    english = _names(runtime)
+    assert english.index("Csaba Kft.") < english.index("Czuczor Bt.")  # the root order: cs before cz
+    for language, first_c in (("hu", "Czuczor Bt."), ("en", "Csaba Kft.")):
+        reopened = open_runtime(settings.model_copy(update={"default_language": language}))
+        try:
+            names = _names(reopened)
+            assert names[names.index("Borsod Kft.") + 1] == first_c  # in Hungarian cs is a letter after c
+            with reopened.transaction() as session:
+                assert session.scalar(select(ClientCollation.language)) == language
+                assert session.scalar(select(Client.id).where(Client.sort_key.is_(None))) is None
+        finally:
+            reopened.close()

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import String, delete, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import String, delete, func, select, update
+from sqlalchemy.orm import Session
 
 from servicescape.audit.models import AuditEvent
 from servicescape.audit.service import Actor
@@ -235,20 +235,22 @@ def start_session(session: Session, staff: Staff, *, address: str | None) -> str
 
 def resolve_session(session: Session, settings: Settings, token: str) -> Staff | None:
     """The staff member of a live session; ends idle, expired and deactivated ones."""
-    # the session and its staff member in one query: every request asks this
-    web_session = session.get(WebSession, token_hash(token), options=[joinedload(WebSession.staff)])
-    if web_session is None:
+    key = token_hash(token)
+    # every request asks this: the session's row as plain values, through the connection
+    found = session.connection().execute(
+        select(WebSession.staff_id, WebSession.created_at, WebSession.last_seen_at)
+        .where(WebSession.token_hash == key)).first()
+    if found is None:
         return None
     now = utcnow()
-    idle_limit = web_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
-    absolute_limit = web_session.created_at + timedelta(hours=settings.session_absolute_hours)
-    staff = web_session.staff
-    if now > idle_limit or now > absolute_limit or not staff.active:
-        session.delete(web_session)
-        session.flush()
+    idle_limit = found.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    absolute_limit = found.created_at + timedelta(hours=settings.session_absolute_hours)
+    staff = session.get(Staff, found.staff_id)
+    if now > idle_limit or now > absolute_limit or staff is None or not staff.active:
+        session.execute(delete(WebSession).where(WebSession.token_hash == key))
         return None
-    if now - web_session.last_seen_at > timedelta(seconds=30):
-        web_session.last_seen_at = now
+    if now - found.last_seen_at > timedelta(seconds=30):
+        session.execute(update(WebSession).where(WebSession.token_hash == key).values(last_seen_at=now))
     return staff
 
 

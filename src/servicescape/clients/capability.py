@@ -50,6 +50,7 @@ CAPABILITY = Capability(
     ),
     timeline=(TimelineSource((("interaction", N_("Interactions")), ("engagement", N_("Engagements")),
                               ("invoice", N_("Invoices"))), "servicescape.clients.timeline:events", READ),),
+    on_open=("servicescape.clients.name_keys:follow_collation",),
     imports=("servicescape.clients.import_kinds:CLIENTS", "servicescape.clients.import_kinds:CONTACTS",
              "servicescape.clients.import_kinds:ENGAGEMENTS", "servicescape.clients.import_kinds:INVOICES",
              "servicescape.clients.import_kinds:INTERACTIONS"),

@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 import icu
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 #: the engine execution option naming the language whose collation orders names
 COLLATION_OPTION = "collation"
@@ -112,3 +112,31 @@ def refresh(connection: Connection) -> int:
                             "_search_text": keys["search_text"]})
         connection.execute(statement, changes)
         done += len(changes)
+
+
+def follow_collation(connection: Connection) -> int:
+    """When the firm's language (the engine's ``collation``) differs from the one the stored sort
+    keys were made in, make every client's key again, in batches, and note the language; how many
+    clients were keyed again. Run when the database is opened (``Capability.on_open``): before a
+    server's workers start, so the list never mixes two orders."""
+    from servicescape.clients.models import Client, ClientCollation
+
+    language = collation(connection)
+    stored = connection.execute(select(ClientCollation.language).where(ClientCollation.id == 1)).scalar()
+    if stored == language:
+        return 0
+    table = Client.__table__
+    assert isinstance(table, Table)
+    statement = update(table).where(table.c.id == bindparam("_id")).values(sort_key=bindparam("_sort_key"))
+    done = last = 0
+    while rows := connection.execute(select(table.c.id, table.c.name).where(table.c.id > last)
+                                     .order_by(table.c.id).limit(REFRESH_BATCH)).all():
+        connection.execute(statement, [{"_id": row.id, "_sort_key": sort_key(row.name or "", language)}
+                                       for row in rows])
+        done += len(rows)
+        last = rows[-1].id
+    if stored is None:
+        connection.execute(insert(ClientCollation).values(id=1, language=language))
+    else:
+        connection.execute(update(ClientCollation).where(ClientCollation.id == 1).values(language=language))
+    return done

@@ -137,6 +137,9 @@ class Capability:
     imports: tuple[str, ...] = ()       # "module:attribute" of importable kinds
     task_kinds: tuple[tuple[str, str], ...] = ()   # (kind of task it creates, label marked with N_)
     templates: bool = False             # the package has a templates/ folder
+    #: "module:function"s called with the connection each time the database is opened and brought
+    #: up to date: data kept in step with the settings (e.g. names re-sorted after a change of language)
+    on_open: tuple[str, ...] = ()
 
     @property
     def template_dir(self) -> Path | None:
@@ -210,6 +213,9 @@ class Registry:
 
     def template_dirs(self) -> list[Path]:
         return [d for c in self.capabilities if (d := c.template_dir) is not None]
+
+    def on_open(self) -> list[Any]:
+        return [resolve(path) for c in self.capabilities for path in c.on_open]
 
     def entities(self) -> list[Any]:
         """Every API resource the capabilities declare (the contract tests exercise each)."""
