@@ -120,6 +120,27 @@ def test_every_sort_is_stable_across_pages(runtime: Runtime, sort: str, descendi
     assert same == sorted(same, reverse=descending)  # equal names and columns: by id
 
 
+@pytest.mark.parametrize("sort", sorted(CLIENT_SORTS))
+@pytest.mark.parametrize("descending", [False, True])
+def test_deep_pages_from_an_anchor_are_the_pages_an_offset_gives(runtime: Runtime, monkeypatch: pytest.MonkeyPatch,
+                                                                 sort: str, descending: bool) -> None:
+    """A deep page starts after a remembered row (``ANCHOR_EVERY``, made small here): every page,
+    near either end, with ties in every sorted column, after a write, is the page the plain
+    OFFSET gives, filtered or not."""
+    monkeypatch.setattr(listing, "ANCHOR_EVERY", 4)
+    _add(runtime, *[f"Name {n % 7}" for n in range(23)], tier="key", country="HU")
+    _add(runtime, *[f"Name {n % 5}" for n in range(14)], tier="growth", segment="Legal")
+    for tier in (None, "key"):
+        filters = ClientFilters(sort=sort, descending=descending, tier=tier)
+        for _round in range(2):
+            with runtime.transaction() as session:
+                whole = [row.id for row in list_clients(session, filters, per_page=100, by=SYSTEM).items]
+                paged = [row.id for page in range(1, 14)
+                         for row in list_clients(session, filters, page=page, per_page=3, by=SYSTEM).items]
+            assert paged == whole
+            _add(runtime, "Name 3", tier="key")  # a write: the anchors of the last version are not used
+
+
 def test_a_page_past_the_last_is_the_last_on_pages_and_empty_in_the_api(runtime: Runtime) -> None:
     _add(runtime, "Alpha Kft.", "Beta Kft.", "Gamma Kft.")
     with runtime.transaction() as session:

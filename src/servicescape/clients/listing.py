@@ -17,7 +17,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Row, Select, and_, asc, desc, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Row, Select, and_, asc, desc, func, literal_column, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from servicescape.audit.service import data_version
@@ -38,6 +38,11 @@ CLIENT_SORTS: dict[str, tuple[Any, ...]] = {
 }
 #: a search needs this many characters for the trigram index; shorter ones match names' beginnings
 TRIGRAM = 3
+#: a deep page starts from the row before the nearest multiple of this many (its values kept per
+#: data version, ``_Listing.seek``): an OFFSET then skips at most this many rows, not half the book
+ANCHOR_EVERY = 1_000
+#: the sorts whose columns are never NULL (a row-value comparison finds the rows after an anchor)
+ANCHORED_SORTS = frozenset({"name", "created", "tier", "status"})
 #: on SQLite, a search matching m of n clients either fetches the m matches from the trigram index
 #: and sorts them, or walks the sort index testing each client until a page is full (about
 #: PAGE_ROWS * n / m clients): the cheaper one is taken (``m * m > PAGE_ROWS * n``: walk)
@@ -134,13 +139,46 @@ class _Listing:
         """The ids of the clients selected, in the list's order (or the reverse)."""
         return select(Client.id).where(*self.conditions).order_by(*_order(self.filters, reverse=reverse))
 
+    def seek(self, offset: int, limit: int) -> Select[Any] | None:
+        """The ids of a page at ``offset`` as the rows after an anchor (the row just before the
+        multiple of ``ANCHOR_EVERY`` at or before ``offset``), skipping fewer than ``ANCHOR_EVERY``
+        rows; None for a page near the start, or a sort on a column that may be NULL."""
+        f = self.filters
+        if offset < ANCHOR_EVERY or f.sort not in ANCHORED_SORTS:
+            return None
+        start = offset // ANCHOR_EVERY * ANCHOR_EVERY
+        columns = (*CLIENT_SORTS[f.sort], Client.id)
+        key = ("anchor", self._key(), f.sort, f.descending, start)
+        anchor = _cached.get(self.session, key, self.version, lambda: self._row_at(start - 1, columns))
+        if anchor is None:
+            return None
+        after = tuple_(*columns) < tuple_(*anchor) if f.descending else tuple_(*columns) > tuple_(*anchor)
+        return (select(Client.id).where(*self.conditions, after).order_by(*_order(f))
+                .offset(offset - start).limit(limit))
+
+    def _row_at(self, position: int, columns: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The sort values of the row at ``position`` (from 0) in the list's order, read from the
+        nearer end."""
+        total = self.total()
+        if position >= total:
+            return None
+        if position > total // 2:
+            order, position = _order(self.filters, reverse=True), total - 1 - position
+        else:
+            order = _order(self.filters)
+        row = self.session.execute(select(*columns).where(*self.conditions).order_by(*order)
+                                   .offset(position).limit(1)).first()
+        return tuple(row) if row is not None else None
+
+    def _key(self) -> tuple[Any, ...]:
+        f = self.filters
+        return (name_keys.fold(f.q.strip()) if f.q else "", f.tier, f.segment, f.owner_id, (f.country or "").upper(),
+                f.status)
+
     def total(self) -> int:
         if self.matched is not None and len(self.counted) == 1:  # a search alone: the index counted it
             return self.matched
-        f = self.filters
-        key = (name_keys.fold(f.q.strip()) if f.q else "", f.tier, f.segment, f.owner_id,
-               (f.country or "").upper(), f.status)
-        return self._count(key, select(func.count()).select_from(Client).where(*self.counted))
+        return self._count(self._key(), select(func.count()).select_from(Client).where(*self.counted))
 
 
 def _order(filters: ClientFilters, *, reverse: bool = False) -> list[Any]:
@@ -170,7 +208,7 @@ def list_clients(session: Session, filters: ClientFilters, *, page: int = 1, per
     require(by, READ)
     listing = _Listing(session, filters)
     ids = paginate(session, listing.ids(), page=page, per_page=per_page, clamp=clamp, total=listing.total(),
-                   reverse=lambda: listing.ids(reverse=True))
+                   reverse=lambda: listing.ids(reverse=True), seek=listing.seek)
     chosen = LISTED if columns is None else [each for each in LISTED if each.name == "id" or each.name in columns]
     # through the connection: plain rows, without the ORM's per-statement work
     rows = {row.id: row for row in session.connection().execute(

@@ -36,11 +36,13 @@ class Page(Generic[T]):
 def paginate(
     session: Session, query: Select[Any], *, page: int, per_page: int, unique: bool = False,
     clamp: bool = False, total: int | None = None, reverse: Callable[[], Select[Any]] | None = None,
+    seek: Callable[[int, int], Select[Any] | None] | None = None,
 ) -> Page[Any]:
     """One page of ``query`` and the total. ``clamp``: a page past the last one is the last one
     (pages, where "page 99" comes from an old link); the API answers it empty. ``total``: the
     count when the caller knows it. ``reverse``: the same query in the opposite order, to read
-    pages past the middle from the end (an OFFSET skips rows one by one)."""
+    pages past the middle from the end (an OFFSET skips rows one by one). ``seek(offset, limit)``:
+    the page's query starting from a known row near it, when the caller has one (else None)."""
     if page < 1:
         raise ValidationFailed(_("page must be 1 or more"), field="page")
     if not 1 <= per_page <= MAX_PER_PAGE:
@@ -50,7 +52,11 @@ def paginate(
     if clamp:
         page = min(page, max(1, math.ceil(total / per_page)))
     offset = (page - 1) * per_page
-    if reverse is not None and total // 2 < offset < total:
+    sought = seek(offset, per_page) if seek is not None and offset < total else None
+    if sought is not None:
+        result = session.scalars(sought)
+        items = list(result.unique() if unique else result)
+    elif reverse is not None and total // 2 < offset < total:
         end = min(offset + per_page, total)
         result = session.scalars(reverse().limit(end - offset).offset(total - end))
         items = list(result.unique() if unique else result)[::-1]
