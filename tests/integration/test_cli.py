@@ -112,10 +112,13 @@ def test_help_is_there_for_every_command() -> None:
 def test_serve_with_workers_starts_them_on_one_shared_port(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import uvicorn
 
+    from servicescape.web import app as web_app
     from servicescape.web import workers
 
     calls: list[tuple[object, dict[str, object]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    frozen: list[bool] = []  # the test process's objects stay collectable
+    monkeypatch.setattr(web_app, "freeze_what_lives_forever", lambda: frozen.append(True))
     started: list[tuple[str, int, int]] = []
     monkeypatch.setattr(workers, "serve_workers", lambda host, port, count: started.append((host, port, count)) or 0)
     monkeypatch.setenv("SERVICESCAPE_MODE", "dev")
@@ -125,6 +128,7 @@ def test_serve_with_workers_starts_them_on_one_shared_port(db_url: str, monkeypa
     assert os.environ["SERVICESCAPE_DATABASE_URL"] == db_url  # the workers open the same database
     single = run("serve", "--db", db_url)
     assert single.exit_code == 0 and not isinstance(calls[-1][0], str)  # one process: the app itself
+    assert frozen == [True]
     refused = runner.invoke(app, ["serve", "--db", db_url, "--workers", "0"])
     assert refused.exit_code == 2 and "--workers" in refused.output
 

@@ -79,7 +79,7 @@ def serve(
 
     from servicescape.cli.common import load_settings, user_errors
     from servicescape.web import workers as workers_module
-    from servicescape.web.app import create_app
+    from servicescape.web.app import create_app, freeze_what_lives_forever
 
     with user_errors():
         settings = load_settings(db)
@@ -87,6 +87,7 @@ def serve(
     out.print(f"Servicescape on http://{host}:{port}/  (mode: {settings.mode}; {workers} "
               f"{'process' if workers == 1 else 'processes'}; Ctrl+C stops)")
     if workers == 1:
+        freeze_what_lives_forever()
         try:
             uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
         finally:

@@ -158,7 +158,7 @@ def identify(request: Request, runtime: Runtime) -> RequestContext:
     )
 
 
-async def request_context(request: Request, runtime: Runtime = Depends(get_runtime)) -> RequestContext:
+async def request_context(request: Request) -> RequestContext:
     """The caller's context; refuses state-changing requests without a valid CSRF token.
 
     Every state-changing request authenticated by a cookie, or anonymous, must carry the CSRF
@@ -168,6 +168,7 @@ async def request_context(request: Request, runtime: Runtime = Depends(get_runti
     cached = getattr(request.state, "context", None)
     if isinstance(cached, RequestContext):
         return cached
+    runtime = get_runtime(request)  # not a dependency: a plain function would run in the thread pool
     context = identify(request, runtime)
     request.state.context = context
     cookie_auth = request.cookies.get(session_cookie_name(runtime)) is not None

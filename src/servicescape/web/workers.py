@@ -20,7 +20,7 @@ import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
-APP_FACTORY = "servicescape.web.app:create_app"
+APP_FACTORY = "servicescape.web.app:create_served_app"
 #: a worker that dies sooner than this after its start is not started again: it would only die again
 SHORTEST_LIFE_SECONDS = 10.0
 #: how long the workers have to finish the requests in hand when asked to stop

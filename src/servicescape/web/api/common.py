@@ -74,11 +74,12 @@ _TOKEN = HTTPBearer(
 )
 
 
-def credentials_present(
+async def credentials_present(
     request: Request, token: HTTPAuthorizationCredentials | None = Security(_TOKEN)
 ) -> None:
     """An API call with neither a token nor a session cookie is answered 401 at once, before the
-    CSRF check would answer it 403 (deps.py checks the credentials themselves)."""
+    CSRF check would answer it 403 (deps.py checks the credentials themselves). Async: it only
+    reads the request, and a plain function would run in the thread pool."""
     if token is None and session_cookie_name(get_runtime(request)) not in request.cookies:
         raise AuthenticationRequired(i18n._("Please sign in."))
 
