@@ -98,12 +98,15 @@ def bump_data_version(session: Session) -> None:
 def data_version(session: Session) -> int:
     """The counter of changes to the data, read once per transaction that has not written."""
     if session.info.get("data_changed"):
-        return session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0
+        return session.connection().scalar(_VERSION) or 0
     known = session.info.get("data_version")
     if known is None:
-        known = session.info["data_version"] = session.connection().scalar(
-            select(DataVersion.version).where(DataVersion.id == 1)) or 0
+        known = session.info["data_version"] = session.connection().scalar(_VERSION) or 0
     return int(known)
+
+
+#: made once: every page of a list asks it
+_VERSION = select(DataVersion.version).where(DataVersion.id == 1)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import String, delete, func, select, update
+from sqlalchemy import String, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from servicescape.audit.models import AuditEvent
@@ -233,13 +233,15 @@ def start_session(session: Session, staff: Staff, *, address: str | None) -> str
     return token
 
 
+_SESSION_ROW = (select(WebSession.staff_id, WebSession.created_at, WebSession.last_seen_at)
+                .where(WebSession.token_hash == bindparam("key")))
+
+
 def resolve_session(session: Session, settings: Settings, token: str) -> Staff | None:
     """The staff member of a live session; ends idle, expired and deactivated ones."""
     key = token_hash(token)
     # every request asks this: the session's row as plain values, through the connection
-    found = session.connection().execute(
-        select(WebSession.staff_id, WebSession.created_at, WebSession.last_seen_at)
-        .where(WebSession.token_hash == key)).first()
+    found = session.connection().execute(_SESSION_ROW, {"key": key}).first()
     if found is None:
         return None
     now = utcnow()
