@@ -14,7 +14,8 @@ from babel.dates import format_date, format_time, get_datetime_format, get_timez
 from babel.numbers import format_decimal, get_currency_name
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_eval_context, select_autoescape
+from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from servicescape import __version__, i18n
@@ -96,7 +97,32 @@ def build_environment() -> Environment:
         lambda singular, plural, n: i18n.active().ngettext(singular, plural, n),
         newstyle=True,
     )
+    # `_` and `gettext` (a {% trans %} block) in one call instead of the extension's three
+    env.globals.update(_=template_gettext, gettext=template_gettext)
     return env
+
+
+#: (catalog, message) → the translation as markup: a page asks some sixty of them
+_TRANSLATED: dict[tuple[int, str], Markup] = {}
+
+
+@pass_eval_context
+def template_gettext(eval_context: EvalContext, message: str, /, **variables: Any) -> str:
+    """Jinja's newstyle gettext, the same result in one call: in an autoescaped template the
+    translation is markup and the values put in are escaped; it is always a %-format (``%%`` is
+    "%"). Translations of a message without values are kept, per catalog."""
+    translations = i18n.active()
+    if not eval_context.autoescape:
+        return translations.gettext(message) % variables
+    if variables:
+        return Markup(translations.gettext(message)) % variables  # noqa: S704 - the catalog's text
+    key = (id(translations), message)  # the catalogs are made once per language (i18n.translations)
+    found = _TRANSLATED.get(key)
+    if found is None:
+        if len(_TRANSLATED) > 20_000:  # a bound, should a template ever translate a computed text
+            _TRANSLATED.clear()
+        found = _TRANSLATED[key] = Markup(translations.gettext(message)) % {}  # noqa: S704 - the catalog's text
+    return found
 
 
 ENVIRONMENT = build_environment()
