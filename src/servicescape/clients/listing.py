@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -128,12 +128,14 @@ class _Listing:
         matches: Select[Any] = select(literal_column("rowid")).select_from(text("client_search")).where(
             text("client_search MATCH :phrase").bindparams(phrase=phrase))
         indexed = Client.id.in_(matches)
-        found = self.matched = self._count(("search", folded), select(func.count()).select_from(matches.subquery()))
-        everyone = self._count("everyone", select(func.count()).select_from(Client))
+        found = self.matched = self._count(("search", folded),
+                                           lambda: select(func.count()).select_from(matches.subquery()))
+        everyone = self._count("everyone", lambda: select(func.count()).select_from(Client))
         return (contains if found * found > PAGE_ROWS * everyone else indexed), indexed
 
-    def _count(self, key: Hashable, query: Select[Any]) -> int:
-        return _cached.get(self.session, key, self.version, lambda: self.session.scalar(query) or 0)
+    def _count(self, key: Hashable, query: Callable[[], Select[Any]]) -> int:
+        """The count ``query()`` makes, once per data version (the query made only then too)."""
+        return _cached.get(self.session, key, self.version, lambda: self.session.scalar(query()) or 0)
 
     def ids(self, *, reverse: bool = False) -> Select[Any]:
         """The ids of the clients selected, in the list's order (or the reverse)."""
@@ -178,7 +180,7 @@ class _Listing:
     def total(self) -> int:
         if self.matched is not None and len(self.counted) == 1:  # a search alone: the index counted it
             return self.matched
-        return self._count(self._key(), select(func.count()).select_from(Client).where(*self.counted))
+        return self._count(self._key(), lambda: select(func.count()).select_from(Client).where(*self.counted))
 
 
 def _order(filters: ClientFilters, *, reverse: bool = False) -> list[Any]:

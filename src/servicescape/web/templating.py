@@ -15,6 +15,7 @@ from babel.numbers import format_decimal, get_currency_name
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_eval_context, select_autoescape
+from jinja2.filters import do_urlencode
 from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
@@ -250,8 +251,18 @@ def option_tags(options: Iterable[Any] | None, selected: Any) -> Markup:
     return Markup("".join(parts))  # noqa: S704 - escaped above
 
 
+def query_string(base_query: Mapping[str, Any] | str | None, drop: Iterable[str] = ("sort", "dir", "page")) -> str:
+    """A list's parameters as a query string, without those in ``drop`` and the empty ones (a
+    string is taken as a query string already)."""
+    if isinstance(base_query, Mapping):
+        dropped = set(drop)
+        return do_urlencode({key: value for key, value in base_query.items()
+                             if key not in dropped and value is not None and value != ""})
+    return str(base_query or "").strip("?&")
+
+
 ENVIRONMENT.globals.update(static_url=static_url, svg_icon=svg_icon, field_id=field_id, html_attrs=html_attrs,
-                           option_tags=option_tags)
+                           option_tags=option_tags, query_string=query_string)
 
 
 def nav_items(context: RequestContext) -> list[dict[str, Any]]:
