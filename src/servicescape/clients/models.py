@@ -49,17 +49,6 @@ class Channel(enum.StrEnum):
     other = "other"
 
 
-class ClientCollation(Base):
-    """The language whose collation the stored clients' ``sort_key``s follow (one row, id 1):
-    ``name_keys.follow_collation`` makes them again when the firm's language changes."""
-
-    __tablename__ = "client_collation"
-    __audited__ = False
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    language: Mapped[str] = mapped_column(String(20))
-
-
 class Client(Timestamped, Base):
     __tablename__ = "client"
     __table_args__ = (

@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 import icu
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, select, text, update
 
 #: the engine execution option naming the language whose collation orders names
 COLLATION_OPTION = "collation"
@@ -116,13 +116,14 @@ def refresh(connection: Connection) -> int:
 
 def follow_collation(connection: Connection) -> int:
     """When the firm's language (the engine's ``collation``) differs from the one the stored sort
-    keys were made in, make every client's key again, in batches, and note the language; how many
-    clients were keyed again. Run when the database is opened (``Capability.on_open``): before a
-    server's workers start, so the list never mixes two orders."""
-    from servicescape.clients.models import Client, ClientCollation
+    keys were made in (``client_search_collation``, migration 0006), make every client's key again,
+    in batches, and note the language; how many clients were keyed again. Run when the database is
+    opened (``Capability.on_open``): before a server's workers start, so the list never mixes two
+    orders."""
+    from servicescape.clients.models import Client
 
     language = collation(connection)
-    stored = connection.execute(select(ClientCollation.language).where(ClientCollation.id == 1)).scalar()
+    stored = connection.execute(text("SELECT language FROM client_search_collation WHERE id = 1")).scalar()
     if stored == language:
         return 0
     table = Client.__table__
@@ -135,8 +136,7 @@ def follow_collation(connection: Connection) -> int:
                                        for row in rows])
         done += len(rows)
         last = rows[-1].id
-    if stored is None:
-        connection.execute(insert(ClientCollation).values(id=1, language=language))
-    else:
-        connection.execute(update(ClientCollation).where(ClientCollation.id == 1).values(language=language))
+    connection.execute(text("DELETE FROM client_search_collation"))
+    connection.execute(text("INSERT INTO client_search_collation (id, language) VALUES (1, :language)"),
+                       {"language": language})
     return done

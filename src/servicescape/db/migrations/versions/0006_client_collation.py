@@ -6,7 +6,8 @@ Create Date: 2026-12-04 12:00:00.000000
 
 One row: the collation of ``client.sort_key`` (migration 0005 made the keys in the language of the
 engine that ran it). When the firm's language changes, ``clients.name_keys.follow_collation``
-makes the keys again and notes the new language here.
+makes the keys again and notes the new language here. Like the search index's other tables it is
+outside the models (``db.migrate.SEARCH_OBJECTS``): state of the list's indexes, not data.
 """
 
 from collections.abc import Sequence
@@ -24,13 +25,13 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     table = op.create_table(
-        'client_collation',
+        'client_search_collation',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('language', sa.String(length=20), nullable=False),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_client_collation')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_client_search_collation')),
     )
     op.bulk_insert(table, [{'id': 1, 'language': name_keys.collation(op.get_bind())}])
 
 
 def downgrade() -> None:
-    op.drop_table('client_collation')
+    op.drop_table('client_search_collation')
