@@ -135,6 +135,7 @@ def test_serve_with_workers_starts_them_on_one_shared_port(db_url: str, monkeypa
 
 def test_serve_with_workers_says_when_the_port_is_taken(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SERVICESCAPE_MODE", "dev")
+    monkeypatch.setenv("SERVICESCAPE_DATABASE_URL", "sqlite:///not-this.db")  # serve sets it for its workers
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
