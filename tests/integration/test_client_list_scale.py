@@ -86,7 +86,7 @@ def test_search_reads_the_trigram_index(runtime: Runtime) -> None:
     uses the pg_trgm index."""
     _add(runtime, "Árvíztűrő Tükörfúrógép Kft.", "Kovács és Társa")
     with runtime.transaction() as session:
-        query = listing.client_ids(session, ClientFilters(q="tükörfúró")).order_by(None)
+        query = listing._Listing(session, ClientFilters(q="tükörfúró")).ids().order_by(None)
         if session.get_bind().dialect.name == "sqlite":
             plan = " ".join(str(row) for row in session.execute(text(f"EXPLAIN QUERY PLAN {_sql(session, query)}")))
             assert "client_search VIRTUAL TABLE" in plan

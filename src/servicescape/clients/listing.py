@@ -192,11 +192,6 @@ def _order(filters: ClientFilters, *, reverse: bool = False) -> list[Any]:
     return [direction(column) for column in (*CLIENT_SORTS[filters.sort], Client.id)]
 
 
-def client_ids(session: Session, filters: ClientFilters) -> Select[Any]:
-    """The ids of the clients ``filters`` select, in the list's order."""
-    return _Listing(session, filters).ids()
-
-
 #: what a listed client carries: its columns (not the derived keys) and its owner's name
 LISTED = (*(column for column in Client.__table__.c if not column.info.get("derived")),
           Staff.name.label("owner_name"))

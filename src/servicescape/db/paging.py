@@ -53,16 +53,18 @@ def paginate(
         page = min(page, max(1, math.ceil(total / per_page)))
     offset = (page - 1) * per_page
     sought = seek(offset, per_page) if seek is not None and offset < total else None
+    backwards = sought is None and reverse is not None and total // 2 < offset < total
     if sought is not None:
-        result = session.scalars(sought)
-        items = list(result.unique() if unique else result)
-    elif reverse is not None and total // 2 < offset < total:
+        page_query = sought
+    elif backwards and reverse is not None:
         end = min(offset + per_page, total)
-        result = session.scalars(reverse().limit(end - offset).offset(total - end))
-        items = list(result.unique() if unique else result)[::-1]
+        page_query = reverse().limit(end - offset).offset(total - end)
     else:
-        result = session.scalars(query.limit(per_page).offset(offset))
-        items = list(result.unique() if unique else result)
+        page_query = query.limit(per_page).offset(offset)
+    result = session.scalars(page_query)
+    items = list(result.unique() if unique else result)
+    if backwards:
+        items.reverse()
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 

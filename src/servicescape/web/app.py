@@ -7,7 +7,6 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import import_module
-from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -19,8 +18,8 @@ from servicescape.runtime import Runtime, open_runtime
 from servicescape.web import errors
 from servicescape.web.api.common import API_AUTH
 from servicescape.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from servicescape.web.templating import STATIC_DIR
 
-STATIC_DIR = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -27,6 +28,7 @@ from servicescape.web.deps import PRE_SESSION_COOKIE, RequestContext
 from servicescape.web.security import sign, unsign
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
 FLASH_COOKIE = "ss_flash"
 BABEL_LOCALES = {"en": "en", "ms": "ms", "bg": "bg", "zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW",
                  "hu": "hu"}
@@ -203,14 +205,8 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={__version__}"
 
 
-#: the icons of static/icons.svg
-KNOWN_ICONS = frozenset((
-    "home", "dashboard", "clients", "user", "staff", "engagements", "invoices", "promises", "calendar",
-    "complaints", "relationships", "quality", "voice", "referrals", "offerings", "capacity", "analytics",
-    "scorecard", "reports", "tasks", "import", "download", "upload", "audit", "settings", "call", "email",
-    "letter", "meeting", "meal", "other", "menu", "close", "globe", "chevron-down", "chevron-left",
-    "chevron-right", "sort", "sort-asc", "sort-desc", "check", "success", "info", "warning", "error",
-    "signout", "plus", "search", "edit", "trash", "inbox", "clock", "lock", "dot"))
+#: the icons of static/icons.svg (its <symbol id="i-NAME">s)
+KNOWN_ICONS = frozenset(re.findall(r'<symbol[^>]*\bid="i-([\w-]+)"', (STATIC_DIR / "icons.svg").read_text("utf-8")))
 
 
 @lru_cache(maxsize=1024)
@@ -222,7 +218,7 @@ def svg_icon(name: str, extra: str = "") -> Markup:
 
 
 def field_id(name: Any) -> str:
-    """The id of a form field named ``name`` (``contacts[0].email`` → ``f-contacts-0--email``)."""
+    """The id of a form field named ``name`` (``contacts[0].email`` → ``f-contacts-0-email``)."""
     return "f-" + str(name).replace(".", "-").replace("[", "-").replace("]", "").replace(" ", "-")
 
 
