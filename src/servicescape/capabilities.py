@@ -15,13 +15,13 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "servicescape.clients.capability",
     "servicescape.data.capability",
     "servicescape.tasks.capability",
+    "servicescape.promises.capability",
+    "servicescape.relationships.capability",
     "servicescape.system.capability",
 )
 
 #: announced in the navigation, greyed, until their issues land
 COMING: tuple[Nav, ...] = (
-    Nav(N_("Promise ledger"), "promises", None, order=40),
-    Nav(N_("Relationships"), "relationships", None, order=41),
     Nav(N_("Service quality"), "quality", None, order=42),
     Nav(N_("Voice of the client"), "voice", None, order=43),
     Nav(N_("Word of mouth"), "referrals", None, order=44),

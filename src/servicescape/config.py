@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from email.utils import parseaddr
+from datetime import time
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -53,6 +54,14 @@ class Settings(BaseSettings):
         default_factory=lambda: {"key": "Key", "growth": "Growth", "standard": "Standard"},
         description="display names of the three client tiers (JSON)",
     )
+    business_hours: str = Field("09:00-17:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
+                                description="the firm's working hours (its timezone) for response targets")
+    business_days: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [1, 2, 3, 4, 5], description="working days, 1 = Monday … 7 = Sunday")
+    promise_at_risk_hours: int = Field(24, ge=1, le=720,
+                                       description="an unconfirmed promise starting within this many hours is at risk")
+    reporting_currency: str = Field("EUR", pattern=r"^[A-Z]{3}$",
+                                    description="revenue across currencies is compared in this one (see `rates`)")
     session_idle_minutes: int = Field(60, ge=1, description="sign-out after this much inactivity")
     session_absolute_hours: int = Field(12, ge=1, description="sign-out this long after sign-in")
     # sign-in limits (servicescape.auth.limits): counted per window, never a lock-out of the owner's
@@ -136,6 +145,36 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError(f"not an IP address or network: {entry!r}") from exc
         return networks
+
+    @field_validator("business_hours")
+    @classmethod
+    def _working_hours(cls, value: str) -> str:
+        start, end = value.split("-")
+        try:
+            opens, closes = time.fromisoformat(start), time.fromisoformat(end)
+        except ValueError as exc:
+            raise ValueError(f"business_hours must be HH:MM-HH:MM, not {value!r}") from exc
+        if closes <= opens:
+            raise ValueError("business_hours must end after they start (e.g. 09:00-17:00)")
+        return value
+
+    @field_validator("business_days", mode="before")
+    @classmethod
+    def _working_days(cls, value: object) -> object:
+        """``1,2,3,4,5`` or a JSON list: ISO weekdays (1 = Monday)."""
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip().startswith("[") else value.replace(",", " ").split()
+        if isinstance(value, list | tuple):
+            days = sorted({int(day) for day in value})
+            if not days or not all(1 <= day <= 7 for day in days):
+                raise ValueError("business_days must be weekdays 1 (Monday) to 7 (Sunday)")
+            return days
+        return value
+
+    @property
+    def working_hours(self) -> tuple[time, time]:
+        start, end = self.business_hours.split("-")
+        return time.fromisoformat(start), time.fromisoformat(end)
 
     @field_validator("tier_names")
     @classmethod

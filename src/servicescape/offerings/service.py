@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
+from sqlalchemy import BigInteger, Float, case, select, type_coerce
 from sqlalchemy.orm import Session
+
+from servicescape.auth.permissions import Principal, require
 
 from servicescape.clients import rules
 from servicescape.clients.capability import READ
 from servicescape.db.crud import EntityService
-from servicescape.i18n import N_
+from servicescape.currencies import is_currency
+from servicescape.db.types import MONEY_PLACES
+from servicescape.errors import ValidationFailed
+from servicescape.i18n import N_, _
 from servicescape.offerings.capability import MANAGE
-from servicescape.offerings.models import ServicePackage
+from servicescape.offerings.models import ExchangeRate, ServicePackage
 
 
 class PackageService(EntityService[ServicePackage]):
@@ -31,3 +38,40 @@ class PackageService(EntityService[ServicePackage]):
 
 
 packages = PackageService()
+
+
+# --- exchange rates: revenue in several currencies, compared in one --------------------------------
+
+def rates(session: Session, reporting_currency: str) -> dict[str, float]:
+    """Currency → worth of one unit in the reporting currency (which is worth 1)."""
+    found = {currency: rate for currency, rate in session.execute(select(ExchangeRate.currency, ExchangeRate.rate))}
+    found[reporting_currency] = 1.0
+    return found
+
+
+def set_rate(session: Session, currency: str, rate: float, *, reporting_currency: str, by: Principal) -> ExchangeRate:
+    require(by, MANAGE)
+    code = currency.strip().upper()
+    if not is_currency(code):
+        raise ValidationFailed(_("%(code)s is not a currency in use.", code=currency), field="currency")
+    if code == reporting_currency:
+        raise ValidationFailed(_("%(code)s is the reporting currency: its rate is always 1.", code=code),
+                               field="currency")
+    if not (rate > 0 and math.isfinite(rate)):
+        raise ValidationFailed(_("A rate must be a positive number."), field="rate")
+    found = session.get(ExchangeRate, code)
+    if found is None:
+        found = ExchangeRate(currency=code, rate=rate)
+        session.add(found)
+    else:
+        found.rate = rate
+    session.flush()
+    return found
+
+
+def in_reporting_currency(amount: Any, currency: Any, known: dict[str, float]) -> Any:
+    """A SQL expression: ``amount`` (a Money column, stored in 1/10,000 units) in the reporting
+    currency's units, a float; NULL where the currency has no rate (left out of sums, counted apart)."""
+    stored = type_coerce(amount, BigInteger)
+    rate = case({code: rate for code, rate in known.items()}, value=currency, else_=None)
+    return type_coerce(stored * rate / float(10 ** MONEY_PLACES), Float)

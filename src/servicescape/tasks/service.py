@@ -14,9 +14,10 @@ from datetime import datetime, time, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
+from servicescape.audit.service import record
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client
@@ -108,6 +109,32 @@ def ensure_task(session: Session, *, dedupe_key: str, rule: str, data: dict[str,
         require(by, READ)
         return existing
     return tasks.create(session, {**data, "rule": rule, "dedupe_key": dedupe_key}, by=by)
+
+
+def insert_many(session: Session, rows: list[dict[str, Any]], *, now: datetime | None = None) -> int:
+    """Tasks a rule opens in bulk (a sweep over many records): each row has its ``dedupe_key`` and
+    ``rule``; rows whose key exists already are skipped. One audit event counts them. → how many."""
+    if not rows:
+        return 0
+    kinds = registry().task_kinds()
+    for row in rows:
+        if row["kind"] not in kinds or not row.get("dedupe_key") or not row.get("rule"):
+            raise ValueError(f"a rule's task needs a known kind, a dedupe_key and a rule: {row!r}")
+    moment = now or utcnow()
+    fresh: list[dict[str, Any]] = []
+    keys = [row["dedupe_key"] for row in rows]
+    for start in range(0, len(keys), 500):
+        chunk = set(keys[start:start + 500])
+        taken = set(session.scalars(select(Task.dedupe_key).where(Task.dedupe_key.in_(chunk))))
+        fresh += [row for row in rows[start:start + 500] if row["dedupe_key"] not in taken]
+    if fresh:
+        session.execute(insert(Task), [{"notes": None, "related_type": None, "related_id": None, "due_at": None,
+                                        "priority": TaskPriority.normal, "client_id": None, "owner_id": None,
+                                        **row, "status": TaskStatus.open, "created_at": moment,
+                                        "updated_at": moment} for row in fresh])
+        record(session, "tasks_opened_by_rule", entity="task",
+               changes={"count": len(fresh), "rules": sorted({row["rule"] for row in fresh})})
+    return len(fresh)
 
 
 def end_of_today(zone: ZoneInfo) -> datetime:

@@ -1,0 +1,150 @@
+"""The sweep (a job every few minutes, and ``servicescape promises sweep``): promises whose window
+passed unkept become missed; open promises soon due are checked for risk; complaints past a target
+are marked breached; every such failure gets its recovery task. Idempotent: a second run in a row
+changes nothing. Everything is set-based — one statement per step, whatever the size of the ledger."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from servicescape.audit.service import record
+from servicescape.auth.permissions import Principal, require
+from servicescape.clients.models import Client, Tier
+from servicescape.config import Settings
+from servicescape.i18n import _
+from servicescape.promises import policies, recovery, rules
+from servicescape.promises.capability import AT_RISK, WRITE
+from servicescape.promises.models import Complaint, ComplaintStatus, Promise, PromiseStatus
+from servicescape.tasks import service as tasks
+from servicescape.tasks.models import TaskPriority
+
+#: double bookings and leave are looked for this far ahead
+RISK_HORIZON = timedelta(days=14)
+REASONS = ("unconfirmed", "double_booked", "on_leave")
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    missed: int
+    at_risk: int
+    no_longer_at_risk: int
+    response_breaches: int
+    resolution_breaches: int
+    recovery_tasks: int
+    risk_tasks: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def sweep(session: Session, settings: Settings, *, now: datetime, by: Principal) -> SweepReport:
+    require(by, WRITE)
+    missed = session.execute(
+        update(Promise).where(Promise.status == PromiseStatus.open, Promise.window_end < now)
+        .values(status=PromiseStatus.missed, missed_at=now, at_risk=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    response = session.execute(
+        update(Complaint).where(Complaint.status == ComplaintStatus.open, Complaint.response_due_at < now,
+                                Complaint.response_breached_at.is_(None))
+        .values(response_breached_at=Complaint.response_due_at, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    resolution = session.execute(
+        update(Complaint).where(Complaint.status != ComplaintStatus.resolved, Complaint.resolution_due_at < now,
+                                Complaint.resolution_breached_at.is_(None))
+        .values(resolution_breached_at=Complaint.resolution_due_at, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    tolerance = {tier: policies.policy_for(session, tier).late_tolerance_minutes for tier in Tier}
+    recoveries = recovery.open_missing(session, tolerance, now)
+    at_risk, cleared, risk_tasks = _risks(session, settings, now)
+    report = SweepReport(missed, at_risk, cleared, response, resolution, recoveries, risk_tasks)
+    if missed or response or resolution or at_risk or cleared:
+        record(session, "promises_swept", entity="promise", changes=report.as_dict())
+    return report
+
+
+def _risks(session: Session, settings: Settings, now: datetime) -> tuple[int, int, int]:
+    """Mark the open promises at risk (and clear those no longer at risk); a task for each new one."""
+    soon = now + timedelta(hours=settings.promise_at_risk_hours)
+    rows = session.execute(
+        select(Promise.id, Promise.owner_id, Promise.window_start, Promise.window_end, Promise.confirmed_at,
+               Promise.at_risk)
+        .where(Promise.status == PromiseStatus.open, Promise.window_start < now + RISK_HORIZON,
+               Promise.window_end >= now)
+        .order_by(Promise.owner_id, Promise.window_start)
+    ).all()
+    zone = settings.zone
+    owners = {row.owner_id for row in rows if row.owner_id is not None}
+    away = policies.on_leave(session, owners, now.astimezone(zone).date(), (now + RISK_HORIZON).astimezone(zone).date())
+    double = _double_booked(rows)
+    changes: dict[str | None, list[int]] = defaultdict(list)
+    fresh: list[int] = []
+    for row in rows:
+        reasons = []
+        if row.confirmed_at is None and row.window_start < soon:
+            reasons.append("unconfirmed")
+        if row.id in double:
+            reasons.append("double_booked")
+        first, last = row.window_start.astimezone(zone).date(), row.window_end.astimezone(zone).date()
+        if any(starts <= last and ends >= first for starts, ends in away.get(row.owner_id, ())):
+            reasons.append("on_leave")
+        value = ",".join(reasons) or None
+        if value != row.at_risk:
+            changes[value].append(row.id)
+            if row.at_risk is None:
+                fresh.append(row.id)
+    for value, ids in changes.items():
+        for start in range(0, len(ids), 500):
+            session.execute(update(Promise).where(Promise.id.in_(ids[start:start + 500]))
+                            .values(at_risk=value, updated_at=now).execution_options(synchronize_session=False))
+    marked = sum(len(ids) for value, ids in changes.items() if value is not None)
+    cleared = len(changes.get(None, ()))
+    return marked, cleared, _risk_tasks(session, fresh, now)
+
+
+def _double_booked(rows: list[Any]) -> set[int]:
+    """Promises whose owner has another open promise overlapping their window (rows by owner, start)."""
+    found: set[int] = set()
+    latest: Any = None
+    for row in rows:
+        if row.owner_id is None:
+            latest = None
+            continue
+        if latest is not None and latest.owner_id == row.owner_id and rules.overlaps(
+                latest.window_start, latest.window_end, row.window_start, row.window_end):
+            found.update((latest.id, row.id))
+        if latest is None or latest.owner_id != row.owner_id or row.window_end > latest.window_end:
+            latest = row
+    return found
+
+
+def risk_key(promise_id: int) -> str:
+    return f"promises.at_risk:{promise_id}"
+
+
+def _risk_tasks(session: Session, promise_ids: list[int], now: datetime) -> int:
+    """A task for the owner of each promise newly at risk: call the client before they must call."""
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(promise_ids), 500):
+        found = session.execute(
+            select(Promise.id, Promise.client_id, Promise.owner_id, Promise.window_start, Client.name, Client.owner_id)
+            .join(Client, Client.id == Promise.client_id).where(Promise.id.in_(promise_ids[start:start + 500]))
+        )
+        for promise_id, client_id, owner_id, window_start, client_name, client_owner in found:
+            rows.append({
+                "kind": AT_RISK, "title": _("Call %(client)s before the window: the promise is at risk",
+                                            client=client_name)[:300],
+                "client_id": client_id, "related_type": "promise", "related_id": promise_id,
+                "owner_id": owner_id or client_owner, "due_at": max(now, min(window_start, now + timedelta(hours=2))),
+                "priority": TaskPriority.high, "rule": "promises.at_risk", "dedupe_key": risk_key(promise_id),
+            })
+    return tasks.insert_many(session, rows, now=now)
+

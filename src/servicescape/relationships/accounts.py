@@ -1,0 +1,260 @@
+"""Key accounts and continuity.
+
+* Key accounts: the smallest set of clients that brings 80% of the last twelve months' revenue
+  (in the reporting currency), each with its last contact, next review, open promises, open
+  complaints and open recovery tasks.
+* Continuity: the share of engagements delivered by the person who sold them; how many different
+  people delivered to each client in a year; a "new face" when a key account gets a delivery person
+  it has never worked with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, and_, cast, func, select, union
+from sqlalchemy.orm import Session
+
+from servicescape.auth.models import Staff
+from servicescape.auth.permissions import Principal, require
+from servicescape.clients.models import Client, Engagement, EngagementStatus, Interaction, Invoice, Tier
+from servicescape.errors import ValidationFailed
+from servicescape.i18n import _
+from servicescape.offerings import service as offerings
+from servicescape.promises.models import Complaint, ComplaintStatus, Promise, PromiseStatus
+from servicescape.relationships.capability import NEW_FACE, READ, REVIEW
+from servicescape.tasks import service as tasks
+from servicescape.tasks.models import Task, TaskPriority, TaskStatus
+
+SHARE = 0.8
+WINDOW = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class KeyAccount:
+    client_id: int
+    name: str
+    tier: Tier
+    owner_name: str | None
+    revenue: float
+    revenue_share: float             # of the whole firm's
+    cumulative_share: float
+    last_contact_at: datetime | None
+    next_review_at: datetime | None
+    open_promises: int
+    open_complaints: int
+    open_recoveries: int
+
+
+@dataclass(frozen=True)
+class KeyAccounts:
+    currency: str
+    since: datetime
+    total_revenue: float
+    accounts: list[KeyAccount]
+    clients_with_revenue: int
+    #: invoiced in currencies without a rate: left out, per currency (number of invoices)
+    unconverted: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def revenue_share(self) -> float:
+        return round(sum(a.revenue for a in self.accounts) / self.total_revenue, 4) if self.total_revenue else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "currency": self.currency, "since": self.since.isoformat(), "total_revenue": round(self.total_revenue, 2),
+            "revenue_share": self.revenue_share, "clients": len(self.accounts),
+            "clients_with_revenue": self.clients_with_revenue, "unconverted_invoices": self.unconverted,
+            "accounts": [{
+                "client_id": a.client_id, "name": a.name, "tier": str(a.tier), "owner": a.owner_name,
+                "revenue": round(a.revenue, 2), "revenue_share": round(a.revenue_share, 4),
+                "cumulative_share": round(a.cumulative_share, 4),
+                "last_contact_at": a.last_contact_at.isoformat() if a.last_contact_at else None,
+                "next_review_at": a.next_review_at.isoformat() if a.next_review_at else None,
+                "open_promises": a.open_promises, "open_complaints": a.open_complaints,
+                "open_recoveries": a.open_recoveries,
+            } for a in self.accounts],
+        }
+
+
+def key_accounts(session: Session, *, now: datetime, reporting_currency: str, share: float = SHARE,
+                 by: Principal) -> KeyAccounts:
+    require(by, READ)
+    if not 0 < share <= 1:
+        raise ValidationFailed(_("The share must be more than 0 and at most 1."), field="share")
+    since = now - WINDOW
+    known = offerings.rates(session, reporting_currency)
+    converted = offerings.in_reporting_currency(Invoice.amount, Invoice.currency, known)
+    in_window = and_(Invoice.issued_on >= since.date(), Invoice.issued_on <= now.date())
+    revenue = func.sum(converted).label("revenue")
+    rows = session.execute(
+        select(Invoice.client_id, revenue).where(in_window, Invoice.currency.in_(known))
+        .group_by(Invoice.client_id).having(revenue > 0).order_by(revenue.desc(), Invoice.client_id)
+    ).all()
+    unconverted = dict(session.execute(
+        select(Invoice.currency, func.count()).where(in_window, Invoice.currency.not_in(known))
+        .group_by(Invoice.currency)).tuples().all())
+    total = sum(float(r.revenue) for r in rows)
+    chosen: list[tuple[int, float, float]] = []
+    running = 0.0
+    for client_id, amount in rows:
+        if total and running >= share * total - 1e-9:
+            break
+        running += float(amount)
+        chosen.append((client_id, float(amount), running / total))
+    accounts = _details(session, chosen, total, now)
+    return KeyAccounts(reporting_currency, since, total, accounts, len(rows), unconverted)
+
+
+def _counts(session: Session, statement: Any) -> dict[int, int]:
+    return {client_id: count for client_id, count in session.execute(statement)}
+
+
+def _details(session: Session, chosen: list[tuple[int, float, float]], total: float, now: datetime) -> list[KeyAccount]:
+    ids = [client_id for client_id, _amount, _cumulative in chosen]
+    if not ids:
+        return []
+    clients = {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(ids)))}
+    owners = dict(session.execute(select(Staff.id, Staff.name).where(
+        Staff.id.in_({c.owner_id for c in clients.values() if c.owner_id}))).tuples().all())
+    last = dict(session.execute(select(Interaction.client_id, func.max(Interaction.occurred_at))
+                                .where(Interaction.client_id.in_(ids)).group_by(Interaction.client_id)).tuples().all())
+    reviews = dict(session.execute(select(Task.client_id, func.min(Task.due_at)).where(
+        Task.client_id.in_(ids), Task.kind == REVIEW, Task.status == TaskStatus.open)
+        .group_by(Task.client_id)).tuples().all())
+    promises = _counts(session, select(Promise.client_id, func.count()).where(
+        Promise.client_id.in_(ids), Promise.status == PromiseStatus.open).group_by(Promise.client_id))
+    complaints = _counts(session, select(Complaint.client_id, func.count()).where(
+        Complaint.client_id.in_(ids), Complaint.status != ComplaintStatus.resolved).group_by(Complaint.client_id))
+    recoveries = _counts(session, select(Task.client_id, func.count()).where(
+        Task.client_id.in_(ids), Task.kind == "recovery", Task.status == TaskStatus.open).group_by(Task.client_id))
+    found = []
+    for client_id, amount, cumulative in chosen:
+        client = clients[client_id]
+        found.append(KeyAccount(
+            client_id, client.name, client.tier, owners.get(client.owner_id) if client.owner_id else None, amount,
+            amount / total if total else 0.0, cumulative, last.get(client_id), reviews.get(client_id),
+            promises.get(client_id, 0), complaints.get(client_id, 0), recoveries.get(client_id, 0)))
+    return found
+
+
+# --- continuity -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Continuity:
+    since: datetime
+    engagements: int                # sold and delivered by someone known, started in the period
+    same_person: int                # ... by the same person
+    clients: int                    # clients delivered to in the period
+    mean_delivery_staff: float | None
+    distribution: dict[str, int]    # "1", "2", "3+" delivery people → clients
+
+    @property
+    def same_person_share(self) -> float | None:
+        return round(self.same_person / self.engagements, 4) if self.engagements else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"since": self.since.isoformat(), "engagements": self.engagements, "same_person": self.same_person,
+                "same_person_share": self.same_person_share, "clients": self.clients,
+                "mean_delivery_staff": self.mean_delivery_staff, "distribution": self.distribution}
+
+
+def _deliveries(since: datetime, now: datetime) -> Any:
+    """(client, delivery person) pairs of the period: engagements' and kept promises' deliverers."""
+    return union(
+        select(Engagement.client_id.label("client_id"), Engagement.delivered_by_id.label("staff_id")).where(
+            Engagement.delivered_by_id.is_not(None), Engagement.start_date >= since.date(),
+            Engagement.start_date <= now.date()),
+        select(Promise.client_id, Promise.delivered_by_id).where(
+            Promise.delivered_by_id.is_not(None), Promise.kept_at >= since, Promise.kept_at <= now),
+    ).subquery()
+
+
+def continuity(session: Session, *, now: datetime, days: int = 365, by: Principal) -> Continuity:
+    require(by, READ)
+    since = now - timedelta(days=days)
+    sold = session.execute(select(
+        func.count(), func.coalesce(func.sum(cast(Engagement.sold_by_id == Engagement.delivered_by_id, Integer)), 0))
+        .where(Engagement.sold_by_id.is_not(None), Engagement.delivered_by_id.is_not(None),
+               Engagement.status != EngagementStatus.cancelled,
+               Engagement.start_date >= since.date(), Engagement.start_date <= now.date())).one()
+    pairs = _deliveries(since, now)
+    per_client = select(pairs.c.client_id, func.count().label("people")).group_by(pairs.c.client_id).subquery()
+    spread = dict(session.execute(select(per_client.c.people, func.count()).group_by(per_client.c.people))
+                  .tuples().all())
+    clients = sum(spread.values())
+    people = sum(n * count for n, count in spread.items())
+    distribution = {"1": spread.get(1, 0), "2": spread.get(2, 0),
+                    "3+": sum(count for n, count in spread.items() if n >= 3)}
+    return Continuity(since, int(sold[0]), int(sold[1]), clients,
+                      round(people / clients, 2) if clients else None, distribution)
+
+
+@dataclass(frozen=True)
+class NewFace:
+    client_id: int
+    client_name: str
+    staff_id: int
+    staff_name: str
+    first_at: datetime
+    promise_id: int
+
+
+def new_faces(session: Session, *, now: datetime, days: int = 30, by: Principal) -> list[NewFace]:
+    """Key accounts that met (or are about to meet) a delivery person they never worked with: the
+    owner of a promise in the last ``days`` or the coming ``days`` who never delivered to them before."""
+    require(by, READ)
+    person = func.coalesce(Promise.delivered_by_id, Promise.owner_id)
+    recent = session.execute(
+        select(Promise.id, Promise.client_id, Client.name, person, Staff.name, Promise.window_start)
+        .join(Client, Client.id == Promise.client_id).join(Staff, Staff.id == person)
+        .where(Client.tier == Tier.key, Promise.window_start >= now - timedelta(days=days),
+               Promise.window_start < now + timedelta(days=days), Promise.status != PromiseStatus.cancelled)
+        .order_by(Promise.window_start, Promise.id)
+    ).all()
+    faces: dict[tuple[int, int], NewFace] = {}
+    for promise_id, client_id, client_name, staff_id, staff_name, start in recent:
+        if (client_id, staff_id) not in faces:
+            faces[(client_id, staff_id)] = NewFace(client_id, client_name, staff_id, staff_name, start, promise_id)
+    if not faces:
+        return []
+    clients = {client_id for client_id, _staff in faces}
+    before = {(c, s, at) for c, s, at in session.execute(
+        select(Promise.client_id, person, func.min(Promise.window_start)).where(
+            Promise.client_id.in_(clients), Promise.status.in_((PromiseStatus.kept, PromiseStatus.late)))
+        .group_by(Promise.client_id, person))}
+    worked = {(c, s): at for c, s, at in before}
+    engaged = {(c, s) for c, s in session.execute(select(Engagement.client_id, Engagement.delivered_by_id).where(
+        Engagement.client_id.in_(clients), Engagement.delivered_by_id.is_not(None),
+        Engagement.start_date < now.date() - timedelta(days=days)))}
+    return [face for key, face in faces.items()
+            if key not in engaged and (key not in worked or worked[key] >= face.first_at)]
+
+
+def open_watch_tasks(session: Session, *, now: datetime, reporting_currency: str, by: Principal) -> dict[str, int]:
+    """The daily watch: a review for each key account with no open one; a task for each new face."""
+    accounts = key_accounts(session, now=now, reporting_currency=reporting_currency, by=by).accounts
+    client_owner = dict(session.execute(select(Client.id, Client.owner_id).where(
+        Client.id.in_([a.client_id for a in accounts]))).tuples().all()) if accounts else {}
+    quarter = (now.month - 1) // 3 + 1
+    rows = [{
+        "kind": REVIEW, "title": _("Account review with %(client)s", client=account.name)[:300],
+        "client_id": account.client_id, "owner_id": client_owner.get(account.client_id), "due_at": now + timedelta(days=14),
+        "priority": TaskPriority.normal, "rule": "relationships.review",
+        "dedupe_key": f"relationships.review:{account.client_id}:{now.year}Q{quarter}",
+    } for account in accounts if account.next_review_at is None]
+    faces = new_faces(session, now=now, by=by)
+    owners = dict(session.execute(select(Client.id, Client.owner_id).where(
+        Client.id.in_({f.client_id for f in faces}))).tuples().all()) if faces else {}
+    rows += [{
+        "kind": NEW_FACE, "title": _("%(person)s is new to %(client)s: introduce them", person=face.staff_name,
+                                     client=face.client_name)[:300],
+        "client_id": face.client_id, "owner_id": owners.get(face.client_id), "related_type": "promise",
+        "related_id": face.promise_id, "due_at": max(now, face.first_at - timedelta(days=1)),
+        "priority": TaskPriority.high, "rule": "relationships.new_face",
+        "dedupe_key": f"relationships.new_face:{face.client_id}:{face.staff_id}",
+    } for face in faces]
+    opened = tasks.insert_many(session, rows, now=now)
+    return {"key_accounts": len(accounts), "new_faces": len(faces), "tasks_opened": opened}

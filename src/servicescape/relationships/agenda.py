@@ -1,0 +1,68 @@
+"""A staff member's day: promises due, the promises at risk, recovery tasks, account reviews and
+the clients overdue for contact — what to do today, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from servicescape.auth.permissions import Principal, require
+from servicescape.promises.models import Promise, PromiseStatus
+from servicescape.relationships import service
+from servicescape.relationships.capability import READ, REVIEW
+from servicescape.tasks.models import Task, TaskStatus
+
+REVIEW_DAYS = 7
+MOST = 50
+
+
+@dataclass(frozen=True)
+class Agenda:
+    staff_id: int
+    day: date
+    promises: list[Promise]         # open, their window starting today (or past, unswept)
+    at_risk: list[Promise]          # open, flagged by the sweep, in the coming days
+    recoveries: list[Task]
+    reviews: list[Task]             # due within a week
+    overdue: service.OverduePage
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.promises or self.at_risk or self.recoveries or self.reviews or self.overdue.items)
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(), tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+
+
+def agenda(session: Session, staff_id: int, *, day: date, zone: ZoneInfo, now: datetime, reporting_currency: str,
+           by: Principal) -> Agenda:
+    require(by, READ)
+    start, end = day_bounds(day, zone)
+    promises = list(session.scalars(
+        select(Promise).options(joinedload(Promise.client))
+        .where(Promise.owner_id == staff_id, Promise.status == PromiseStatus.open, Promise.window_start < end,
+               Promise.window_end >= min(start, now))
+        .order_by(Promise.window_start, Promise.id).limit(MOST)))
+    shown = {p.id for p in promises}
+    at_risk = [p for p in session.scalars(
+        select(Promise).options(joinedload(Promise.client))
+        .where(Promise.owner_id == staff_id, Promise.status == PromiseStatus.open, Promise.at_risk.is_not(None))
+        .order_by(Promise.window_start, Promise.id).limit(MOST)) if p.id not in shown]
+    recoveries = list(session.scalars(
+        select(Task).options(joinedload(Task.client))
+        .where(Task.owner_id == staff_id, Task.status == TaskStatus.open, Task.kind == "recovery")
+        .order_by(Task.due_at.is_(None), Task.due_at, Task.id).limit(MOST)))
+    reviews = list(session.scalars(
+        select(Task).options(joinedload(Task.client))
+        .where(Task.owner_id == staff_id, Task.status == TaskStatus.open, Task.kind == REVIEW,
+               Task.due_at < end + timedelta(days=REVIEW_DAYS))
+        .order_by(Task.due_at, Task.id).limit(MOST)))
+    overdue = service.overdue_contacts(session, now=now, reporting_currency=reporting_currency, owner_id=staff_id,
+                                       per_page=10, by=by)
+    return Agenda(staff_id, day, promises, at_risk, recoveries, reviews, overdue)

@@ -1,0 +1,122 @@
+"""Contact cadence: how often each tier should hear from the firm (the interaction log says when it
+last did), and the clients overdue for contact — by tier, then revenue, then days overdue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from servicescape.auth.models import Staff
+from servicescape.auth.permissions import Principal, require
+from servicescape.clients.models import Client, ClientStatus, Interaction, Invoice, Tier
+from servicescape.errors import ValidationFailed
+from servicescape.i18n import _
+from servicescape.offerings import service as offerings
+from servicescape.relationships.capability import MANAGE, READ
+from servicescape.relationships.models import CadencePolicy
+
+DEFAULT_CADENCE: dict[Tier, int] = {Tier.key: 14, Tier.growth: 30, Tier.standard: 90}
+TIER_ORDER = {Tier.key: 0, Tier.growth: 1, Tier.standard: 2}
+REVENUE_DAYS = 365
+
+
+def cadence(session: Session) -> dict[Tier, int]:
+    found = dict(session.execute(select(CadencePolicy.tier, CadencePolicy.every_days)).tuples().all())
+    return {tier: found.get(tier, days) for tier, days in DEFAULT_CADENCE.items()}
+
+
+def set_cadence(session: Session, tier: Tier, every_days: int, *, by: Principal) -> dict[Tier, int]:
+    require(by, MANAGE)
+    if isinstance(every_days, bool) or not isinstance(every_days, int) or not 1 <= every_days <= 3650:
+        raise ValidationFailed(_("%(field)s must be a whole number from %(low)s to %(high)s.", field="every_days",
+                                 low=1, high=3650), field="every_days")
+    found = session.get(CadencePolicy, tier)
+    if found is None:
+        session.add(CadencePolicy(tier=tier, every_days=every_days))
+    else:
+        found.every_days = every_days
+    session.flush()
+    return cadence(session)
+
+
+def revenue_expression(session: Session, reporting_currency: str, since: datetime) -> Any:
+    """A correlated SQL expression: a client's invoiced revenue since ``since`` in the reporting currency."""
+    known = offerings.rates(session, reporting_currency)
+    return (select(func.coalesce(func.sum(offerings.in_reporting_currency(Invoice.amount, Invoice.currency, known)),
+                                 0.0))
+            .where(Invoice.client_id == Client.id, Invoice.issued_on >= since.date())
+            .correlate(Client).scalar_subquery())
+
+
+@dataclass(frozen=True)
+class OverdueContact:
+    client_id: int
+    name: str
+    tier: Tier
+    owner_id: int | None
+    owner_name: str | None
+    last_contact_at: datetime | None
+    due_at: datetime            # when the next contact was due
+    days_overdue: int
+    revenue: float              # last 12 months, reporting currency
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    items: list[OverdueContact]
+    total: int
+    page: int
+    per_page: int
+    currency: str
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def overdue_contacts(session: Session, *, now: datetime, reporting_currency: str, owner_id: int | None = None,
+                     tier: Tier | None = None, page: int = 1, per_page: int = 50, clamp: bool = False,
+                     by: Principal) -> OverduePage:
+    """Active clients not contacted within their tier's cadence (never contacted: counted from when
+    they were added): key accounts first, then by revenue, then the longest overdue."""
+    require(by, READ)
+    if not 1 <= per_page <= 500 or page < 1:
+        raise ValidationFailed(_("per_page must be between 1 and %(max)s", max=500), field="per_page")
+    every = cadence(session)
+    last = (select(func.max(Interaction.occurred_at)).where(Interaction.client_id == Client.id)
+            .correlate(Client).scalar_subquery())
+    since = func.coalesce(last, Client.created_at)
+    cutoff = case({t: now - timedelta(days=days) for t, days in every.items()}, value=Client.tier)
+    where = [Client.status == ClientStatus.active, since < cutoff]
+    if owner_id is not None:
+        where.append(Client.owner_id == owner_id)
+    if tier is not None:
+        where.append(Client.tier == tier)
+    total = session.scalar(select(func.count()).select_from(Client).where(*where)) or 0
+    if clamp:
+        page = min(page, max(1, -(-total // per_page)))
+    revenue = revenue_expression(session, reporting_currency, now - timedelta(days=REVENUE_DAYS)).label("revenue")
+    tier_rank = case({t: rank for t, rank in TIER_ORDER.items()}, value=Client.tier)
+    last_contact = last.label("last_contact")
+    rows = session.execute(
+        select(Client.id, Client.name, Client.tier, Client.owner_id, Client.created_at, last_contact, revenue)
+        .where(*where).order_by(tier_rank, revenue.desc(), since, Client.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    owners = _names(session, {row.owner_id for row in rows if row.owner_id})
+    items = []
+    for row in rows:
+        due = (row.last_contact or row.created_at) + timedelta(days=every[row.tier])
+        items.append(OverdueContact(row.id, row.name, row.tier, row.owner_id, owners.get(row.owner_id),
+                                    row.last_contact, due, max(0, (now - due).days), float(row.revenue or 0)))
+    return OverduePage(items, total, page, per_page, reporting_currency)
+
+
+def _names(session: Session, staff_ids: set[int]) -> dict[int, str]:
+    if not staff_ids:
+        return {}
+    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))).tuples().all())
