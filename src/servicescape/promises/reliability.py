@@ -142,9 +142,9 @@ def reliability(session: Session, *, since: datetime, until: datetime, zone: Zon
         .where(Promise.window_end >= since, Promise.window_end < end, Promise.status != PromiseStatus.cancelled)
         .group_by(Promise.owner_id, Client.tier, Engagement.package_id, month, effective)
     ).all()
-    staff = dict(session.execute(select(Staff.id, Staff.email)).tuples().all())
+    staff = dict(session.execute(select(Staff.id, Staff.email)).all())
     found.staff_names = {email: name for email, name in session.execute(select(Staff.email, Staff.name))}
-    packages = dict(session.execute(select(ServicePackage.id, ServicePackage.name)).tuples().all())
+    packages = dict(session.execute(select(ServicePackage.id, ServicePackage.name)).all())
     labels = [start.strftime("%Y-%m") for start in months]
     for owner_id, tier, package_id, month_index, status, count, lateness, told in rows:
         figures = _figures(status, count, lateness, told)
@@ -185,7 +185,7 @@ def _worst_clients(session: Session, since: datetime, end: datetime, effective: 
                Promise.status != PromiseStatus.cancelled)
         .group_by(Promise.client_id, effective)
     ).all()
-    names = dict(session.execute(select(Client.id, Client.name).where(Client.id.in_(ids))).tuples().all())
+    names = dict(session.execute(select(Client.id, Client.name).where(Client.id.in_(ids))).all())
     per_client: dict[int, Figures] = {client_id: Figures() for client_id in ids}
     for client_id, status, count, lateness, told in rows:
         per_client[client_id].add(_figures(status, count, lateness, told))

@@ -95,7 +95,7 @@ def key_accounts(session: Session, *, now: datetime, reporting_currency: str, sh
     ).all()
     unconverted = dict(session.execute(
         select(Invoice.currency, func.count()).where(in_window, Invoice.currency.not_in(known))
-        .group_by(Invoice.currency)).tuples().all())
+        .group_by(Invoice.currency)).all())
     total = sum(float(r.revenue) for r in rows)
     chosen: list[tuple[int, float, float]] = []
     running = 0.0
@@ -118,12 +118,12 @@ def _details(session: Session, chosen: list[tuple[int, float, float]], total: fl
         return []
     clients = {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(ids)))}
     owners = dict(session.execute(select(Staff.id, Staff.name).where(
-        Staff.id.in_({c.owner_id for c in clients.values() if c.owner_id}))).tuples().all())
+        Staff.id.in_({c.owner_id for c in clients.values() if c.owner_id}))).all())
     last = dict(session.execute(select(Interaction.client_id, func.max(Interaction.occurred_at))
-                                .where(Interaction.client_id.in_(ids)).group_by(Interaction.client_id)).tuples().all())
+                                .where(Interaction.client_id.in_(ids)).group_by(Interaction.client_id)).all())
     reviews = dict(session.execute(select(Task.client_id, func.min(Task.due_at)).where(
         Task.client_id.in_(ids), Task.kind == REVIEW, Task.status == TaskStatus.open)
-        .group_by(Task.client_id)).tuples().all())
+        .group_by(Task.client_id)).all())
     promises = _counts(session, select(Promise.client_id, func.count()).where(
         Promise.client_id.in_(ids), Promise.status == PromiseStatus.open).group_by(Promise.client_id))
     complaints = _counts(session, select(Complaint.client_id, func.count()).where(
@@ -183,7 +183,7 @@ def continuity(session: Session, *, now: datetime, days: int = 365, by: Principa
     pairs = _deliveries(since, now)
     per_client = select(pairs.c.client_id, func.count().label("people")).group_by(pairs.c.client_id).subquery()
     spread = dict(session.execute(select(per_client.c.people, func.count()).group_by(per_client.c.people))
-                  .tuples().all())
+                  .all())
     clients = sum(spread.values())
     people = sum(n * count for n, count in spread.items())
     distribution = {"1": spread.get(1, 0), "2": spread.get(2, 0),
@@ -237,7 +237,7 @@ def open_watch_tasks(session: Session, *, now: datetime, reporting_currency: str
     """The daily watch: a review for each key account with no open one; a task for each new face."""
     accounts = key_accounts(session, now=now, reporting_currency=reporting_currency, by=by).accounts
     client_owner = dict(session.execute(select(Client.id, Client.owner_id).where(
-        Client.id.in_([a.client_id for a in accounts]))).tuples().all()) if accounts else {}
+        Client.id.in_([a.client_id for a in accounts]))).all()) if accounts else {}
     quarter = (now.month - 1) // 3 + 1
     rows = [{
         "kind": REVIEW, "title": _("Account review with %(client)s", client=account.name)[:300],
@@ -247,7 +247,7 @@ def open_watch_tasks(session: Session, *, now: datetime, reporting_currency: str
     } for account in accounts if account.next_review_at is None]
     faces = new_faces(session, now=now, by=by)
     owners = dict(session.execute(select(Client.id, Client.owner_id).where(
-        Client.id.in_({f.client_id for f in faces}))).tuples().all()) if faces else {}
+        Client.id.in_({f.client_id for f in faces}))).all()) if faces else {}
     rows += [{
         "kind": NEW_FACE, "title": _("%(person)s is new to %(client)s: introduce them", person=face.staff_name,
                                      client=face.client_name)[:300],

@@ -25,7 +25,7 @@ REVENUE_DAYS = 365
 
 
 def cadence(session: Session) -> dict[Tier, int]:
-    found = dict(session.execute(select(CadencePolicy.tier, CadencePolicy.every_days)).tuples().all())
+    found = dict(session.execute(select(CadencePolicy.tier, CadencePolicy.every_days)).all())
     return {tier: found.get(tier, days) for tier, days in DEFAULT_CADENCE.items()}
 
 
@@ -119,4 +119,4 @@ def overdue_contacts(session: Session, *, now: datetime, reporting_currency: str
 def _names(session: Session, staff_ids: set[int]) -> dict[int, str]:
     if not staff_ids:
         return {}
-    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))).tuples().all())
+    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))).all())
