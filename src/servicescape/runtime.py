@@ -16,6 +16,15 @@ from servicescape.db import migrate
 from servicescape.db.engine import make_engine, make_session_factory, transaction
 
 
+def settings_of(session: Session) -> Settings:
+    """The settings of the runtime whose transaction ``session`` is (the firm's clock and
+    timezone, for rules that need them)."""
+    found = session.info.get("settings")
+    if not isinstance(found, Settings):
+        raise RuntimeError("this session was not opened by Runtime.transaction: its settings are unknown")
+    return found
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -25,6 +34,7 @@ class Runtime:
     @contextmanager
     def transaction(self, actor: Actor | None = None) -> Iterator[Session]:
         with transaction(self.sessions, actor) as session:
+            session.info["settings"] = self.settings
             yield session
 
     def is_initialised(self) -> bool:

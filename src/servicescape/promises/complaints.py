@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, joinedload
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client
-from servicescape.config import Settings
 from servicescape.db.crud import EntityService
 from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
@@ -23,6 +22,7 @@ from servicescape.i18n import N_, _
 from servicescape.promises import policies, recovery
 from servicescape.promises.capability import MANAGE, READ, WRITE
 from servicescape.promises.models import Complaint, ComplaintStatus, Promise, Severity
+from servicescape.runtime import settings_of
 
 #: set only by respond / resolve / the sweep
 OUTCOME_FIELDS = ("status", "first_response_at", "resolved_at", "outcome", "response_due_at", "resolution_due_at",
@@ -53,6 +53,20 @@ class ComplaintService(EntityService[Complaint]):
                                      values=", ".join(Severity)), field="severity")
         return super().check(session, data, existing)
 
+    def create(self, session: Session, data: dict[str, Any], *, by: Principal) -> Complaint:
+        """A new complaint; its response and resolution are due by the targets of the client's tier."""
+        require(by, WRITE)
+        data = {key: value for key, value in data.items() if key not in OUTCOME_FIELDS}
+        data["received_at"] = data.get("received_at") or utcnow()
+        self.check(session, data, None)  # the client exists before its tier is read
+        client = session.get(Client, data["client_id"]) if data.get("client_id") is not None else None
+        if client is None:
+            raise ValidationFailed(_("%(field)s is required.", field="client_id"), field="client_id")
+        if data.get("owner_id") is None:
+            data["owner_id"] = by.id if isinstance(by, Staff) else client.owner_id
+        data.update(due_times(session, client, data["received_at"]))
+        return super().create(session, data, by=by)
+
     def update(self, session: Session, obj: Complaint, changes: dict[str, Any], *, by: Principal) -> Complaint:
         for field in (*OUTCOME_FIELDS, "received_at", "client_id"):
             if field in changes:
@@ -64,24 +78,11 @@ class ComplaintService(EntityService[Complaint]):
 complaints = ComplaintService()
 
 
-def receive(session: Session, settings: Settings, data: dict[str, Any], *, by: Principal) -> Complaint:
-    """A new complaint; its response and resolution are due by the targets of the client's tier."""
-    require(by, WRITE)
-    data = {key: value for key, value in data.items() if key not in OUTCOME_FIELDS}
-    data["received_at"] = data.get("received_at") or utcnow()
-    complaints.check(session, data, None)  # the client exists before its tier is read
-    client = session.get(Client, data["client_id"]) if data.get("client_id") is not None else None
-    if client is None:
-        raise ValidationFailed(_("%(field)s is required.", field="client_id"), field="client_id")
-    if data.get("owner_id") is None:
-        data["owner_id"] = by.id if isinstance(by, Staff) else client.owner_id
-    data.update(due_times(session, settings, client, data["received_at"]))
-    return complaints.create(session, data, by=by)
-
-
-def due_times(session: Session, settings: Settings, client: Client, received_at: datetime) -> dict[str, datetime]:
+def due_times(session: Session, client: Client, received_at: datetime) -> dict[str, datetime]:
+    """When the first answer and the resolution are due: the client's tier's targets on the firm's
+    business clock."""
     policy = policies.policy_for(session, client.tier)
-    firm_clock = policies.clock(session, settings)
+    firm_clock = policies.clock(session, settings_of(session))
     return {"response_due_at": firm_clock.add_hours(received_at, policy.first_response_hours),
             "resolution_due_at": firm_clock.add_days(received_at, policy.resolution_days)}
 

@@ -55,6 +55,11 @@ def wording(session: Session, language: str) -> Wording:
     return Wording(language, found.subject, found.body, custom=True)
 
 
+def wording_for(session: Session, language: str, *, by: Principal) -> Wording:
+    require(by, READ)
+    return wording(session, language)
+
+
 def check_wording(subject: str, body: str) -> None:
     """Only the known placeholders, braces balanced: a wording that cannot be filled is refused."""
     for field, text in (("subject", subject), ("body", body)):

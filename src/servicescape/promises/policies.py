@@ -3,18 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Tier
 from servicescape.config import Settings
 from servicescape.db.crud import EntityService
-from servicescape.errors import ValidationFailed
+from servicescape.errors import NotFound, ValidationFailed
 from servicescape.i18n import N_, _
 from servicescape.promises.capability import MANAGE, READ
 from servicescape.promises.models import Holiday, ServicePolicy, StaffLeave
@@ -96,6 +96,18 @@ def add_holiday(session: Session, day: date, name: str, *, by: Principal) -> Hol
     return holidays.create(session, {"day": day, "name": name}, by=by)
 
 
+def holiday_list(session: Session, *, by: Principal) -> list[Holiday]:
+    require(by, READ)
+    return list(session.scalars(select(Holiday).order_by(Holiday.day)))
+
+
+def remove_holiday(session: Session, day: date, *, by: Principal) -> None:
+    found = session.get(Holiday, day)
+    if found is None:
+        raise NotFound(_("%(entity)s %(id)s does not exist.", entity=_("Holiday"), id=day.isoformat()))
+    holidays.delete(session, found, by=by)
+
+
 class LeaveService(EntityService[StaffLeave]):
     model = StaffLeave
     label = N_("Leave")
@@ -115,6 +127,17 @@ class LeaveService(EntityService[StaffLeave]):
 
 
 leave = LeaveService()
+
+
+def leave_list(session: Session, *, staff_id: int | None = None, since: date | None = None,
+               by: Principal) -> list[StaffLeave]:
+    """Leave (of one person), the latest first; by default what has not ended more than a year ago."""
+    require(by, READ)
+    query = select(StaffLeave).options(joinedload(StaffLeave.staff)).where(
+        StaffLeave.ends_on >= (since or date.today() - timedelta(days=365)))
+    if staff_id is not None:
+        query = query.where(StaffLeave.staff_id == staff_id)
+    return list(session.scalars(query.order_by(StaffLeave.starts_on.desc(), StaffLeave.id.desc()).limit(500)))
 
 
 def on_leave(session: Session, staff_ids: set[int], first: date, last: date) -> dict[int, list[tuple[date, date]]]:

@@ -170,10 +170,10 @@ def test_complaints_against_business_hours_and_recovery(runtime: Runtime) -> Non
     client_id = _client(runtime, "Ключов клиент ЕООД", Tier.key)
     long_ago = utcnow() - timedelta(days=20)
     with runtime.transaction() as session:
-        late = complaints.receive(session, runtime.settings, {"client_id": client_id, "text": "Никой не дойде.",
+        late = complaints.complaints.create(session, {"client_id": client_id, "text": "Никой не дойде.",
                                                               "received_at": long_ago, "severity": "high"}, by=SYSTEM)
         assert late.response_due_at > long_ago
-        fresh = complaints.receive(session, runtime.settings, {"client_id": client_id, "text": "Още чакам."},
+        fresh = complaints.complaints.create(session, {"client_id": client_id, "text": "Още чакам."},
                                    by=SYSTEM)
         report = sweep(session, runtime.settings, now=utcnow(), by=SYSTEM)
         assert (report.response_breaches, report.resolution_breaches) == (1, 1)
