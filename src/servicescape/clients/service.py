@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import Date, func, inspect, select
+from sqlalchemy import Date, func, inspect, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
-from servicescape.clients import rules
+from servicescape.clients import name_keys, rules
 from servicescape.clients.capability import DELETE, READ, WRITE
 from servicescape.clients.models import (
     Client,
@@ -246,7 +246,12 @@ def find_client(session: Session, text: str, *, by: Principal, field: str = "cli
     if found is None and ref.isdigit() and len(ref) < 12:
         found = session.get(Client, int(ref))
     if found is None:
-        named = list(session.scalars(select(Client).where(func.lower(Client.name) == ref.lower()).limit(2)))
+        named = list(session.scalars(select(Client).where(Client.name == ref).limit(2)))
+        if not named:  # any case, in any script (SQLite's lower() folds ASCII only): the folded name first
+            folded = name_keys.fold(ref)
+            candidates = session.scalars(select(Client).where(or_(
+                Client.search_text == folded, Client.search_text.startswith(folded + "\n", autoescape=True))).limit(50))
+            named = [c for c in candidates if c.name.casefold() == ref.casefold()][:2]
         if len(named) > 1:
             raise ValidationFailed(_("Several clients are called %(name)s; give the client's number instead.",
                                      name=ref), field=field)

@@ -39,8 +39,9 @@ CAPABILITY = Capability(
                                   "the notice's wording"), MANAGERS),
     ),
     api=("servicescape.promises.api", "servicescape.promises.complaints_api"),
-    pages=("servicescape.promises.pages", "servicescape.promises.complaint_pages",
-           "servicescape.promises.dashboard_pages", "servicescape.promises.settings_pages"),
+    # the fixed paths (/promises/reliability, ...) before /promises/{id}
+    pages=("servicescape.promises.dashboard_pages", "servicescape.promises.settings_pages",
+           "servicescape.promises.complaint_pages", "servicescape.promises.pages"),
     cli=("servicescape.promises.cli",),
     demo=(DemoStep("servicescape.promises.demo:load_promises", ("promise", "complaint", "task"), order=70),),
     jobs=(Job("promises.sweep", "servicescape.promises.jobs:sweep",

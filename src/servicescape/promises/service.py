@@ -196,22 +196,21 @@ def repromise(session: Session, promise: Promise, data: dict[str, Any], *, by: P
 
 
 def chain(session: Session, promise: Promise, *, by: Principal) -> list[Promise]:
-    """The promise's whole story, first promise first: what it re-promised and what re-promised it."""
+    """The promise's whole story, first promise first: what it re-promised and what re-promised it
+    (with their owners and deliverers)."""
     require(by, READ)
+    loaded = select(Promise).options(joinedload(Promise.owner), joinedload(Promise.delivered_by))
     story = [promise]
+    current: Promise | None = promise
+    while current is not None and current.repromised_from_id is not None and len(story) < 100:
+        current = session.scalar(loaded.where(Promise.id == current.repromised_from_id))
+        if current is not None:
+            story.insert(0, current)
     current = promise
-    while current.repromised_from_id is not None and len(story) < 100:
-        current = session.get(Promise, current.repromised_from_id)  # type: ignore[assignment]
-        if current is None:
-            break
-        story.insert(0, current)
-    current = promise
-    while len(story) < 100:
-        follower = session.scalar(select(Promise).where(Promise.repromised_from_id == current.id))
-        if follower is None:
-            break
-        story.append(follower)
-        current = follower
+    while current is not None and len(story) < 100:
+        current = session.scalar(loaded.where(Promise.repromised_from_id == current.id))
+        if current is not None:
+            story.append(current)
     return story
 
 
