@@ -9,11 +9,10 @@ from sqlalchemy import BigInteger, Float, case, select, type_coerce
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, require
-
 from servicescape.clients import rules
 from servicescape.clients.capability import READ
-from servicescape.db.crud import EntityService
 from servicescape.currencies import is_currency
+from servicescape.db.crud import EntityService
 from servicescape.db.types import MONEY_PLACES
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import N_, _

@@ -184,7 +184,8 @@ def send_notice(id: EntityId, body: NoticeIn, context: SignedIn) -> Any:
 
 # --- recovery tasks ---------------------------------------------------------------------------------
 
-@router.get("/promises/recovery/tasks", response_model=PageOut[TaskOut], responses=READ_MANY, name="list_recovery_tasks",
+@router.get("/promises/recovery/tasks", response_model=PageOut[TaskOut], responses=READ_MANY,
+            name="list_recovery_tasks",
             summary="Recovery tasks (default: open ones, by when they are due)")
 def recovery_tasks(context: SignedIn, page: PageNumber = 1, per_page: PerPage = 50,
                    status: TaskStatus | None = TaskStatus.open, owner_id: IdFilter = None) -> Any:
@@ -197,7 +198,8 @@ def recovery_tasks(context: SignedIn, page: PageNumber = 1, per_page: PerPage = 
         return page_out(found, TaskOut)
 
 
-@router.post("/promises/recovery/tasks/{id}/close", response_model=TaskOut, responses=UPDATE, name="close_recovery_task",
+@router.post("/promises/recovery/tasks/{id}/close", response_model=TaskOut, responses=UPDATE,
+             name="close_recovery_task",
              summary="Close a recovery task with its outcome (required)")
 def close_recovery(id: EntityId, body: RecoveryClose, context: SignedIn) -> Any:
     with context.unit() as session:
@@ -208,7 +210,8 @@ def close_recovery(id: EntityId, body: RecoveryClose, context: SignedIn) -> Any:
 
 # --- settings: service targets, holidays, leave, the notice's wording ---------------------------
 
-@router.get("/promises/settings/policies", response_model=list[PolicyOut], responses=READ_MANY, name="list_service_policies",
+@router.get("/promises/settings/policies", response_model=list[PolicyOut], responses=READ_MANY,
+            name="list_service_policies",
             summary="Complaint targets and lateness tolerance per tier")
 def list_policies(context: SignedIn) -> Any:
     with context.unit() as session:
@@ -217,7 +220,8 @@ def list_policies(context: SignedIn) -> Any:
                 for p in policies.policies(session, by=context.principal)]
 
 
-@router.patch("/promises/settings/policies/{tier}", response_model=PolicyOut, responses=UPDATE, name="update_service_policy",
+@router.patch("/promises/settings/policies/{tier}", response_model=PolicyOut, responses=UPDATE,
+              name="update_service_policy",
               summary="Change a tier's targets")
 def update_policy(tier: Tier, body: PolicyPatch, context: SignedIn) -> Any:
     with context.unit() as session:
@@ -280,7 +284,8 @@ def _language(language: str) -> str:
     return language
 
 
-@router.get("/promises/settings/notice/{language}", response_model=WordingOut, responses=READ_ONE, name="get_notice_wording",
+@router.get("/promises/settings/notice/{language}", response_model=WordingOut, responses=READ_ONE,
+            name="get_notice_wording",
             summary="The at-risk notice's wording in a language (the firm's own, or the built-in one)")
 def get_wording(language: str, context: SignedIn) -> Any:
     with context.unit() as session:
@@ -288,7 +293,8 @@ def get_wording(language: str, context: SignedIn) -> Any:
         return WordingOut.model_validate(found, from_attributes=True)
 
 
-@router.put("/promises/settings/notice/{language}", response_model=WordingOut, responses=UPDATE, name="put_notice_wording",
+@router.put("/promises/settings/notice/{language}", response_model=WordingOut, responses=UPDATE,
+            name="put_notice_wording",
             summary="Set the firm's own wording (placeholders {client} {firm} {owner} {window} {new_window})")
 def put_wording(language: str, body: WordingIn, context: SignedIn) -> Any:
     with context.unit() as session:

@@ -70,7 +70,8 @@ def ledger(
 ) -> Response:
     if view not in service.VIEWS:
         view = "upcoming"
-    filters = service.PromiseFilters(view=view, owner_id=id_filter(owner, "owner"), kind=choice(PromiseKind, kind, "kind"),
+    filters = service.PromiseFilters(view=view, owner_id=id_filter(owner, "owner"), kind=choice(PromiseKind, kind,
+                                                                                                "kind"),
                                      client_id=id_filter(client, "client"))
     with context.unit() as session:
         found = service.ledger(session, filters, page=page, per_page=PER_PAGE, clamp=True, by=context.principal)
@@ -270,7 +271,8 @@ def repromise(promise_id: RecordId, context: Writer, values: Posted) -> Response
     except FORM_PROBLEMS as problem:
         return promise_page(context, promise_id, forms={"repromise": FormState.failed(values, problem)},
                             status_code=problem_status(problem))
-    return see_other(f"/promises/{created}", context, i18n._("The new promise was recorded; the broken one stays as it was."))
+    return see_other(f"/promises/{created}", context,
+                     i18n._("The new promise was recorded; the broken one stays as it was."))
 
 
 @router.post("/promises/{promise_id}/notice")

@@ -5,7 +5,7 @@ months later."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +14,7 @@ from sqlalchemy import String, and_, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, require
-from servicescape.clients.models import Client, ClientStatus, Interaction, Invoice
+from servicescape.clients.models import Client, ClientStatus, Interaction, Invoice, Tier
 from servicescape.db.types import utcnow
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
@@ -87,7 +87,7 @@ def _no_task(key: Any) -> Any:
     return ~exists().where(Task.dedupe_key == key)
 
 
-def open_missing(session: Session, tolerance: dict[str, int], now: datetime) -> int:
+def open_missing(session: Session, tolerance: Mapping[Tier, int], now: datetime) -> int:
     """Recovery tasks for the recent failures that have none yet: missed promises, late ones beyond
     their tier's ``tolerance`` (minutes), complaints past a target. Set-based (the sweep's step)."""
     since = now - HORIZON
@@ -169,4 +169,4 @@ def open_recoveries(session: Session, client_ids: Iterable[int]) -> dict[int, in
         return {}
     rows = session.execute(select(Task.client_id, func.count()).where(
         Task.kind == RECOVERY, Task.status == TaskStatus.open, Task.client_id.in_(ids)).group_by(Task.client_id))
-    return {client_id: count for client_id, count in rows}
+    return {client_id: count for client_id, count in rows if client_id is not None}

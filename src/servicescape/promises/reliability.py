@@ -105,7 +105,7 @@ def month_starts(since: datetime, until: datetime, zone: ZoneInfo) -> list[datet
     """The first moments of the firm's months touching [since, until), the first one ≤ since."""
     local = since.astimezone(zone)
     day = date(local.year, local.month, 1)
-    starts = []
+    starts: list[datetime] = []
     while True:
         moment = datetime.combine(day, time(), tzinfo=zone)
         if moment >= until:

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from pydantic import Field
 
 from servicescape.clients.models import Channel
-from servicescape.schemas import ExternalId, Id, LongText, Name, OutSchema, Schema, Text, partial
 from servicescape.promises.models import ComplaintStatus, PromiseKind, PromiseStatus, Severity
+from servicescape.schemas import ExternalId, Id, LongText, Name, OutSchema, Schema, Text, partial
 
 
 class PromiseIn(Schema):

@@ -6,6 +6,7 @@ changes nothing. Everything is set-based — one statement per step, whatever th
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,19 +50,19 @@ def sweep(session: Session, settings: Settings, *, now: datetime, by: Principal)
         update(Promise).where(Promise.status == PromiseStatus.open, Promise.window_end < now)
         .values(status=PromiseStatus.missed, missed_at=now, at_risk=None, updated_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     response = session.execute(
         update(Complaint).where(Complaint.status == ComplaintStatus.open, Complaint.response_due_at < now,
                                 Complaint.response_breached_at.is_(None))
         .values(response_breached_at=Complaint.response_due_at, updated_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     resolution = session.execute(
         update(Complaint).where(Complaint.status != ComplaintStatus.resolved, Complaint.resolution_due_at < now,
                                 Complaint.resolution_breached_at.is_(None))
         .values(resolution_breached_at=Complaint.resolution_due_at, updated_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     tolerance = {tier: policies.policy_for(session, tier).late_tolerance_minutes for tier in Tier}
     recoveries = recovery.open_missing(session, tolerance, now)
     at_risk, cleared, risk_tasks = _risks(session, settings, now)
@@ -110,7 +111,7 @@ def _risks(session: Session, settings: Settings, now: datetime) -> tuple[int, in
     return marked, cleared, _risk_tasks(session, fresh, now)
 
 
-def _double_booked(rows: list[Any]) -> set[int]:
+def _double_booked(rows: Sequence[Any]) -> set[int]:
     """Promises whose owner has another open promise overlapping their window (rows by owner, start)."""
     found: set[int] = set()
     latest: Any = None

@@ -66,7 +66,7 @@ def _notices(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
     return [TimelineEvent("promise", -row_id, at, _("The client was told: %(what)s is at risk", what=title or
                                                     _(kind.value)), "email", client_id, client_name=client_name,
                           url=f"/promises/{row_id}")
-            for row_id, client_id, title, kind, at, client_name in session.execute(statement)]
+            for row_id, client_id, title, kind, at, client_name in session.execute(statement) if at is not None]
 
 
 def _complaints(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
@@ -95,4 +95,4 @@ def _resolutions(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
     )
     return [TimelineEvent("complaint", -row_id, at, _("Complaint resolved"), "check", client_id,
                           client_name=client_name, summary=outcome, url=f"/complaints/{row_id}")
-            for row_id, client_id, outcome, at, client_name in session.execute(statement)]
+            for row_id, client_id, outcome, at, client_name in session.execute(statement) if at is not None]

@@ -182,8 +182,8 @@ def continuity(session: Session, *, now: datetime, days: int = 365, by: Principa
                Engagement.start_date >= since.date(), Engagement.start_date <= now.date())).one()
     pairs = _deliveries(since, now)
     per_client = select(pairs.c.client_id, func.count().label("people")).group_by(pairs.c.client_id).subquery()
-    spread = dict(session.execute(select(per_client.c.people, func.count()).group_by(per_client.c.people))
-                  .all())
+    spread: dict[int, int] = dict(session.execute(
+        select(per_client.c.people, func.count()).group_by(per_client.c.people)).all())
     clients = sum(spread.values())
     people = sum(n * count for n, count in spread.items())
     distribution = {"1": spread.get(1, 0), "2": spread.get(2, 0),
@@ -241,7 +241,8 @@ def open_watch_tasks(session: Session, *, now: datetime, reporting_currency: str
     quarter = (now.month - 1) // 3 + 1
     rows = [{
         "kind": REVIEW, "title": _("Account review with %(client)s", client=account.name)[:300],
-        "client_id": account.client_id, "owner_id": client_owner.get(account.client_id), "due_at": now + timedelta(days=14),
+        "client_id": account.client_id, "owner_id": client_owner.get(account.client_id),
+        "due_at": now + timedelta(days=14),
         "priority": TaskPriority.normal, "rule": "relationships.review",
         "dedupe_key": f"relationships.review:{account.client_id}:{now.year}Q{quarter}",
     } for account in accounts if account.next_review_at is None]

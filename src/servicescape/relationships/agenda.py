@@ -10,10 +10,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
+from servicescape.errors import NotFound
+from servicescape.i18n import _
 from servicescape.promises.models import Promise, PromiseStatus
 from servicescape.relationships import service
-from servicescape.relationships.capability import READ, REVIEW
+from servicescape.relationships.capability import MANAGE, READ, REVIEW
 from servicescape.tasks.models import Task, TaskStatus
 
 REVIEW_DAYS = 7
@@ -42,7 +45,12 @@ def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 def agenda(session: Session, staff_id: int, *, day: date, zone: ZoneInfo, now: datetime, reporting_currency: str,
            by: Principal) -> Agenda:
+    """``staff_id``'s day; a colleague's takes the right to manage relationships (managers)."""
     require(by, READ)
+    if isinstance(by, Staff) and by.id != staff_id:
+        require(by, MANAGE)
+    if session.get(Staff, staff_id) is None:
+        raise NotFound(_("Staff member %(id)s does not exist.", id=staff_id))
     start, end = day_bounds(day, zone)
     promises = list(session.scalars(
         select(Promise).options(joinedload(Promise.client))

@@ -29,11 +29,18 @@ def cadence(session: Session) -> dict[Tier, int]:
     return {tier: found.get(tier, days) for tier, days in DEFAULT_CADENCE.items()}
 
 
+def cadence_of(session: Session, *, by: Principal) -> dict[Tier, int]:
+    require(by, READ)
+    return cadence(session)
+
+
 def set_cadence(session: Session, tier: Tier, every_days: int, *, by: Principal) -> dict[Tier, int]:
     require(by, MANAGE)
     if isinstance(every_days, bool) or not isinstance(every_days, int) or not 1 <= every_days <= 3650:
-        raise ValidationFailed(_("%(field)s must be a whole number from %(low)s to %(high)s.", field="every_days",
-                                 low=1, high=3650), field="every_days")
+        def naming(label: str) -> str:
+            return _("%(field)s must be a whole number from %(low)s to %(high)s.", field=label, low=1, high=3650)
+
+        raise ValidationFailed(naming("every_days"), field="every_days", naming=naming)
     found = session.get(CadencePolicy, tier)
     if found is None:
         session.add(CadencePolicy(tier=tier, every_days=every_days))
@@ -41,6 +48,18 @@ def set_cadence(session: Session, tier: Tier, every_days: int, *, by: Principal)
         found.every_days = every_days
     session.flush()
     return cadence(session)
+
+
+def calendar_url(public_url: str, token: str) -> str:
+    """The private calendar link of a token (``calendar.new_link``) as calendar applications take it."""
+    return f"{public_url}/calendar/{token}.ics"
+
+
+def exchange_rates(session: Session, reporting_currency: str, *, by: Principal) -> dict[str, float]:
+    """The rates the figures convert revenue with: currency → one unit's worth in the reporting
+    currency (which is worth 1); invoices in a currency without one are left out and counted."""
+    require(by, READ)
+    return offerings.rates(session, reporting_currency)
 
 
 def revenue_expression(session: Session, reporting_currency: str, since: datetime) -> Any:

@@ -66,19 +66,22 @@ def test_record_a_promise_and_the_rules_in_the_form(owner_browser: Browser, runt
                                                "window_start": _local(runtime, 4), "window_end": _local(runtime, 5)})
     assert unknown.status_code == 422
     made = owner_browser.post("/promises", {"client": "Ябълка ООД", "kind": "site_visit", "title": "Ремонт",
-                                            "window_start": _local(runtime, 4), "window_end": _local(runtime, 7), "place": "София"})
+                                            "window_start": _local(runtime, 4), "window_end": _local(runtime, 7),
+                                            "place": "София"})
     assert made.status_code == 303
     assert "The promise was recorded." in flash_after(made, owner_browser)
 
 
-def test_a_promise_page_keeps_misses_and_repromises(owner_browser: Browser, runtime: Runtime, browser_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_promise_page_keeps_misses_and_repromises(owner_browser: Browser, runtime: Runtime,
+                                                    browser_as) -> None:  # type: ignore[no-untyped-def]
     installer = browser_as(Role.staff, name="Wei the installer")
     client_id = add_client(runtime, name="Sejuk Sdn Bhd", email="office@sejuk.example", language="ms")
     me = owner_browser.staff.id
     first = _promise(runtime, client_id, me, -30)
     page = plain(owner_browser.get(f"/promises/{first}").text)
     assert "Record as kept" in page and "Re-promise" in page
-    renewed = owner_browser.post(f"/promises/{first}/repromise", {"window_start": _local(runtime, 2), "window_end": _local(runtime, 5),
+    renewed = owner_browser.post(f"/promises/{first}/repromise", {"window_start": _local(runtime, 2),
+                                                                  "window_end": _local(runtime, 5),
                                                                   "owner_id": str(me)})
     assert renewed.status_code == 303
     second = int(renewed.headers["location"].rsplit("/", 1)[1])
@@ -89,21 +92,24 @@ def test_a_promise_page_keeps_misses_and_repromises(owner_browser: Browser, runt
         sweep(session, runtime.settings, now=datetime.now(UTC), by=SYSTEM)  # unconfirmed and soon: at risk
     at_risk = plain(owner_browser.get(f"/promises/{second}").text)
     assert "At risk" in at_risk and "Send the notice" in at_risk and "Sejuk Sdn Bhd" in at_risk
-    sent = owner_browser.post(f"/promises/{second}/notice", {"new_start": _local(runtime, 26), "new_end": _local(runtime, 29)})
+    sent = owner_browser.post(f"/promises/{second}/notice", {"new_start": _local(runtime, 26),
+                                                             "new_end": _local(runtime, 29)})
     assert sent.status_code == 303 and "office@sejuk.example" in flash_after(sent, owner_browser)
     assert load(runtime, Promise, second).announced_at is not None
     assert owner_browser.post(f"/promises/{second}/confirm").status_code == 303
     bad = owner_browser.post(f"/promises/{second}/keep", {"kept_at": "yesterday-ish"})
     assert bad.status_code == 422 and field_error(bad.text, "f-keep-at")
-    kept = owner_browser.post(f"/promises/{second}/keep", {"kept_at": _local(runtime, -0.1), "delivered_by_id":
-                                                           str(installer.staff.id), "client_words": "Orang lain datang."})
+    kept = owner_browser.post(f"/promises/{second}/keep", {
+        "kept_at": _local(runtime, -0.1), "delivered_by_id": str(installer.staff.id),
+        "client_words": "Orang lain datang."})
     assert kept.status_code == 303
     done = load(runtime, Promise, second)
     assert done.status == PromiseStatus.kept and done.delivered_by_id == installer.staff.id
     assert "Someone other than the promised person came" in plain(owner_browser.get(f"/promises/{second}").text)
     third = _promise(runtime, client_id, me, 50)
     assert owner_browser.post(f"/promises/{third}", {"title": "Servis", "kind": "appointment", "owner_id": str(me),
-                                                     "window_start": _local(runtime, 51), "window_end": _local(runtime, 53)}
+                                                     "window_start": _local(runtime,
+                                                                            51), "window_end": _local(runtime, 53)}
                               ).status_code == 303
     assert owner_browser.post(f"/promises/{third}/cancel", {"reason": "Pelanggan bercuti"}).status_code == 303
     refused = owner_browser.post(f"/promises/{third}/keep", {})

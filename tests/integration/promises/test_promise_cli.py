@@ -41,7 +41,8 @@ def test_the_ledger_from_the_terminal(db_url: str, runtime: Runtime) -> None:
     swept = json.loads(run("promises", "sweep", "--json", "--db", db_url).output)
     assert swept["missed"] == 1 and swept["recovery_tasks"] == 1  # the late one got its task when kept
     assert json.loads(run("promises", "sweep", "--json", "--db", db_url).output)["missed"] == 0
-    again = run("promises", "repromise", str(second), _local(runtime, 20), _local(runtime, 23), "--json", "--db", db_url)
+    again = run("promises", "repromise", str(second), _local(runtime, 20), _local(runtime, 23), "--json", "--db",
+                db_url)
     assert json.loads(again.output)["repromised_from_id"] == second
     stats = json.loads(run("promises", "stats", "--json", "--db", db_url).output)
     assert (stats["late_share"], stats["missed_share"], stats["kept_on_time_share"]) == (0.5, 0.5, 0.0)
