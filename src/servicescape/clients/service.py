@@ -246,12 +246,11 @@ def find_client(session: Session, text: str, *, by: Principal, field: str = "cli
     if found is None and ref.isdigit() and len(ref) < 12:
         found = session.get(Client, int(ref))
     if found is None:
-        named = list(session.scalars(select(Client).where(Client.name == ref).limit(2)))
-        if not named:  # any case, in any script (SQLite's lower() folds ASCII only): the folded name first
-            folded = name_keys.fold(ref)
-            candidates = session.scalars(select(Client).where(or_(
-                Client.search_text == folded, Client.search_text.startswith(folded + "\n", autoescape=True))).limit(50))
-            named = [c for c in candidates if c.name.casefold() == ref.casefold()][:2]
+        # any case, in any script (SQLite's lower() folds ASCII only): the folded name, then the exact one
+        folded = name_keys.fold(ref)
+        candidates = session.scalars(select(Client).where(or_(
+            Client.search_text == folded, Client.search_text.startswith(folded + "\n", autoescape=True))).limit(50))
+        named = [c for c in candidates if c.name.casefold() == ref.casefold()][:2]
         if len(named) > 1:
             raise ValidationFailed(_("Several clients are called %(name)s; give the client's number instead.",
                                      name=ref), field=field)

@@ -68,11 +68,27 @@ class ComplaintService(EntityService[Complaint]):
         return super().create(session, data, by=by)
 
     def update(self, session: Session, obj: Complaint, changes: dict[str, Any], *, by: Principal) -> Complaint:
-        for field in (*OUTCOME_FIELDS, "received_at", "client_id"):
+        """Change what was recorded; a new client or time of receipt moves the targets (and what
+        counts as a breach: the sweep marks what is still past them)."""
+        for field in OUTCOME_FIELDS:
             if field in changes:
                 raise ValidationFailed(_("%(field)s cannot be changed here; respond to or resolve the complaint.",
                                          field=field), field=field)
-        return super().update(session, obj, changes, by=by)
+        moved = {"client_id", "received_at"} & {key for key, value in changes.items() if value is not None}
+        if moved and obj.status == ComplaintStatus.resolved:
+            raise Conflict(_("A resolved complaint keeps its client and its time of receipt."), field=sorted(moved)[0])
+        changes = {key: value for key, value in changes.items() if value is not None or key not in moved}
+        updated = super().update(session, obj, changes, by=by)
+        if moved:
+            client = session.get(Client, updated.client_id)
+            assert client is not None
+            for field, value in due_times(session, client, updated.received_at).items():
+                setattr(updated, field, value)
+            updated.response_breached_at = updated.response_due_at if (
+                updated.first_response_at and updated.first_response_at > updated.response_due_at) else None
+            updated.resolution_breached_at = None
+            session.flush()
+        return updated
 
 
 complaints = ComplaintService()

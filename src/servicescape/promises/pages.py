@@ -17,7 +17,6 @@ from servicescape.promises import notices, service
 from servicescape.promises.capability import MANAGE, READ, WRITE
 from servicescape.promises.models import PromiseKind, PromiseStatus
 from servicescape.promises.schemas import PromiseIn, PromisePatch, Repromise
-from servicescape.tasks.sections import owner_options
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import (
     FormInvalid,
@@ -29,7 +28,15 @@ from servicescape.web.forms import (
     parse_form,
     parse_local_moment,
 )
-from servicescape.web.pages.common import FORM_PROBLEMS, Posted, choice, id_filter, problem_status, see_other
+from servicescape.web.pages.common import (
+    FORM_PROBLEMS,
+    Posted,
+    choice,
+    id_filter,
+    owner_options,
+    problem_status,
+    see_other,
+)
 from servicescape.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -104,13 +104,7 @@ class ComplaintIn(Schema):
     external_id: ExternalId | None = None
 
 
-class ComplaintPatch(Schema):
-    text: LongText | None = None
-    channel: Channel | None = None
-    severity: Severity | None = None
-    owner_id: Id | None = None
-    promise_id: Id | None = None
-    external_id: ExternalId | None = None
+ComplaintPatch = partial(ComplaintIn, "ComplaintPatch")
 
 
 class ComplaintOut(OutSchema):

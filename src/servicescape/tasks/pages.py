@@ -14,11 +14,19 @@ from servicescape.db.types import utcnow
 from servicescape.tasks import service
 from servicescape.tasks.models import TaskPriority, TaskStatus
 from servicescape.tasks.schemas import TaskIn
-from servicescape.tasks.sections import owner_options, task_kind_options
+from servicescape.tasks.sections import task_kind_options
 from servicescape.web.client_page import client_page, client_section
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import FormState, RecordId, is_htmx, local_input, parse_form
-from servicescape.web.pages.common import FORM_PROBLEMS, Posted, choice, id_filter, problem_status, see_other
+from servicescape.web.pages.common import (
+    FORM_PROBLEMS,
+    Posted,
+    choice,
+    id_filter,
+    owner_options,
+    problem_status,
+    see_other,
+)
 from servicescape.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from servicescape.auth import service as auth
 from servicescape.clients.models import Client
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
@@ -15,17 +14,13 @@ from servicescape.tasks import service
 from servicescape.tasks.models import TaskStatus
 from servicescape.web.deps import RequestContext
 from servicescape.web.forms import FormState
+from servicescape.web.pages.common import owner_options
 
 MY_TASKS = 12
 
 
 def task_kind_options() -> list[tuple[str, str]]:
     return [(kind, _(label)) for kind, label in registry().task_kinds().items()]
-
-
-def owner_options(context: RequestContext, session: Session, selected: str | None, empty: str) -> list[tuple[str, str]]:
-    people = auth.directory(session, by=context.principal)
-    return [("", empty)] + [(str(p.id), p.name) for p in people if p.active or str(p.id) == (selected or "")]
 
 
 def client_tasks(context: RequestContext, session: Session, client: Client) -> dict[str, Any]:

@@ -6,8 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from servicescape import i18n
+from servicescape.auth import service as auth
 from servicescape.errors import Conflict, ValidationFailed
 from servicescape.web.deps import RequestContext
 from servicescape.web.forms import FormInvalid, FormValues, form_values
@@ -47,3 +49,10 @@ def id_filter(value: str, field: str) -> int | None:
         raise ValidationFailed(i18n._("Unknown value %(value)s for %(field)s.", value=value, field=field),
                                field=field)
     return int(value)
+
+
+def owner_options(context: RequestContext, session: Session, selected: str | None, empty: str) -> list[tuple[str, str]]:
+    """A select's options for choosing a colleague: ``empty`` first, then the active staff (and the
+    one already ``selected``, active or not)."""
+    people = auth.directory(session, by=context.principal)
+    return [("", empty)] + [(str(p.id), p.name) for p in people if p.active or str(p.id) == (selected or "")]
