@@ -43,12 +43,13 @@ def columns(table: str) -> list[str]:
 
 
 class Digest:
-    """Feed rows table by table, each table's rows in id order; ``hexdigest()`` at the end."""
+    """Feed rows table by table, each table's rows in primary-key order; ``hexdigest()`` at the end."""
 
     def __init__(self, tables: Iterable[str] | None = None) -> None:
         from servicescape.demo.load import demo_tables
 
-        self.tables = list(tables) if tables is not None else demo_tables()
+        # several steps fill the same table (tasks): each table once, where it first comes
+        self.tables = list(dict.fromkeys(tables if tables is not None else demo_tables()))
         self.table_columns = {table: columns(table) for table in self.tables}
         self._hashes = {table: hashlib.sha256() for table in self.tables}
         self.counts = dict.fromkeys(self.tables, 0)
@@ -70,11 +71,12 @@ class Digest:
 
 
 def database_digest(connection: Connection, *, chunk: int = 10_000, tables: Iterable[str] | None = None) -> Digest:
-    """Read the demo tables (or ``tables``) back, streamed in id order, into a :class:`Digest`."""
+    """Read the demo tables (or ``tables``) back, streamed in primary-key order (the id, or the
+    natural key of a table without one: a currency's rate), into a :class:`Digest`."""
     digest = Digest(tables)
     for name in digest.tables:
         table = Base.metadata.tables[name]
-        query = select(*(table.c[c] for c in digest.table_columns[name])).order_by(table.c.id)
+        query = select(*(table.c[c] for c in digest.table_columns[name])).order_by(*table.primary_key.columns)
         result = connection.execution_options(yield_per=chunk).execute(query)
         for part in result.mappings().partitions():
             digest.add(name, (dict(row) for row in part))
