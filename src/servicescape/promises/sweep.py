@@ -21,13 +21,16 @@ from servicescape.config import Settings
 from servicescape.i18n import _
 from servicescape.promises import policies, recovery, rules
 from servicescape.promises.capability import AT_RISK, WRITE
-from servicescape.promises.models import Complaint, ComplaintStatus, Promise, PromiseStatus
+from servicescape.promises.models import Complaint, ComplaintStatus, Promise, PromiseKind, PromiseStatus
 from servicescape.tasks import service as tasks
 from servicescape.tasks.models import TaskPriority
 
 #: double bookings and leave are looked for this far ahead
 RISK_HORIZON = timedelta(days=14)
 REASONS = ("unconfirmed", "double_booked", "on_leave")
+#: the kinds that need the owner somewhere at that time (a deliverable due by the end of a window
+#: does not clash with a visit in it)
+PRESENCE = (PromiseKind.appointment, PromiseKind.site_visit)
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,8 @@ def _risks(session: Session, settings: Settings, now: datetime) -> tuple[int, in
     """Mark the open promises at risk (and clear those no longer at risk); a task for each new one."""
     soon = now + timedelta(hours=settings.promise_at_risk_hours)
     rows = session.execute(
-        select(Promise.id, Promise.owner_id, Promise.window_start, Promise.window_end, Promise.confirmed_at,
-               Promise.at_risk)
+        select(Promise.id, Promise.owner_id, Promise.kind, Promise.window_start, Promise.window_end,
+               Promise.confirmed_at, Promise.at_risk)
         .where(Promise.status == PromiseStatus.open, Promise.window_start < now + RISK_HORIZON,
                Promise.window_end >= now)
         .order_by(Promise.owner_id, Promise.window_start)
@@ -85,7 +88,7 @@ def _risks(session: Session, settings: Settings, now: datetime) -> tuple[int, in
     zone = settings.zone
     owners = {row.owner_id for row in rows if row.owner_id is not None}
     away = policies.on_leave(session, owners, now.astimezone(zone).date(), (now + RISK_HORIZON).astimezone(zone).date())
-    double = _double_booked(rows)
+    double = _double_booked([row for row in rows if row.kind in PRESENCE])
     changes: dict[str | None, list[int]] = defaultdict(list)
     fresh: list[int] = []
     for row in rows:
@@ -112,7 +115,7 @@ def _risks(session: Session, settings: Settings, now: datetime) -> tuple[int, in
 
 
 def _double_booked(rows: Sequence[Any]) -> set[int]:
-    """Promises whose owner has another open promise overlapping their window (rows by owner, start)."""
+    """Visits whose owner has another open visit overlapping their window (rows by owner, start)."""
     found: set[int] = set()
     latest: Any = None
     for row in rows:

@@ -36,7 +36,7 @@ CAPABILITY = Capability(
     api=("servicescape.relationships.api",),
     pages=("servicescape.relationships.pages", "servicescape.relationships.calendar"),
     cli=("servicescape.relationships.cli",),
-    demo=(DemoStep("servicescape.relationships.demo:load_relationships", ("cadence_policy", "exchange_rate", "task"),
+    demo=(DemoStep("servicescape.relationships.demo:load_relationships", ("cadence_policy", "exchange_rate", "interaction", "task"),
                    order=75),),
     jobs=(Job("relationships.watch", "servicescape.relationships.jobs:watch",
               N_("Open a review for each key account without one, and flag new faces on key accounts"),

@@ -4,8 +4,8 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-05 09:00:00.000000
 
-The service targets per tier and the contact cadence start with the product's defaults (the code
-falls back to the same values when a row is missing).
+The service targets per tier and the contact cadence start empty: a tier without a row has the
+product's defaults (``promises.policies.DEFAULT_POLICIES``, ``relationships.service.DEFAULT_CADENCE``).
 """
 
 from collections.abc import Sequence
@@ -22,7 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    cadence = op.create_table('cadence_policy',
+    op.create_table('cadence_policy',
     sa.Column('tier', sa.Enum('key', 'growth', 'standard', name='tier', native_enum=False, create_constraint=True, length=12), nullable=False),
     sa.Column('every_days', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('tier', name=op.f('pk_cadence_policy'))
@@ -47,7 +47,7 @@ def upgrade() -> None:
     sa.Column('updated_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('language', name=op.f('pk_notice_template'))
     )
-    policy = op.create_table('service_policy',
+    op.create_table('service_policy',
     sa.Column('tier', sa.Enum('key', 'growth', 'standard', name='tier', native_enum=False, create_constraint=True, length=12), nullable=False),
     sa.Column('first_response_hours', sa.Integer(), nullable=False),
     sa.Column('resolution_days', sa.Integer(), nullable=False),
@@ -156,14 +156,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_complaint_status_resolution_due', ['status', 'resolution_due_at'], unique=False)
         batch_op.create_index('ix_complaint_status_response_due', ['status', 'response_due_at'], unique=False)
 
-
-    op.bulk_insert(cadence, [{'tier': 'key', 'every_days': 14}, {'tier': 'growth', 'every_days': 30},
-                             {'tier': 'standard', 'every_days': 90}])
-    op.bulk_insert(policy, [
-        {'tier': 'key', 'first_response_hours': 4, 'resolution_days': 3, 'late_tolerance_minutes': 15},
-        {'tier': 'growth', 'first_response_hours': 8, 'resolution_days': 5, 'late_tolerance_minutes': 30},
-        {'tier': 'standard', 'first_response_hours': 16, 'resolution_days': 10, 'late_tolerance_minutes': 60},
-    ])
 
 def downgrade() -> None:
     with op.batch_alter_table('complaint', schema=None) as batch_op:
