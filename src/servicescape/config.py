@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from email.utils import parseaddr
 from datetime import time
+from email.utils import parseaddr
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
