@@ -8,11 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from servicescape import i18n
-from servicescape.auth.permissions import Principal, can
 from servicescape.clients import service as clients
 from servicescape.db.types import utcnow
 from servicescape.errors import ValidationFailed
@@ -21,8 +18,6 @@ from servicescape.promises import recovery
 from servicescape.promises.capability import MANAGE, READ, WRITE
 from servicescape.promises.models import Severity
 from servicescape.promises.schemas import ComplaintIn, ComplaintPatch
-from servicescape.tasks.capability import READ as TASKS_READ
-from servicescape.tasks.models import Task
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import FormInvalid, FormState, RecordId, errors_of, parse_form
 from servicescape.web.pages.common import (
@@ -73,14 +68,6 @@ def _new_data(context: RequestContext, values: dict[str, str]) -> dict[str, Any]
 def _edit_data(context: RequestContext, values: dict[str, str]) -> dict[str, Any]:
     return parse_form(ComplaintPatch, {key: values[key] for key in EDITABLE if key in values},
                       zone=context.runtime.settings.zone)
-
-
-def recovery_task(session: Session, complaint_id: int, *, by: Principal) -> Task | None:
-    """The complaint's recovery task, if one was opened (the rules open one per complaint, under a
-    known key); None when there is none or the reader may not see tasks."""
-    if not can(by, TASKS_READ):
-        return None
-    return session.scalar(select(Task).where(Task.dedupe_key == recovery.complaint_key(complaint_id)))
 
 
 def severity_options() -> list[tuple[str, str]]:
@@ -154,7 +141,7 @@ def complaint_page(context: RequestContext, complaint_id: int, *, edit: FormStat
                                    "severity": complaint.severity.value,
                                    "owner_id": str(complaint.owner_id or "")})
         owners = owner_options(context, session, state.values.get("owner_id"), i18n._("Nobody"))
-        task = recovery_task(session, complaint.id, by=context.principal)
+        task = recovery.task_for(session, "complaint", complaint.id, by=context.principal)
     return render(context, "promises/complaint.html", status_code=status_code, active_nav="promises",
                   complaint=complaint, form=state, resolve_form=resolve or FormState(),
                   respond_form=respond or FormState(), owners=owners, severities=severity_options(),

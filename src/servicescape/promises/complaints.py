@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client
-from servicescape.db.crud import EntityService
+from servicescape.db.crud import EntityService, about_field
 from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, NotFound, ValidationFailed
@@ -43,8 +43,8 @@ class ComplaintService(EntityService[Complaint]):
         received = data.get("received_at")
         if received is not None:
             if received.tzinfo is None:
-                raise ValidationFailed(_("%(field)s needs a timezone (e.g. 2026-03-01T14:00:00+08:00).",
-                                         field="received_at"), field="received_at")
+                raise about_field(ValidationFailed,
+                                  N_("%(field)s needs a timezone (e.g. 2026-03-01T14:00:00+08:00)."), "received_at")
             if received > utcnow() + timedelta(minutes=5):
                 raise ValidationFailed(_("A complaint cannot be received in the future."), field="received_at")
         severity = data.get("severity")
@@ -61,7 +61,7 @@ class ComplaintService(EntityService[Complaint]):
         self.check(session, data, None)  # the client exists before its tier is read
         client = session.get(Client, data["client_id"]) if data.get("client_id") is not None else None
         if client is None:
-            raise ValidationFailed(_("%(field)s is required.", field="client_id"), field="client_id")
+            raise about_field(ValidationFailed, N_("%(field)s is required."), "client_id")
         if data.get("owner_id") is None:
             data["owner_id"] = by.id if isinstance(by, Staff) else client.owner_id
         data.update(due_times(session, client, data["received_at"]))
@@ -72,8 +72,8 @@ class ComplaintService(EntityService[Complaint]):
         counts as a breach: the sweep marks what is still past them)."""
         for field in OUTCOME_FIELDS:
             if field in changes:
-                raise ValidationFailed(_("%(field)s cannot be changed here; respond to or resolve the complaint.",
-                                         field=field), field=field)
+                raise about_field(ValidationFailed,
+                                  N_("%(field)s cannot be changed here; respond to or resolve the complaint."), field)
         moved = {"client_id", "received_at"} & {key for key, value in changes.items() if value is not None}
         if moved and obj.status == ComplaintStatus.resolved:
             raise Conflict(_("A resolved complaint keeps its client and its time of receipt."), field=sorted(moved)[0])
@@ -146,12 +146,11 @@ def _moment(at: datetime | None, complaint: Complaint, field: str) -> datetime:
     now = utcnow()
     moment = at or now
     if moment.tzinfo is None:
-        raise ValidationFailed(_("%(field)s needs a timezone (e.g. 2026-03-01T14:00:00+08:00).", field=field),
-                               field=field)
+        raise about_field(ValidationFailed, N_("%(field)s needs a timezone (e.g. 2026-03-01T14:00:00+08:00)."), field)
     if moment > now + timedelta(minutes=5):
-        raise ValidationFailed(_("%(field)s cannot be in the future.", field=field), field=field)
+        raise about_field(ValidationFailed, N_("%(field)s cannot be in the future."), field)
     if moment < complaint.received_at:
-        raise ValidationFailed(_("%(field)s cannot be before the complaint was received.", field=field), field=field)
+        raise about_field(ValidationFailed, N_("%(field)s cannot be before the complaint was received."), field)
     return moment
 
 

@@ -19,9 +19,10 @@ from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client, Contact
 from servicescape.config import LANGUAGES, Settings
+from servicescape.db.crud import about_field
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, ValidationFailed
-from servicescape.i18n import _
+from servicescape.i18n import N_, _
 from servicescape.platform.mail import service as mail
 from servicescape.promises import rules
 from servicescape.promises.capability import MANAGE, READ, WRITE
@@ -64,19 +65,18 @@ def check_wording(subject: str, body: str) -> None:
     """Only the known placeholders, braces balanced: a wording that cannot be filled is refused."""
     for field, text in (("subject", subject), ("body", body)):
         if not text.strip():
-            raise ValidationFailed(_("%(field)s cannot be empty.", field=field), field=field)
+            raise about_field(ValidationFailed, N_("%(field)s cannot be empty."), field)
         try:
             names = {name for _literal, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
         except ValueError as exc:
-            raise ValidationFailed(_("%(field)s has an unmatched brace ({ or }).", field=field), field=field) from exc
+            raise about_field(ValidationFailed, N_("%(field)s has an unmatched brace ({ or })."), field) from exc
         unknown = sorted(names - set(PLACEHOLDERS))
         if unknown:
-            raise ValidationFailed(_("%(field)s uses unknown placeholders %(names)s; the known ones are %(known)s.",
-                                     field=field, names=", ".join(unknown),
-                                     known=", ".join(f"{{{p}}}" for p in PLACEHOLDERS)), field=field)
+            raise about_field(ValidationFailed,
+                              N_("%(field)s uses unknown placeholders %(names)s; the known ones are %(known)s."),
+                              field, names=", ".join(unknown), known=", ".join(f"{{{p}}}" for p in PLACEHOLDERS))
     if len(subject) > 300:
-        raise ValidationFailed(_("%(field)s is longer than %(n)s characters.", field="subject", n=300),
-                               field="subject")
+        raise about_field(ValidationFailed, N_("%(field)s is longer than %(n)s characters."), "subject", n=300)
 
 
 def save_wording(session: Session, language: str, subject: str, body: str, *, by: Principal) -> Wording:

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from servicescape import i18n
 from servicescape.clients import service as clients
 from servicescape.db.types import utcnow
-from servicescape.promises import notices, service
+from servicescape.promises import notices, recovery, service
 from servicescape.promises.capability import MANAGE, READ, WRITE
 from servicescape.promises.models import PromiseKind, PromiseStatus
 from servicescape.promises.schemas import PromiseIn, PromisePatch, Repromise
@@ -131,6 +131,7 @@ def promise_page(context: RequestContext, promise_id: int, *, forms: dict[str, F
     with context.unit() as session:
         promise = service.get_promise(session, promise_id, by=context.principal)
         story = service.chain(session, promise, by=context.principal)
+        recovery_task = recovery.task_for(session, "promise", promise.id, by=context.principal)
         people = owner_options(context, session, None, i18n._("The owner"))
         edit = forms.get("edit") or FormState({
             "title": promise.title or "", "kind": promise.kind.value, "place": promise.place or "",
@@ -153,7 +154,7 @@ def promise_page(context: RequestContext, promise_id: int, *, forms: dict[str, F
                   repromise_form=repromise, notice_form=forms.get("notice") or FormState(
                       {"new_start": local_input(notice.new_start, zone), "new_end": local_input(notice.new_end, zone)}
                       if notice else {}),
-                  notice=notice, risks=risk_reasons(promise.at_risk), now=utcnow())
+                  notice=notice, risks=risk_reasons(promise.at_risk), recovery_task=recovery_task, now=utcnow())
 
 
 def risk_reasons(at_risk: str | None) -> list[str]:

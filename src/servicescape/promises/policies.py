@@ -13,7 +13,7 @@ from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Tier
 from servicescape.config import Settings
-from servicescape.db.crud import EntityService
+from servicescape.db.crud import EntityService, about_field
 from servicescape.errors import NotFound, ValidationFailed
 from servicescape.i18n import N_, _
 from servicescape.promises.capability import MANAGE, READ
@@ -49,11 +49,11 @@ def set_policy(session: Session, tier: Tier, changes: dict[str, Any], *, by: Pri
     require(by, MANAGE)
     for field, value in changes.items():
         if field not in LIMITS:
-            raise ValidationFailed(_("Unknown field %(field)s.", field=field), field=field)
+            raise about_field(ValidationFailed, N_("Unknown field %(field)s."), field)
         low, high = LIMITS[field]
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise ValidationFailed(_("%(field)s must be a whole number from %(low)s to %(high)s.", field=field,
-                                     low=low, high=high), field=field)
+            raise about_field(ValidationFailed, N_("%(field)s must be a whole number from %(low)s to %(high)s."),
+                              field, low=low, high=high)
     policy = session.get(ServicePolicy, tier)
     if policy is None:
         policy = policy_for(session, tier)
@@ -121,8 +121,7 @@ class LeaveService(EntityService[StaffLeave]):
         starts = data.get("starts_on", existing.starts_on if existing else None)
         ends = data.get("ends_on", existing.ends_on if existing else None)
         if starts is not None and ends is not None and ends < starts:
-            raise ValidationFailed(_("Leave must end on or after the day it starts (ends_on is before starts_on)."),
-                                   field="ends_on")
+            raise about_field(ValidationFailed, N_("%(field)s must be on or after the first day of leave."), "ends_on")
         return super().check(session, data, existing)
 
 

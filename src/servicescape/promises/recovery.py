@@ -13,14 +13,15 @@ from typing import Any
 from sqlalchemy import String, and_, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from servicescape.auth.permissions import Principal, require
+from servicescape.auth.permissions import Principal, can, require
 from servicescape.clients.models import Client, ClientStatus, Interaction, Invoice, Tier
 from servicescape.db.types import utcnow
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
-from servicescape.promises.capability import READ, RECOVERY
+from servicescape.promises.capability import READ, RECOVERY, WRITE
 from servicescape.promises.models import Complaint, Promise, PromiseKind, PromiseStatus
 from servicescape.tasks import service as tasks
+from servicescape.tasks.capability import READ as TASKS_READ
 from servicescape.tasks.models import Task, TaskPriority, TaskStatus
 
 #: a recovery is due this soon after the failure is known
@@ -120,8 +121,19 @@ def recovery_page(session: Session, *, status: TaskStatus | None, owner_id: int 
     return tasks.task_page(session, filters, day_end=day_end, page=page, per_page=per_page, clamp=clamp, by=by)
 
 
+def task_for(session: Session, related_type: str, related_id: int, *, by: Principal) -> Task | None:
+    """The recovery task of a promise or a complaint, if the rules opened one (None also when the
+    reader may not see tasks)."""
+    require(by, READ)
+    if not can(by, TASKS_READ):
+        return None
+    key = promise_key(related_id) if related_type == "promise" else complaint_key(related_id)
+    return session.scalar(select(Task).where(Task.dedupe_key == key))
+
+
 def close(session: Session, task_id: int, *, outcome: str, by: Principal) -> Task:
     """Close a recovery: what was done for the client is required."""
+    require(by, WRITE)
     task = tasks.tasks.get(session, task_id, by=by)
     if task.kind != RECOVERY:
         raise ValidationFailed(_("Task %(id)s is not a recovery task.", id=task_id), field="task_id")

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from servicescape.db.crud import about_field
 from servicescape.errors import ValidationFailed
-from servicescape.i18n import _
+from servicescape.i18n import N_
 from servicescape.promises.models import PromiseStatus
 
 
@@ -17,14 +18,13 @@ def check_window(start: datetime | None, end: datetime | None) -> None:
     """Both ends aware, the end after the start."""
     for field, value in (("window_start", start), ("window_end", end)):
         if value is None:
-            raise ValidationFailed(_("%(field)s is required.", field=field), field=field)
+            raise about_field(ValidationFailed, N_("%(field)s is required."), field)
         if value.tzinfo is None:
-            raise ValidationFailed(_("%(field)s needs a timezone (e.g. 2026-03-01T14:00:00+08:00).", field=field),
-                                   field=field)
+            raise about_field(ValidationFailed, N_("%(field)s needs a timezone (e.g. 2026-03-01T14:00:00+08:00)."),
+                              field)
     assert start is not None and end is not None
     if end <= start:
-        raise ValidationFailed(_("The window must end after it starts (window_end is before window_start)."),
-                               field="window_end")
+        raise about_field(ValidationFailed, N_("%(field)s must be after the window's start."), "window_end")
 
 
 def lateness_minutes(window_end: datetime, kept_at: datetime) -> int:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client, Engagement, Tier
-from servicescape.db.crud import EntityService
+from servicescape.db.crud import EntityService, about_field
 from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, NotFound, ValidationFailed
@@ -103,13 +103,13 @@ def keep(session: Session, promise: Promise, *, kept_at: datetime | None = None,
     now = utcnow()
     moment = kept_at or now
     if moment.tzinfo is None:
-        raise ValidationFailed(_("%(field)s needs a timezone (e.g. 2026-03-01T14:00:00+08:00).", field="kept_at"),
-                               field="kept_at")
+        raise about_field(ValidationFailed, N_("%(field)s needs a timezone (e.g. 2026-03-01T14:00:00+08:00)."),
+                          "kept_at")
     if moment > now + FUTURE_SLACK:
         raise ValidationFailed(_("A promise cannot be kept in the future (kept_at is after now)."), field="kept_at")
     if delivered_by_id is not None and session.get(Staff, delivered_by_id) is None:
-        raise ValidationFailed(_("%(field)s %(value)s does not exist.", field="delivered_by_id",
-                                 value=delivered_by_id), field="delivered_by_id")
+        raise about_field(ValidationFailed, N_("%(field)s %(value)s does not exist."), "delivered_by_id",
+                          value=delivered_by_id)
     if client_words is not None:
         promises.check(session, {"client_words": client_words}, promise)
         promise.client_words = client_words.strip() or None

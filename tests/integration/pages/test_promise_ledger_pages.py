@@ -91,6 +91,7 @@ def test_a_promise_page_keeps_misses_and_repromises(owner_browser: Browser, runt
     assert "The story of this promise" in story
     with runtime.transaction() as session:
         sweep(session, runtime.settings, now=datetime.now(UTC), by=SYSTEM)  # unconfirmed and soon: at risk
+    assert "Its recovery task" in plain(owner_browser.get(f"/promises/{first}").text)
     at_risk = plain(owner_browser.get(f"/promises/{second}").text)
     assert "At risk" in at_risk and "Send the notice" in at_risk and "Sejuk Sdn Bhd" in at_risk
     sent = owner_browser.post(f"/promises/{second}/notice", {"new_start": _local(runtime, 26),
