@@ -232,39 +232,7 @@ class BatchWriter:
     # -- clients of the related kinds ----------------------------------------------------------
 
     def _resolve_clients(self, conn: Connection, rows: list[ParsedRow], outcome: BatchOutcome) -> list[ParsedRow]:
-        clients = Client.__table__
-        exts = {row.client_ref[0] for row in rows if row.client_ref[0]}
-        by_ext = dict(
-            (ext, client_id) for client_id, ext in
-            _select_in(conn, self._lookup(conn, "client by ext", select(clients.c.id, clients.c.external_id),
-                                          clients.c.external_id), exts)
-        )
-        names = {row.client_ref[1] for row in rows if row.client_ref[1] and row.client_ref[0] not in by_ext}
-        by_name: dict[str, list[int]] = {}
-        for client_id, name in _select_in(conn, self._lookup(conn, "client by name",
-                                                             select(clients.c.id, clients.c.name), clients.c.name),
-                                          names):
-            by_name.setdefault(name, []).append(client_id)
-        kept: list[ParsedRow] = []
-        for row in rows:
-            ext, name = row.client_ref
-            client_id = by_ext.get(ext) if ext else None
-            if client_id is None and name:
-                found = by_name.get(name, [])
-                if len(found) > 1:
-                    outcome.rejected.append((row, _("%(n)s clients are named %(name)s; give the client's external "
-                                                    "id to say which.", n=len(found), name=name)))
-                    continue
-                client_id = found[0] if found else None
-            if client_id is None:
-                reason = (_("No client has the external id %(ref)s.", ref=ext) if ext and not name else
-                          _("No client has the name %(name)s.", name=name) if not ext else
-                          _("No client has the external id %(ref)s or the name %(name)s.", ref=ext, name=name))
-                outcome.rejected.append((row, reason))
-                continue
-            row.values["client_id"] = client_id
-            kept.append(row)
-        return kept
+        return resolve_clients(conn, rows, outcome, self._lookup)
 
     # -- matching --------------------------------------------------------------------------------
 
@@ -503,6 +471,53 @@ class BatchWriter:
         if self.kind == "clients" and not set(names).isdisjoint(name_keys.SEARCHED):
             return ["sort_key"]
         return []
+
+
+Lookup = Callable[[Connection, str, Select[Any], ColumnElement[Any]], Select[Any]]
+
+
+def _built(conn: Connection, purpose: str, query: Select[Any], column: ColumnElement[Any]) -> Select[Any]:
+    return in_lookup(query, column, conn.dialect.name)
+
+
+def resolve_clients(conn: Connection, rows: list[ParsedRow], outcome: BatchOutcome,
+                    lookup: Lookup = _built) -> list[ParsedRow]:
+    """The rows whose client reference (``ParsedRow.client_ref``: external id, else name) names one
+    stored client, each with its ``client_id`` set; the others go to ``outcome.rejected`` with the
+    reason. Every kind that belongs to a client resolves it so (``lookup`` builds, and may keep, the
+    IN-look-ups)."""
+    clients = Client.__table__
+    exts = {row.client_ref[0] for row in rows if row.client_ref[0]}
+    by_ext = dict(
+        (ext, client_id) for client_id, ext in
+        _select_in(conn, lookup(conn, "client by ext", select(clients.c.id, clients.c.external_id),
+                                clients.c.external_id), exts)
+    )
+    names = {row.client_ref[1] for row in rows if row.client_ref[1] and row.client_ref[0] not in by_ext}
+    by_name: dict[str, list[int]] = {}
+    for client_id, name in _select_in(conn, lookup(conn, "client by name", select(clients.c.id, clients.c.name),
+                                                   clients.c.name), names):
+        by_name.setdefault(name, []).append(client_id)
+    kept: list[ParsedRow] = []
+    for row in rows:
+        ext, name = row.client_ref
+        client_id = by_ext.get(ext) if ext else None
+        if client_id is None and name:
+            found = by_name.get(name, [])
+            if len(found) > 1:
+                outcome.rejected.append((row, _("%(n)s clients are named %(name)s; give the client's external "
+                                                "id to say which.", n=len(found), name=name)))
+                continue
+            client_id = found[0] if found else None
+        if client_id is None:
+            reason = (_("No client has the external id %(ref)s.", ref=ext) if ext and not name else
+                      _("No client has the name %(name)s.", name=name) if not ext else
+                      _("No client has the external id %(ref)s or the name %(name)s.", ref=ext, name=name))
+            outcome.rejected.append((row, reason))
+            continue
+        row.values["client_id"] = client_id
+        kept.append(row)
+    return kept
 
 
 def _plain(value: Any) -> Any:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from servicescape.clients.import_columns import RowBatch
 from servicescape.clients.import_files import open_json_table
@@ -58,6 +59,14 @@ class Conversion:
         return RowReader(self.kind, self.headers, self.context, self.custom, guarded=self.guarded)
 
 
+class BatchReader(Protocol):
+    """What turns a batch of records into rows (``RowReader`` for the client book's kinds; another
+    capability's kinds bring their own): the importable rows and (record number, reason, cells) of
+    the others."""
+
+    def read_batch(self, records: Sequence[Record]) -> tuple[RowBatch, list[tuple[int, str, list[Cell]]]]: ...
+
+
 @dataclass
 class ConvertedBatch:
     read: int
@@ -97,12 +106,12 @@ def first_batch(records: Iterator[Record], size: int) -> tuple[list[Record], str
         return exc.records, exc.problem
 
 
-def convert(reader: RowReader, records: list[Record], broken: str | None = None) -> ConvertedBatch:
+def convert(reader: BatchReader, records: list[Record], broken: str | None = None) -> ConvertedBatch:
     rows, rejects = reader.read_batch(records)
     return ConvertedBatch(len(records), rows, rejects, broken=broken)
 
 
-def converted(reader: RowReader, batch_size: int, table: Table, first: list[Record],
+def converted(reader: BatchReader, batch_size: int, table: Table, first: list[Record],
               first_broken: str | None) -> Generator[ConvertedBatch, None, None]:
     """The batches of an open table, converted by ``reader``; ``first`` was already read from it."""
     yield convert(reader, first, first_broken)

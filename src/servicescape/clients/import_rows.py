@@ -158,7 +158,7 @@ class RowReader:
             index = headers.fields.get(name)
             return names[index] if index is not None else name
 
-        plan = _plan(kind, ctx, header)
+        plan = self.plan(kind, ctx, header)
         self.columns = [
             Column(column, index, names[index], convert, limit,
                    emails_as_they_are(_limit(TABLES[kind], "email")) if column == "email" else None)
@@ -181,7 +181,16 @@ class RowReader:
             self.positions.setdefault(key, index)
         self.name_column = header("name")
         self.name_limit = plan["name"][2] if "name" in plan else 0
-        self.rules = rules.RULES[kind].every_write
+        self.rules = self.row_rules(kind)
+
+    def plan(self, kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str, Step]:
+        """field → (database column, converter or None for plain text, length limit of text): the client
+        book's kinds' (``_plan``); a reader of another capability's kinds brings its own."""
+        return _plan(kind, ctx, header)
+
+    def row_rules(self, kind: str) -> list[rules.Rule]:
+        """The rules every row of ``kind`` is checked by as it is read (``clients.rules``)."""
+        return rules.RULES[kind].every_write
 
     def read(self, record: Record) -> ParsedRow:
         """One record as a row; raises ``RowRejected`` with the reason when it cannot be imported."""

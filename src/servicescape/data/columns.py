@@ -86,7 +86,7 @@ def plan_columns(kind: ImportKind, sample: FileSample, chosen: Mapping[int, str]
     clashes = _clashes(chosen)
     visible = ["\u2063" if index in fixed else header for index, header in enumerate(headers)]
     kept = {visible[index]: target for index, target in chosen.items() if index not in clashes}
-    header_map = map_headers(kind.name, visible, kept)
+    header_map = map_headers(kind, visible, kept)
     choices = _choices(header_map, kind.custom_fields)
     for index in clashes:  # shown as chosen, to be corrected
         choices[index] = chosen[index]

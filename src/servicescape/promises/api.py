@@ -47,6 +47,7 @@ from servicescape.web.api.common import (
     READ_ONE,
     UPDATE,
     EntityId,
+    error_responses,
     IdFilter,
     PageNumber,
     PerPage,
@@ -54,6 +55,7 @@ from servicescape.web.api.common import (
 )
 from servicescape.web.api.resources import Resource, SignedIn, entity_router
 
+REPROMISE = {**CREATE, **error_responses(404)}
 PROMISES = Resource("promises", "promise", service.promises, PromiseIn, PromisePatch, PromiseOut,
                     sample="servicescape.promises.samples:promise")
 router = APIRouter(tags=["promises"])
@@ -143,7 +145,7 @@ def confirm(id: EntityId, context: SignedIn) -> Any:
         return _out(context, session, promise)
 
 
-@router.post("/promises/{id}/repromise", status_code=201, response_model=PromiseOut, responses=CREATE,
+@router.post("/promises/{id}/repromise", status_code=201, response_model=PromiseOut, responses=REPROMISE,
              name="repromise_promise", summary="A new promise for a broken (or breaking) one; history stays")
 def repromise(id: EntityId, body: Repromise, response: Response, context: SignedIn) -> Any:
     with context.unit() as session:

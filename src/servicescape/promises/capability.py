@@ -53,5 +53,6 @@ CAPABILITY = Capability(
                              "servicescape.promises.timeline:events", READ),),
     task_kinds=((RECOVERY, N_("Service recovery")), (AT_RISK, N_("Promise at risk"))),
     entities=("servicescape.promises.api:PROMISES", "servicescape.promises.complaints_api:COMPLAINTS"),
+    imports=("servicescape.promises.importing:PROMISE_IMPORT", "servicescape.promises.importing:COMPLAINT_IMPORT"),
     templates=True,
 )

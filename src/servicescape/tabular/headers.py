@@ -4,6 +4,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol
 
 from servicescape.i18n import _
 from servicescape.tabular.errors import TabularError
@@ -16,6 +17,7 @@ __all__ = [
     "REQUIRED",
     "SKIP",
     "HeaderMap",
+    "KindColumns",
     "combine_name",
     "find_header",
     "header_key",
@@ -40,6 +42,42 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+class KindColumns(Protocol):
+    """What recognising the columns of one import kind takes: its fields, its required entries (each
+    satisfied by any one of its fields), the headers other systems use for each field and the prefixes
+    naming the thing a row is about. A capability's ``platform.imports.ImportKind`` is one; a kind
+    named by a string is looked up in this module's tables (the client book's kinds)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def fields(self) -> tuple[str, ...]: ...
+    @property
+    def required(self) -> tuple[tuple[str, ...], ...]: ...
+    @property
+    def aliases(self) -> Mapping[str, tuple[str, ...]]: ...
+    @property
+    def subject_prefixes(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """A kind of this module's tables, as a ``KindColumns``."""
+
+    name: str
+    fields: tuple[str, ...]
+    required: tuple[tuple[str, ...], ...]
+    aliases: Mapping[str, tuple[str, ...]]
+    subject_prefixes: tuple[str, ...]
+
+
+def _columns_of(kind: str | KindColumns) -> KindColumns:
+    if isinstance(kind, str):
+        name = _check_kind(kind)
+        return _Tables(name, FIELDS[name], REQUIRED[name], ALIASES[name], SUBJECT_PREFIXES[name])
+    return kind
+
+
 @dataclass
 class HeaderMap:
     """Which column fills which field; every other column is in ``unmapped``, except the
@@ -57,6 +95,8 @@ class HeaderMap:
     first_name: int | None = None
     last_name: int | None = None
     skipped: list[int] = field(default_factory=list)
+    #: the kind's required entries (None: ``REQUIRED[kind]``)
+    required: tuple[tuple[str, ...], ...] | None = None
 
     @property
     def combines_name(self) -> bool:
@@ -70,8 +110,13 @@ class HeaderMap:
         return [" or ".join(group) for group in self.missing_groups(kind)]
 
     def missing_groups(self, kind: str | None = None) -> list[tuple[str, ...]]:
-        """The entries of ``REQUIRED`` no column satisfies, e.g. ``[('client_external_id', 'client_name')]``."""
-        return [group for group in REQUIRED[_check_kind(kind or self.kind)] if not any(map(self.has, group))]
+        """The required entries no column satisfies, e.g. ``[('client_external_id', 'client_name')]``: the
+        kind's own (those it was mapped with), or ``REQUIRED[kind]``."""
+        if kind is None and self.required is not None:
+            groups = self.required
+        else:
+            groups = REQUIRED[_check_kind(kind or self.kind)]
+        return [group for group in groups if not any(map(self.has, group))]
 
     def value(self, cells: Sequence[Cell], name: str) -> Cell:
         """The cell for field ``name`` in a record (joined first + last for a split name)."""
@@ -110,14 +155,18 @@ def parse_mapping_option(text: str) -> tuple[str, str]:
     return header.strip(), target.strip()
 
 
-def map_headers(kind: str, headers: Sequence[str], overrides: Mapping[str, str] | None = None) -> HeaderMap:
+def map_headers(kind: str | KindColumns, headers: Sequence[str],
+                overrides: Mapping[str, str] | None = None) -> HeaderMap:
     """Map ``headers`` to ``kind``'s fields: ``overrides`` (their header → a field, ``CUSTOM`` or
     ``SKIP``) first, then the alias tables. A field two columns claim goes to the first; the other
-    column is kept unmapped (a custom field) with a warning.
+    column is kept unmapped (a custom field) with a warning. ``kind`` is a kind of this module's
+    tables by name, or any kind that brings its own (``KindColumns``).
     """
     headers = list(headers)
-    allowed = targets(_check_kind(kind))
-    forced = _forced(kind, headers, overrides or {}, allowed)
+    columns = _columns_of(kind)
+    allowed = targets(columns)
+    forced = _forced(columns.name, headers, overrides or {}, allowed)
+    lookup = _lookup(columns.name) if columns.aliases is ALIASES.get(columns.name) else _alias_table(columns.aliases)
     taken = {name: index for index, name in forced.items() if name not in KEPT_APART}
     unmapped: list[tuple[int, str]] = []
     skipped: list[int] = []
@@ -127,7 +176,7 @@ def map_headers(kind: str, headers: Sequence[str], overrides: Mapping[str, str] 
         if target == SKIP:
             skipped.append(index)
             continue
-        name = None if target == CUSTOM else target or _match(kind, header)
+        name = None if target == CUSTOM else target or _match(lookup, columns.subject_prefixes, header)
         if name is None:
             unmapped.append((index, header))
         elif taken.setdefault(name, index) != index:
@@ -145,7 +194,7 @@ def map_headers(kind: str, headers: Sequence[str], overrides: Mapping[str, str] 
         unmapped.sort()
         first = last = None
     fields = dict(sorted(taken.items(), key=lambda item: item[1]))  # in column order
-    return HeaderMap(kind, headers, fields, unmapped, warnings, first, last, skipped)
+    return HeaderMap(columns.name, headers, fields, unmapped, warnings, first, last, skipped, columns.required)
 
 
 def _check_kind(kind: str) -> str:
@@ -155,11 +204,12 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
-def targets(kind: str) -> tuple[str, ...]:
+def targets(kind: str | KindColumns) -> tuple[str, ...]:
     """The fields a column of ``kind`` may be mapped to: its fields, and first and last name where
     a name may come in two parts."""
-    parts = NAME_PARTS if "first_name" in ALIASES[_check_kind(kind)] else ()
-    return FIELDS[kind] + parts
+    columns = _columns_of(kind)
+    parts = NAME_PARTS if "first_name" in columns.aliases else ()
+    return columns.fields + parts
 
 
 def _forced(kind: str, headers: list[str], overrides: Mapping[str, str], allowed: tuple[str, ...]) -> dict[int, str]:
@@ -192,12 +242,11 @@ def find_header(headers: Sequence[str], their: str) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-def _match(kind: str, header: str) -> str | None:
-    lookup = _lookup(kind)
+def _match(lookup: Mapping[str, str], prefixes: Sequence[str], header: str) -> str | None:
     key = header_key(header)
     if key in lookup:
         return lookup[key]
-    for prefix in SUBJECT_PREFIXES[kind]:
+    for prefix in prefixes:
         if key.startswith(prefix) and key[len(prefix) :] in lookup:
             return lookup[key[len(prefix) :]]
     return None
@@ -205,10 +254,15 @@ def _match(kind: str, header: str) -> str | None:
 
 @cache
 def _lookup(kind: str) -> dict[str, str]:
-    """Alias key → field for one kind (the field names themselves included)."""
+    """Alias key → field for one kind of this module's tables (the field names themselves included)."""
+    return _alias_table(ALIASES[kind])
+
+
+def _alias_table(aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Alias key → field (the field names themselves included)."""
     table: dict[str, str] = {}
-    for name, aliases in ALIASES[kind].items():
-        for alias in (name, *aliases):
+    for name, spellings in aliases.items():
+        for alias in (name, *spellings):
             table.setdefault(header_key(alias), name)
     return table
 
