@@ -47,10 +47,10 @@ from servicescape.web.api.common import (
     READ_ONE,
     UPDATE,
     EntityId,
-    error_responses,
     IdFilter,
     PageNumber,
     PerPage,
+    error_responses,
     page_out,
 )
 from servicescape.web.api.resources import Resource, SignedIn, entity_router
