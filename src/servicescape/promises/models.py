@@ -42,7 +42,9 @@ class Promise(Timestamped, Base):
     __tablename__ = "promise"
     __table_args__ = (
         Index("ix_promise_status_window_end", "status", "window_end"),
-        Index("ix_promise_window_end_status", "window_end", "status", "owner_id", "lateness_minutes"),
+        # covers the reliability figures' scan of a period (no table rows read)
+        Index("ix_promise_window_end_status", "window_end", "status", "owner_id", "lateness_minutes", "client_id",
+              "engagement_id", "announced_at"),
         Index("ix_promise_owner_window_start", "owner_id", "window_start"),
         Index("ix_promise_client_window_start", "client_id", "window_start"),
         Index("ix_promise_status_window_start", "status", "window_start"),
@@ -187,3 +189,38 @@ class NoticeTemplate(Timestamped, Base):
     language: Mapped[str] = mapped_column(String(20), primary_key=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+
+
+class PromiseMonth(Base):
+    """A month of the firm's calendar whose reliability figures are kept (``PromiseMonthFigure``):
+    database triggers bump ``version`` whenever a promise whose window ends in the month changes
+    (and every month's when a client's tier or an engagement's package changes); the figures are
+    those of ``computed_version``, fresh while it equals ``version``."""
+
+    __tablename__ = "promise_month"
+    __audited__ = False
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)     # "2026-03", the firm's clock
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    computed_version: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class PromiseMonthFigure(Base):
+    """One line of a month's figures: per staff member, tier or package (``dimension``, ``key``:
+    the id or the tier; empty for none) and status, the promises, their lateness and how many of
+    the broken ones were announced beforehand."""
+
+    __tablename__ = "promise_month_figure"
+    __audited__ = False
+    __table_args__ = (Index("ix_promise_month_figure_month", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(ForeignKey("promise_month.month", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10))
+    promises: Mapped[int] = mapped_column(Integer)
+    lateness_total: Mapped[int] = mapped_column(Integer)
+    announced: Mapped[int] = mapped_column(Integer)

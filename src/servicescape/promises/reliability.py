@@ -15,24 +15,23 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
-from servicescape.clients.models import Client, Engagement
+from servicescape.clients.models import Client
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
 from servicescape.offerings.models import ServicePackage
+from servicescape.promises import months
 from servicescape.promises.capability import READ
 from servicescape.promises.models import Promise, PromiseStatus
+from servicescape.promises.months import ANNOUNCED, EFFECTIVE
 
 FLAG_DAYS = 90
 FLAG_BROKEN = 2
 MOST_MONTHS = 36
-#: a broken promise the client was told about before its window ended (the at-risk notice)
-ANNOUNCED = and_(Promise.status != PromiseStatus.kept, Promise.announced_at.is_not(None),
-                 Promise.announced_at <= Promise.window_end)
 
 
 @dataclass
@@ -101,59 +100,60 @@ class Reliability:
         }
 
 
+def month_after(start: datetime, zone: ZoneInfo) -> datetime:
+    """The first moment of the firm's month after the one ``start`` is in."""
+    day = start.astimezone(zone).date()
+    return datetime.combine(date(day.year + day.month // 12, day.month % 12 + 1, 1), time(), tzinfo=zone)
+
+
 def month_starts(since: datetime, until: datetime, zone: ZoneInfo) -> list[datetime]:
     """The first moments of the firm's months touching [since, until), the first one ≤ since."""
     local = since.astimezone(zone)
-    day = date(local.year, local.month, 1)
+    moment = datetime.combine(date(local.year, local.month, 1), time(), tzinfo=zone)
     starts: list[datetime] = []
-    while True:
-        moment = datetime.combine(day, time(), tzinfo=zone)
-        if moment >= until:
-            return starts
+    while moment < until:
         starts.append(moment)
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        moment = month_after(moment, zone)
+    return starts
 
 
 def reliability(session: Session, *, since: datetime, until: datetime, zone: ZoneInfo, now: datetime,
                 top_clients: int = 20, by: Principal) -> Reliability:
-    """The figures of the promises whose window ended in [since, min(until, now))."""
+    """The figures of the promises whose window ended from the start of ``since``'s month (the
+    firm's clock) to ``min(until, now)``. Whole months come from the figures kept per month
+    (``months.kept``, made again when their promises changed); the month under way is counted live."""
     require(by, READ)
     if until <= since:
         raise ValidationFailed(_("The period must end after it starts."), field="until")
     end = min(until, now)
-    months = month_starts(since, end, zone) if end > since else []
-    if len(months) > MOST_MONTHS:
+    starts = month_starts(since, end, zone) if end > since else []
+    if len(starts) > MOST_MONTHS:
         raise ValidationFailed(_("Ask for at most %(n)s months at a time.", n=MOST_MONTHS), field="since")
-    found = Reliability(since, end)
-    for start in months:
-        found.by_month[start.strftime("%Y-%m")] = Figures()
-    if not months:
-        return found
-    # an open promise whose window ended counts as missed (the sweep will mark it so)
-    effective = case((Promise.status == PromiseStatus.open, PromiseStatus.missed.value), else_=Promise.status)
-    month = case(*((Promise.window_end >= start, index) for index, start in reversed(list(enumerate(months)))),
-                 else_=0)
-    announced = func.sum(case((ANNOUNCED, 1), else_=0))
-    rows = session.execute(
-        select(Promise.owner_id, Client.tier, Engagement.package_id, month, effective, func.count(),
-               func.coalesce(func.sum(Promise.lateness_minutes), 0), announced)
-        .join(Client, Client.id == Promise.client_id)
-        .outerjoin(Engagement, Engagement.id == Promise.engagement_id)
-        .where(Promise.window_end >= since, Promise.window_end < end, Promise.status != PromiseStatus.cancelled)
-        .group_by(Promise.owner_id, Client.tier, Engagement.package_id, month, effective)
-    ).all()
+    if not starts:
+        return Reliability(since, end)
+    found = Reliability(starts[0], end)
+    bounds = [(start.strftime("%Y-%m"), start, month_after(start, zone)) for start in starts]
+    whole = [(label, start, stop) for label, start, stop in bounds if stop <= end]
+    lines = months.kept(session, whole)
+    if bounds[-1][2] > end:
+        label, start, _stop = bounds[-1]
+        lines[label] = months.count(session, start, end)
     staff = dict(session.execute(select(Staff.id, Staff.email)).all())
     found.staff_names = {email: name for email, name in session.execute(select(Staff.email, Staff.name))}
     packages = dict(session.execute(select(ServicePackage.id, ServicePackage.name)).all())
-    labels = [start.strftime("%Y-%m") for start in months]
-    for owner_id, tier, package_id, month_index, status, count, lateness, told in rows:
-        figures = _figures(status, count, lateness, told)
-        found.overall.add(figures)
-        found.by_staff[staff.get(owner_id, "") if owner_id else ""].add(figures)
-        found.by_tier[str(tier)].add(figures)
-        found.by_package[packages.get(package_id, "") if package_id else ""].add(figures)
-        found.by_month[labels[month_index]].add(figures)
-    found.by_client = _worst_clients(session, since, end, effective, top_clients)
+    for label, _start, _stop in bounds:
+        month = found.by_month[label] = Figures()
+        for line in lines.get(label, ()):
+            figures = _figures(line.status, line.promises, line.lateness_total, line.announced)
+            if line.dimension == "tier":  # every promise once: the month's and the whole period's figures
+                month.add(figures)
+                found.overall.add(figures)
+                found.by_tier[line.key].add(figures)
+            elif line.dimension == "staff":
+                found.by_staff[staff.get(int(line.key), "") if line.key else ""].add(figures)
+            else:
+                found.by_package[packages.get(int(line.key), "") if line.key else ""].add(figures)
+    found.by_client = _worst_clients(session, starts[0], end, top_clients)
     found.flagged_clients = flagged_clients(session, now=now, by=by)
     return found
 
@@ -169,21 +169,21 @@ def _figures(status: str, count: int, lateness: int, told: int) -> Figures:
     return figures
 
 
-def _worst_clients(session: Session, since: datetime, end: datetime, effective: Any,
-                   most: int) -> list[tuple[int, str, Figures]]:
-    broken = func.sum(case((effective.in_((PromiseStatus.late.value, PromiseStatus.missed.value)), 1), else_=0))
-    worst = (select(Promise.client_id).where(Promise.window_end >= since, Promise.window_end < end,
-                                             Promise.status != PromiseStatus.cancelled)
-             .group_by(Promise.client_id).having(broken > 0).order_by(broken.desc(), Promise.client_id).limit(most))
+def _worst_clients(session: Session, since: datetime, end: datetime, most: int) -> list[tuple[int, str, Figures]]:
+    """The clients with the most broken promises in the period, with all their figures."""
+    in_period = (Promise.window_end >= since, Promise.window_end < end)
+    # an open promise whose window ended is missed, only not swept yet
+    broken = (Promise.status.in_((PromiseStatus.late, PromiseStatus.missed, PromiseStatus.open)),)
+    worst = (select(Promise.client_id).where(*in_period, *broken).group_by(Promise.client_id)
+             .order_by(func.count().desc(), Promise.client_id).limit(most))
     ids = list(session.scalars(worst))
     if not ids:
         return []
     rows = session.execute(
-        select(Promise.client_id, effective, func.count(), func.coalesce(func.sum(Promise.lateness_minutes), 0),
+        select(Promise.client_id, EFFECTIVE, func.count(), func.coalesce(func.sum(Promise.lateness_minutes), 0),
                func.sum(case((ANNOUNCED, 1), else_=0)))
-        .where(Promise.client_id.in_(ids), Promise.window_end >= since, Promise.window_end < end,
-               Promise.status != PromiseStatus.cancelled)
-        .group_by(Promise.client_id, effective)
+        .where(Promise.client_id.in_(ids), *in_period, Promise.status != PromiseStatus.cancelled)
+        .group_by(Promise.client_id, EFFECTIVE)
     ).all()
     names = dict(session.execute(select(Client.id, Client.name).where(Client.id.in_(ids))).all())
     per_client: dict[int, Figures] = {client_id: Figures() for client_id in ids}

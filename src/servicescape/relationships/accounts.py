@@ -53,20 +53,29 @@ class KeyAccounts:
     currency: str
     since: datetime
     total_revenue: float
-    accounts: list[KeyAccount]
+    accounts: list[KeyAccount]       # the whole set, or one page of it (``per_page``)
     clients_with_revenue: int
     #: invoiced in currencies without a rate: left out, per currency (number of invoices)
     unconverted: dict[str, int] = field(default_factory=dict)
+    count: int = 0                   # how many key accounts (the whole set)
+    key_revenue: float = 0.0         # their revenue together
+    page: int = 1
+    per_page: int | None = None      # None: ``accounts`` is the whole set
 
     @property
     def revenue_share(self) -> float:
-        return round(sum(a.revenue for a in self.accounts) / self.total_revenue, 4) if self.total_revenue else 0.0
+        return round(self.key_revenue / self.total_revenue, 4) if self.total_revenue else 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.per_page)) if self.per_page else 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "currency": self.currency, "since": self.since.isoformat(), "total_revenue": round(self.total_revenue, 2),
-            "revenue_share": self.revenue_share, "clients": len(self.accounts),
+            "revenue_share": self.revenue_share, "clients": self.count,
             "clients_with_revenue": self.clients_with_revenue, "unconverted_invoices": self.unconverted,
+            "page": self.page, "per_page": self.per_page, "pages": self.pages,
             "accounts": [{
                 "client_id": a.client_id, "name": a.name, "tier": str(a.tier), "owner": a.owner_name,
                 "revenue": round(a.revenue, 2), "revenue_share": round(a.revenue_share, 4),
@@ -80,10 +89,14 @@ class KeyAccounts:
 
 
 def key_accounts(session: Session, *, now: datetime, reporting_currency: str, share: float = SHARE,
-                 by: Principal) -> KeyAccounts:
+                 page: int = 1, per_page: int | None = None, clamp: bool = False, by: Principal) -> KeyAccounts:
+    """The key accounts, largest first: all of them, or the ``page`` of ``per_page`` (details are
+    read for the accounts returned only; a large firm has thousands of key accounts)."""
     require(by, READ)
     if not 0 < share <= 1:
         raise ValidationFailed(_("The share must be more than 0 and at most 1."), field="share")
+    if page < 1 or (per_page is not None and not 1 <= per_page <= 500):
+        raise ValidationFailed(_("per_page must be between 1 and %(max)s", max=500), field="per_page")
     since = now - WINDOW
     known = offerings.rates(session, reporting_currency)
     converted = offerings.in_reporting_currency(Invoice.amount, Invoice.currency, known)
@@ -104,15 +117,32 @@ def key_accounts(session: Session, *, now: datetime, reporting_currency: str, sh
             break
         running += float(amount)
         chosen.append((client_id, float(amount), running / total))
-    accounts = _details(session, chosen, total, now)
-    return KeyAccounts(reporting_currency, since, total, accounts, len(rows), unconverted)
+    shown = chosen
+    if per_page is not None:
+        if clamp:
+            page = min(page, max(1, -(-len(chosen) // per_page)))
+        shown = chosen[(page - 1) * per_page:page * per_page]
+    accounts = _details(session, shown, total, now)
+    return KeyAccounts(reporting_currency, since, total, accounts, len(rows), unconverted, count=len(chosen),
+                       key_revenue=running, page=page, per_page=per_page)
 
 
 def _counts(session: Session, statement: Any) -> dict[int, int]:
     return {client_id: count for client_id, count in session.execute(statement)}
 
 
+#: ids per ``IN (...)`` of the details' queries (PostgreSQL takes at most 65,535 parameters)
+CHUNK = 5000
+
+
 def _details(session: Session, chosen: list[tuple[int, float, float]], total: float, now: datetime) -> list[KeyAccount]:
+    found: list[KeyAccount] = []
+    for start in range(0, len(chosen), CHUNK):
+        found += _details_of(session, chosen[start:start + CHUNK], total)
+    return found
+
+
+def _details_of(session: Session, chosen: list[tuple[int, float, float]], total: float) -> list[KeyAccount]:
     ids = [client_id for client_id, _amount, _cumulative in chosen]
     if not ids:
         return []
@@ -165,8 +195,8 @@ def _deliveries(since: datetime, now: datetime) -> Any:
     """(client, delivery person) pairs of the period: engagements' and kept promises' deliverers."""
     return union(
         select(Engagement.client_id.label("client_id"), Engagement.delivered_by_id.label("staff_id")).where(
-            Engagement.delivered_by_id.is_not(None), Engagement.start_date >= since.date(),
-            Engagement.start_date <= now.date()),
+            Engagement.delivered_by_id.is_not(None), Engagement.status != EngagementStatus.cancelled,
+            Engagement.start_date >= since.date(), Engagement.start_date <= now.date()),
         select(Promise.client_id, Promise.delivered_by_id).where(
             Promise.delivered_by_id.is_not(None), Promise.kept_at >= since, Promise.kept_at <= now),
     ).subquery()
@@ -226,11 +256,15 @@ def new_faces(session: Session, *, now: datetime, days: int = 30, by: Principal)
             Promise.client_id.in_(clients), Promise.status.in_((PromiseStatus.kept, PromiseStatus.late)))
         .group_by(Promise.client_id, person))}
     worked = {(c, s): at for c, s, at in before}
-    engaged = {(c, s) for c, s in session.execute(select(Engagement.client_id, Engagement.delivered_by_id).where(
-        Engagement.client_id.in_(clients), Engagement.delivered_by_id.is_not(None),
-        Engagement.start_date < now.date() - timedelta(days=days)))}
+    engaged: dict[tuple[int, Any], Any] = {(c, s): start for c, s, start in session.execute(
+        select(Engagement.client_id, Engagement.delivered_by_id, func.min(Engagement.start_date)).where(
+            Engagement.client_id.in_(clients), Engagement.delivered_by_id.is_not(None),
+            Engagement.status != EngagementStatus.cancelled, Engagement.start_date.is_not(None))
+        .group_by(Engagement.client_id, Engagement.delivered_by_id))}
+    # new: never delivered to the client before the first promise of the period (a delivery since is part of it)
     return [face for key, face in faces.items()
-            if key not in engaged and (key not in worked or worked[key] >= face.first_at)]
+            if (key not in engaged or engaged[key] >= face.first_at.date())
+            and (key not in worked or worked[key] >= face.first_at)]
 
 
 def open_watch_tasks(session: Session, *, now: datetime, reporting_currency: str, by: Principal) -> dict[str, int]:

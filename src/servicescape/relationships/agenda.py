@@ -4,7 +4,7 @@ the clients overdue for contact — what to do today, in one place."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
-from servicescape.errors import NotFound
+from servicescape.errors import NotFound, ValidationFailed
 from servicescape.i18n import _
 from servicescape.promises.models import Promise, PromiseStatus
 from servicescape.relationships import service
 from servicescape.relationships.capability import MANAGE, READ, REVIEW
+from servicescape.schemas import MAX_ID
 from servicescape.tasks.models import Task, TaskStatus
 
 REVIEW_DAYS = 7
@@ -39,8 +40,15 @@ class Agenda:
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(), tzinfo=zone)
-    return start, datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+    """The day's start and end on the firm's clock (the first and last days of the calendar have
+    no end, or no UTC equivalent: refused)."""
+    try:
+        start = datetime.combine(day, time(), tzinfo=zone)
+        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+        start.astimezone(UTC), end.astimezone(UTC)
+    except OverflowError:
+        raise ValidationFailed(_("%(field)s is out of range.", field="date"), field="date") from None
+    return start, end
 
 
 def agenda(session: Session, staff_id: int, *, day: date, zone: ZoneInfo, now: datetime, reporting_currency: str,
@@ -49,13 +57,13 @@ def agenda(session: Session, staff_id: int, *, day: date, zone: ZoneInfo, now: d
     require(by, READ)
     if isinstance(by, Staff) and by.id != staff_id:
         require(by, MANAGE)
-    if session.get(Staff, staff_id) is None:
+    if not 1 <= staff_id <= MAX_ID or session.get(Staff, staff_id) is None:
         raise NotFound(_("Staff member %(id)s does not exist.", id=staff_id))
     start, end = day_bounds(day, zone)
     promises = list(session.scalars(
         select(Promise).options(joinedload(Promise.client))
         .where(Promise.owner_id == staff_id, Promise.status == PromiseStatus.open, Promise.window_start < end,
-               Promise.window_end >= min(start, now))
+               Promise.window_end >= start)
         .order_by(Promise.window_start, Promise.id).limit(MOST)))
     shown = {p.id for p in promises}
     at_risk = [p for p in session.scalars(

@@ -209,3 +209,48 @@ def test_business_clock_skips_nights_weekends_and_holidays() -> None:
     assert clock.add_hours(thursday_night, 4) == datetime(2026, 12, 28, 13, 0, tzinfo=zone)
     assert clock.add_days(datetime(2026, 12, 23, 10, tzinfo=zone), 3) == datetime(2026, 12, 29, 17, tzinfo=zone)
     assert clock.add_hours(datetime(2026, 12, 2, 1, tzinfo=UTC), 1) == datetime(2026, 12, 2, 10, tzinfo=zone)
+
+
+def test_kept_month_figures_follow_every_change(runtime: Runtime) -> None:
+    """Whole months' figures are kept; a change to a promise of a kept month, a client's new tier or
+    a deleted promise makes them stale (the triggers), and the next reading counts the month again."""
+    from servicescape.promises import months
+    from servicescape.promises.models import PromiseMonth
+
+    owner = make_staff(runtime, Role.staff, "m@firm.example", "Mei")
+    client_id = _client(runtime, "Bulan Sdn Bhd", Tier.growth)
+    now = utcnow()
+    old = [_promise(runtime, client_id, owner, now - timedelta(days=days)) for days in (70, 75, 80)]
+    zone = runtime.settings.zone
+
+    def figures() -> dict[str, object]:
+        with runtime.transaction() as session:
+            return reliability.reliability(session, since=now - timedelta(days=120), until=now, zone=zone, now=now,
+                                           by=SYSTEM).as_dict()
+
+    def live() -> dict[str, object]:
+        """The same figures with nothing kept: every month counted from its promises."""
+        with runtime.transaction() as session:
+            session.execute(months.delete(months.PromiseMonthFigure))
+            session.execute(months.delete(PromiseMonth))
+        return figures()
+
+    first = figures()
+    assert first["missed"] == 3 and first["by_tier"]["growth"]["promises"] == 3
+    with runtime.transaction() as session:
+        kept = session.scalars(select(PromiseMonth).where(PromiseMonth.computed_version.is_not(None))).all()
+        assert kept and all(m.computed_version == m.version for m in kept)
+        service.keep(session, session.get(Promise, old[0]), kept_at=session.get(Promise, old[0]).window_start,
+                     by=SYSTEM)
+    second = figures()
+    assert (second["kept_on_time"], second["missed"]) == (1, 2)
+    with runtime.transaction() as session:
+        clients.clients.update(session, clients.clients.get(session, client_id, by=SYSTEM), {"tier": Tier.key},
+                               by=SYSTEM)
+    third = figures()
+    assert third["by_tier"]["key"]["promises"] == 3 and "growth" not in third["by_tier"]
+    with runtime.transaction() as session:
+        service.promises.delete(session, session.get(Promise, old[1]), by=SYSTEM)
+    fourth = figures()
+    assert fourth["promises"] == 2
+    assert fourth == live()

@@ -4,6 +4,11 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-05 09:00:00.000000
 
+The reliability figures are kept per month (``promise_month``, ``promise_month_figure``); triggers
+note which months' figures a change makes stale (see ``promises.months``): a promise added,
+changed in what the figures count or deleted bumps its month's ``version``; a client's new tier or
+an engagement's new package bumps every month's.
+
 The service targets per tier and the contact cadence start empty: a tier without a row has the
 product's defaults (``promises.policies.DEFAULT_POLICIES``, ``relationships.service.DEFAULT_CADENCE``).
 """
@@ -19,6 +24,40 @@ revision: str = '0007'
 down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+#: what the reliability figures count of a promise (a change elsewhere leaves its month's figures fresh)
+COUNTED = 'status, window_end, owner_id, lateness_minutes, announced_at, engagement_id, client_id'
+IN_MONTH = 'starts_at <= {row}.window_end AND {row}.window_end < ends_at'
+STALE = 'UPDATE promise_month SET version = version + 1'
+SQLITE_TRIGGERS = (
+    f"CREATE TRIGGER promise_month_insert AFTER INSERT ON promise BEGIN "
+    f"{STALE} WHERE {IN_MONTH.format(row='NEW')}; END",
+    f"CREATE TRIGGER promise_month_update AFTER UPDATE OF {COUNTED} ON promise BEGIN "
+    f"{STALE} WHERE ({IN_MONTH.format(row='NEW')}) OR ({IN_MONTH.format(row='OLD')}); END",
+    f"CREATE TRIGGER promise_month_delete AFTER DELETE ON promise BEGIN "
+    f"{STALE} WHERE {IN_MONTH.format(row='OLD')}; END",
+    f"CREATE TRIGGER promise_month_tier AFTER UPDATE OF tier ON client WHEN OLD.tier IS NOT NEW.tier BEGIN "
+    f"{STALE}; END",
+    f"CREATE TRIGGER promise_month_package AFTER UPDATE OF package_id ON engagement "
+    f"WHEN OLD.package_id IS NOT NEW.package_id BEGIN {STALE}; END",
+)
+POSTGRES_TRIGGERS = (
+    f"""CREATE FUNCTION promise_month_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP <> 'INSERT' THEN {STALE} WHERE {IN_MONTH.format(row='OLD')}; END IF;
+      IF TG_OP <> 'DELETE' THEN {STALE} WHERE {IN_MONTH.format(row='NEW')}; END IF;
+      RETURN NULL;
+    END $$""",
+    f"""CREATE FUNCTION promise_month_touch_all() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN {STALE}; RETURN NULL; END $$""",
+    f"CREATE TRIGGER promise_month_touch AFTER INSERT OR DELETE OR UPDATE OF {COUNTED} ON promise "
+    "FOR EACH ROW EXECUTE FUNCTION promise_month_touch()",
+    "CREATE TRIGGER promise_month_tier AFTER UPDATE OF tier ON client FOR EACH ROW "
+    "WHEN (OLD.tier IS DISTINCT FROM NEW.tier) EXECUTE FUNCTION promise_month_touch_all()",
+    "CREATE TRIGGER promise_month_package AFTER UPDATE OF package_id ON engagement FOR EACH ROW "
+    "WHEN (OLD.package_id IS DISTINCT FROM NEW.package_id) EXECUTE FUNCTION promise_month_touch_all()",
+)
 
 
 def upgrade() -> None:
@@ -47,6 +86,14 @@ def upgrade() -> None:
     sa.Column('updated_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('language', name=op.f('pk_notice_template'))
     )
+    op.create_table('promise_month',
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('starts_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('computed_version', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('month', name=op.f('pk_promise_month'))
+    )
     op.create_table('service_policy',
     sa.Column('tier', sa.Enum('key', 'growth', 'standard', name='tier', native_enum=False, create_constraint=True, length=12), nullable=False),
     sa.Column('first_response_hours', sa.Integer(), nullable=False),
@@ -63,6 +110,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('staff_id', name=op.f('pk_calendar_feed')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feed_token_hash'))
     )
+    op.create_table('promise_month_figure',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('dimension', sa.String(length=10), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('promises', sa.Integer(), nullable=False),
+    sa.Column('lateness_total', sa.Integer(), nullable=False),
+    sa.Column('announced', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['month'], ['promise_month.month'], name=op.f('fk_promise_month_figure_month_promise_month'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_promise_month_figure'))
+    )
+    with op.batch_alter_table('promise_month_figure', schema=None) as batch_op:
+        batch_op.create_index('ix_promise_month_figure_month', ['month'], unique=False)
+
     op.create_table('staff_leave',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=False),
@@ -119,7 +181,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_promise_owner_window_start', ['owner_id', 'window_start'], unique=False)
         batch_op.create_index('ix_promise_status_window_end', ['status', 'window_end'], unique=False)
         batch_op.create_index('ix_promise_status_window_start', ['status', 'window_start'], unique=False)
-        batch_op.create_index('ix_promise_window_end_status', ['window_end', 'status', 'owner_id', 'lateness_minutes'], unique=False)
+        batch_op.create_index('ix_promise_window_end_status', ['window_end', 'status', 'owner_id', 'lateness_minutes', 'client_id', 'engagement_id', 'announced_at'], unique=False)
 
     op.create_table('complaint',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -157,7 +219,19 @@ def upgrade() -> None:
         batch_op.create_index('ix_complaint_status_response_due', ['status', 'response_due_at'], unique=False)
 
 
+    for statement in SQLITE_TRIGGERS if op.get_bind().dialect.name == 'sqlite' else POSTGRES_TRIGGERS:
+        op.execute(statement)
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'sqlite':
+        for trigger in ('insert', 'update', 'delete', 'tier', 'package'):
+            op.execute(f'DROP TRIGGER IF EXISTS promise_month_{trigger}')
+    else:
+        op.execute('DROP TRIGGER IF EXISTS promise_month_tier ON client')
+        op.execute('DROP TRIGGER IF EXISTS promise_month_package ON engagement')
+        op.execute('DROP TRIGGER IF EXISTS promise_month_touch ON promise')
+        op.execute('DROP FUNCTION IF EXISTS promise_month_touch()')
+        op.execute('DROP FUNCTION IF EXISTS promise_month_touch_all()')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index('ix_complaint_status_response_due')
         batch_op.drop_index('ix_complaint_status_resolution_due')
@@ -181,8 +255,13 @@ def downgrade() -> None:
         batch_op.drop_index('ix_staff_leave_staff_days')
 
     op.drop_table('staff_leave')
+    with op.batch_alter_table('promise_month_figure', schema=None) as batch_op:
+        batch_op.drop_index('ix_promise_month_figure_month')
+
+    op.drop_table('promise_month_figure')
     op.drop_table('calendar_feed')
     op.drop_table('service_policy')
+    op.drop_table('promise_month')
     op.drop_table('notice_template')
     op.drop_table('holiday')
     op.drop_table('exchange_rate')

@@ -1,0 +1,109 @@
+"""The reliability figures kept per month, so that a year of figures at 2,000,000 promises is read,
+not counted again.
+
+A month's figures (``PromiseMonthFigure``: per staff member, tier and package, and status) are
+made from its promises the first time they are asked for. Database triggers (migration 0007)
+bump the month's ``version`` when one of its promises is added, changed in what the figures count,
+or deleted — and every month's when a client's tier or an engagement's package changes — so a
+month whose ``computed_version`` lags is counted again when next asked for. Only whole months
+are kept: the month under way is counted live.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, and_, case, delete, func, insert, select, type_coerce, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from servicescape.clients.models import Client, Engagement
+from servicescape.promises.models import Promise, PromiseMonth, PromiseMonthFigure, PromiseStatus
+
+#: an open promise whose window ended counts as missed (the sweep will mark it so)
+EFFECTIVE = case((Promise.status == PromiseStatus.open, PromiseStatus.missed.value), else_=Promise.status)
+#: a broken promise the client was told about before its window ended (the at-risk notice)
+ANNOUNCED = and_(Promise.status != PromiseStatus.kept, Promise.announced_at.is_not(None),
+                 Promise.announced_at <= Promise.window_end)
+DIMENSIONS = ("staff", "tier", "package")
+
+
+@dataclass(frozen=True)
+class Line:
+    dimension: str              # staff | tier | package
+    key: str                    # the staff member's or package's id, or the tier ("" for none)
+    status: str                 # kept | late | missed
+    promises: int
+    lateness_total: int
+    announced: int
+
+
+def count(session: Session, start: datetime, end: datetime) -> list[Line]:
+    """The figures of the promises whose window ended in [start, end), cancelled ones aside."""
+    rows = session.execute(
+        select(Promise.owner_id, type_coerce(Client.tier, String), Engagement.package_id, EFFECTIVE, func.count(),
+               func.coalesce(func.sum(Promise.lateness_minutes), 0), func.sum(case((ANNOUNCED, 1), else_=0)))
+        .join(Client, Client.id == Promise.client_id)
+        .outerjoin(Engagement, Engagement.id == Promise.engagement_id)
+        .where(Promise.window_end >= start, Promise.window_end < end, Promise.status != PromiseStatus.cancelled)
+        .group_by(Promise.owner_id, Client.tier, Engagement.package_id, EFFECTIVE)
+    ).all()
+    totals: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for owner_id, tier, package_id, status, promises, lateness, told in rows:
+        for key in (("staff", str(owner_id or ""), status), ("tier", str(tier), status),
+                    ("package", str(package_id or ""), status)):
+            total = totals[key]
+            total[0] += promises
+            total[1] += int(lateness or 0)
+            total[2] += int(told or 0)
+    return [Line(dimension, key, status, *total) for (dimension, key, status), total in totals.items()]
+
+
+def kept(session: Session, months: Sequence[tuple[str, datetime, datetime]]) -> dict[str, list[Line]]:
+    """The figures of whole ``months`` ((label, start, end), the firm's clock), made again where stale."""
+    if not months:
+        return {}
+    labels = [label for label, _start, _end in months]
+    known = {row.month: row for row in session.scalars(select(PromiseMonth).where(PromiseMonth.month.in_(labels)))}
+    missing = [(label, start, end) for label, start, end in months if label not in known]
+    if missing:
+        _open(session, missing)
+    for label, start, end in months:
+        state = session.scalar(select(PromiseMonth).where(PromiseMonth.month == label)
+                               .with_for_update().execution_options(populate_existing=True))
+        assert state is not None
+        moved = state.starts_at != start or state.ends_at != end  # the firm's timezone changed
+        if state.computed_version == state.version and not moved:
+            continue
+        version = state.version + 1 if moved else state.version
+        lines = count(session, start, end)
+        session.execute(delete(PromiseMonthFigure).where(PromiseMonthFigure.month == label))
+        if lines:
+            session.execute(insert(PromiseMonthFigure), [{"month": label, **line.__dict__} for line in lines])
+        session.execute(update(PromiseMonth).where(PromiseMonth.month == label).values(
+            starts_at=start, ends_at=end, version=version, computed_version=version))
+    found: dict[str, list[Line]] = {label: [] for label in labels}
+    for row in session.execute(select(PromiseMonthFigure.month, PromiseMonthFigure.dimension, PromiseMonthFigure.key,
+                                      PromiseMonthFigure.status, PromiseMonthFigure.promises,
+                                      PromiseMonthFigure.lateness_total, PromiseMonthFigure.announced)
+                               .where(PromiseMonthFigure.month.in_(labels))):
+        found[row[0]].append(Line(*row[1:]))
+    return found
+
+
+def _open(session: Session, months: Sequence[tuple[str, datetime, datetime]]) -> None:
+    """Start keeping these months. On PostgreSQL their rows are committed (on a connection of their
+    own) before their promises are counted, so that a promise written meanwhile bumps the version —
+    a row not yet committed is one its trigger cannot see. SQLite has one writer at a time: the
+    rows are written in this transaction, which then holds the database until it ends."""
+    rows = [{"month": label, "starts_at": start, "ends_at": end, "version": 0} for label, start, end in months]
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(sqlite.insert(PromiseMonth).values(rows).on_conflict_do_nothing())
+        return
+    engine: Any = session.get_bind()
+    with engine.begin() as connection:
+        connection.execute(postgresql.insert(PromiseMonth).values(rows).on_conflict_do_nothing())
