@@ -139,13 +139,16 @@ def leave_list(session: Session, *, staff_id: int | None = None, since: date | N
     return list(session.scalars(query.order_by(StaffLeave.starts_on.desc(), StaffLeave.id.desc()).limit(500)))
 
 
-def on_leave(session: Session, staff_ids: set[int], first: date, last: date) -> dict[int, list[tuple[date, date]]]:
-    """The leave of these people that touches ``first``..``last``."""
+def on_leave(session: Session, staff_ids: set[int] | None, first: date,
+             last: date) -> dict[int, list[tuple[date, date]]]:
+    """The leave that touches ``first``..``last`` of these people (None: of everyone)."""
     found: dict[int, list[tuple[date, date]]] = {}
-    if not staff_ids:
+    if staff_ids is not None and not staff_ids:
         return found
-    rows = session.execute(select(StaffLeave.staff_id, StaffLeave.starts_on, StaffLeave.ends_on).where(
-        StaffLeave.staff_id.in_(staff_ids), StaffLeave.starts_on <= last, StaffLeave.ends_on >= first))
-    for staff_id, starts, ends in rows:
+    query = select(StaffLeave.staff_id, StaffLeave.starts_on, StaffLeave.ends_on).where(
+        StaffLeave.starts_on <= last, StaffLeave.ends_on >= first)
+    if staff_ids is not None:
+        query = query.where(StaffLeave.staff_id.in_(staff_ids))
+    for staff_id, starts, ends in session.execute(query):
         found.setdefault(staff_id, []).append((starts, ends))
     return found

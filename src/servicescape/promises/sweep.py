@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from servicescape.audit.service import record
@@ -76,42 +76,49 @@ def sweep(session: Session, settings: Settings, *, now: datetime, by: Principal)
 
 
 def _risks(session: Session, settings: Settings, now: datetime) -> tuple[int, int, int]:
-    """Mark the open promises at risk (and clear those no longer at risk); a task for each new one."""
+    """Mark the open promises at risk (and clear those no longer at risk); a task for each new one.
+
+    Only the promises that can be at risk are read: visits (double bookings), the unconfirmed
+    starting soon, those of people on leave, and those marked already."""
     soon = now + timedelta(hours=settings.promise_at_risk_hours)
+    zone = settings.zone
+    first_day, last_day = now.astimezone(zone).date(), (now + RISK_HORIZON).astimezone(zone).date()
+    away = policies.on_leave(session, None, first_day, last_day)
     rows = session.execute(
         select(Promise.id, Promise.owner_id, Promise.kind, Promise.window_start, Promise.window_end,
-               Promise.confirmed_at, Promise.at_risk)
+               Promise.confirmed_at.is_(None), Promise.at_risk)
         .where(Promise.status == PromiseStatus.open, Promise.window_start < now + RISK_HORIZON,
-               Promise.window_end >= now)
+               Promise.window_end >= now,
+               or_(Promise.kind.in_(PRESENCE), and_(Promise.confirmed_at.is_(None), Promise.window_start < soon),
+                   Promise.owner_id.in_(list(away)), Promise.at_risk.is_not(None)))
         .order_by(Promise.owner_id, Promise.window_start)
     ).all()
-    zone = settings.zone
-    owners = {row.owner_id for row in rows if row.owner_id is not None}
-    away = policies.on_leave(session, owners, now.astimezone(zone).date(), (now + RISK_HORIZON).astimezone(zone).date())
     double = _double_booked([row for row in rows if row.kind in PRESENCE])
     changes: dict[str | None, list[int]] = defaultdict(list)
     fresh: list[int] = []
-    for row in rows:
+    for promise_id, owner_id, _kind, start, end, unconfirmed, marked in rows:
         reasons = []
-        if row.confirmed_at is None and row.window_start < soon:
+        if unconfirmed and start < soon:
             reasons.append("unconfirmed")
-        if row.id in double:
+        if promise_id in double:
             reasons.append("double_booked")
-        first, last = row.window_start.astimezone(zone).date(), row.window_end.astimezone(zone).date()
-        if any(starts <= last and ends >= first for starts, ends in away.get(row.owner_id, ())):
-            reasons.append("on_leave")
+        leave = away.get(owner_id) if owner_id is not None else None
+        if leave:
+            first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+            if any(starts <= last and ends >= first for starts, ends in leave):
+                reasons.append("on_leave")
         value = ",".join(reasons) or None
-        if value != row.at_risk:
-            changes[value].append(row.id)
-            if row.at_risk is None:
-                fresh.append(row.id)
+        if value != marked:
+            changes[value].append(promise_id)
+            if marked is None:
+                fresh.append(promise_id)
     for value, ids in changes.items():
-        for start in range(0, len(ids), 500):
-            session.execute(update(Promise).where(Promise.id.in_(ids[start:start + 500]))
+        for chunk in range(0, len(ids), 500):
+            session.execute(update(Promise).where(Promise.id.in_(ids[chunk:chunk + 500]))
                             .values(at_risk=value, updated_at=now).execution_options(synchronize_session=False))
-    marked = sum(len(ids) for value, ids in changes.items() if value is not None)
+    newly = sum(len(ids) for value, ids in changes.items() if value is not None)
     cleared = len(changes.get(None, ()))
-    return marked, cleared, _risk_tasks(session, fresh, now)
+    return newly, cleared, _risk_tasks(session, fresh, now)
 
 
 def _double_booked(rows: Sequence[Any]) -> set[int]:

@@ -166,6 +166,27 @@ def test_an_unconfirmed_promise_soon_due_is_at_risk_and_the_notice_goes_out(runt
     assert len(_tasks(runtime, "at_risk")) == 2
 
 
+def test_a_promise_in_its_owners_leave_is_at_risk(runtime: Runtime) -> None:
+    from servicescape.promises import policies
+
+    owner = make_staff(runtime, Role.staff, "away@firm.example", "Dóra")
+    client_id = _client(runtime)
+    in_ten_days = utcnow() + timedelta(days=10)
+    promise_id = _promise(runtime, client_id, owner, in_ten_days, kind="deliverable", confirmed_at=utcnow())
+    with runtime.transaction() as session:
+        assert sweep(session, runtime.settings, now=utcnow(), by=SYSTEM).at_risk == 0
+        day = in_ten_days.astimezone(runtime.settings.zone).date()
+        policies.leave.create(session, {"staff_id": owner.id, "starts_on": day - timedelta(days=1),
+                                        "ends_on": day + timedelta(days=2), "note": "Szabadság"}, by=SYSTEM)
+        with pytest.raises(ValidationFailed) as backwards:
+            policies.leave.create(session, {"staff_id": owner.id, "starts_on": day, "ends_on": day - timedelta(days=1)},
+                                  by=SYSTEM)
+        assert backwards.value.field == "ends_on"
+        report = sweep(session, runtime.settings, now=utcnow(), by=SYSTEM)
+        assert (report.at_risk, report.risk_tasks) == (1, 1)
+        assert session.get(Promise, promise_id).at_risk == "on_leave"
+
+
 def test_complaints_against_business_hours_and_recovery(runtime: Runtime) -> None:
     client_id = _client(runtime, "Ключов клиент ЕООД", Tier.key)
     long_ago = utcnow() - timedelta(days=20)
