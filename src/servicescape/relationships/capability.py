@@ -31,7 +31,7 @@ CAPABILITY = Capability(
     models=("servicescape.relationships.models",),
     permissions=(
         PermissionSpec(READ, N_("See the agenda, overdue contacts and key accounts"), ALL_ROLES),
-        PermissionSpec(MANAGE, N_("Set how often each tier should be contacted"), MANAGERS),
+        PermissionSpec(MANAGE, N_("Set how often each tier should be contacted; see colleagues' agendas"), MANAGERS),
     ),
     api=("servicescape.relationships.api",),
     pages=("servicescape.relationships.pages", "servicescape.relationships.calendar"),
