@@ -152,7 +152,7 @@ def make_calendar_link(context: Reader) -> Response:
     if is_htmx(context.request):
         with context.unit() as session:
             values = _calendar_values(context, session, link)
-        return Response(fragment(context, "relationships/_calendar.html", scripted=True, **values),
+        return Response(fragment(context, "relationships/_calendar.html", **values),
                         media_type="text/html")
     return agenda_page(context, "", "", link=link)
 

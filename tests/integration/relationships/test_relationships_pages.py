@@ -80,7 +80,7 @@ def test_the_calendar_link_is_shown_once(app, owner_browser: Browser, runtime: R
         assert fragment.status_code == 200
         assert fragment.text.lstrip().startswith('<section class="card" id="calendar"') and "<html" not in fragment.text
         second = LINK.findall(fragment.text)
-        assert 'data-copied="Copied">' in fragment.text  # swapped in: app.js does not see it, so not hidden
+        assert 'data-copied="Copied" hidden>' in fragment.text  # app.js shows it after the swap
         assert len(second) == 1 and second != first
         assert calendar_app.get(first[0].removeprefix("http://127.0.0.1:8000")).status_code == 404
         assert calendar_app.get(second[0].removeprefix("http://127.0.0.1:8000")).status_code == 200

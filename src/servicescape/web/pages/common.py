@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from servicescape import i18n
 from servicescape.auth import service as auth
 from servicescape.errors import Conflict, ValidationFailed
+from servicescape.schemas import MAX_ID
 from servicescape.web.deps import RequestContext
 from servicescape.web.forms import FormInvalid, FormValues, form_values
 from servicescape.web.templating import flash
@@ -45,7 +46,7 @@ def choice(enum_type: Any, value: str, field: str) -> Any:
 def id_filter(value: str, field: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or len(value) > 18:
+    if not value.isdigit() or len(value) > 10 or int(value) > MAX_ID:
         raise ValidationFailed(i18n._("Unknown value %(value)s for %(field)s.", value=value, field=field),
                                field=field)
     return int(value)

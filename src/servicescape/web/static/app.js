@@ -240,9 +240,13 @@
   });
 
   /* Copy buttons: select the field (so it can be copied by hand too), copy it, say so. */
-  doc.querySelectorAll("[data-copy][hidden]").forEach(function (button) {
-    button.hidden = false;
-  });
+  function showCopyButtons() {
+    doc.querySelectorAll("[data-copy][hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+  showCopyButtons();
+  doc.addEventListener("htmx:afterSettle", showCopyButtons);  /* and those an htmx swap brought */
   doc.addEventListener("click", function (event) {
     var button = closest(event.target, "[data-copy]");
     var field = button ? doc.getElementById(button.getAttribute("data-copy")) : null;
