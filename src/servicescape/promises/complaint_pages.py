@@ -16,6 +16,7 @@ from servicescape.errors import ValidationFailed
 from servicescape.promises import complaints as service
 from servicescape.promises import recovery
 from servicescape.promises.capability import MANAGE, READ, WRITE
+from servicescape.promises.labels import severity_label
 from servicescape.promises.models import Severity
 from servicescape.promises.schemas import ComplaintIn, ComplaintPatch
 from servicescape.web.deps import RequestContext, signed_in
@@ -71,8 +72,7 @@ def _edit_data(context: RequestContext, values: dict[str, str]) -> dict[str, Any
 
 
 def severity_options() -> list[tuple[str, str]]:
-    return [(Severity.low.value, i18n._("Low")), (Severity.medium.value, i18n._("Medium")),
-            (Severity.high.value, i18n._("High")), (Severity.critical.value, i18n._("Critical"))]
+    return [(severity.value, severity_label(severity)) for severity in Severity]
 
 
 # --- the board --------------------------------------------------------------------------------------

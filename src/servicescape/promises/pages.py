@@ -15,6 +15,7 @@ from servicescape.clients import service as clients
 from servicescape.db.types import utcnow
 from servicescape.promises import notices, recovery, service
 from servicescape.promises.capability import MANAGE, READ, WRITE
+from servicescape.promises.labels import kind_options
 from servicescape.promises.models import PromiseKind, PromiseStatus
 from servicescape.promises.schemas import PromiseIn, PromisePatch, Repromise
 from servicescape.web.deps import RequestContext, signed_in
@@ -46,13 +47,6 @@ Writer = Annotated[RequestContext, Depends(signed_in(WRITE))]
 Manager = Annotated[RequestContext, Depends(signed_in(MANAGE))]
 PER_PAGE = 50
 MOMENTS = ("window_start", "window_end")
-
-
-def kind_options() -> list[tuple[str, str]]:
-    return [(kind.value, label) for kind, label in (
-        (PromiseKind.appointment, i18n._("Appointment")), (PromiseKind.site_visit, i18n._("Site visit")),
-        (PromiseKind.call_back, i18n._("Call-back")), (PromiseKind.deliverable, i18n._("Deliverable")),
-        (PromiseKind.document, i18n._("Document")), (PromiseKind.other, i18n._("Other")))]
 
 
 def _data(context: RequestContext, values: dict[str, str], *, client_required: bool = True) -> dict[str, Any]:

@@ -148,8 +148,7 @@ def cancel(session: Session, promise: Promise, *, reason: str | None = None, by:
     """Called off (by agreement with the client): out of the reliability figures."""
     require(by, WRITE)
     if promise.status != PromiseStatus.open:
-        raise Conflict(_("Only an open promise can be cancelled; this one is %(status)s.",
-                         status=_(promise.status.value)), field="status")
+        raise Conflict(_("Only an open promise can be cancelled."), field="status")
     if reason:
         promise.notes = f"{promise.notes}\n{reason.strip()}".strip() if promise.notes else reason.strip()
         promises.check(session, {"notes": promise.notes}, promise)
@@ -178,8 +177,7 @@ def repromise(session: Session, promise: Promise, data: dict[str, Any], *, by: P
     is missed now (the client was let down, however early they were told)."""
     require(by, WRITE)
     if promise.status in (PromiseStatus.cancelled, PromiseStatus.kept):
-        raise Conflict(_("Only a broken or open promise can be re-promised; this one is %(status)s.",
-                         status=_(promise.status.value)), field="status")
+        raise Conflict(_("Only a broken or open promise can be re-promised."), field="status")
     follower = session.scalar(select(Promise.id).where(Promise.repromised_from_id == promise.id))
     if follower is not None:
         raise Conflict(_("This promise was re-promised already (promise %(id)s).", id=follower),

@@ -11,6 +11,7 @@ from servicescape.auth.models import Staff
 from servicescape.clients.models import Client
 from servicescape.i18n import _
 from servicescape.platform.timeline import TimelineEvent, TimelineQuery
+from servicescape.promises.labels import kind_label, severity_label
 from servicescape.promises.models import Complaint, Promise, PromiseStatus
 
 _TONES = {PromiseStatus.kept: "success", PromiseStatus.late: "warning", PromiseStatus.missed: "danger",
@@ -44,9 +45,9 @@ def _promises(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
     found = []
     for (row_id, client_id, title, kind, status, start, lateness, words, previous, owner_name,
          client_name) in session.execute(statement):
-        heading = _("Promise: %(what)s", what=title or _(kind.value))
+        heading = _("Promise: %(what)s", what=title or kind_label(kind))
         if previous:
-            heading = _("Re-promise: %(what)s", what=title or _(kind.value))
+            heading = _("Re-promise: %(what)s", what=title or kind_label(kind))
         found.append(TimelineEvent("promise", row_id, start, heading, "promises", client_id, client_name=client_name,
                                    summary=words, actor=owner_name, url=f"/promises/{row_id}",
                                    badges=((_status_label(status, lateness), _TONES[status]),)))
@@ -64,7 +65,7 @@ def _notices(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
         .order_by(Promise.announced_at.desc(), Promise.id).limit(query.limit)
     )
     return [TimelineEvent("promise", -row_id, at, _("The client was told: %(what)s is at risk", what=title or
-                                                    _(kind.value)), "email", client_id, client_name=client_name,
+                                                    kind_label(kind)), "email", client_id, client_name=client_name,
                           url=f"/promises/{row_id}")
             for row_id, client_id, title, kind, at, client_name in session.execute(statement) if at is not None]
 
@@ -80,7 +81,7 @@ def _complaints(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
     )
     return [TimelineEvent("complaint", row_id, at, _("Complaint"), "complaints", client_id, client_name=client_name,
                           summary=text, actor=owner_name, url=f"/complaints/{row_id}",
-                          badges=((_(severity.value), "danger" if severity.value in ("high", "critical") else
+                          badges=((severity_label(severity), "danger" if severity.value in ("high", "critical") else
                                    "warning"),))
             for row_id, client_id, text, at, severity, owner_name, client_name in session.execute(statement)]
 

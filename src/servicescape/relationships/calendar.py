@@ -21,6 +21,7 @@ from servicescape.auth.permissions import Principal, require
 from servicescape.db.types import utcnow
 from servicescape.errors import NotFound
 from servicescape.i18n import _, speaking
+from servicescape.promises.labels import kind_label
 from servicescape.promises.models import Promise, PromiseStatus
 from servicescape.relationships.capability import READ, REVIEW
 from servicescape.relationships.models import CalendarFeed
@@ -83,7 +84,7 @@ def calendar_for(session: Session, staff: Staff, *, firm_name: str, public_url: 
         event.add("dtstamp", promise.updated_at)
         event.add("dtstart", promise.window_start)
         event.add("dtend", promise.window_end)
-        event.add("summary", f"{promise.title or _(promise.kind.value)} – {promise.client.name}")
+        event.add("summary", f"{promise.title or kind_label(promise.kind)} – {promise.client.name}")
         if promise.place:
             event.add("location", promise.place)
         event.add("status", "CANCELLED" if promise.status == PromiseStatus.cancelled

@@ -139,6 +139,16 @@ class Formatter:
         self.zone = zone
         self.language = language
 
+    def time(self, value: datetime | None) -> str:
+        """The time of day to the minute, on the firm's clock."""
+        if value is None:
+            return ""
+        return format_time(value.astimezone(self.zone), "short", locale=self.locale)
+
+    def same_day(self, first: datetime, second: datetime) -> bool:
+        """Whether two moments fall on the same day of the firm's calendar."""
+        return first.astimezone(self.zone).date() == second.astimezone(self.zone).date()
+
     def datetime(self, value: datetime | None) -> str:
         """The date and the time to the minute (no seconds), on the firm's clock."""
         if value is None:
