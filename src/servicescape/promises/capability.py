@@ -46,7 +46,10 @@ CAPABILITY = Capability(
     demo=(DemoStep("servicescape.promises.demo:load_promises", ("promise", "complaint", "task"), order=70),),
     jobs=(Job("promises.sweep", "servicescape.promises.jobs:sweep",
               N_("Mark promises whose window passed as missed, find promises at risk and complaints past "
-                 "their targets, and open recovery tasks"), every=timedelta(minutes=5)),),
+                 "their targets, and open recovery tasks"), every=timedelta(minutes=5)),
+          Job("promises.figures", "servicescape.promises.jobs:keep_figures",
+              N_("Count the reliability figures again for the months whose promises changed"),
+              every=timedelta(minutes=15)),),
     client_sections=(ClientSection("promises", "promises/_client_promises.html",
                                    "servicescape.promises.sections:client_promises", READ, order=30),),
     timeline=(TimelineSource((("promise", N_("Promises")), ("complaint", N_("Complaints"))),

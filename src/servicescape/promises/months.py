@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, case, delete, func, insert, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -63,15 +64,60 @@ def count(session: Session, start: datetime, end: datetime) -> list[Line]:
     return [Line(dimension, key, status, *total) for (dimension, key, status), total in totals.items()]
 
 
+def month_after(start: datetime, zone: ZoneInfo) -> datetime:
+    """The first moment of the firm's month after the one ``start`` is in."""
+    day = start.astimezone(zone).date()
+    return datetime.combine(date(day.year + day.month // 12, day.month % 12 + 1, 1), time(), tzinfo=zone)
+
+
+def month_starts(since: datetime, until: datetime, zone: ZoneInfo) -> list[datetime]:
+    """The first moments of the firm's months touching [since, until), the first one ≤ since."""
+    local = since.astimezone(zone)
+    moment = datetime.combine(date(local.year, local.month, 1), time(), tzinfo=zone)
+    starts: list[datetime] = []
+    while moment < until:
+        starts.append(moment)
+        moment = month_after(moment, zone)
+    return starts
+
+
+def whole_months(since: datetime, end: datetime, zone: ZoneInfo) -> list[tuple[str, datetime, datetime]]:
+    """The firm's whole months from ``since``'s month to the last that ended by ``end``: (label, start, end)."""
+    bounds = [(start.strftime("%Y-%m"), start, month_after(start, zone)) for start in month_starts(since, end, zone)]
+    return [(label, start, stop) for label, start, stop in bounds if stop <= end]
+
+
+def refresh(session: Session, *, zone: ZoneInfo, now: datetime, days: int = 400) -> int:
+    """Count again the stale whole months of the last ``days`` (a job: the dashboard then reads
+    kept figures even right after many changes) → how many months were counted."""
+    return _refresh(session, whole_months(now - timedelta(days=days), now, zone))
+
+
 def kept(session: Session, months: Sequence[tuple[str, datetime, datetime]]) -> dict[str, list[Line]]:
     """The figures of whole ``months`` ((label, start, end), the firm's clock), made again where stale."""
     if not months:
         return {}
+    _refresh(session, months)
+    labels = [label for label, _start, _end in months]
+    found: dict[str, list[Line]] = {label: [] for label in labels}
+    for row in session.execute(select(PromiseMonthFigure.month, PromiseMonthFigure.dimension, PromiseMonthFigure.key,
+                                      PromiseMonthFigure.status, PromiseMonthFigure.promises,
+                                      PromiseMonthFigure.lateness_total, PromiseMonthFigure.announced)
+                               .where(PromiseMonthFigure.month.in_(labels))):
+        found[row[0]].append(Line(*row[1:]))
+    return found
+
+
+def _refresh(session: Session, months: Sequence[tuple[str, datetime, datetime]]) -> int:
+    """Count the stale ones of ``months`` again → how many."""
+    if not months:
+        return 0
     labels = [label for label, _start, _end in months]
     known = {row.month: row for row in session.scalars(select(PromiseMonth).where(PromiseMonth.month.in_(labels)))}
     missing = [(label, start, end) for label, start, end in months if label not in known]
     if missing:
         _open(session, missing)
+    counted = 0
     for label, start, end in months:
         state = session.scalar(select(PromiseMonth).where(PromiseMonth.month == label)
                                .with_for_update().execution_options(populate_existing=True))
@@ -86,13 +132,8 @@ def kept(session: Session, months: Sequence[tuple[str, datetime, datetime]]) -> 
             session.execute(insert(PromiseMonthFigure), [{"month": label, **line.__dict__} for line in lines])
         session.execute(update(PromiseMonth).where(PromiseMonth.month == label).values(
             starts_at=start, ends_at=end, version=version, computed_version=version))
-    found: dict[str, list[Line]] = {label: [] for label in labels}
-    for row in session.execute(select(PromiseMonthFigure.month, PromiseMonthFigure.dimension, PromiseMonthFigure.key,
-                                      PromiseMonthFigure.status, PromiseMonthFigure.promises,
-                                      PromiseMonthFigure.lateness_total, PromiseMonthFigure.announced)
-                               .where(PromiseMonthFigure.month.in_(labels))):
-        found[row[0]].append(Line(*row[1:]))
-    return found
+        counted += 1
+    return counted
 
 
 def _open(session: Session, months: Sequence[tuple[str, datetime, datetime]]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from servicescape.offerings.models import ServicePackage
 from servicescape.promises import months
 from servicescape.promises.capability import READ
 from servicescape.promises.models import Promise, PromiseStatus
-from servicescape.promises.months import ANNOUNCED, EFFECTIVE
+from servicescape.promises.months import ANNOUNCED, EFFECTIVE, month_after, month_starts
 
 FLAG_DAYS = 90
 FLAG_BROKEN = 2
@@ -98,23 +98,6 @@ class Reliability:
             "by_client": [{"client_id": cid, "name": name, **f.as_dict()} for cid, name, f in self.by_client],
             "flagged_clients": self.flagged_clients,
         }
-
-
-def month_after(start: datetime, zone: ZoneInfo) -> datetime:
-    """The first moment of the firm's month after the one ``start`` is in."""
-    day = start.astimezone(zone).date()
-    return datetime.combine(date(day.year + day.month // 12, day.month % 12 + 1, 1), time(), tzinfo=zone)
-
-
-def month_starts(since: datetime, until: datetime, zone: ZoneInfo) -> list[datetime]:
-    """The first moments of the firm's months touching [since, until), the first one ≤ since."""
-    local = since.astimezone(zone)
-    moment = datetime.combine(date(local.year, local.month, 1), time(), tzinfo=zone)
-    starts: list[datetime] = []
-    while moment < until:
-        starts.append(moment)
-        moment = month_after(moment, zone)
-    return starts
 
 
 def reliability(session: Session, *, since: datetime, until: datetime, zone: ZoneInfo, now: datetime,

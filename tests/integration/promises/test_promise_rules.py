@@ -272,6 +272,11 @@ def test_kept_month_figures_follow_every_change(runtime: Runtime) -> None:
     assert third["by_tier"]["key"]["promises"] == 3 and "growth" not in third["by_tier"]
     with runtime.transaction() as session:
         service.promises.delete(session, session.get(Promise, old[1]), by=SYSTEM)
+    with runtime.transaction() as session:  # the job counts the stale months again; then nothing is stale
+        service.keep(session, session.get(Promise, old[2]), kept_at=session.get(Promise, old[2]).window_end,
+                     by=SYSTEM)
+        assert months.refresh(session, zone=zone, now=now) >= 1  # the stale month (and those never read)
+        assert months.refresh(session, zone=zone, now=now) == 0
     fourth = figures()
-    assert fourth["promises"] == 2
+    assert (fourth["promises"], fourth["kept_on_time"]) == (2, 2)
     assert fourth == live()
