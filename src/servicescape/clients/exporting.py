@@ -150,14 +150,14 @@ def _query(kind: str) -> Any:
 
 
 def _values(row: Sequence[Any], kind: str, custom_keys: list[str], zone: tzinfo) -> list[str | None]:
-    values = [_text(value, zone) for value in (row[:-1] if kind == "clients" else row)]
+    values = [cell_text(value, zone) for value in (row[:-1] if kind == "clients" else row)]
     if kind == "clients":
         custom = row[-1] or {}
-        values += [_text(custom.get(key), zone) for key in custom_keys]
+        values += [cell_text(custom.get(key), zone) for key in custom_keys]
     return values
 
 
-def _text(value: Any, zone: tzinfo) -> str | None:
+def cell_text(value: Any, zone: tzinfo) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, Enum):

@@ -69,7 +69,7 @@ TABLES = {"clients": Client.__table__, "contacts": Contact.__table__, "engagemen
 CLIENT_REF = {"client_external_id": "external_id", "client_name": "name"}
 
 
-def _limit(table: Any, name: str) -> int:
+def column_limit(table: Any, name: str) -> int:
     limit = text_limit(table.c[name])
     assert limit is not None, name
     return limit
@@ -81,7 +81,7 @@ def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str
     table = TABLES[kind]
 
     def text(name: str) -> Step:
-        return name, None, _limit(table, name)
+        return name, None, column_limit(table, name)
 
     def on_day(name: str) -> cells.Converter:
         return cells.day(header(name), ctx.dayfirst.get(name, ctx.dayfirst_default))
@@ -90,16 +90,16 @@ def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str
         return cells.moment(header(name), ctx.dayfirst.get(name, ctx.dayfirst_default), ctx.zone)
 
     def email() -> Step:
-        return "email", cells.email(header("email"), _limit(table, "email")), 0
+        return "email", cells.email(header("email"), column_limit(table, "email")), 0
 
-    ref: dict[str, Step] = {field: (field, None, _limit(TABLES["clients"], column))
+    ref: dict[str, Step] = {field: (field, None, column_limit(TABLES["clients"], column))
                             for field, column in CLIENT_REF.items()}
     if kind == "clients":
         return {
             "external_id": text("external_id"), "name": text("name"),
             "kind": ("kind", cells.choice(header("kind"), CLIENT_KIND, "organisation, person"), 0),
             "email": email(), "phone": text("phone"),
-            "website": ("website", cells.website(header("website"), _limit(table, "website")), 0),
+            "website": ("website", cells.website(header("website"), column_limit(table, "website")), 0),
             "country": ("country", cells.country(header("country")), 0),
             "city": text("city"), "language": text("language"), "region": text("region"),
             "industry": text("industry"), "segment": text("segment"),
@@ -161,19 +161,19 @@ class RowReader:
         plan = self.plan(kind, ctx, header)
         self.columns = [
             Column(column, index, names[index], convert, limit,
-                   emails_as_they_are(_limit(TABLES[kind], "email")) if column == "email" else None)
+                   emails_as_they_are(column_limit(TABLES[kind], "email")) if column == "email" else None)
             for name, index in headers.fields.items() if name in plan and name not in CLIENT_REF
             for column, convert, limit in (plan[name],)
         ]
         #: database column → how the file calls it (for messages; a column the file lacks keeps its name)
-        self.column_headers = {column: header(name) for name, (column, _convert, _limit) in plan.items()}
+        self.column_headers = {column: header(name) for name, (column, _convert, column_limit) in plan.items()}
         self.combined_name = headers.combines_name
         self.refs = [None if (index := headers.fields.get(name)) is None else
                      Column(name, index, names[index], None, plan[name][2])
                      for name in CLIENT_REF] if kind != "clients" else []
         self.custom = custom if kind == "clients" else []
         #: database column (or custom field) → where the file has it: a row's problems are listed in that order
-        self.positions = {column: index for name, (column, _convert, _limit) in plan.items()
+        self.positions = {column: index for name, (column, _convert, column_limit) in plan.items()
                           if (index := headers.fields.get(name)) is not None}
         if self.combined_name:
             self.positions["name"] = min(i for i in (headers.first_name, headers.last_name) if i is not None)

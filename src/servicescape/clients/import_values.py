@@ -35,7 +35,7 @@ def word_key(text: str) -> str:
     return "".join(ch for ch in decomposed if ch.isalnum())
 
 
-def _table(spellings: Mapping[str, Iterable[str]]) -> dict[str, str]:
+def value_table(spellings: Mapping[str, Iterable[str]]) -> dict[str, str]:
     table: dict[str, str] = {}
     for value, words in spellings.items():
         for word in (value, *words):
@@ -43,7 +43,7 @@ def _table(spellings: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return table
 
 
-TIER = _table({
+TIER = value_table({
     Tier.key: ("key account", "key client", "key customer", "a", "tier 1", "tier a", "1", "top",
                "strategic", "platinum", "gold", "vip", "premium", "kulcs", "ключов", "utama", "重点",
                "重點", "关键", "關鍵"),
@@ -53,7 +53,7 @@ TIER = _table({
                     "standart", "стандарт", "biasa", "标准", "標準"),
 })  # fmt: skip
 
-CLIENT_KIND = _table({
+CLIENT_KIND = value_table({
     ClientKind.organisation: (
         "organization", "organisation", "company", "business", "corporate", "corporation", "firm",
         "org", "legal entity", "account", "customer", "customer - direct", "customer - channel",
@@ -69,7 +69,7 @@ CLIENT_KIND = _table({
     ),
 })  # fmt: skip
 
-CLIENT_STATUS = _table({
+CLIENT_STATUS = value_table({
     ClientStatus.active: (
         "current", "customer", "client", "open", "won", "active client", "evangelist", "lead",
         "subscriber", "marketing qualified lead", "marketingqualifiedlead", "sales qualified lead",
@@ -82,7 +82,7 @@ CLIENT_STATUS = _table({
     ),
 })  # fmt: skip
 
-ENGAGEMENT_STATUS = _table({
+ENGAGEMENT_STATUS = value_table({
     EngagementStatus.proposed: (
         "proposal", "proposal made", "proposal/price quote", "quote", "quoted", "pending", "open",
         "new", "draft", "prospecting", "qualification", "qualified", "qualified to buy",
@@ -106,7 +106,7 @@ ENGAGEMENT_STATUS = _table({
     ),
 })  # fmt: skip
 
-CHANNEL = _table({
+CHANNEL = value_table({
     Channel.call: ("phone", "phone call", "telephone", "log a call", "logged call", "calls",
                    "video call", "hívás", "telefon", "обаждане", "panggilan", "电话", "電話"),
     Channel.email: ("email", "mail", "e-mails", "emails", "sent email", "email sent", "logged email",

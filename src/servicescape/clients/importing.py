@@ -181,8 +181,8 @@ def import_file(
     source = Source(Path(path), encoding, sheet)
     report = ImportReport(kind, file_label or source.path.name, dry_run=dry_run)
     size = max(1, batch_size)
-    table = _open(source)
-    with heap_frozen(), table, _rejects(rejects_path, table.headers, not source.is_json) as rejects:
+    table = open_table(source)
+    with heap_frozen(), table, rejects_file(rejects_path, table.headers, not source.is_json) as rejects:
         report.encoding, report.delimiter, report.sheet = table.encoding, table.delimiter, table.sheet
         if not table.headers:  # an empty JSON array: nothing to import
             return report
@@ -202,7 +202,7 @@ def import_file(
             for batch in stream:
                 report.read += batch.read
                 for number, reason, cells in batch.rejects:
-                    _rejected(report, rejects, number, reason, cells)
+                    record_rejected(report, rejects, number, reason, cells)
                 for rows in pace.parts(batch.rows):
                     _import_batch(unit, kind, writer, rows, report, rejects, pace)
                     if progress is not None:
@@ -211,7 +211,7 @@ def import_file(
                         time.sleep(min(YIELD_SECONDS, pace.held * YIELD_SHARE))
                 between_batches()
                 if batch.broken is not None:
-                    raise _stopped(batch.broken, report)
+                    raise stopped_at(batch.broken, report)
         report.rejects_path = rejects.path if rejects is not None and rejects.count else None
     return report
 
@@ -227,9 +227,9 @@ def _import_batch(unit: Unit, kind: str, writer: BatchWriter, rows: RowBatch, re
     try:
         outcome = retrying(lambda: _write(unit, kind, writer, rows, report, pace))
     except DatabaseBusy:
-        raise _busy(report) from None
+        raise busy_report(report) from None
     for row, reason in outcome.rejected:
-        _rejected(report, rejects, row.number, reason, row.cells)
+        record_rejected(report, rejects, row.number, reason, row.cells)
     refused = {row.number for row, _reason in outcome.rejected}
     numbers = rows.numbers
     for position in sorted(rows.warnings):
@@ -282,7 +282,8 @@ class _Pace:
             self.rows = min(self.most, self.rows * 2)
 
 
-def _rejected(report: ImportReport, rejects: RejectsFile | None, number: int, reason: str, cells: list[Any]) -> None:
+def record_rejected(report: ImportReport, rejects: RejectsFile | None, number: int, reason: str,
+                    cells: list[Any]) -> None:
     report.reject(number, reason)
     if rejects is not None:
         rejects.add(number, reason, cells)
@@ -310,7 +311,7 @@ def _batch_transaction(runtime: Runtime, connection: Connection, actor: Actor | 
 
 # -- reading -----------------------------------------------------------------------------------
 
-def _open(source: Source) -> Table:
+def open_table(source: Source) -> Table:
     """The file as a table; a CSV or XLSX header that the export guarded (``'=SUM``, a custom field
     named ``=SUM``) is read back as it was (``=SUM``), exactly as the cells are (``text_cell``)."""
     try:
@@ -322,7 +323,7 @@ def _open(source: Source) -> Table:
     return table
 
 
-def _busy(report: ImportReport) -> DatabaseBusy:
+def busy_report(report: ImportReport) -> DatabaseBusy:
     """Other writers kept the database busy past the retries: say how far the import got."""
     done = report.imported + report.updated + report.rejected
     return busy(_(
@@ -333,7 +334,7 @@ def _busy(report: ImportReport) -> DatabaseBusy:
         details=report.to_dict())
 
 
-def _stopped(problem: str, report: ImportReport) -> ImportFailed:
+def stopped_at(problem: str, report: ImportReport) -> ImportFailed:
     """A file that breaks midway: the rows before the break were imported; say where it broke."""
     return ImportFailed(
         _("The file cannot be read past this point: %(problem)s. The %(n)s records before it were "
@@ -346,7 +347,7 @@ def _stopped(problem: str, report: ImportReport) -> ImportFailed:
 
 
 @contextmanager
-def _rejects(path: Path | None, headers: list[str], guarded: bool) -> Iterator[RejectsFile | None]:
+def rejects_file(path: Path | None, headers: list[str], guarded: bool) -> Iterator[RejectsFile | None]:
     if path is None:
         yield None
         return

@@ -24,8 +24,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from servicescape.clients import import_cells as cells
-from servicescape.clients.import_rows import ReadContext, RowReader, Step, _limit
-from servicescape.clients.import_values import AMBIGUOUS, CHANNEL, StaffDirectory, _table
+from servicescape.clients.import_rows import ReadContext, RowReader, Step, column_limit
+from servicescape.clients.import_values import AMBIGUOUS, CHANNEL, StaffDirectory, value_table
 from servicescape.clients.models import Channel, Client, Engagement
 from servicescape.clients.rules import Rule
 from servicescape.i18n import _
@@ -33,7 +33,7 @@ from servicescape.promises.importing import CLIENT_REF
 from servicescape.promises.models import Complaint, Promise, PromiseKind, Severity
 from servicescape.tabular import Cell, HeaderMap, TabularError, parse_bool
 
-KIND = _table({
+KIND = value_table({
     PromiseKind.appointment: ("appt", "meeting", "booking", "időpont", "találkozó", "среща", "temujanji", "预约",
                               "預約"),
     PromiseKind.deliverable: ("delivery", "milestone", "task", "teljesítés", "доставка", "hasil", "交付"),
@@ -46,12 +46,12 @@ KIND = _table({
     PromiseKind.other: ("misc", "egyéb", "друго", "lain-lain", "其他"),
 })  # fmt: skip
 #: the client book's channels, and what ticket systems call theirs
-CHANNEL_OF_COMPLAINT = {**CHANNEL, **_table({
+CHANNEL_OF_COMPLAINT = {**CHANNEL, **value_table({
     Channel.other: ("web", "web form", "webform", "form", "portal", "help center", "api", "widget", "chat", "social",
                     "facebook", "twitter", "instagram", "feedback form"),
     Channel.call: ("voice", "hotline"),
 })}  # fmt: skip
-SEVERITY = _table({
+SEVERITY = value_table({
     Severity.low: ("lowest", "minor", "trivial", "p4", "p5", "4", "5", "alacsony", "нисък", "rendah", "低"),
     Severity.medium: ("normal", "moderate", "p3", "3", "közepes", "среден", "sederhana", "中"),
     Severity.high: ("major", "important", "p2", "2", "magas", "висок", "tinggi", "高"),
@@ -107,7 +107,7 @@ def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str
     table = Promise.__table__ if kind == "promises" else Complaint.__table__
 
     def text(name: str) -> Step:
-        return name, None, _limit(table, name)
+        return name, None, column_limit(table, name)
 
     def dayfirst(name: str) -> bool:
         return ctx.dayfirst.get(name, ctx.dayfirst_default)
@@ -118,14 +118,15 @@ def _plan(kind: str, ctx: ReadContext, header: Callable[[str], str]) -> dict[str
     def staff(name: str, column: str) -> Step:
         return column, staff_member(header(name), ctx.staff), 0
 
-    ref: dict[str, Step] = {field: (field, None, _limit(Client.__table__, column))
+    ref: dict[str, Step] = {field: (field, None, column_limit(Client.__table__, column))
                             for field, column in CLIENT_COLUMNS.items()}
     if kind == "promises":
         return {
             **ref, "external_id": text("external_id"), "owner": staff("owner", "owner_id"),
             "kind": ("kind", cells.choice(header("kind"), KIND, ", ".join(PromiseKind)), 0),
             "title": text("title"), "window_start": at_moment("window_start"), "window_end": at_moment("window_end"),
-            "place": text("place"), "engagement": ("engagement", None, _limit(Engagement.__table__, "external_id")),
+            "place": text("place"),
+            "engagement": ("engagement", None, column_limit(Engagement.__table__, "external_id")),
             "kept_at": at_moment("kept_at"), "delivered_by": staff("delivered_by", "delivered_by_id"),
             "cancelled": ("cancelled", cancellation(header("cancelled"), dayfirst("cancelled"), ctx.zone), 0),
             "client_words": text("client_words"), "notes": text("notes"),

@@ -38,14 +38,21 @@ from sqlalchemy.orm import aliased
 from servicescape.audit.service import Actor, record
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
-from servicescape.clients.exporting import FORMATS, WRITERS, _text
+from servicescape.clients.exporting import FORMATS, WRITERS, cell_text
 from servicescape.clients.import_cells import ambiguous_dates
 from servicescape.clients.import_columns import RowBatch
 from servicescape.clients.import_files import RejectsFile
 from servicescape.clients.import_pipeline import Source, converted, first_batch
 from servicescape.clients.import_rows import ReadContext
 from servicescape.clients.import_values import StaffDirectory
-from servicescape.clients.importing import ImportReport, _busy, _open, _rejected, _rejects, _stopped
+from servicescape.clients.importing import (
+    ImportReport,
+    busy_report,
+    open_table,
+    record_rejected,
+    rejects_file,
+    stopped_at,
+)
 from servicescape.clients.models import Client, Engagement
 from servicescape.data.capability import BULK_DATA
 from servicescape.db.busy import retrying
@@ -90,8 +97,8 @@ def import_file(
     source = Source(Path(path), encoding, sheet)
     report = ImportReport(kind, file_label or source.path.name, dry_run=dry_run)
     size = max(1, batch_size)
-    table = _open(source)
-    with table, _rejects(rejects_path, table.headers, not source.is_json) as rejects:
+    table = open_table(source)
+    with table, rejects_file(rejects_path, table.headers, not source.is_json) as rejects:
         report.encoding, report.delimiter, report.sheet = table.encoding, table.delimiter, table.sheet
         if not table.headers:  # an empty JSON array: nothing to import
             return report
@@ -108,13 +115,13 @@ def import_file(
             for batch in stream:
                 report.read += batch.read
                 for number, reason, cells in batch.rejects:
-                    _rejected(report, rejects, number, reason, cells)
+                    record_rejected(report, rejects, number, reason, cells)
                 if len(batch.rows):
                     _import_batch(runtime, actor, writer, batch.rows, report, rejects)
                 if progress is not None:
                     progress(report)
                 if batch.broken is not None:
-                    raise _stopped(batch.broken, report)
+                    raise stopped_at(batch.broken, report)
         report.rejects_path = rejects.path if rejects is not None and rejects.count else None
     return report
 
@@ -125,9 +132,9 @@ def _import_batch(runtime: Runtime, actor: Actor | None, writer: LedgerWriter, r
     try:
         outcome = retrying(lambda: _write(runtime, actor, writer, rows, report))
     except DatabaseBusy:
-        raise _busy(report) from None
+        raise busy_report(report) from None
     for row, reason in outcome.rejected:
-        _rejected(report, rejects, row.number, reason, row.cells)
+        record_rejected(report, rejects, row.number, reason, row.cells)
     for row in outcome.written:
         for message in row.warnings:
             report.warn(row.number, message)
@@ -232,7 +239,7 @@ def export_table(runtime: Runtime, *, kind: str, fmt: str, out_path: Path, by: P
 
 def _texts(rows: Any, zone: Any) -> Iterator[list[str | None]]:
     for row in rows:
-        yield [_text(value, zone) for value in row]
+        yield [cell_text(value, zone) for value in row]
 
 
 def _query(kind: str) -> Any:
