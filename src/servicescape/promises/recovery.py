@@ -159,18 +159,18 @@ def effectiveness(session: Session, *, now: datetime | None = None, by: Principa
              .where(Task.kind == RECOVERY, Task.status == TaskStatus.done, Task.client_id.is_not(None),
                     Task.closed_at <= moment - LATER)
              .group_by(Task.client_id).subquery())
-    rows = session.execute(select(first.c.client_id, first.c.closed_at, Client.status)
+    # each client's latest interaction and invoice (index seeks), compared with the day six months on
+    touched = (select(func.max(Interaction.occurred_at)).where(Interaction.client_id == first.c.client_id)
+               .scalar_subquery())
+    billed = select(func.max(Invoice.issued_on)).where(Invoice.client_id == first.c.client_id).scalar_subquery()
+    rows = session.execute(select(first.c.closed_at, Client.status, touched, billed)
                            .join(Client, Client.id == first.c.client_id)).all()
     active = 0
-    for client_id, closed_at, status in rows:
-        if status != ClientStatus.active:
-            continue
+    for closed_at, status, last_touch, last_bill in rows:
         after = closed_at + LATER
-        touched = session.scalar(select(exists().where(Interaction.client_id == client_id,
-                                                       Interaction.occurred_at >= after)))
-        billed = touched or session.scalar(select(exists().where(Invoice.client_id == client_id,
-                                                                 Invoice.issued_on >= after.date())))
-        active += bool(billed)
+        if status == ClientStatus.active and ((last_touch is not None and last_touch >= after) or
+                                              (last_bill is not None and last_bill >= after.date())):
+            active += 1
     return Effectiveness(len(rows), active, active / len(rows) if rows else None)
 
 

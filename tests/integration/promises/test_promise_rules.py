@@ -4,6 +4,7 @@ reliability figures, complaints against their targets and service recovery."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -280,3 +281,26 @@ def test_kept_month_figures_follow_every_change(runtime: Runtime) -> None:
     fourth = figures()
     assert (fourth["promises"], fourth["kept_on_time"]) == (2, 2)
     assert fourth == live()
+
+
+def test_recovery_effectiveness_counts_clients_still_active_six_months_later(runtime: Runtime) -> None:
+    from servicescape.tasks import service as tasks
+
+    now = utcnow()
+    kept_in_touch, went_quiet, lost, recent = (_client(runtime, name) for name in (
+        "Tetap Setia Sdn Bhd", "Senyap Sdn Bhd", "Hilang Sdn Bhd", "Baru Sdn Bhd"))
+    with runtime.transaction() as session:
+        for client_id, days_ago in ((kept_in_touch, 220), (went_quiet, 220), (lost, 220), (recent, 30)):
+            task = tasks.tasks.create(session, {"title": "Recover", "kind": "recovery", "client_id": client_id},
+                                      by=SYSTEM)
+            tasks.close(session, task, outcome="Apologised and refunded.", by=SYSTEM)
+            task.closed_at = now - timedelta(days=days_ago)
+        clients.interactions.create(session, {"client_id": kept_in_touch, "channel": "call",
+                                              "occurred_at": now - timedelta(days=10), "summary": "Renewal talk"}, by=SYSTEM)
+        clients.interactions.create(session, {"client_id": went_quiet, "channel": "call",
+                                              "occurred_at": now - timedelta(days=200), "summary": "Apology call"}, by=SYSTEM)
+        clients.clients.update(session, clients.clients.get(session, lost, by=SYSTEM), {"status": "lost"}, by=SYSTEM)
+        clients.invoices.create(session, {"client_id": lost, "issued_on": (now - timedelta(days=5)).date(),
+                                          "amount": Decimal("100"), "currency": "MYR"}, by=SYSTEM)
+        found = recovery.effectiveness(session, now=now, by=SYSTEM)
+    assert (found.recovered_clients, found.still_active, found.share) == (3, 1, 1 / 3)
