@@ -296,9 +296,11 @@ def test_recovery_effectiveness_counts_clients_still_active_six_months_later(run
             tasks.close(session, task, outcome="Apologised and refunded.", by=SYSTEM)
             task.closed_at = now - timedelta(days=days_ago)
         clients.interactions.create(session, {"client_id": kept_in_touch, "channel": "call",
-                                              "occurred_at": now - timedelta(days=10), "summary": "Renewal talk"}, by=SYSTEM)
+                                              "occurred_at": now - timedelta(days=10), "summary": "Renewal talk"},
+                                    by=SYSTEM)
         clients.interactions.create(session, {"client_id": went_quiet, "channel": "call",
-                                              "occurred_at": now - timedelta(days=200), "summary": "Apology call"}, by=SYSTEM)
+                                              "occurred_at": now - timedelta(days=200), "summary": "Apology call"},
+                                    by=SYSTEM)
         clients.clients.update(session, clients.clients.get(session, lost, by=SYSTEM), {"status": "lost"}, by=SYSTEM)
         clients.invoices.create(session, {"client_id": lost, "issued_on": (now - timedelta(days=5)).date(),
                                           "amount": Decimal("100"), "currency": "MYR"}, by=SYSTEM)
