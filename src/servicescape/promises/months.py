@@ -30,7 +30,6 @@ EFFECTIVE = case((Promise.status == PromiseStatus.open, PromiseStatus.missed.val
 #: a broken promise the client was told about before its window ended (the at-risk notice)
 ANNOUNCED = and_(Promise.status != PromiseStatus.kept, Promise.announced_at.is_not(None),
                  Promise.announced_at <= Promise.window_end)
-DIMENSIONS = ("staff", "tier", "package")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ months later."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -172,13 +172,3 @@ def effectiveness(session: Session, *, now: datetime | None = None, by: Principa
                                               (last_bill is not None and last_bill >= after.date())):
             active += 1
     return Effectiveness(len(rows), active, active / len(rows) if rows else None)
-
-
-def open_recoveries(session: Session, client_ids: Iterable[int]) -> dict[int, int]:
-    """Open recovery tasks per client (the key accounts' list)."""
-    ids = list(client_ids)
-    if not ids:
-        return {}
-    rows = session.execute(select(Task.client_id, func.count()).where(
-        Task.kind == RECOVERY, Task.status == TaskStatus.open, Task.client_id.in_(ids)).group_by(Task.client_id))
-    return {client_id: count for client_id, count in rows if client_id is not None}

@@ -27,7 +27,6 @@ from servicescape.tasks.models import TaskPriority
 
 #: double bookings and leave are looked for this far ahead
 RISK_HORIZON = timedelta(days=14)
-REASONS = ("unconfirmed", "double_booked", "on_leave")
 #: the kinds that need the owner somewhere at that time (a deliverable due by the end of a window
 #: does not clash with a visit in it)
 PRESENCE = (PromiseKind.appointment, PromiseKind.site_visit)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -60,15 +59,6 @@ def exchange_rates(session: Session, reporting_currency: str, *, by: Principal) 
     currency (which is worth 1); invoices in a currency without one are left out and counted."""
     require(by, READ)
     return offerings.rates(session, reporting_currency)
-
-
-def revenue_expression(session: Session, reporting_currency: str, since: datetime) -> Any:
-    """A correlated SQL expression: a client's invoiced revenue since ``since`` in the reporting currency."""
-    known = offerings.rates(session, reporting_currency)
-    return (select(func.coalesce(func.sum(offerings.in_reporting_currency(Invoice.amount, Invoice.currency, known)),
-                                 0.0))
-            .where(Invoice.client_id == Client.id, Invoice.issued_on >= since.date())
-            .correlate(Client).scalar_subquery())
 
 
 @dataclass(frozen=True)
