@@ -85,6 +85,20 @@ def month_charts(found: reliability.Reliability, fmt: Formatter) -> tuple[Chart,
     return bars, line
 
 
+#: the staff chart shows the people with the most promises (all are in the table below it)
+CHART_PEOPLE = 15
+
+
+def group_chart(rows: list[dict[str, Any]], fmt: Formatter, *, title: str, description: str,
+                axis_title: str) -> Chart:
+    """The share kept on time per group (staff member, tier): one bar each, the busiest first."""
+    percent = _percent(fmt.locale)
+    values = [PeriodValue(row["label"], round(row["kept_on_time_share"] * 100, 1), "",
+                          percent(row["kept_on_time_share"])) for row in rows[:CHART_PEOPLE]]
+    return bar_chart_by_period(values, title=title, description=description, period_title=axis_title,
+                               value_title=i18n._("Kept on time (%)"), locale=fmt.locale)
+
+
 def _groups(figures: dict[str, reliability.Figures], names: dict[str, str], empty: str) -> list[dict[str, Any]]:
     rows = [{"label": names.get(key) or key or empty, **found.as_dict()} for key, found in figures.items()
             if found.ended]
@@ -106,11 +120,18 @@ def reliability_dashboard(context: Reader, days: Annotated[int, Query(ge=1, le=1
     tiers = {key: i18n._(name) for key, name in settings.tier_names.items()}
     flagged = [{**row, "last": datetime.fromisoformat(row["last"])} for row in found.flagged_clients]
     bars, line = month_charts(found, fmt)
+    by_staff = _groups(found.by_staff, found.staff_names, i18n._("Nobody"))
+    by_tier = _groups(found.by_tier, tiers, "")
+    staff_chart = group_chart(
+        by_staff, fmt, title=i18n._("Kept on time by staff member"), axis_title=i18n._("Who"),
+        description=i18n._("The share of each person's promises kept on time, the busiest first."))
+    tier_chart = group_chart(by_tier, fmt, title=i18n._("Kept on time by tier"),
+                             description=i18n._("The share of the promises to each tier's clients kept on time."),
+                             axis_title=i18n._("Tier"))
     return render(
         context, "promises/reliability.html", active_nav="promises", days=days, periods=PERIODS,
-        overall=found.overall.as_dict(), effect=effect, bars=bars, line=line,
-        by_staff=_groups(found.by_staff, found.staff_names, i18n._("Nobody")),
-        by_tier=_groups(found.by_tier, tiers, ""),
+        overall=found.overall.as_dict(), effect=effect, bars=bars, line=line, staff_chart=staff_chart,
+        tier_chart=tier_chart, by_staff=by_staff, by_tier=by_tier,
         by_package=_groups(found.by_package, {}, i18n._("No service package")),
         worst=[{"client_id": client_id, "name": name, **figures.as_dict()}
                for client_id, name, figures in found.by_client],

@@ -186,24 +186,39 @@ def new_faces(
 # --- agenda --------------------------------------------------------------------------------------
 
 def show_agenda(
-    staff: Annotated[str, typer.Option(help="Whose day (e-mail).")],
+    staff: Annotated[str | None, typer.Option(help="Whose day (e-mail); default: everyone with something on it.")]
+    = None,
     date: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"],
                                                   help="Which day (default: today, the firm's clock).")] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """A staff member's day: promises, risks, recoveries, reviews, overdue contacts."""
+    """A staff member's day (or everyone's): promises, risks, recoveries, reviews, overdue contacts."""
+    found: list[tuple[str, str, dict[str, Any], bool]] = []
     with opened(db) as runtime, runtime.transaction() as session:
         settings, now = runtime.settings, utcnow()
-        person = auth.get_by_email(session, staff)
-        found = agenda(session, person.id, day=date.date() if date else now.astimezone(settings.zone).date(),
-                       zone=settings.zone, now=now, reporting_currency=settings.reporting_currency, by=SYSTEM)
-        data = AgendaOut.of(found).model_dump(mode="json")
-        email, name = person.email, person.name
-    if json:
-        print_json({**data, "staff": email})
+        day = date.date() if date else now.astimezone(settings.zone).date()
+        people = [auth.get_by_email(session, staff)] if staff else \
+            [p for p in auth.directory(session, by=SYSTEM) if p.active]
+        for person in people:
+            day_of = agenda(session, person.id, day=day, zone=settings.zone, now=now,
+                            reporting_currency=settings.reporting_currency, by=SYSTEM)
+            found.append((person.email, person.name, AgendaOut.of(day_of).model_dump(mode="json"), day_of.is_empty))
+    if staff:
+        email, name, data, _empty = found[0]
+        if json:
+            print_json({**data, "staff": email})
+        else:
+            _print_agenda(data, name, settings.zone)
         return
-    _print_agenda(data, name, settings.zone)
+    busy = [(email, name, data) for email, name, data, empty in found if not empty]
+    if json:
+        print_json([{**data, "staff": email} for email, _name, data in busy])
+        return
+    for _email, name, data in busy:
+        _print_agenda(data, name, settings.zone)
+    if not busy:
+        out.print("Nothing on anyone's agenda.")
 
 
 def _print_agenda(data: dict[str, Any], name: str, zone: Any) -> None:

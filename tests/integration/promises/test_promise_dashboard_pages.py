@@ -74,7 +74,8 @@ def test_the_reliability_dashboard(owner_browser: Browser, runtime: Runtime) -> 
                    "Recovery effectiveness —", "Client found out 3"):
         assert figure in text, figure
     assert 'aria-current="true">Reliability' in page.text and 'aria-current="true">Last 365 days' in page.text
-    assert page.text.count("data-chart") == 2 and "Promises by month and outcome" in text
+    assert page.text.count("data-chart") == 4 and "Promises by month and outcome" in text
+    assert "Kept on time by staff member" in text and "Kept on time by tier" in text
     assert owner_browser.staff.name in text and "No service package" in text and "Standard" in text
     assert f'<a href="/clients/{flagged}">Sejuk Aircond Sdn Bhd</a>' in page.text
     assert "Flagged clients" in text and "Two or more broken promises" in text

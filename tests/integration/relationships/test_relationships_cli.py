@@ -61,6 +61,10 @@ def test_overdue_key_accounts_and_the_agenda_as_json(db_url: str, runtime: Runti
     printed = run(db_url, "agenda", "--staff", "ana@firm.test", "--date", tomorrow().isoformat())
     assert "Boiler service visit" in printed.output and "Overdue for contact (1)" in printed.output
     assert "Nothing on the agenda." in run(db_url, "agenda", "--staff", "ben@firm.test", "--date", "2031-01-01").output
+    everyone = json.loads(run(db_url, "agenda", "--date", tomorrow().isoformat(), "--json").output)
+    assert "ana@firm.test" in [day["staff"] for day in everyone]  # everyone with something on their day
+    assert all(day["promises"] or day["at_risk"] or day["recoveries"] or day["reviews"] or day["overdue"]["items"]
+               for day in everyone)
 
 
 def test_continuity_and_new_faces(db_url: str, runtime: Runtime) -> None:
