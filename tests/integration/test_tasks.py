@@ -18,7 +18,7 @@ from servicescape.errors import Conflict, ValidationFailed
 from servicescape.runtime import Runtime
 from servicescape.tasks import service
 from servicescape.tasks.models import Task, TaskStatus
-from tests.conftest import api_as
+from tests.conftest import api_as, make_staff
 
 
 def _client(runtime: Runtime, name: str = "Tan Holdings Sdn Bhd") -> int:
@@ -136,3 +136,16 @@ def test_the_cli_adds_lists_and_closes(db_url: str, runtime: Runtime, owner: Sta
     assert unknown.exit_code == 1 and "error:" in unknown.output
     with runtime.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Task)) == 1
+
+
+def test_rules_open_tasks_in_bulk_once_and_only_for_writers(runtime: Runtime) -> None:
+    from servicescape.errors import PermissionDenied
+
+    row = {"kind": "follow_up", "title": "Call back", "rule": "test.rule", "dedupe_key": "test.rule:1"}
+    with runtime.transaction() as session:
+        viewer = session.get(Staff, make_staff(runtime, Role.viewer).id)
+        with pytest.raises(PermissionDenied):
+            service.insert_many(session, [row], by=viewer)
+        assert service.insert_many(session, [row], by=SYSTEM) == 1
+        assert service.insert_many(session, [row, {**row, "dedupe_key": "test.rule:2"}], by=SYSTEM) == 1
+        assert session.scalar(select(func.count()).select_from(Task)) == 2

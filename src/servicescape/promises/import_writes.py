@@ -38,6 +38,7 @@ Decisions (the tests pin each one):
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,7 +77,7 @@ class LedgerOutcome(BatchOutcome):
 Record = Promise | Complaint
 
 
-class LedgerWriter:
+class LedgerWriter(ABC):
     """Writes the batches of one import of promises or complaints; ``write`` runs in the caller's
     transaction (a session of ``Runtime.transaction``: due times need the firm's clock)."""
 
@@ -155,15 +156,17 @@ class LedgerWriter:
         """What the batch's rows refer to besides their clients and staff, loaded at once."""
         return []
 
+    @abstractmethod
     def key(self, values: Mapping[str, Any]) -> Hashable:
-        raise NotImplementedError
+        """A parsed row's natural key (matched when it has no external id)."""
 
+    @abstractmethod
     def key_of(self, record: Any) -> Hashable:
-        raise NotImplementedError
+        """The same key of a stored record."""
 
+    @abstractmethod
     def apply(self, session: Session, row: ParsedRow, existing: Any, now: datetime) -> Record:
         """Make or update the record of ``row``; ``ServicescapeError`` (naming the field) when it cannot be."""
-        raise NotImplementedError
 
     # -- helpers ---------------------------------------------------------------------------------
 

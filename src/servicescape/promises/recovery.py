@@ -88,7 +88,7 @@ def _no_task(key: Any) -> Any:
     return ~exists().where(Task.dedupe_key == key)
 
 
-def open_missing(session: Session, tolerance: Mapping[Tier, int], now: datetime) -> int:
+def open_missing(session: Session, tolerance: Mapping[Tier, int], now: datetime, *, by: Principal) -> int:
     """Recovery tasks for the recent failures that have none yet: missed promises, late ones beyond
     their tier's ``tolerance`` (minutes), complaints past a target. Set-based (the sweep's step)."""
     since = now - HORIZON
@@ -110,7 +110,7 @@ def open_missing(session: Session, tolerance: Mapping[Tier, int], now: datetime)
                _no_task(literal("complaints.recovery:", String) + cast(Complaint.id, String)))
     ).all()
     rows = [_promise_task(*row, now) for row in broken] + [_complaint_task(*row, now) for row in breached]
-    return tasks.insert_many(session, rows, now=now)
+    return tasks.insert_many(session, rows, now=now, by=by)
 
 
 # --- the list and closing ---------------------------------------------------------------------------

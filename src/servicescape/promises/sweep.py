@@ -66,15 +66,15 @@ def sweep(session: Session, settings: Settings, *, now: datetime, by: Principal)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
     tolerance = {tier: policies.policy_for(session, tier).late_tolerance_minutes for tier in Tier}
-    recoveries = recovery.open_missing(session, tolerance, now)
-    at_risk, cleared, risk_tasks = _risks(session, settings, now)
+    recoveries = recovery.open_missing(session, tolerance, now, by=by)
+    at_risk, cleared, risk_tasks = _risks(session, settings, now, by=by)
     report = SweepReport(missed, at_risk, cleared, response, resolution, recoveries, risk_tasks)
     if missed or response or resolution or at_risk or cleared:
         record(session, "promises_swept", entity="promise", changes=report.as_dict())
     return report
 
 
-def _risks(session: Session, settings: Settings, now: datetime) -> tuple[int, int, int]:
+def _risks(session: Session, settings: Settings, now: datetime, *, by: Principal) -> tuple[int, int, int]:
     """Mark the open promises at risk (and clear those no longer at risk); a task for each new one.
 
     Only the promises that can be at risk are read: visits (double bookings), the unconfirmed
@@ -117,7 +117,7 @@ def _risks(session: Session, settings: Settings, now: datetime) -> tuple[int, in
                             .values(at_risk=value, updated_at=now).execution_options(synchronize_session=False))
     newly = sum(len(ids) for value, ids in changes.items() if value is not None)
     cleared = len(changes.get(None, ()))
-    return newly, cleared, _risk_tasks(session, fresh, now)
+    return newly, cleared, _risk_tasks(session, fresh, now, by=by)
 
 
 def _double_booked(rows: Sequence[Any]) -> set[int]:
@@ -140,7 +140,7 @@ def risk_key(promise_id: int) -> str:
     return f"promises.at_risk:{promise_id}"
 
 
-def _risk_tasks(session: Session, promise_ids: list[int], now: datetime) -> int:
+def _risk_tasks(session: Session, promise_ids: list[int], now: datetime, *, by: Principal) -> int:
     """A task for the owner of each promise newly at risk: call the client before they must call."""
     rows: list[dict[str, Any]] = []
     for start in range(0, len(promise_ids), 500):
@@ -156,5 +156,5 @@ def _risk_tasks(session: Session, promise_ids: list[int], now: datetime) -> int:
                 "owner_id": owner_id or client_owner, "due_at": max(now, min(window_start, now + timedelta(hours=2))),
                 "priority": TaskPriority.high, "rule": "promises.at_risk", "dedupe_key": risk_key(promise_id),
             })
-    return tasks.insert_many(session, rows, now=now)
+    return tasks.insert_many(session, rows, now=now, by=by)
 

@@ -291,5 +291,5 @@ def open_watch_tasks(session: Session, *, now: datetime, reporting_currency: str
         "priority": TaskPriority.high, "rule": "relationships.new_face",
         "dedupe_key": f"relationships.new_face:{face.client_id}:{face.staff_id}",
     } for face in faces]
-    opened = tasks.insert_many(session, rows, now=now)
+    opened = tasks.insert_many(session, rows, now=now, by=by)
     return {"key_accounts": len(accounts), "new_faces": len(faces), "tasks_opened": opened}

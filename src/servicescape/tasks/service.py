@@ -111,9 +111,11 @@ def ensure_task(session: Session, *, dedupe_key: str, rule: str, data: dict[str,
     return tasks.create(session, {**data, "rule": rule, "dedupe_key": dedupe_key}, by=by)
 
 
-def insert_many(session: Session, rows: list[dict[str, Any]], *, now: datetime | None = None) -> int:
+def insert_many(session: Session, rows: list[dict[str, Any]], *, now: datetime | None = None,
+                by: Principal) -> int:
     """Tasks a rule opens in bulk (a sweep over many records): each row has its ``dedupe_key`` and
     ``rule``; rows whose key exists already are skipped. One audit event counts them. → how many."""
+    require(by, WRITE)
     if not rows:
         return 0
     kinds = registry().task_kinds()
