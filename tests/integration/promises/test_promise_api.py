@@ -109,3 +109,32 @@ def test_complaints_notice_and_settings(api: TestClient, app, runtime: Runtime) 
     viewer = api_as(app, runtime, Role.viewer)
     assert viewer.post("/api/v1/promises", json={"client_id": client_id, **_window(9)}).status_code == 403
     assert viewer.get("/api/v1/promises").status_code == 200
+
+
+def test_confirm_respond_leave_and_wording_round_trips(api: TestClient, runtime: Runtime, owner: Staff) -> None:
+    client_id = _client(runtime)
+    promise = api.post("/api/v1/promises", json={"client_id": client_id, **_window(30)}).json()
+    confirmed = api.post(f"/api/v1/promises/{promise['id']}/confirm")
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["confirmed_at"] is not None and confirmed.json()["status"] == "open"
+    complaint = api.post("/api/v1/complaints", json={"client_id": client_id, "text": "Nem hívtak vissza.",
+                                                     "channel": "e-mail"}).json()
+    answered = api.post(f"/api/v1/complaints/{complaint['id']}/respond", json={})
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["first_response_at"] is not None
+    today = datetime.now(UTC).date()
+    leave = api.post("/api/v1/promises/settings/leave", json={"staff_id": owner.id, "starts_on": today.isoformat(),
+                                                              "ends_on": (today + timedelta(days=3)).isoformat()})
+    assert leave.status_code == 201, leave.text
+    assert [row["id"] for row in api.get("/api/v1/promises/settings/leave").json()] == [leave.json()["id"]]
+    assert api.delete(f"/api/v1/promises/settings/leave/{leave.json()['id']}").status_code == 204
+    assert api.get("/api/v1/promises/settings/leave").json() == []
+    assert api.delete(f"/api/v1/promises/settings/leave/{leave.json()['id']}").status_code == 404
+    built_in = api.get("/api/v1/promises/settings/notice/bg")
+    assert built_in.status_code == 200 and built_in.json()["custom"] is False
+    assert api.put("/api/v1/promises/settings/notice/bg",
+                   json={"subject": "Час: {window}", "body": "Здравейте, {client}. {firm}"}).json()["custom"] is True
+    assert api.get("/api/v1/promises/settings/notice/bg").json()["subject"] == "Час: {window}"
+    reset = api.delete("/api/v1/promises/settings/notice/bg")
+    assert reset.status_code == 200 and reset.json() == built_in.json()
+    assert api.get("/api/v1/promises/settings/notice/xx").status_code == 422
