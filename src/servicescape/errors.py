@@ -47,6 +47,13 @@ class Conflict(ServicescapeError):
     code = "conflict"
 
 
+class Gone(ServicescapeError):
+    """It existed but is over for good (an expired survey link, a closed campaign)."""
+
+    status_code = 410
+    code = "gone"
+
+
 class AuthenticationRequired(ServicescapeError):
     status_code = 401
     code = "authentication_required"

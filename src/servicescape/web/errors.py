@@ -26,7 +26,7 @@ log = logging.getLogger("servicescape.web")
 
 STATUS_CODES = {
     400: "bad_request", 401: "authentication_required", 403: "permission_denied", 404: "not_found",
-    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
+    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 410: "gone", 413: "payload_too_large",
     415: "unsupported_media_type", 422: "validation_failed", 429: "too_many_attempts", 503: "busy",
 }
 

@@ -43,6 +43,7 @@ _MEANING = {
     403: "The role does not allow this, or the CSRF token is missing (cookie sessions).",
     404: "There is no such record.",
     409: "It clashes with existing data (a duplicate, or the last active owner).",
+    410: "It is over for good (an expired link, a closed campaign).",
     413: "The request body is too large.",
     422: "Invalid input; `field` names it and `details` lists every problem.",
     429: "Too many attempts; try again later.",
