@@ -16,15 +16,15 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "servicescape.data.capability",
     "servicescape.tasks.capability",
     "servicescape.promises.capability",
+    "servicescape.quality.capability",
     "servicescape.relationships.capability",
+    "servicescape.referrals.capability",
     "servicescape.system.capability",
 )
 
 #: announced in the navigation, greyed, until their issues land
 COMING: tuple[Nav, ...] = (
-    Nav(N_("Service quality"), "quality", None, order=42),
     Nav(N_("Voice of the client"), "voice", None, order=43),
-    Nav(N_("Word of mouth"), "referrals", None, order=44),
     Nav(N_("Capacity and demand"), "capacity", None, order=71),
     Nav(N_("Customer analytics"), "analytics", None, order=72),
     Nav(N_("Scorecard and reports"), "scorecard", None, order=73),

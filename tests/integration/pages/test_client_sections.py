@@ -15,6 +15,7 @@ from servicescape.auth.models import Role
 from servicescape.auth.permissions import SYSTEM
 from servicescape.platform.registry import registry
 from servicescape.promises import service as promises
+from servicescape.referrals.service import testimonials
 from servicescape.runtime import Runtime
 from servicescape.tasks import service as tasks
 from tests.integration.pages.conftest import Browser, add_client, add_record, plain
@@ -35,12 +36,14 @@ def client_id(runtime: Runtime) -> int:
         promises.promises.create(session, {"client_id": client, "title": "Repair of the chiller",
                                            "window_start": datetime(2025, 3, 4, 1, tzinfo=UTC),
                                            "window_end": datetime(2025, 3, 4, 4, tzinfo=UTC)}, by=SYSTEM)
+        testimonials.create(session, {"client_id": client, "author_name": "Tan Wei Jie", "language": "en",
+                                      "text": "Always on time, always clear."}, by=SYSTEM)
     return client
 
 
 EXPECTED = {"revenue": "1,000.50 MYR", "timeline": "Confirmed the Tuesday visit", "contacts": "Tan Wei Jie",
             "engagements": "Site survey, east wing", "invoices": "1,000.50 MYR", "tasks": "Send the renewal offer",
-            "promises": "Repair of the chiller"}
+            "promises": "Repair of the chiller", "word_of_mouth": "Always on time, always clear."}
 
 
 def test_every_registered_section_answers_alone(browser_as, client_id: int) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,1 @@
+"""Word of mouth: testimonials (with the client's consent) and referrals."""
