@@ -100,6 +100,8 @@ def test_complaints_notice_and_settings(api: TestClient, app, runtime: Runtime) 
     assert api.get(f"/api/v1/promises/{promise['id']}").json()["announced_at"] is not None
     policy = api.patch("/api/v1/promises/settings/policies/key", json={"first_response_hours": 2})
     assert policy.status_code == 200 and policy.json()["first_response_hours"] == 2
+    policies = {row["tier"]: row for row in api.get("/api/v1/promises/settings/policies").json()}
+    assert policies["key"]["first_response_hours"] == 2 and set(policies) == {"key", "growth", "standard"}
     assert api.put("/api/v1/promises/settings/holidays/2026-12-25",
                    json={"day": "2026-12-25", "name": "Karácsony"}).status_code == 200
     assert [h["day"] for h in api.get("/api/v1/promises/settings/holidays").json()] == ["2026-12-25"]
