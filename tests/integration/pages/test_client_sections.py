@@ -15,6 +15,8 @@ from servicescape.auth.models import Role
 from servicescape.auth.permissions import SYSTEM
 from servicescape.platform.registry import registry
 from servicescape.promises import service as promises
+from servicescape.quality import answers, surveys
+from servicescape.quality.models import SurveyKind
 from servicescape.referrals.service import testimonials
 from servicescape.runtime import Runtime
 from servicescape.tasks import service as tasks
@@ -38,12 +40,16 @@ def client_id(runtime: Runtime) -> int:
                                            "window_end": datetime(2025, 3, 4, 4, tzinfo=UTC)}, by=SYSTEM)
         testimonials.create(session, {"client_id": client, "author_name": "Tan Wei Jie", "language": "en",
                                       "text": "Always on time, always clear."}, by=SYSTEM)
+        survey = surveys.create(session, name="After the visit", kind=SurveyKind.nps, by=SYSTEM)
+        answers.record_answers(session, runtime.settings, survey, client, {"nps": "9", "nps_why": "Quick and tidy."},
+                               by=SYSTEM)
     return client
 
 
 EXPECTED = {"revenue": "1,000.50 MYR", "timeline": "Confirmed the Tuesday visit", "contacts": "Tan Wei Jie",
             "engagements": "Site survey, east wing", "invoices": "1,000.50 MYR", "tasks": "Send the renewal offer",
-            "promises": "Repair of the chiller", "word_of_mouth": "Always on time, always clear."}
+            "promises": "Repair of the chiller", "word_of_mouth": "Always on time, always clear.",
+            "surveys": "Quick and tidy."}
 
 
 def test_every_registered_section_answers_alone(browser_as, client_id: int) -> None:  # type: ignore[no-untyped-def]
