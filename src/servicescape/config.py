@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     password_reset_valid_minutes: int = Field(60, ge=5, description="lifetime of a reset link")
     password_reset_max_per_email: int = Field(3, ge=1, description="reset e-mails per address per hour")
     password_reset_max_per_address: int = Field(10, ge=1, description="reset requests per client address per hour")
+    # public pages (a survey's private link): per client address, per process (platform.ratelimit)
+    public_get_per_minute: int = Field(30, ge=1, description="public page views per minute per client address")
+    public_post_per_minute: int = Field(10, ge=1, description="public form posts per minute per client address")
 
     @field_validator("timezone")
     @classmethod

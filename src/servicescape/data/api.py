@@ -21,7 +21,7 @@ from starlette.background import BackgroundTask
 
 from servicescape.data import service
 from servicescape.data.columns import api_mapping
-from servicescape.platform.imports import import_kinds
+from servicescape.platform.imports import import_kinds, parse_options
 from servicescape.web.api.common import error_responses
 from servicescape.web.deps import RequestContext, signed_in
 
@@ -87,10 +87,14 @@ def import_upload(
         '(leave it out), e.g. {"Kundennummer": "external_id", "Notes": "skip"}; other columns are recognised by '
         "their headers"))] = None,
     map: Annotated[list[str] | None, Form(description='"Their header=field", repeatable; as mapping')] = None,
+    option: Annotated[list[str] | None, Form(description=(
+        '"name=value", repeatable: what the kind needs besides the file, e.g. survey=3 for survey_responses'
+    ))] = None,
 ) -> Any:
     report, token = service.import_upload(
         context.runtime, kind.value, file, by=context.principal, actor=context.actor, encoding=encoding,
-        sheet=sheet, dayfirst=dayfirst, dry_run=dry_run, mapping=api_mapping(map or [], mapping))
+        sheet=sheet, dayfirst=dayfirst, dry_run=dry_run, mapping=api_mapping(map or [], mapping),
+        options=parse_options(option or []))
     body = report.details()
     body["rejects_url"] = context.request.url_for("api_import_rejects", token=token).path if token else None
     return body

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, err, opened, out, print_json, user_errors
-from servicescape.platform.imports import import_kind, import_kinds
+from servicescape.cli.import_report import progress_bar, summary
+from servicescape.platform.imports import import_kind, import_kinds, parse_options
 from servicescape.tabular import parse_mapping_option
 
 #: the registered importable kinds
@@ -61,21 +59,27 @@ def import_command(
     rejects: Annotated[Path | None, typer.Option(
         help="Where to write the rejected rows (default: FILE's name + .rejects.csv, next to it).",
         dir_okay=False)] = None,
+    option: Annotated[list[str] | None, typer.Option(
+        "--option", metavar="NAME=VALUE",
+        help="What the kind needs besides the file, e.g. --option survey=3 for survey_responses; repeatable.",
+    )] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """See IMPORT_HELP."""
+    importable = import_kind(kind.value)
     with user_errors():
         mappings = dict(parse_mapping_option(item) for item in mapping or [])
+        options = importable.option_values(parse_options(option or []))
     rejects_path = rejects or file.with_name(file.name + ".rejects.csv")
-    with opened(db) as runtime, _progress(file, enabled=not json and err.is_terminal) as tick:
-        report = import_kind(kind.value).run_import(
+    with opened(db) as runtime, progress_bar(file, enabled=not json and err.is_terminal) as tick:
+        report = importable.run_import(
             runtime, path=file, encoding=encoding, sheet=sheet, mappings=mappings, dayfirst=dayfirst,
-            dry_run=dry_run, rejects_path=rejects_path, progress=tick, by=SYSTEM)
+            dry_run=dry_run, rejects_path=rejects_path, progress=tick, by=SYSTEM, **options)
     if json:
         print_json(report.to_dict())
         return
-    _summary(report)
+    summary(report)
 
 
 def export_command(
@@ -92,69 +96,3 @@ def export_command(
     with opened(db) as runtime:
         count = import_kind(kind.value).run_export(runtime, fmt=chosen, out_path=out_path, by=SYSTEM)
     out.print(f"Exported {count:,} {kind.value} to {out_path} ({chosen}).")
-
-
-class _Tick:
-    def __init__(self, progress: Progress | None, task: TaskID | None) -> None:
-        self.progress, self.task = progress, task
-
-    def __call__(self, report: Any) -> None:
-        if self.progress is not None and self.task is not None:
-            total = self.progress.tasks[0].total
-            if total is not None and report.read > total:
-                self.progress.update(self.task, total=report.read)
-            self.progress.update(self.task, completed=report.read)
-
-
-class _progress:
-    """A Rich progress bar of records on a terminal (the total estimated from the file's lines)."""
-
-    def __init__(self, file: Path, *, enabled: bool) -> None:
-        self.file, self.enabled = file, enabled
-        self.bar: Progress | None = None
-
-    def __enter__(self) -> _Tick:
-        if not self.enabled:
-            return _Tick(None, None)
-        self.bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                            MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True)
-        self.bar.start()
-        task = self.bar.add_task(f"Importing {self.file.name}", total=_estimated_records(self.file))
-        return _Tick(self.bar, task)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-def _estimated_records(file: Path) -> int | None:
-    """Lines of a text file minus the header (a quoted newline counts too: it is an estimate)."""
-    if file.suffix.lower() not in (".csv", ".tsv", ".txt"):
-        return None
-    lines = 0
-    with file.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            lines += chunk.count(b"\n")
-    return max(lines - 1, 1)
-
-
-def _summary(report: Any) -> None:
-    title = escape(f"{'Checked' if report.dry_run else 'Imported'} {report.kind} from {report.file}")
-    table = Table("read", "imported", "updated", "rejected", "warnings", title=title)
-    table.add_row(*(f"{value:,}" for value in report.to_dict().values()))
-    out.print(table)
-    if report.dry_run:
-        out.print("Dry run: nothing was written.")
-    if report.custom_fields:
-        out.print(f"Kept as custom fields: {', '.join(report.custom_fields)}", markup=False)
-    for number, message in report.warning_messages[:10]:
-        out.print(f"warning: {f'record {number}: ' if number else ''}{message}", markup=False)
-    if report.warnings > 10:
-        out.print(f"… and {report.warnings - 10:,} more warnings.")
-    if report.rejected:
-        for number, reason in report.rejects[:10]:
-            for problem in reason.split("\n"):
-                out.print(f"rejected: record {number}: {problem}", markup=False)
-        if report.rejected > 10:
-            out.print(f"… and {report.rejected - 10:,} more.")
-        out.print(f"{report.rejected:,} rejected rows with their reasons are in {report.rejects_path}", markup=False)

@@ -42,9 +42,14 @@ _COLUMN = re.compile(r"col-(\d{1,5})")
 
 def _form(context: RequestContext, *, values: dict[str, Any] | None = None, error: str | None = None,
           field: str | None = None, status_code: int = 200) -> Response:
-    kinds = [(name, _(kind.label)) for name, kind in import_kinds().items()]
+    known = import_kinds()
+    kinds = [(name, _(kind.label)) for name, kind in known.items()]
+    options = [(f"option-{option.name}", _("%(option)s (for %(kind)s)", option=_(option.label),
+                                            kind=_(known[name].label)), [("", ""), *choices])
+               for name, found in service.option_choices(context.runtime, by=context.principal).items()
+               for option, choices in found]
     return render(context, "imports/form.html", status_code=status_code, active_nav="clients", kinds=kinds,
-                  values=values or {"kind": "clients"}, error=error, error_field=field,
+                  values=values or {"kind": "clients"}, error=error, error_field=field, options=options,
                   max_upload_mb=context.runtime.settings.max_upload_mb)
 
 
@@ -56,21 +61,27 @@ def import_page(context: BulkData) -> Response:
 @router.post("/import")
 def import_post(
     context: BulkData,
+    posted: Posted,
     file: Annotated[UploadFile | None, File()] = None,
     kind: Annotated[str, Form()] = "clients",
     encoding: Annotated[str, Form(max_length=40)] = "",
     sheet: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    values = {"kind": kind, "encoding": encoding, "sheet": sheet}
+    values = {"kind": kind, "encoding": encoding, "sheet": sheet,
+              **{key: value for key, value in posted.items() if key.startswith("option-")}}
     try:
         if kind not in import_kinds():
             raise ValidationFailed(_("Choose what the file holds."), field="kind")
         if file is None or not file.filename:
             raise ValidationFailed(_("Choose a file to import."), field="file")
+        options = {option.name: posted.get(f"option-{option.name}", "") for option in import_kinds()[kind].options}
         token = service.stage_upload(context.runtime, kind, file, by=context.principal,
-                                     encoding=encoding.strip(), sheet=sheet.strip())
+                                     encoding=encoding.strip(), sheet=sheet.strip(), options=options)
     except (ImportFailed, ValidationFailed, PayloadTooLarge) as problem:
-        return _form(context, values=values, error=problem.message, field=problem.field,
+        chosen = import_kinds().get(kind)
+        field = f"option-{problem.field}" if chosen is not None and any(
+            problem.field == option.name for option in chosen.options) else problem.field
+        return _form(context, values=values, error=problem.message, field=field,
                      status_code=problem.status_code)
     return RedirectResponse(f"/import/{token}", status_code=303)
 

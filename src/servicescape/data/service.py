@@ -27,7 +27,7 @@ from servicescape.data.columns import ColumnPlan, chosen_columns, plan_columns
 from servicescape.data.staging import StagedUpload, stored_name
 from servicescape.errors import ImportFailed, NotFound, PayloadTooLarge, ValidationFailed
 from servicescape.i18n import _
-from servicescape.platform.imports import import_kind
+from servicescape.platform.imports import import_kind, import_kinds
 from servicescape.runtime import Runtime
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
@@ -151,29 +151,33 @@ def rejects_file(runtime: Runtime, token: str, *, by: Principal) -> Path:
 
 def import_upload(runtime: Runtime, kind: str, upload: UploadFile, *, by: Principal, actor: Actor,
                   encoding: str | None, sheet: str | None, dayfirst: bool | None, dry_run: bool,
-                  mapping: Mapping[str, str]) -> tuple[Any, str | None]:
+                  mapping: Mapping[str, str], options: Mapping[str, str] | None = None) -> tuple[Any, str | None]:
     """Spool, check the columns (``mapping``: their header → field, CUSTOM or SKIP; other columns
     by their headers), import, and keep the rejects: the report and the rejects' token (None: no
-    rejects). Columns that cannot be imported so raise ``ColumnsNotReady``."""
+    rejects). Columns that cannot be imported so raise ``ColumnsNotReady``; ``options``: the values
+    the kind needs besides the file (``ImportKind.options``)."""
     authorize(by)
     importable = import_kind(kind)
+    chosen_options = importable.option_values(options)
     with spooled(upload, runtime) as path:
         sample = importable.sample(path, encoding=encoding or None, sheet=sheet or None, rows=0)
         plan = plan_columns(importable, sample, chosen_columns(sample.headers, mapping))
         return _import(runtime, plan, path, Path(upload.filename or "").name, by=by, actor=actor,
-                       encoding=encoding or None, sheet=sheet or None, dayfirst=dayfirst, dry_run=dry_run)
+                       encoding=encoding or None, sheet=sheet or None, dayfirst=dayfirst, dry_run=dry_run,
+                       options=chosen_options)
 
 
 def stage_upload(runtime: Runtime, kind: str, upload: UploadFile, *, by: Principal, encoding: str | None,
-                 sheet: str | None) -> str:
+                 sheet: str | None, options: Mapping[str, str] | None = None) -> str:
     """Keep an upload while its columns are matched (a file that cannot be read is refused now);
-    the token that finds it again."""
+    the token that finds it again. ``options``: the values the kind needs besides the file."""
     authorize(by)
     importable = import_kind(kind)
+    chosen_options = importable.option_values(options)
     suffix = _suffix(upload)
     token = staging.new_folder(runtime)
     staged = StagedUpload(token, by.id, kind, Path(upload.filename or "").name, suffix, encoding or None,
-                          sheet or None, time.time())
+                          sheet or None, time.time(), chosen_options)
     try:
         _receive(upload, staged.path(runtime), runtime)
         importable.sample(staged.path(runtime), encoding=staged.encoding, sheet=staged.sheet, rows=0)
@@ -201,7 +205,7 @@ def import_staged(runtime: Runtime, token: str, chosen: Mapping[int, str], *, by
     import (not ``dry_run``) is the end of the upload: it is deleted."""
     staged, plan = staged_columns(runtime, token, by=by, chosen=chosen)
     result = _import(runtime, plan, staged.path(runtime), staged.file, by=by, actor=actor, encoding=staged.encoding,
-                     sheet=staged.sheet, dayfirst=dayfirst, dry_run=dry_run)
+                     sheet=staged.sheet, dayfirst=dayfirst, dry_run=dry_run, options=staged.options)
     if not dry_run:
         staging.discard(runtime, token)
     return result
@@ -213,15 +217,26 @@ def purge_uploads(runtime: Runtime, *, now: float | None = None) -> int:
 
 
 def _import(runtime: Runtime, plan: ColumnPlan, path: Path, file_label: str, *, by: Principal, actor: Actor,
-            encoding: str | None, sheet: str | None, dayfirst: bool | None, dry_run: bool) -> tuple[Any, str | None]:
+            encoding: str | None, sheet: str | None, dayfirst: bool | None, dry_run: bool,
+            options: Mapping[str, str]) -> tuple[Any, str | None]:
     if plan.problems(str):
         raise ColumnsNotReady(plan)
     token, rejects_path = new_rejects_path(runtime)
     report = plan.kind.run_import(
         runtime, path=path, encoding=encoding, sheet=sheet, mappings=plan.overrides(), dayfirst=dayfirst,
-        dry_run=dry_run, rejects_path=rejects_path, actor=actor, by=by, file_label=file_label,
+        dry_run=dry_run, rejects_path=rejects_path, actor=actor, by=by, file_label=file_label, **options,
     )
     return report, token if report.rejects_path is not None else None
+
+
+def option_choices(runtime: Runtime, *, by: Principal) -> dict[str, list[tuple[Any, list[tuple[str, str]]]]]:
+    """For each kind that needs values besides the file: its options, each with what may be chosen."""
+    authorize(by)
+    kinds = [kind for kind in import_kinds().values() if kind.options]
+    if not kinds:
+        return {}
+    with runtime.sessions() as session:
+        return {kind.name: kind.option_choices(session) for kind in kinds}
 
 
 def export_file(runtime: Runtime, kind: str, fmt: str, *, by: Principal) -> tuple[Path, Path]:

@@ -13,7 +13,7 @@ import re
 import secrets
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ class StagedUpload:
     encoding: str | None
     sheet: str | None
     created: float             # time.time() of the upload
+    options: dict[str, str] = field(default_factory=dict)   # what the kind needs besides the file
 
     def path(self, runtime: Runtime) -> Path:
         return uploads_dir(runtime) / self.token / stored_name(self.file, self.suffix)

@@ -175,6 +175,117 @@ def line_chart_by_period(
     return _chart(lines, rows, series, title, description, period_title, value_title, locale)
 
 
+class CategoryValue(NamedTuple):
+    """One bar of :func:`bar_chart_by_category`: a category's value and, optionally, its interval.
+
+    ``category`` is the label on the axis (categories keep the order given and appear once);
+    ``low``/``high`` the interval drawn as an error bar (both or neither); ``group`` colours the
+    bar (e.g. the dimension of a survey statement; all or none name one); ``label`` and
+    ``interval_label`` are how the reader sees the value and the interval in tooltips and the table
+    (by default the numbers formatted for the chart's locale).
+    """
+
+    category: str
+    value: Decimal | float | int
+    low: Decimal | float | int | None = None
+    high: Decimal | float | int | None = None
+    group: str = ""
+    label: str | None = None
+    interval_label: str | None = None
+
+
+#: the height of one horizontal bar's row, in CSS pixels
+CATEGORY_STEP = 26
+
+
+def bar_chart_by_category(
+    points: Iterable[CategoryValue], *, title: str, description: str, category_title: str, value_title: str,
+    interval_title: str | None = None, group_title: str | None = None, locale: str = "en",
+) -> Chart:
+    """Horizontal bars, one per category, drawn from zero (a negative value goes left, e.g. a
+    service-quality gap), with an error bar over each interval given (e.g. a 95% confidence
+    interval) and a line at zero; bars coloured by group when the values name one.
+
+    The chart is as tall as its categories need (:data:`CATEGORY_STEP` each). Titles and labels are
+    shown as given: translate them first. The table lists each category (with its group in
+    brackets), its value and its interval.
+    """
+    import altair as alt
+
+    rows = _category_rows(points, locale)
+    groups = list(dict.fromkeys(row["series"] for row in rows if row["series"]))
+    categories = [row["category"] for row in rows]
+    y = alt.Y("category:N", sort=categories, title=None,
+              axis=alt.Axis(labelLimit=150, ticks=False, labelPadding=6, domain=False))
+    x = alt.X("value:Q", title=None, axis=alt.Axis(tickCount=5))
+    tooltip = [alt.Tooltip("category:N", title=category_title)]
+    if groups:
+        tooltip.append(alt.Tooltip("series:N", title=group_title or ""))
+    tooltip.append(alt.Tooltip("label:N", title=value_title))
+    if interval_title:
+        tooltip.append(alt.Tooltip("interval_label:N", title=interval_title))
+    base = alt.Chart()
+    bars = base.mark_bar(cornerRadiusEnd=2, height={"band": 0.7})
+    bars = bars.encode(y=y, x=x, tooltip=tooltip, color=_color(groups, group_title)) if groups \
+        else bars.encode(y=y, x=x, tooltip=tooltip)
+    layers: list[Any] = [bars]
+    if any(row["low"] is not None for row in rows):
+        layers.append(base.mark_rule(color="#1b2430", strokeWidth=1.5).encode(
+            y=y, x=alt.X("low:Q"), x2=alt.X2("high:Q"), tooltip=tooltip))
+        layers.append(base.mark_tick(color="#1b2430", thickness=1.5, size=10, orient="vertical").encode(
+            y=y, x=alt.X("low:Q"), tooltip=tooltip))
+        layers.append(base.mark_tick(color="#1b2430", thickness=1.5, size=10, orient="vertical").encode(
+            y=y, x=alt.X("high:Q"), tooltip=tooltip))
+    layers.append(base.mark_rule(color="#56616f", strokeWidth=1).encode(x=alt.datum(0)))
+    drawing = alt.layer(*layers, data=alt.Data(values=rows), description=description).properties(
+        title=value_title, width="container", height=max(len(rows), 1) * CATEGORY_STEP,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    spec = drawing.configure(**_CONFIG, locale={"number": number_locale(locale)}).to_dict()
+    # a bar's group goes beside its category ("5. We get it right (Reliability)"): a table narrow
+    # enough for a phone
+    headers = (f"{category_title} ({group_title})" if groups and group_title else category_title, value_title,
+               *((interval_title,) if interval_title else ()))
+    table_rows = tuple((f"{row['category']} ({row['series']})" if groups else row["category"], row["label"],
+                        *((row["interval_label"],) if interval_title else ())) for row in rows)
+    return Chart(spec=spec, title=title, description=description, table=ChartTable(title, headers, table_rows))
+
+
+def _finite(value: Decimal | float | int | None, what: str) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{what} is not a finite number: {value!r}")
+    return number
+
+
+def _category_rows(points: Iterable[CategoryValue], locale: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for point in points:
+        category, value, low, high, group, label, interval_label = CategoryValue(*point)
+        if category in seen:
+            raise ValueError(f"category {category!r} appears twice")
+        seen.add(category)
+        number = _finite(value, f"the value of category {category!r}")
+        low_number = _finite(low, f"the interval of category {category!r}")
+        high_number = _finite(high, f"the interval of category {category!r}")
+        if (low_number is None) != (high_number is None):
+            raise ValueError(f"the interval of category {category!r} needs both ends")
+        if low_number is not None and high_number is not None and low_number > high_number:
+            raise ValueError(f"the interval of category {category!r} ends before it starts")
+        if label is None:
+            label = format_decimal(value, locale=locale)
+        if interval_label is None:
+            interval_label = MISSING if low is None or high is None else \
+                f"{format_decimal(low, locale=locale)} – {format_decimal(high, locale=locale)}"
+        rows.append({"category": category, "series": group, "value": number, "low": low_number,
+                     "high": high_number, "label": label, "interval_label": interval_label})
+    if rows and len({bool(row["series"]) for row in rows}) > 1:
+        raise ValueError("either every value names its group or none does")
+    return rows
+
+
 def chart_svg(chart: Chart, *, width: int = SVG_WIDTH) -> str:
     """The chart as a standalone SVG document, rendered on the server by vl-convert.
 

@@ -3,6 +3,8 @@ that send them, the public answer page, the gap analysis and the follow-up tasks
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from servicescape.i18n import N_
 from servicescape.platform.registry import (
     ALL_ROLES,
@@ -10,6 +12,8 @@ from servicescape.platform.registry import (
     STAFF_AND_UP,
     Capability,
     ClientSection,
+    DemoStep,
+    Job,
     Nav,
     PermissionSpec,
     TimelineSource,
@@ -28,6 +32,10 @@ CAPABILITY = Capability(
     package="servicescape.quality",
     nav=Nav(N_("Service quality"), "quality", "/quality", permission=READ, order=42),
     models=("servicescape.quality.models",),
+    api=("servicescape.quality.api",),
+    # the public answer page first; then the signed-in pages
+    pages=("servicescape.quality.answer_pages", "servicescape.quality.pages", "servicescape.quality.results_pages",
+           "servicescape.quality.campaign_pages"),
     permissions=(
         PermissionSpec(READ, N_("See surveys, campaigns and their results"), ALL_ROLES),
         PermissionSpec(WRITE, N_("Send survey campaigns and type in clients' answers"), STAFF_AND_UP),
@@ -39,5 +47,13 @@ CAPABILITY = Capability(
     timeline=(TimelineSource((("survey_response", N_("Survey answers")),),
                              "servicescape.quality.timeline:events", READ),),
     task_kinds=((WORD_OF_MOUTH, N_("Ask for a testimonial and a referral")),),
+    jobs=(Job("quality.reminders", "servicescape.quality.jobs:remind",
+              N_("Send survey invitations that had to wait and reminders to those who have not answered; close "
+                 "campaigns whose links expired"), every=timedelta(hours=1)),),
+    imports=("servicescape.quality.importing:RESPONSE_IMPORT",),
+    # import_cli joins the ``survey`` group of a module listed before it (or makes one)
+    cli=("servicescape.quality.cli", "servicescape.quality.import_cli"),
+    demo=(DemoStep("servicescape.quality.demo:load_surveys", ("survey", "survey_item", "survey_campaign",
+                   "survey_invitation", "survey_response", "survey_answer", "task"), order=78),),
     templates=True,
 )

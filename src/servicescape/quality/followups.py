@@ -9,7 +9,9 @@ Each answer opens each task once, however often this runs; the titles are in the
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -48,13 +50,19 @@ def is_promoter(response: SurveyResponse) -> bool:
     return response.nps is not None and response.nps >= PROMOTER_MIN and not is_detractor(response)
 
 
-def after_answer(session: Session, settings: Settings, response: SurveyResponse) -> list[Task]:
-    """The tasks ``response`` calls for (opened now, or found when they exist)."""
-    client = session.get(Client, response.client_id)
-    assert client is not None
-    now = utcnow()
-    opened = []
-    with speaking(settings.default_language):
+@dataclass(frozen=True)
+class FollowUp:
+    """A task an answer calls for: the rule's key (never opened twice), the rule, the task's fields."""
+
+    dedupe_key: str
+    rule: str
+    data: dict[str, Any]
+
+
+def follow_ups(response: SurveyResponse, client: Client, language: str, now: datetime) -> list[FollowUp]:
+    """The task ``response`` calls for (none, a recovery or a word-of-mouth task), titled in ``language``
+    and due from ``now``; pure, so the demo writes the same tasks in bulk."""
+    with speaking(language):
         if is_detractor(response):
             if response.nps is not None and response.nps <= DETRACTOR_MAX:
                 title = _("Recover: %(client)s would not recommend us (%(score)s of 10)", client=client.name,
@@ -62,18 +70,24 @@ def after_answer(session: Session, settings: Settings, response: SurveyResponse)
             else:
                 title = _("Recover: %(client)s is dissatisfied (%(score)s of 5)", client=client.name,
                           score=response.csat)
-            opened.append(tasks.ensure_task(session, dedupe_key=recovery_key(response.id), rule="quality.detractor",
-                                            data={"kind": RECOVERY, "title": title[:300], "client_id": client.id,
-                                                  "related_type": "survey_response", "related_id": response.id,
-                                                  "owner_id": client.owner_id, "due_at": now + RECOVERY_DUE,
-                                                  "priority": TaskPriority.high, "notes": response.comment},
-                                            by=SYSTEM))
-        elif is_promoter(response):
+            return [FollowUp(recovery_key(response.id), "quality.detractor",
+                             {"kind": RECOVERY, "title": title[:300], "client_id": client.id,
+                              "related_type": "survey_response", "related_id": response.id,
+                              "owner_id": client.owner_id, "due_at": now + RECOVERY_DUE,
+                              "priority": TaskPriority.high, "notes": response.comment})]
+        if is_promoter(response):
             title = _("Ask %(client)s for a testimonial and a referral", client=client.name)
-            opened.append(tasks.ensure_task(session, dedupe_key=ask_key(response.id), rule="quality.promoter",
-                                            data={"kind": WORD_OF_MOUTH, "title": title[:300], "client_id": client.id,
-                                                  "related_type": "survey_response", "related_id": response.id,
-                                                  "owner_id": client.owner_id, "due_at": now + ASK_DUE,
-                                                  "priority": TaskPriority.normal, "notes": response.comment},
-                                            by=SYSTEM))
-    return opened
+            return [FollowUp(ask_key(response.id), "quality.promoter",
+                             {"kind": WORD_OF_MOUTH, "title": title[:300], "client_id": client.id,
+                              "related_type": "survey_response", "related_id": response.id,
+                              "owner_id": client.owner_id, "due_at": now + ASK_DUE,
+                              "priority": TaskPriority.normal, "notes": response.comment})]
+    return []
+
+
+def after_answer(session: Session, settings: Settings, response: SurveyResponse) -> list[Task]:
+    """The tasks ``response`` calls for (opened now, or found when they exist)."""
+    client = session.get(Client, response.client_id)
+    assert client is not None
+    return [tasks.ensure_task(session, dedupe_key=f.dedupe_key, rule=f.rule, data=f.data, by=SYSTEM)
+            for f in follow_ups(response, client, settings.default_language, utcnow())]

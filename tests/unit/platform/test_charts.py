@@ -14,10 +14,13 @@ import pytest
 
 from servicescape import i18n
 from servicescape.platform.charts import (
+    CATEGORY_STEP,
     MISSING,
     SVG_WIDTH,
+    CategoryValue,
     Chart,
     PeriodValue,
+    bar_chart_by_category,
     bar_chart_by_period,
     chart_svg,
     line_chart_by_period,
@@ -224,3 +227,84 @@ def test_macro_of_an_empty_chart_says_so() -> None:
     html = _render_macro(bar_chart_by_period([], **TITLES))
     assert "No figures to show yet." in html
     assert "data-chart" not in html and "<img" not in html and "<script" not in html
+
+
+# --- horizontal bars by category, with intervals ------------------------------------------------------
+
+GAP_TITLES = {"title": "Gap by dimension", "description": "Perception minus expectation.",
+              "category_title": "Dimension", "value_title": "Gap (P − E)", "interval_title": "95% interval"}
+
+
+def _layer(svg: str, name: str) -> list[ET.Element]:
+    """The drawn items of one layer's marks (``layer_0_marks``: the bars; a rule is a line)."""
+    return [item for group in ET.fromstring(svg).iter(f"{SVG}g") if name in group.get("class", "").split()
+            for item in group if item.tag in (f"{SVG}path", f"{SVG}line")]
+
+
+def _widths(svg: str) -> list[float]:
+    """The widths of the drawn bars (a bar's path: ``M x,y h width v height h -width Z``)."""
+    found = []
+    for bar in _layer(svg, "layer_0_marks"):
+        width = re.search(r"h(-?\d+(?:\.\d+)?)", bar.get("d", ""))
+        assert width is not None, bar.get("d")
+        found.append(abs(float(width[1])))
+    return found
+
+
+def test_bars_by_category_from_zero_with_their_intervals() -> None:
+    points = [CategoryValue("Tangibles", -0.5, -1.0, 0.0), CategoryValue("Reliability", -1.5, -2.25, -0.75),
+              CategoryValue("Empathy", 0.25, label="+0.25")]
+    chart = bar_chart_by_category(points, **GAP_TITLES)
+    spec = chart.spec
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "rule", "tick", "tick", "rule"]
+    bars = spec["layer"][0]["encoding"]
+    assert (bars["y"]["field"], bars["y"]["sort"], bars["x"]["field"]) == (
+        "category", ["Tangibles", "Reliability", "Empathy"], "value")
+    assert (spec["layer"][1]["encoding"]["x"]["field"], spec["layer"][1]["encoding"]["x2"]["field"]) == ("low", "high")
+    assert spec["layer"][4]["encoding"]["x"] == {"datum": 0}
+    assert spec["height"] == 3 * CATEGORY_STEP and spec["width"] == "container"
+    assert spec["data"]["values"][1] == {"category": "Reliability", "series": "", "value": -1.5, "low": -2.25,
+                                         "high": -0.75, "label": "-1.5", "interval_label": "-2.25 – -0.75"}
+    assert chart.table.headers == ("Dimension", "Gap (P − E)", "95% interval")
+    assert chart.table.rows == (("Tangibles", "-0.5", "-1 – 0"), ("Reliability", "-1.5", "-2.25 – -0.75"),
+                                ("Empathy", "+0.25", MISSING))
+    svg = chart_svg(chart)
+    widths = _widths(svg)
+    assert len(widths) == 3
+    assert widths[1] == pytest.approx(3 * widths[0], rel=0.02)     # |−1.5| is three times |−0.5|
+    assert widths[2] == pytest.approx(widths[0] / 2, rel=0.05)
+    assert len(_layer(svg, "layer_1_marks")) == 2                    # an error bar for each interval
+    assert len(_layer(svg, "layer_2_marks")) == len(_layer(svg, "layer_3_marks")) == 2   # their ends
+
+
+def test_bars_by_category_coloured_by_group_name_it_in_the_table() -> None:
+    points = [CategoryValue("5. On time", -1, group="Reliability"), CategoryValue("6. Sincere", -0.5,
+                                                                                  group="Reliability"),
+              CategoryValue("18. Attention", 0.5, group="Empathy")]
+    chart = bar_chart_by_category(points, **{**GAP_TITLES, "interval_title": None}, group_title="Dimension",
+                                  locale="hu")
+    encoding = chart.spec["layer"][0]["encoding"]
+    assert encoding["color"]["field"] == "series"
+    assert encoding["color"]["scale"]["domain"] == ["Reliability", "Empathy"]
+    assert [layer["mark"]["type"] for layer in chart.spec["layer"]] == ["bar", "rule"]  # no intervals: no error bars
+    assert chart.table.headers == ("Dimension (Dimension)", "Gap (P − E)")
+    assert chart.table.rows == (("5. On time (Reliability)", "-1"), ("6. Sincere (Reliability)", "-0,5"),
+                                ("18. Attention (Empathy)", "0,5"))
+    assert len(_layer(chart_svg(chart), "layer_0_marks")) == 3
+
+
+@pytest.mark.parametrize(("points", "message"), [
+    ([CategoryValue("a", 1), CategoryValue("a", 2)], "category 'a' appears twice"),
+    ([CategoryValue("a", math.inf)], "not a finite number"),
+    ([CategoryValue("a", 1, 0)], "needs both ends"),
+    ([CategoryValue("a", 1, 2, 0)], "ends before it starts"),
+    ([CategoryValue("a", 1, group="g"), CategoryValue("b", 2)], "either every value names its group or none"),
+])
+def test_bars_a_category_chart_cannot_show_are_refused(points: list[CategoryValue], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        bar_chart_by_category(points, **GAP_TITLES)
+
+
+def test_empty_category_chart() -> None:
+    chart = bar_chart_by_category([], **GAP_TITLES)
+    assert chart.is_empty and chart.table.rows == ()

@@ -17,6 +17,9 @@
  *   body[data-msg-*]           translated texts for messages shown from here
  *   data-problem-of="ID"       a field's message slot: after an htmx swap, field ID's
  *                              aria-invalid says whether the slot holds a message
+ *   data-sum="G" / data-sum-total="G"  number inputs of group G and the element showing their
+ *                              total, kept live as they change (the survey page's importance
+ *                              points; without JavaScript the server's total shows)
  */
 (function () {
   "use strict";
@@ -314,5 +317,25 @@
   doc.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     focusErrors(target && target.isConnected ? target : doc);
+  });
+
+  /* Live totals: the sum of a group's number inputs (blank or not a number counts 0). */
+  doc.addEventListener("input", function (event) {
+    var group = event.target && event.target.getAttribute ? event.target.getAttribute("data-sum") : null;
+    if (!group) {
+      return;
+    }
+    var total = 0;
+    doc.querySelectorAll("[data-sum]").forEach(function (input) {
+      var value = parseInt(input.value, 10);
+      if (input.getAttribute("data-sum") === group && !isNaN(value)) {
+        total += value;
+      }
+    });
+    doc.querySelectorAll("[data-sum-total]").forEach(function (output) {
+      if (output.getAttribute("data-sum-total") === group) {
+        output.textContent = String(total);
+      }
+    });
   });
 })();
