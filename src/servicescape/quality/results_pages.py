@@ -124,9 +124,13 @@ def results_page(context: Reader, survey: Filter = "", campaign: Filter = "", si
     }
     group_names = {"tier": i18n._("Tier"), "segment": i18n._("Segment"), "owner": i18n._("Owner"),
                    "package": i18n._("Service package"), "period": i18n._("Quarter")}
+    group_titles = {"tier": i18n._("Gaps by tier"), "segment": i18n._("Gaps by segment"),
+                    "owner": i18n._("Gaps by owner"), "package": i18n._("Gaps by service package"),
+                    "period": i18n._("Gaps by quarter")}
     return render(context, "quality/results.html", active_nav="quality", query=query.as_dict(), options=options,
                   gaps=gaps, gap_chart=dimension_chart(gaps, numbers), item_chart=item_chart(gaps, numbers),
-                  groups=groups, group_names=group_names, nps=nps, nps_chart=nps_chart(trend, numbers), csat=csat,
+                  groups=groups, group_names=group_names, group_title=group_titles[query.by], nps=nps,
+                  nps_chart=nps_chart(trend, numbers), csat=csat,
                   rates=rates, shown_rates=SHOWN_RATES, numbers=numbers, dimension_names=dimension_names(),
                   statements={item.code: i18n._(instrument.BY_CODE[item.code].perceived) for item in gaps.items})
 
