@@ -69,6 +69,13 @@ def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
     return text % {"num": n, **params}
 
 
+def pgettext(context: str, message: str, **params: Any) -> str:
+    """``_`` for a word whose translation depends on where it stands: ``pgettext("campaign status",
+    "Open")`` is not the "Open" of a task."""
+    text = active().pgettext(context, message)
+    return text % params if params else text
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later, where it is shown."""
     return message
@@ -108,7 +115,7 @@ DEFAULT_NAMES = (N_("Key"), N_("Growth"), N_("Standard"))
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}
 OPTIONS = {"**/templates/**.html": _JINJA_OPTIONS, "**/templates/**.txt": _JINJA_OPTIONS}
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
 
 
 def _po_path(locale: str) -> Path:

@@ -87,6 +87,20 @@ class HomePanel:
 
 
 @dataclass(frozen=True)
+class RecordLink:
+    """Where a record a task can be about (``Task.related_type``) is shown: a task of any
+    capability links to it, for those who hold ``permission``."""
+
+    type: str                   # "promise", "survey_response", ...
+    url: str                    # with "{id}": "/promises/{id}"
+    label: str                  # marked with N_: "The broken promise"
+    permission: str
+
+    def url_for(self, record_id: int) -> str:
+        return self.url.format(id=record_id)
+
+
+@dataclass(frozen=True)
 class DemoStep:
     """Part of the demo firm: ``run(demo)`` (a servicescape.demo.steps.DemoRun) → rows per table."""
 
@@ -136,6 +150,7 @@ class Capability:
     entities: tuple[str, ...] = ()      # "module:attribute" of API resources (web.api.resources.Resource)
     imports: tuple[str, ...] = ()       # "module:attribute" of importable kinds
     task_kinds: tuple[tuple[str, str], ...] = ()   # (kind of task it creates, label marked with N_)
+    record_links: tuple[RecordLink, ...] = ()      # its records that tasks may be about
     templates: bool = False             # the package has a templates/ folder
     #: "module:function"s called with the connection each time the database is opened and brought
     #: up to date: data kept in step with the settings (e.g. names re-sorted after a change of language)
@@ -166,12 +181,14 @@ class Registry:
         _unique("client-page section", (s.key for c in self.capabilities for s in c.client_sections))
         _unique("home panel", (p.key for c in self.capabilities for p in c.home_panels))
         _unique("task kind", (k for c in self.capabilities for k, _label in c.task_kinds))
+        _unique("record link", (link.type for c in self.capabilities for link in c.record_links))
         object.__setattr__(self, "permissions",
                            {p.name: p for c in self.capabilities for p in c.permissions})
         object.__setattr__(self, "jobs", {j.name: j for c in self.capabilities for j in c.jobs})
         used = [s.permission for c in self.capabilities for s in c.client_sections]
         used += [t.permission for c in self.capabilities for t in c.timeline]
         used += [p.permission for c in self.capabilities for p in c.home_panels]
+        used += [link.permission for c in self.capabilities for link in c.record_links]
         used += [c.nav.permission for c in self.capabilities if c.nav and c.nav.permission]
         for name in used:
             if name not in self.permissions:
@@ -203,6 +220,14 @@ class Registry:
     def task_kinds(self) -> dict[str, str]:
         """Kind of task → its label (marked with N_), as the capabilities declare them."""
         return {kind: label for c in self.capabilities for kind, label in c.task_kinds}
+
+    def record_link(self, record_type: str | None) -> RecordLink | None:
+        """How a task's related record is linked (None: a type no capability shows)."""
+        for capability in self.capabilities:
+            for link in capability.record_links:
+                if link.type == record_type:
+                    return link
+        return None
 
     def demo_steps(self) -> list[DemoStep]:
         return sorted((s for c in self.capabilities for s in c.demo), key=lambda s: s.order)

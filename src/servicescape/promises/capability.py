@@ -15,6 +15,7 @@ from servicescape.platform.registry import (
     Job,
     Nav,
     PermissionSpec,
+    RecordLink,
     TimelineSource,
 )
 
@@ -55,6 +56,8 @@ CAPABILITY = Capability(
     timeline=(TimelineSource((("promise", N_("Promises")), ("complaint", N_("Complaints"))),
                              "servicescape.promises.timeline:events", READ),),
     task_kinds=((RECOVERY, N_("Service recovery")), (AT_RISK, N_("Promise at risk"))),
+    record_links=(RecordLink("promise", "/promises/{id}", N_("The broken promise"), READ),
+                  RecordLink("complaint", "/complaints/{id}", N_("The complaint"), READ)),
     entities=("servicescape.promises.api:PROMISES", "servicescape.promises.complaints_api:COMPLAINTS"),
     imports=("servicescape.promises.importing:PROMISE_IMPORT", "servicescape.promises.importing:COMPLAINT_IMPORT"),
     templates=True,

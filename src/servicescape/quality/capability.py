@@ -16,6 +16,7 @@ from servicescape.platform.registry import (
     Job,
     Nav,
     PermissionSpec,
+    RecordLink,
     TimelineSource,
 )
 
@@ -46,6 +47,7 @@ CAPABILITY = Capability(
                                    "servicescape.quality.sections:client_surveys", READ, order=35),),
     timeline=(TimelineSource((("survey_response", N_("Survey answers")),),
                              "servicescape.quality.timeline:events", READ),),
+    record_links=(RecordLink("survey_response", "/quality/responses/{id}", N_("The survey answer"), READ),),
     task_kinds=((WORD_OF_MOUTH, N_("Ask for a testimonial and a referral")),),
     jobs=(Job("quality.reminders", "servicescape.quality.jobs:remind",
               N_("Send survey invitations that had to wait and reminders to those who have not answered; close "

@@ -98,10 +98,11 @@ def build_environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda message: i18n.active().gettext(message),
         lambda singular, plural, n: i18n.active().ngettext(singular, plural, n),
+        pgettext=lambda context, message: i18n.active().pgettext(context, message),
         newstyle=True,
     )
     # `_` and `gettext` (a {% trans %} block) in one call instead of the extension's three
-    env.globals.update(_=template_gettext, gettext=template_gettext)
+    env.globals.update(_=template_gettext, gettext=template_gettext, record_link=registry().record_link)
     return env
 
 
