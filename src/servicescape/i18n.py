@@ -72,7 +72,7 @@ def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
 def pgettext(context: str, message: str, **params: Any) -> str:
     """``_`` for a word whose translation depends on where it stands: ``pgettext("campaign status",
     "Open")`` is not the "Open" of a task."""
-    text = active().pgettext(context, message)
+    text = str(active().pgettext(context, message))
     return text % params if params else text
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from servicescape import i18n
 from servicescape.clients import listing as client_listing
@@ -94,6 +94,13 @@ def result_filter(context: RequestContext, query: ResultQuery) -> ResultFilter:
 def results_page(context: Reader, survey: Filter = "", campaign: Filter = "", since: Filter = "", until: Filter = "",
                  tier: Filter = "", segment: Filter = "", owner: Filter = "", package: Filter = "",
                  by: Filter = "tier") -> Response:
+    if not context.request.query_params:
+        # a first visit shows the latest SERVQUAL wave (every wave at once is a choice: at 100,000
+        # clients and millions of answers it takes seconds, one wave half a second)
+        with context.unit() as session:
+            wave = overview.latest_servqual_wave(session, by=context.principal)
+        if wave is not None and wave.campaign_id is not None:
+            return RedirectResponse(f"/quality/results?campaign={wave.campaign_id}", status_code=303)
     query = ResultQuery(survey, campaign, since, until, tier, segment, owner, package, by if by in GROUPS else "tier")
     where = result_filter(context, query)
     settings = context.runtime.settings
