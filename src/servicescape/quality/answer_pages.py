@@ -300,7 +300,7 @@ def answer(request: Request, token: str, posted: Posted) -> Response:
 def _refused(context: RequestContext, token: str, posted: FormData, problem: ValidationFailed) -> Response:
     """The form again, with the answers as given, each problem beside its question and all of
     them at the top (nothing was saved)."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = dict(problem.beside) if isinstance(problem, answers.AnswersRefused) else {}
     for detail in problem.details or [{"field": problem.field or "", "message": problem.message}]:
         errors.setdefault(str(detail.get("field") or ""), str(detail.get("message") or ""))
     try:

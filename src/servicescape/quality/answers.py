@@ -88,19 +88,36 @@ def invitation_for(session: Session, token: str, *, now: datetime | None = None)
 
 # ---- reading one item's value -------------------------------------------------------------------
 
+class AnswersRefused(ValidationFailed):
+    """``read_answers``' refusal. ``details``: every problem, ``{"field", "message"}``, the message
+    read on its own (an API's answer, an import's report: it may name its question by code, which
+    the importer swaps for the file's column); ``beside``: each field's message as a form shows it
+    beside its question, where the code would read oddly."""
+
+    def __init__(self, problems: list[dict[str, str]], beside: dict[str, str]) -> None:
+        super().__init__(problems[0]["message"], field=problems[0]["field"], details=problems)
+        self.beside = beside
+
+
+def _refused(message: str, field: str, *, beside: str) -> ValidationFailed:
+    """A value refused: ``message`` names its question (read on its own); ``beside`` does not."""
+    return ValidationFailed(message, field=field, details={"beside": beside})
+
+
 def _number(raw: RawValue, item: SurveyItem, low: int, high: int, field: str) -> int | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if not isinstance(raw, str):
-        raise ValidationFailed(_("Give one value for %(question)s.", question=item.code), field=field)
+        raise _refused(_("Give one value for %(question)s.", question=item.code), field,
+                       beside=_("Choose one answer."))
     try:
         value = int(raw.strip())
     except ValueError:
-        raise ValidationFailed(_("%(question)s needs a whole number from %(low)s to %(high)s.",
-                                 question=item.code, low=low, high=high), field=field) from None
-    if not low <= value <= high:
-        raise ValidationFailed(_("%(question)s needs a whole number from %(low)s to %(high)s.",
-                                 question=item.code, low=low, high=high), field=field)
+        value = None
+    if value is None or not low <= value <= high:
+        raise _refused(_("%(question)s needs a whole number from %(low)s to %(high)s.", question=item.code,
+                         low=low, high=high), field,
+                       beside=_("Give a whole number from %(low)s to %(high)s.", low=low, high=high))
     return value
 
 
@@ -150,12 +167,16 @@ def read_answers(items: Sequence[SurveyItem], values: Mapping[str, RawValue], *,
     """Every item's answer; with ``complete``, the checks of a submission: each required question
     answered (both halves of a SERVQUAL statement) and the importance points adding up to 100."""
     problems: list[dict[str, str]] = []
+    short: dict[str, str] = {}     # a refused value's message without its question's code
     answers: list[SurveyAnswer] = []
     for item in items:
         try:
             answer = read_answer(item, values)
         except ValidationFailed as error:
-            problems.append({"field": error.field or item.code, "message": error.message})
+            field = error.field or item.code
+            problems.append({"field": field, "message": error.message})
+            if isinstance(error.details, dict) and error.details.get("beside"):
+                short.setdefault(field, str(error.details["beside"]))
             continue
         if answer is not None:
             answers.append(answer)
@@ -175,7 +196,10 @@ def read_answers(items: Sequence[SurveyItem], values: Mapping[str, RawValue], *,
                          "message": _("The points add up to %(total)s; they should add up to 100.",
                                       total=sum(given))})
     if problems:
-        raise ValidationFailed(problems[0]["message"], field=problems[0]["field"], details=problems)
+        beside: dict[str, str] = {}
+        for problem in problems:
+            beside.setdefault(problem["field"], short.get(problem["field"], problem["message"]))
+        raise AnswersRefused(problems, beside)
     return answers
 
 

@@ -30,6 +30,7 @@ from servicescape.quality.schemas import (
     CampaignOut,
     CampaignStatusOut,
     GroupGapsOut,
+    ItemChange,
     ItemIn,
     ItemOut,
     NpsPointOut,
@@ -151,6 +152,16 @@ def add_item(id: EntityId, body: ItemIn, context: SignedIn, language: Language =
     with context.unit() as session:
         survey = surveys.get(session, id, by=context.principal)
         item = surveys.add_item(session, survey, body.model_dump(exclude_none=True), by=context.principal)
+        return _item_out(item, _language(context, language))
+
+
+@router.patch("/surveys/{id}/items/{item_id}", response_model=ItemOut, responses=UPDATE,
+              name="update_survey_item", summary="Change one of the firm's own questions (a draft survey only)")
+def update_item(id: EntityId, item_id: EntityId, body: ItemChange, context: SignedIn, language: Language = None) -> Any:
+    with context.unit() as session:
+        survey = surveys.get(session, id, by=context.principal)
+        item = surveys.update_item(session, survey, item_id, body.model_dump(exclude_unset=True, exclude_none=True),
+                                   by=context.principal)
         return _item_out(item, _language(context, language))
 
 

@@ -1,6 +1,6 @@
 """Service quality's signed-in pages, part one: the overview (surveys, open campaigns, the latest
 SERVQUAL wave's gaps and what to fix first, the NPS and its trend) and the survey builder (a new
-survey; its questions — built-in ones read-only in the reader's language, the firm's own added and
+survey; its questions — built-in ones read-only in the reader's language, the firm's own added, edited and
 removed with their text in each of the six languages; activate, close, delete; a preview in any
 language). Results, responses and campaigns have their own modules."""
 
@@ -15,9 +15,10 @@ from fastapi.responses import Response
 from servicescape import i18n
 from servicescape.config import LANGUAGES
 from servicescape.db.types import utcnow
+from servicescape.errors import NotFound, ServicescapeError
 from servicescape.quality import answer_pages, campaigns, overview, question_views, results, surveys
 from servicescape.quality.capability import MANAGE, READ
-from servicescape.quality.models import ItemKind, SurveyKind, SurveyStatus
+from servicescape.quality.models import ItemKind, SurveyItem, SurveyKind, SurveyStatus
 from servicescape.quality.page_charts import Numbers, dimension_chart, dimension_names, nps_chart
 from servicescape.quality.results import ResultFilter
 from servicescape.web.deps import RequestContext, signed_in
@@ -99,9 +100,16 @@ def create_survey(context: Manager, values: Posted) -> Response:
 # --- the builder --------------------------------------------------------------------------------
 
 def builder(context: RequestContext, survey_id: int, *, form: FormState | None = None, status_code: int = 200,
-            problem: str | None = None) -> Response:
+            problem: str | None = None, editing: int | None = None) -> Response:
+    """The survey's page; ``editing``: the id of one of its own questions whose form it shows
+    (``form``: its values, the question's own unless given) in place of the form adding one."""
     with context.unit() as session:
         survey = surveys.get(session, survey_id, by=context.principal)
+        edited = next((item for item in survey.items if item.id == editing), None) if editing else None
+        if editing and (edited is None or edited.texts is None):
+            raise NotFound(i18n._("Question %(id)s is not in this survey.", id=editing))
+        if edited is not None and form is None:
+            form = FormState(item_values(edited))
         answered = overview.answered_count(session, survey_id, by=context.principal)
         shown = question_views.questions(survey, context.language)
         sent = campaigns.listing(session, survey_id=survey_id, by=context.principal)
@@ -115,6 +123,7 @@ def builder(context: RequestContext, survey_id: int, *, form: FormState | None =
                   campaigns=[(campaign, rates.get(campaign.id)) for campaign in sent], numbers=numbers_for(context),
                   form=form or FormState({"kind": ItemKind.scale.value, "required": "1", "scale_min": "1",
                                           "scale_max": "5"}),
+                  editing=edited,
                   own_kinds=[(kind.value, question_views.kind_label(kind)) for kind in surveys.OWN_KINDS],
                   kind_label=question_views.kind_label, text_languages=LANGUAGES)
 
@@ -164,6 +173,46 @@ def add_question(survey_id: RecordId, context: Manager, values: Posted) -> Respo
         return builder(context, survey_id, form=FormState.failed(values, problem), status_code=problem_status(problem))
     return see_other(f"/quality/surveys/{survey_id}#questions", context,
                      i18n._("Question %(code)s was added.", code=code))
+
+
+def item_values(item: SurveyItem) -> dict[str, str]:
+    """One of the firm's own questions as its form shows it: its text in each language, its
+    choices one a line in each language."""
+    values = {"kind": item.kind.value, "required": "1" if item.required else "",
+              **{f"text_{language}": (item.texts or {}).get(language, "") for language in LANGUAGES}}
+    if item.choices is not None:
+        values.update({f"choices_{language}": "\n".join(choice.get(language, "") for choice in item.choices)
+                       for language in LANGUAGES})
+    if item.kind == ItemKind.scale:
+        values.update(scale_min=str(item.scale_min), scale_max=str(item.scale_max))
+    return values
+
+
+@router.get("/quality/surveys/{survey_id}/items/{item_id}/edit")
+def edit_question(survey_id: RecordId, item_id: RecordId, context: Manager) -> Response:
+    return builder(context, survey_id, editing=item_id)
+
+
+@router.post("/quality/surveys/{survey_id}/items/{item_id}")
+def update_question(survey_id: RecordId, item_id: RecordId, context: Manager, values: Posted) -> Response:
+    """The question's form replaces its texts (an empty one removes that language), its choices,
+    whether an answer is required and its scale; its kind stays."""
+    kind = ""
+    try:
+        with context.unit() as session:
+            survey = surveys.get(session, survey_id, by=context.principal)
+            item = next((found for found in survey.items if found.id == item_id), None)
+            kind = item.kind.value if item is not None else ""
+            data = item_data({**values, "kind": kind})
+            del data["kind"]
+            code = surveys.update_item(session, survey, item_id, data, by=context.principal).code
+    except FORM_PROBLEMS as problem:
+        if isinstance(problem, ServicescapeError) and problem.field in (None, "status", "item"):
+            return builder(context, survey_id, problem=problem.message, status_code=problem_status(problem))
+        return builder(context, survey_id, form=FormState.failed({**values, "kind": kind}, problem),
+                       status_code=problem_status(problem), editing=item_id)
+    return see_other(f"/quality/surveys/{survey_id}#item-{code}", context,
+                     i18n._("Question %(code)s was changed.", code=code))
 
 
 @router.post("/quality/surveys/{survey_id}/items/{item_id}/delete")

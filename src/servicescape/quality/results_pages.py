@@ -22,6 +22,7 @@ from servicescape.db.types import utcnow
 from servicescape.errors import ValidationFailed
 from servicescape.quality import answers, campaigns, instrument, overview, question_views, responses, results, surveys
 from servicescape.quality.capability import READ, WRITE
+from servicescape.quality.models import SurveyStatus
 from servicescape.quality.page_charts import Numbers, dimension_chart, dimension_names, item_chart, nps_chart
 from servicescape.quality.responses import NPS_GROUPS, ResponseFilter
 from servicescape.quality.results import ResultFilter
@@ -170,12 +171,21 @@ def response_list(context: Reader, survey: Filter = "", nps: Filter = "", since:
 
 
 @router.get("/quality/responses/new")
-def new_response(context: Writer, survey: Annotated[int, Query(ge=1, le=2**62)],
+def new_response(context: Writer, survey: Annotated[int | None, Query(ge=1, le=2**62)] = None,
                  client: Filter = "") -> Response:
+    """The form of a survey's answers; without ``survey`` (from a client's page) the surveys that
+    take answers to choose from, the client kept."""
     prefill = client
     if client.isdigit():
         with context.unit() as session:
             prefill = overview.client_name(session, int(client), by=context.principal) or client
+    if survey is None:
+        with context.unit() as session:
+            listed = [found for found, _count in surveys.listing(session, by=context.principal)
+                      if found.status != SurveyStatus.draft]
+        listed.sort(key=lambda found: found.status != SurveyStatus.active)   # the active ones first
+        return render(context, "quality/response_choose.html", active_nav="quality", client=client,
+                      client_name=prefill, survey_options=[(str(found.id), found.name) for found in listed])
     return response_form(context, survey, FormState({
         "client": prefill, "submitted_at": local_input(utcnow(), context.runtime.settings.zone)}))
 
@@ -199,7 +209,10 @@ PostedPairs = Annotated[list[tuple[str, Any]], Depends(posted_pairs)]
 
 
 def _answer_errors(problem: Exception) -> dict[str, str]:
-    """Each question's problem (a submission's check names them all), or the form's."""
+    """Each question's problem (a submission's check names them all, worded to be read beside the
+    question), or the form's."""
+    if isinstance(problem, answers.AnswersRefused):
+        return dict(problem.beside)
     details = getattr(problem, "details", None)
     if isinstance(details, list) and details and all(isinstance(d, dict) and "field" in d for d in details):
         found: dict[str, str] = {}

@@ -47,6 +47,19 @@ class ItemIn(Schema):
     required: bool = True
 
 
+class ItemChange(Schema):
+    """A change to one of the firm's own questions (a draft survey only): what is given replaces what
+    it had; what is left out stays. Its kind and code cannot change."""
+
+    texts: Texts | None = Field(None, description="the question per language, all of them: a language left "
+                                                  "out is removed")
+    choices: list[Texts] | None = Field(None, description="single/multiple: the 2–20 choices, each per language, "
+                                                          "all of them")
+    scale_min: StrictInt | None = Field(None, description="scale: from 0 or 1")
+    scale_max: StrictInt | None = Field(None, description="scale: up to 10")
+    required: bool | None = None
+
+
 class ItemOut(OutSchema):
     id: int
     position: int

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -113,6 +114,32 @@ def _draft(survey: Survey) -> None:
                        field="status")
 
 
+def _item_fields(kind: ItemKind, data: Mapping[str, Any], current: SurveyItem | None = None) -> dict[str, Any]:
+    """The checked fields of one of the firm's own questions of ``kind``: ``texts``, ``required``,
+    ``choices`` (single/multiple), ``scale_min``/``scale_max`` (scale). For a new question
+    (``current`` None) every one is read, with its default; for a change only those ``data``
+    gives (a scale's other bound kept from ``current``)."""
+    fields: dict[str, Any] = {}
+    if current is None or "texts" in data:
+        fields["texts"] = _texts(data.get("texts"), "texts")
+    if current is None or "required" in data:
+        fields["required"] = bool(data.get("required", True))
+    if kind in (ItemKind.single, ItemKind.multiple) and (current is None or "choices" in data):
+        choices = [_texts(choice, "choices") for choice in data.get("choices") or []]
+        if not 2 <= len(choices) <= MAX_CHOICES:
+            raise ValidationFailed(_("Give between 2 and %(most)s choices.", most=MAX_CHOICES), field="choices")
+        fields["choices"] = choices
+    if current is not None and kind not in (ItemKind.single, ItemKind.multiple) and data.get("choices"):
+        raise ValidationFailed(_("This kind of question has no choices."), field="choices")
+    if kind == ItemKind.scale and (current is None or "scale_min" in data or "scale_max" in data):
+        low = data.get("scale_min", current.scale_min if current is not None else 1)
+        high = data.get("scale_max", current.scale_max if current is not None else 5)
+        if not (isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10):
+            raise ValidationFailed(_("A scale runs from 0 or 1 up to at most 10."), field="scale_max")
+        fields["scale_min"], fields["scale_max"] = low, high
+    return fields
+
+
 def add_item(session: Session, survey: Survey, data: dict[str, Any], *, by: Principal) -> SurveyItem:
     """Add one of the firm's own questions: ``kind``, ``texts`` per language, ``choices`` (a list of
     texts per language) for single/multiple choice, ``scale_min``/``scale_max`` for a scale."""
@@ -124,17 +151,7 @@ def add_item(session: Session, survey: Survey, data: dict[str, Any], *, by: Prin
         raise ValidationFailed(_("Choose the kind of question."), field="kind") from None
     if kind not in OWN_KINDS:
         raise ValidationFailed(_("Choose the kind of question."), field="kind")
-    item = SurveyItem(kind=kind, texts=_texts(data.get("texts"), "texts"), required=bool(data.get("required", True)))
-    if kind in (ItemKind.single, ItemKind.multiple):
-        choices = [_texts(choice, "choices") for choice in data.get("choices") or []]
-        if not 2 <= len(choices) <= MAX_CHOICES:
-            raise ValidationFailed(_("Give between 2 and %(most)s choices.", most=MAX_CHOICES), field="choices")
-        item.choices = choices
-    if kind == ItemKind.scale:
-        low, high = data.get("scale_min", 1), data.get("scale_max", 5)
-        if not (isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10):
-            raise ValidationFailed(_("A scale runs from 0 or 1 up to at most 10."), field="scale_max")
-        item.scale_min, item.scale_max = low, high
+    item = SurveyItem(kind=kind, **_item_fields(kind, data))
     codes = {existing.code for existing in survey.items}
     number = len([c for c in codes if c.startswith("q")]) + 1
     while f"q{number}" in codes:
@@ -146,16 +163,42 @@ def add_item(session: Session, survey: Survey, data: dict[str, Any], *, by: Prin
     return item
 
 
-def remove_item(session: Session, survey: Survey, item_id: int, *, by: Principal) -> None:
-    require(by, MANAGE)
-    _draft(survey)
+def _own_item(survey: Survey, item_id: int) -> SurveyItem:
     item = next((i for i in survey.items if i.id == item_id), None)
     if item is None:
         raise NotFound(_("Question %(id)s is not in this survey.", id=item_id))
     if item.texts is None:
         raise Conflict(_("The questions of the published questionnaire stay; build a custom survey to ask "
                          "other ones."), field="item")
-    survey.items.remove(item)
+    return item
+
+
+def update_item(session: Session, survey: Survey, item_id: int, data: Mapping[str, Any], *,
+                by: Principal) -> SurveyItem:
+    """Change one of the firm's own questions of a draft survey: what ``data`` gives replaces what it
+    had (``texts``: the question per language, a language left out is removed; ``choices``: each
+    choice per language, as many as wanted; ``required``; ``scale_min``/``scale_max``), checked as
+    ``add_item`` checks a new one; its kind and code stay. A built-in question cannot change."""
+    require(by, MANAGE)
+    _draft(survey)
+    item = _own_item(survey, item_id)
+    if "kind" in data and str(data["kind"]) != item.kind.value:
+        raise ValidationFailed(_("A question's kind cannot change; remove it and add another."), field="kind")
+    fields = _item_fields(item.kind, data, item)
+    changed = sorted(name for name, value in fields.items() if getattr(item, name) != value)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    session.flush()
+    if changed:
+        record(session, "survey_item_changed", entity="survey", entity_id=survey.id,
+               changes={"item": item.code, "fields": changed})
+    return item
+
+
+def remove_item(session: Session, survey: Survey, item_id: int, *, by: Principal) -> None:
+    require(by, MANAGE)
+    _draft(survey)
+    survey.items.remove(_own_item(survey, item_id))
     session.flush()
 
 

@@ -320,3 +320,108 @@ def test_the_response_list_makes_the_same_queries_for_more_rows(owner_browser: B
     few = queries()
     add(12)
     assert queries() == few
+
+
+# --- editing one of our own questions --------------------------------------------------------------
+
+LANGUAGE_CODES = ("en", "ms", "bg", "zh-Hans", "zh-Hant", "hu")
+
+
+def test_edit_a_question_to_fill_its_missing_text(owner_browser: Browser, browser_as: Any, runtime: Runtime) -> None:
+    survey_id = make_survey(runtime, "Onboarding", SurveyKind.custom, active=False)
+    five = {code: f"Which office? ({code})" for code in LANGUAGE_CODES if code != "hu"}
+    with runtime.transaction() as session:
+        survey = surveys.get(session, survey_id, by=SYSTEM)
+        choices = [{code: f"{city} ({code})" for code in LANGUAGE_CODES} for city in ("Kuala Lumpur", "Sofia")]
+        item_id = surveys.add_item(session, survey, {"kind": "single", "texts": five, "choices": choices},
+                                   by=SYSTEM).id
+    nps_id = make_survey(runtime, "NPS", SurveyKind.nps, active=False)
+    with runtime.transaction() as session:
+        builtin_id = surveys.get(session, nps_id, by=SYSTEM).items[0].id
+    base = f"/quality/surveys/{survey_id}"
+    edit = f"{base}/items/{item_id}/edit"
+    page = owner_browser.get(base).text
+    # the question's Edit control and the list of missing texts both lead to its form
+    row = re.search(r'<tr id="item-q1">(.*?)</tr>', page, re.S)
+    assert row is not None and f'href="{edit}#edit-question"' in row.group(1)
+    missing = page.split('id="missing-texts"')[1].split("</div></div>")[0]
+    assert f'href="{edit}#edit-question"' in missing and "Write q1 in: Magyar" in plain(missing)
+    form = owner_browser.get(edit)
+    assert form.status_code == 200 and 'id="edit-question"' in form.text and 'id="add-question"' not in form.text
+    shown = {code: re.search(rf'<input[^>]*name="text_{code}"[^>]*value="([^"]*)"', form.text)
+             for code in LANGUAGE_CODES}
+    assert {code: found.group(1) for code, found in shown.items() if found} == {**five, "hu": ""}
+    choices_bg = re.search(r'<textarea name="choices_bg"[^>]*>(.*?)</textarea>', form.text, re.S)
+    assert choices_bg is not None and choices_bg.group(1) == "Kuala Lumpur (bg)\nSofia (bg)"
+    # what the form sends replaces the texts: an empty one is refused field by field, nothing saved
+    posted = {f"text_{code}": five.get(code, "") for code in LANGUAGE_CODES}
+    posted.update({f"choices_{code}": f"Kuala Lumpur ({code})\nSofia ({code})" for code in LANGUAGE_CODES})
+    no_text = {f"text_{code}": "" for code in LANGUAGE_CODES}
+    blank = owner_browser.post(f"{base}/items/{item_id}", {**posted, **no_text})
+    assert blank.status_code == 422
+    assert field_error(blank.text, "f-texts") == "Write the question in at least one language."
+    assert 'id="edit-question"' in blank.text and 'href="#f-texts"' in blank.text
+    one = owner_browser.post(f"{base}/items/{item_id}",
+                             {**posted, **{f"choices_{code}": "Only" for code in LANGUAGE_CODES}})
+    assert one.status_code == 422 and "Give between 2 and 20 choices." in (field_error(one.text, "f-choices") or "")
+    with runtime.transaction() as session:
+        assert surveys.missing_texts(surveys.get(session, survey_id, by=SYSTEM)) == [("q1", "hu")]
+    for role in (Role.viewer, Role.staff):
+        other = browser_as(role)
+        assert other.get(edit).status_code == 403
+        assert other.post(f"{base}/items/{item_id}", {**posted, "text_hu": "Melyik iroda?"}).status_code == 403
+    # the Hungarian text filled in (and a third choice): the survey activates
+    done = owner_browser.post(f"{base}/items/{item_id}", {**posted, "text_hu": "Melyik iroda?", "required": "1",
+                                                         **{f"choices_{code}": f"A ({code})\nB ({code})\nC ({code})"
+                                                            for code in LANGUAGE_CODES}})
+    assert flash_after(done, owner_browser) == "Question q1 was changed."
+    assert done.headers["location"] == f"{base}#item-q1"
+    with runtime.transaction() as session:
+        item = next(found for found in surveys.get(session, survey_id, by=SYSTEM).items if found.id == item_id)
+        assert item.texts == {**five, "hu": "Melyik iroda?"} and surveys.choice_texts(item, "hu") == [
+            "A (hu)", "B (hu)", "C (hu)"] and item.required
+    assert 'id="missing-texts"' not in owner_browser.get(base).text
+    assert "active" in flash_after(owner_browser.post(f"{base}/activate"), owner_browser)
+    # an active survey's questions and a built-in question stay
+    fixed = owner_browser.post(f"{base}/items/{item_id}", {**posted, "text_hu": "Más?"})
+    assert fixed.status_code == 409 and "Only a draft survey's questions can change" in plain(fixed.text)
+    assert f"{base}/items/{item_id}/edit" not in owner_browser.get(base).text
+    assert owner_browser.get(f"/quality/surveys/{nps_id}/items/{builtin_id}/edit").status_code == 404
+    kept = owner_browser.post(f"/quality/surveys/{nps_id}/items/{builtin_id}", {"text_en": "Would you?"})
+    assert kept.status_code == 409 and "The questions of the published questionnaire stay" in plain(kept.text)
+
+
+# --- typing in an answer from the client's page ------------------------------------------------------
+
+def test_type_in_an_answer_from_the_client_page(owner_browser: Browser, browser_as: Any, runtime: Runtime) -> None:
+    client_id = add_client(runtime, name="Szellő Kft.")
+    link = f'href="/quality/responses/new?client={client_id}"'
+    assert link in owner_browser.get(f"/clients/{client_id}").text
+    viewer = browser_as(Role.viewer)
+    page = viewer.get(f"/clients/{client_id}")
+    assert page.status_code == 200 and 'id="surveys"' in page.text and link not in page.text
+    assert link in browser_as(Role.staff).get(f"/clients/{client_id}").text
+    # no survey takes answers yet: the page says so
+    make_survey(runtime, "Draft", SurveyKind.csat, active=False)
+    empty = owner_browser.get(f"/quality/responses/new?client={client_id}")
+    assert empty.status_code == 200 and "No survey takes answers yet" in plain(empty.text)
+    closed = make_survey(runtime, "Old NPS", SurveyKind.nps)
+    with runtime.transaction() as session:
+        surveys.close(session, surveys.get(session, closed, by=SYSTEM), by=SYSTEM)
+    survey_id = make_survey(runtime, "Quick NPS", SurveyKind.nps)
+    chooser = owner_browser.get(f"/quality/responses/new?client={client_id}")
+    assert chooser.status_code == 200 and "Szellő Kft." in plain(chooser.text)
+    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', chooser.text)
+    assert options == [(str(survey_id), "Quick NPS"), (str(closed), "Old NPS")]   # active first, no draft
+    assert f'<input type="hidden" name="client" value="{client_id}">' in chooser.text
+    assert viewer.get(f"/quality/responses/new?client={client_id}").status_code == 403
+    # the chooser's choice: the form with the client filled in
+    form = owner_browser.get("/quality/responses/new", params={"client": str(client_id), "survey": str(survey_id)})
+    assert form.status_code == 200 and 'value="Szellő Kft."' in form.text
+    # a number out of range is told beside the question without its code
+    out = owner_browser.post("/quality/responses", {"survey": str(survey_id), "client": "Szellő Kft.", "nps": "11"})
+    assert out.status_code == 422 and field_error(out.text, "f-nps") == "Give a whole number from 0 to 10."
+    made = owner_browser.post("/quality/responses", {"survey": str(survey_id), "client": "Szellő Kft.", "nps": "9"})
+    assert flash_after(made, owner_browser) == "The answers were recorded."
+    section = owner_browser.get(f"/clients/{client_id}").text.split('id="surveys"')[1]
+    assert "Quick NPS" in plain(section.split("</section>")[0])

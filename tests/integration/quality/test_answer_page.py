@@ -31,6 +31,12 @@ from tests.integration.pages.conftest import field_error, plain
 from tests.integration.quality.test_campaigns import active_survey, links, make_book, new_campaign, token_of
 
 
+def in_malay(text: str) -> str:
+    """``text`` as the page in Malay shows it (its catalog's translation, or the English), escaped."""
+    with i18n.speaking("ms"):
+        return escape(i18n._(text))
+
+
 def full_answers(**changes: str) -> dict[str, str]:
     values = {f"servqual_{n}_{half}": "6" if half == "e" else "5" for n in range(1, 23) for half in "ep"}
     values.update({"importance_tangibles": "10", "importance_reliability": "30", "importance_responsiveness": "20",
@@ -194,7 +200,16 @@ def test_out_of_range_answers_are_refused_and_nothing_is_saved(link: str, respon
                                                                                             servqual_2_e="8")})
         assert refused.status_code == 422, action
         assert 'href="#f-servqual_2_e"' in refused.text and 'href="#f-nps"' in refused.text
-        assert field_error(refused.text, "f-nps") == "nps needs a whole number from 0 to 10."
+        # beside the question, in the page's language, without the question's code (an API's or an
+        # import's message names it: "nps needs a whole number from 0 to 10.")
+        with i18n.speaking("ms"):
+            nps, servqual = (i18n._("Give a whole number from %(low)s to %(high)s.", low=low, high=high)
+                             for low, high in ((0, 10), (1, 7)))
+        assert field_error(refused.text, "f-nps") == nps and field_error(refused.text, "f-servqual_2_e") == servqual
+        summary = re.search(r'<div class="error-summary".*?</div>', refused.text, re.S)
+        assert summary is not None and nps in plain(summary.group(0)) and "nps needs" not in refused.text
+    english = respondent.post(link, data={"action": "submit", "lang": "en", **full_answers(nps="11")})
+    assert english.status_code == 422 and field_error(english.text, "f-nps") == "Give a whole number from 0 to 10."
     assert response_of(runtime, link) is None
     points = respondent.post(link, data={"action": "submit", "lang": "ms",
                                          **full_answers(importance_empathy="10")})
@@ -204,13 +219,14 @@ def test_out_of_range_answers_are_refused_and_nothing_is_saved(link: str, respon
 
 def test_one_submission_per_link(link: str, respondent: TestClient, runtime: Runtime) -> None:
     done = respondent.post(link, data={"action": "submit", "lang": "ms", **full_answers(nps="10")})
-    assert done.status_code == 200 and "Thank you!" in done.text
+    assert done.status_code == 200 and in_malay("Thank you!") in done.text
     assert done.headers["referrer-policy"] == "no-referrer"
     replay = respondent.post(link, data={"action": "submit", "lang": "ms", **full_answers(nps="0")})
-    assert replay.status_code == 409 and "already answered" in replay.text
+    assert replay.status_code == 409 and in_malay("This survey was already answered") in replay.text
     assert respondent.post(link, data={"action": "save", "lang": "ms", "nps": "1"}).status_code == 409
     visit = respondent.get(link)
-    assert visit.status_code == 200 and "already answered" in visit.text and "<form" not in visit.text
+    assert visit.status_code == 200 and in_malay("This survey was already answered") in visit.text
+    assert "<form" not in visit.text
     found = response_of(runtime, link)
     assert found is not None and found.nps == 10 and found.submitted_at is not None
 
@@ -282,7 +298,7 @@ def test_unsubscribing_from_the_link(link: str, respondent: TestClient, runtime:
     with runtime.transaction() as session:
         assert session.get(SurveyOptOut, "aminah@bungaraya.test") is None
     done = respondent.post(path, data={"lang": "ms"})
-    assert done.status_code == 200 and "no more survey" in done.text
+    assert done.status_code == 200 and in_malay("You will receive no more surveys") in done.text
     assert respondent.post(path, data={"lang": "ms"}).status_code == 200     # twice: the same
     with runtime.transaction() as session:
         assert session.get(SurveyOptOut, "aminah@bungaraya.test") is not None

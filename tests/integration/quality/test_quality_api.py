@@ -289,3 +289,33 @@ def test_a_campaign_from_preview_to_links(app: Any, api: TestClient, runtime: Ru
     assert api.post(f"/api/v1/quality/campaigns/{campaign['id']}/send").status_code == 409
     assert api.delete(f"/api/v1/quality/campaigns/{campaign['id']}").status_code == 204
     assert api.get(f"/api/v1/quality/campaigns/{campaign['id']}").status_code == 404
+
+
+def test_changing_one_of_our_own_questions(app: Any, api: TestClient, runtime: Runtime) -> None:
+    survey_id = api.post("/api/v1/quality/surveys", json={"name": "Onboarding", "kind": "custom"}).json()["id"]
+    five = {language: f"Was it easy? ({language})" for language in LANGUAGES if language != "hu"}
+    item = api.post(f"/api/v1/quality/surveys/{survey_id}/items", json={"kind": "text", "texts": five}).json()
+    url = f"/api/v1/quality/surveys/{survey_id}/items/{item['id']}"
+    refused = api.post(f"/api/v1/quality/surveys/{survey_id}/activate")
+    assert refused.status_code == 422 and refused.json()["error"]["details"] == [{"item": "q1", "language": "hu"}]
+    for role in (Role.viewer, Role.staff):
+        assert api_as(app, runtime, role).patch(url, json={"texts": {"hu": "Könnyű volt?"}}).status_code == 403
+    for body, field in (({"texts": {}}, "texts"), ({"texts": {"xx": "?"}}, "texts"),
+                        ({"choices": [{"en": "A"}, {"en": "B"}]}, "choices"), ({"scale_max": "ten"}, "scale_max")):
+        bad = api.patch(url, json=body)
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == field, (body, bad.text)
+    assert api.patch(url, json={"kind": "scale"}).status_code == 422          # the kind stays
+    assert api.get(f"/api/v1/quality/surveys/{survey_id}").json()["items"][0]["texts"] == five   # nothing changed
+    filled = api.patch(url, params={"language": "hu"}, json={"texts": {**five, "hu": "Könnyű volt?"}})
+    assert filled.status_code == 200, filled.text
+    assert (filled.json()["text"], filled.json()["code"], filled.json()["required"]) == ("Könnyű volt?", "q1", True)
+    optional = api.patch(url, json={"required": False})      # what is left out stays
+    assert optional.json()["required"] is False and optional.json()["texts"] == {**five, "hu": "Könnyű volt?"}
+    assert api.post(f"/api/v1/quality/surveys/{survey_id}/activate").json()["status"] == "active"
+    fixed = api.patch(url, json={"required": True})
+    assert fixed.status_code == 409 and fixed.json()["error"]["field"] == "status"
+    nps = api.post("/api/v1/quality/surveys", json={"name": "NPS", "kind": "nps"}).json()
+    built_in = next(found for found in nps["items"] if found["code"] == "nps")
+    kept = api.patch(f"/api/v1/quality/surveys/{nps['id']}/items/{built_in['id']}", json={"texts": {"en": "?"}})
+    assert kept.status_code == 409 and kept.json()["error"]["field"] == "item"
+    assert api.patch(f"/api/v1/quality/surveys/{nps['id']}/items/999999", json={"required": False}).status_code == 404

@@ -120,3 +120,58 @@ def test_csat_and_the_roles(runtime: Runtime, owner: Staff) -> None:
             answers.record_answers(session, runtime.settings, survey, client_id, {"csat": "5"}, by=viewer)
         with pytest.raises(Conflict):
             surveys.delete(session, survey, by=owner)
+
+
+def test_editing_one_of_our_own_questions(runtime: Runtime, owner: Staff) -> None:
+    staff_member, viewer = make_staff(runtime, Role.staff), make_staff(runtime, Role.viewer)
+    five = {language: f"Which office? ({language})" for language in LANGUAGES if language != "hu"}
+    with runtime.transaction() as session:
+        survey = surveys.create(session, name="Onboarding", kind=SurveyKind.custom, by=owner)
+        item = surveys.add_item(session, survey, {"kind": "single", "texts": five, "choices": [
+            {language: f"Kuala Lumpur ({language})" for language in LANGUAGES},
+            {language: f"Sofia ({language})" for language in LANGUAGES}]}, by=owner)
+        scale = surveys.add_item(session, survey, {"kind": "scale", "texts": {
+            language: f"How easy? ({language})" for language in LANGUAGES}, "scale_min": 1, "scale_max": 5}, by=owner)
+        assert surveys.missing_texts(survey) == [("q1", "hu")]
+        for someone in (staff_member, viewer):
+            with pytest.raises(PermissionDenied):
+                surveys.update_item(session, survey, item.id, {"texts": {**five, "hu": "Melyik iroda?"}}, by=someone)
+        # bad input names its field and changes nothing
+        for data, field in (({"texts": {"en": " ", "hu": ""}}, "texts"), ({"texts": {"fr": "Quel bureau ?"}}, "texts"),
+                            ({"choices": [{"en": "Kuala Lumpur"}]}, "choices"), ({"kind": "text"}, "kind"),
+                            ({"texts": {**five, "hu": "Melyik iroda?"}, "choices": [{"en": "A"}] * 21}, "choices")):
+            with pytest.raises(ValidationFailed) as bad:
+                surveys.update_item(session, survey, item.id, data, by=owner)
+            assert bad.value.field == field, data
+        assert item.texts == five and len(item.choices or []) == 2
+        with pytest.raises(ValidationFailed) as bounds:
+            surveys.update_item(session, survey, scale.id, {"scale_min": 6}, by=owner)   # above the kept 5
+        assert bounds.value.field == "scale_max" and (scale.scale_min, scale.scale_max) == (1, 5)
+        with pytest.raises(ValidationFailed) as no_choices:
+            surveys.update_item(session, survey, scale.id, {"choices": [{"en": "A"}, {"en": "B"}]}, by=owner)
+        assert no_choices.value.field == "choices"
+        assert surveys.update_item(session, survey, scale.id, {"scale_max": 7, "required": False}, by=owner) is scale
+        assert (scale.scale_min, scale.scale_max, scale.required) == (1, 7, False)
+        # the missing Hungarian text filled in, the others as they were; a third choice added
+        three = [*(item.choices or []), {language: f"Budapest ({language})" for language in LANGUAGES}]
+        surveys.update_item(session, survey, item.id, {"texts": {**five, "hu": "Melyik iroda?"}, "choices": three},
+                            by=owner)
+        survey_id, item_id = survey.id, item.id
+    with runtime.transaction() as session:
+        survey = surveys.get(session, survey_id, by=owner)
+        item = next(found for found in survey.items if found.id == item_id)
+        assert item.texts == {**five, "hu": "Melyik iroda?"} and item.code == "q1" and item.kind == ItemKind.single
+        assert surveys.choice_texts(item, "hu") == ["Kuala Lumpur (hu)", "Sofia (hu)", "Budapest (hu)"]
+        # an empty language removes it: missing again
+        surveys.update_item(session, survey, item.id, {"texts": {**five, "hu": "", "bg": ""}}, by=owner)
+        assert surveys.missing_texts(survey) == [("q1", "bg"), ("q1", "hu")]
+        surveys.update_item(session, survey, item.id, {"texts": {**five, "hu": "Melyik iroda?"}}, by=owner)
+        assert surveys.missing_texts(survey) == []
+        assert surveys.activate(session, survey, by=owner).status == SurveyStatus.active
+        with pytest.raises(Conflict):     # an active survey's questions are fixed
+            surveys.update_item(session, survey, item.id, {"required": False}, by=owner)
+        assert item.required is True
+        builtin = surveys.create(session, name="NPS", kind=SurveyKind.nps, by=owner)
+        with pytest.raises(Conflict) as built_in:
+            surveys.update_item(session, builtin, builtin.items[0].id, {"texts": {"en": "Would you?"}}, by=owner)
+        assert built_in.value.field == "item" and builtin.items[0].texts is None
