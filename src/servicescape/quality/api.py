@@ -202,7 +202,8 @@ def delete_survey(id: EntityId, context: SignedIn) -> Response:
 def _audience(body: AudienceIn) -> campaigns.Audience:
     return campaigns.Audience(tiers=tuple(str(t) for t in body.tiers), segments=tuple(body.segments),
                               owner_id=body.owner_id, completed_from=body.completed_from,
-                              completed_to=body.completed_to)
+                              completed_to=body.completed_to, recovered_from=body.recovered_from,
+                              recovered_to=body.recovered_to)
 
 
 def _campaign_out(session: Session, context: Any, campaign: Campaign) -> CampaignStatusOut:

@@ -1,8 +1,8 @@
 """Service quality's signed-in pages, part three: the campaigns — a new one for an active survey
-(the audience by tier, segment, owner and engagements completed between two dates, with a live count
-of the clients it reaches), and a campaign's status (invited, e-mailed, reminded, opened, started,
-answered, opted out, the response rate), sending it, closing it, deleting it and the links for a
-mail-merge."""
+(the audience by tier, segment, owner, engagements completed and service recoveries closed between
+two dates, with a live count of the clients it reaches), and a campaign's status (invited, e-mailed,
+reminded, opened, started, answered, opted out, the response rate), sending it, closing it,
+deleting it and the links for a mail-merge."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ def audience_of(values: dict[str, Any]) -> Audience:
     return Audience.from_dict({"tiers": values.get("tiers") or [], "segments": values.get("segments") or [],
                                "owner_id": values.get("owner_id") or None,
                                "completed_from": values.get("completed_from") or None,
-                               "completed_to": values.get("completed_to") or None})
+                               "completed_to": values.get("completed_to") or None,
+                               "recovered_from": values.get("recovered_from") or None,
+                               "recovered_to": values.get("recovered_to") or None})
 
 
 def _numbers(values: dict[str, Any]) -> dict[str, int]:
@@ -80,13 +82,14 @@ def campaign_form(context: RequestContext, survey_id: int, state: FormState, *, 
 @router.get("/quality/campaigns/new")
 def new_campaign(context: Writer, survey: Annotated[int, Query(ge=1, le=2**62)], name: One = "",
                  tiers: Many = [], segments: Many = [], owner_id: One = "", completed_from: One = "",  # noqa: B006
-                 completed_to: One = "", expires_in_days: One = "", remind_after_days: One = "",
-                 max_reminders: One = "") -> Response:
+                 completed_to: One = "", recovered_from: One = "", recovered_to: One = "",
+                 expires_in_days: One = "", remind_after_days: One = "", max_reminders: One = "") -> Response:
     """The form; asked again with its values (the "count" button without JavaScript), it shows how
     many clients they reach."""
     values: dict[str, Any] = {
         "name": name, "tiers": tiers, "segments": segments, "owner_id": owner_id, "completed_from": completed_from,
-        "completed_to": completed_to, "expires_in_days": expires_in_days or DEFAULTS["expires_in_days"],
+        "completed_to": completed_to, "recovered_from": recovered_from, "recovered_to": recovered_to,
+        "expires_in_days": expires_in_days or DEFAULTS["expires_in_days"],
         "remind_after_days": remind_after_days or DEFAULTS["remind_after_days"],
         "max_reminders": max_reminders or DEFAULTS["max_reminders"]}
     if not name:
@@ -97,10 +100,11 @@ def new_campaign(context: Writer, survey: Annotated[int, Query(ge=1, le=2**62)],
 
 @router.get("/quality/campaigns/audience")
 def audience_count(context: Reader, tiers: Many = [], segments: Many = [], owner_id: One = "",  # noqa: B006
-                   completed_from: One = "", completed_to: One = "") -> Response:
+                   completed_from: One = "", completed_to: One = "", recovered_from: One = "",
+                   recovered_to: One = "") -> Response:
     """The count of clients an audience reaches, and the first few (the form's live preview, htmx)."""
     values = {"tiers": tiers, "segments": segments, "owner_id": owner_id, "completed_from": completed_from,
-              "completed_to": completed_to}
+              "completed_to": completed_to, "recovered_from": recovered_from, "recovered_to": recovered_to}
     error = None
     reach = None
     try:

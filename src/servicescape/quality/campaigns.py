@@ -1,10 +1,12 @@
 """Survey campaigns: who is asked (the audience), one private link per recipient, the invitation
 e-mail, the reminders, the mail-merge export and the unsubscribe link.
 
-* **Audience.** Active clients, chosen by tier, segment, owner (the client's staff member) and an
+* **Audience.** Active clients, chosen by tier, segment, owner (the client's staff member), an
   engagement completed (its end date) in a period — then the invitation is about that engagement
-  (the latest one in the period). A recipient needs an e-mail address: the client's own, else its
-  first contact's with one; an address that unsubscribed (``SurveyOptOut``) is left out.
+  (the latest one in the period) — and a service recovery (a task of kind ``recovery``) closed as
+  done in a period, days on the firm's clock (the CSAT after a recovery). A recipient needs an
+  e-mail address: the client's own, else its first contact's with one; an address that
+  unsubscribed (``SurveyOptOut``) is left out.
 * **Links.** Invitations are made set-based (one INSERT … SELECT, then the tokens' hashes
   written in chunks of ``CHUNK`` by primary key), so a campaign to 100,000 clients takes seconds;
   each gets a random nonce, and its token (``answers.token_of``: 256 bits of HMAC) is never
@@ -27,7 +29,7 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import (
@@ -58,6 +60,7 @@ from servicescape.db.types import UTCDateTime, utcnow
 from servicescape.errors import Conflict, NotFound, ValidationFailed
 from servicescape.i18n import _
 from servicescape.platform.mail import service as mail
+from servicescape.promises.capability import RECOVERY
 from servicescape.quality import answers
 from servicescape.quality.capability import MANAGE, READ, WRITE
 from servicescape.quality.models import (
@@ -70,6 +73,7 @@ from servicescape.quality.models import (
     SurveyStatus,
 )
 from servicescape.tabular import neutralise
+from servicescape.tasks.models import Task, TaskStatus
 
 CHUNK = 2000
 SAMPLE = 10
@@ -93,15 +97,23 @@ class Audience:
     owner_id: int | None = None
     completed_from: date | None = None      # an engagement completed (its end date) on or after
     completed_to: date | None = None        # … and on or before
+    recovered_from: date | None = None      # a service recovery closed as done on or after (firm's clock)
+    recovered_to: date | None = None        # … and on or before
 
     @property
     def by_engagement(self) -> bool:
         return self.completed_from is not None or self.completed_to is not None
 
+    @property
+    def by_recovery(self) -> bool:
+        return self.recovered_from is not None or self.recovered_to is not None
+
     def as_dict(self) -> dict[str, Any]:
         return {"tiers": list(self.tiers), "segments": list(self.segments), "owner_id": self.owner_id,
                 "completed_from": self.completed_from.isoformat() if self.completed_from else None,
-                "completed_to": self.completed_to.isoformat() if self.completed_to else None}
+                "completed_to": self.completed_to.isoformat() if self.completed_to else None,
+                "recovered_from": self.recovered_from.isoformat() if self.recovered_from else None,
+                "recovered_to": self.recovered_to.isoformat() if self.recovered_to else None}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Audience:
@@ -126,7 +138,8 @@ class Audience:
                 raise ValidationFailed(_("Choose a staff member."), field="owner_id") from None
         return cls(tiers=tuple(str(t) for t in data.get("tiers") or () if str(t).strip()),
                    segments=tuple(str(s).strip() for s in data.get("segments") or () if str(s).strip()),
-                   owner_id=owner_id, completed_from=day("completed_from"), completed_to=day("completed_to"))
+                   owner_id=owner_id, completed_from=day("completed_from"), completed_to=day("completed_to"),
+                   recovered_from=day("recovered_from"), recovered_to=day("recovered_to"))
 
 
 def _checked(session: Session, audience: Audience) -> Audience:
@@ -138,7 +151,18 @@ def _checked(session: Session, audience: Audience) -> Audience:
         raise ValidationFailed(_("Staff member %(id)s does not exist.", id=audience.owner_id), field="owner_id")
     if audience.completed_from and audience.completed_to and audience.completed_from > audience.completed_to:
         raise ValidationFailed(_("The period ends before it starts."), field="completed_to")
+    if audience.recovered_from and audience.recovered_to and audience.recovered_from > audience.recovered_to:
+        raise ValidationFailed(_("The period ends before it starts."), field="recovered_to")
     return audience
+
+
+def _day_start(day: date, zone: tzinfo, name: str, *, later: int = 0) -> datetime:
+    """The start of ``day`` (``later`` days on) on the firm's clock, in UTC (a day at the calendar's
+    very edge: refused, naming the field)."""
+    try:
+        return datetime.combine(day + timedelta(days=later), time(), tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        raise ValidationFailed(_("%(field)s is out of range.", field=name), field=name) from None
 
 
 def _recipients(audience: Audience, settings: Settings) -> Select[Any]:
@@ -178,6 +202,16 @@ def _recipients(audience: Audience, settings: Settings) -> Select[Any]:
         query = query.where(Client.owner_id == audience.owner_id)
     if audience.by_engagement:
         query = query.where(engagement.is_not(None))
+    if audience.by_recovery:
+        # served by ix_task_client_status (client_id, status)
+        recovered = [Task.client_id == Client.id, Task.status == TaskStatus.done, Task.kind == RECOVERY,
+                     Task.closed_at.is_not(None)]
+        if audience.recovered_from:
+            recovered.append(Task.closed_at >= _day_start(audience.recovered_from, settings.zone, "recovered_from"))
+        if audience.recovered_to:
+            recovered.append(Task.closed_at < _day_start(audience.recovered_to, settings.zone, "recovered_to",
+                                                         later=1))
+        query = query.where(exists().where(*recovered).correlate(Client))
     return query
 
 

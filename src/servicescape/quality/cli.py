@@ -142,6 +142,13 @@ def send(
     completed_to: Annotated[datetime | None, typer.Option(
         formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", show_default=False,
         help="... completed on or before this day.")] = None,
+    recovered_from: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", show_default=False,
+        help="Only clients with a service recovery closed as done on or after this day (the firm's clock).")]
+    = None,
+    recovered_to: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", show_default=False,
+        help="... closed on or before this day.")] = None,
     expires_days: Annotated[int, typer.Option(min=1, max=365, help="The links work this many days.")] = 30,
     remind_after: Annotated[int, typer.Option(min=1, max=90, help="Remind after this many days without an "
                                                                   "answer.")] = 7,
@@ -154,7 +161,9 @@ def send(
             tiers=tuple(t.value for t in tier or ()), segments=tuple(segment or ()),
             owner_id=auth.get_by_email(session, owner).id if owner else None,
             completed_from=completed_from.date() if completed_from else None,
-            completed_to=completed_to.date() if completed_to else None)
+            completed_to=completed_to.date() if completed_to else None,
+            recovered_from=recovered_from.date() if recovered_from else None,
+            recovered_to=recovered_to.date() if recovered_to else None)
         survey = surveys.get(session, survey_id, by=SYSTEM)
         campaign = campaigns.create(session, runtime.settings, survey, name, audience, expires_in_days=expires_days,
                                     remind_after_days=remind_after, max_reminders=max_reminders, by=SYSTEM)

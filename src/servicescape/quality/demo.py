@@ -229,8 +229,9 @@ class Fieldwork:
         for after_what, survey_id in (("nps", nps_id), ("csat", csat_id)):
             for index, (first, last) in enumerate(self.quarters):
                 expires = self.at(last + AFTER_QUARTER, 17)
-                # after engagements: those completed in the quarter; after recoveries: whoever had one
-                audience = Audience(completed_from=first, completed_to=last) if after_what == "nps" else Audience()
+                # after engagements: those completed in the quarter; after recoveries: those closed in it
+                audience = (Audience(completed_from=first, completed_to=last) if after_what == "nps"
+                            else Audience(recovered_from=first, recovered_to=last))
                 after[after_what].append(self._campaign(campaigns, survey_id, names[after_what], first, index,
                                                         self.at(first, 9), expires, audience,
                                                         closed=expires <= self.now))

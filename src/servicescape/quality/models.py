@@ -97,7 +97,8 @@ class Campaign(Timestamped, Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[CampaignStatus] = mapped_column(enum_type(CampaignStatus), default=CampaignStatus.draft)
-    #: how the recipients were chosen: tiers, segments, owner_id, completed_from/completed_to
+    #: how the recipients were chosen: tiers, segments, owner_id, completed_from/completed_to,
+    #: recovered_from/recovered_to
     audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     remind_after_days: Mapped[int] = mapped_column(SmallInteger, default=7)

@@ -110,6 +110,10 @@ class AudienceIn(Schema):
     owner_id: Id | None = None
     completed_from: date | None = Field(None, description="an engagement completed on or after this day")
     completed_to: date | None = Field(None, description="... and on or before this day")
+    recovered_from: date | None = Field(
+        None, description="a service recovery (task of kind recovery) closed as done on or after this day "
+                          "(the firm's timezone)")
+    recovered_to: date | None = Field(None, description="... and on or before this day")
 
 
 class CampaignIn(Schema):

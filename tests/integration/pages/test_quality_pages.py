@@ -10,17 +10,19 @@ The reliability gap is their mean, −1.50, with a 95% interval of −1.5 ± t(0
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from servicescape.auth.models import Role
 from servicescape.auth.permissions import SYSTEM
+from servicescape.promises.capability import RECOVERY
 from servicescape.quality import answers, surveys
 from servicescape.quality.instrument import STATEMENTS
 from servicescape.quality.models import Campaign, Survey, SurveyKind, SurveyResponse, SurveyStatus
 from servicescape.runtime import Runtime
-from servicescape.tasks.models import Task
+from servicescape.tasks.models import Task, TaskStatus
 from tests.integration.pages.conftest import (
     Browser,
     add_client,
@@ -228,6 +230,48 @@ def test_campaign_audience_send_links_close_delete(owner_browser: Browser, runti
     assert "closed" in flash_after(owner_browser.post(f"/quality/campaigns/{campaign_id}/close"), owner_browser)
     assert load(runtime, Campaign, campaign_id).status.value == "closed"
     assert "deleted" in flash_after(owner_browser.post(f"/quality/campaigns/{campaign_id}/delete"), owner_browser)
+
+
+def _input(html: str, name: str) -> str | None:
+    """The value of the input named ``name``, or None when there is no such input."""
+    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', html)
+    if tag is None:
+        return None
+    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    return value.group(1) if value else ""
+
+
+def test_campaign_after_a_service_recovery_round_trips(owner_browser: Browser, runtime: Runtime) -> None:
+    survey_id = make_survey(runtime, "CSAT", SurveyKind.csat)
+    recovered = add_client(runtime, name="Kovács és Társa Kft.", email="iroda@kovacs.test")
+    add_client(runtime, name="Lim Brothers Sdn Bhd", email="hello@lim.test")
+    with runtime.transaction() as session:
+        session.add(Task(kind=RECOVERY, title="Put it right", client_id=recovered, status=TaskStatus.done,
+                         closed_at=datetime(2026, 3, 12, 3, tzinfo=UTC), outcome="Refunded"))
+    form = owner_browser.get(f"/quality/campaigns/new?survey={survey_id}")
+    assert _input(form.text, "recovered_from") == "" and _input(form.text, "recovered_to") == ""
+    assert "Service recovery closed from" in form.text and "2 clients" in plain(form.text)
+    march = "recovered_from=2026-03-01&recovered_to=2026-03-31"
+    counted = owner_browser.get(f"/quality/campaigns/audience?{march}", headers=HTMX)
+    assert counted.status_code == 200 and "1 client" in plain(counted.text) and "Kovács" in counted.text
+    again = owner_browser.get(f"/quality/campaigns/new?survey={survey_id}&{march}")
+    assert (_input(again.text, "recovered_from"), _input(again.text, "recovered_to")) == ("2026-03-01", "2026-03-31")
+    assert "1 client" in plain(again.text)
+    backwards = owner_browser.post("/quality/campaigns", {"survey": str(survey_id), "name": "After recovery",
+                                                          "recovered_from": "2026-03-31",
+                                                          "recovered_to": "2026-03-01"})
+    assert backwards.status_code == 422
+    assert field_error(backwards.text, "f-recovered_to") == "The period ends before it starts."
+    assert _input(backwards.text, "recovered_from") == "2026-03-31"
+    made = owner_browser.post("/quality/campaigns", {"survey": str(survey_id), "name": "After recovery",
+                                                     "recovered_from": "2026-03-01", "recovered_to": "2026-03-31"})
+    assert made.status_code == 303, made.text
+    campaign_id = int(made.headers["location"].rsplit("/", 1)[1])
+    audience = load(runtime, Campaign, campaign_id).audience
+    assert (audience["recovered_from"], audience["recovered_to"]) == ("2026-03-01", "2026-03-31")
+    page = plain(owner_browser.get(f"/quality/campaigns/{campaign_id}").text)
+    assert "Invited 1" in page and "Engagement completed from" not in page
+    assert "Service recovery closed from Mar 1, 2026 Service recovery closed until Mar 31, 2026" in page
 
 
 # --- responses ----------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,6 +29,7 @@ from servicescape.errors import Conflict, PermissionDenied, ValidationFailed
 from servicescape.platform.jobs.runner import RunStatus, run_job
 from servicescape.platform.mail import service as mail
 from servicescape.platform.mail.models import OutboxMessage
+from servicescape.promises.capability import RECOVERY
 from servicescape.quality import answers, campaigns, jobs, surveys
 from servicescape.quality.models import (
     Campaign,
@@ -38,11 +40,13 @@ from servicescape.quality.models import (
     SurveyResponse,
 )
 from servicescape.runtime import Runtime
+from servicescape.tasks.models import Task, TaskStatus
 from tests.conftest import make_staff
 from tests.integration.mail.conftest import link_in, parts, use_smtp
 from tests.support.smtp import SmtpServer
 
 PERIOD = (date(2026, 3, 1), date(2026, 3, 31))
+FIRM = ZoneInfo("Asia/Kuala_Lumpur")  # the settings fixture's zone
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,63 @@ def test_the_audience_by_tier_segment_owner_and_completed_engagement(runtime: Ru
             campaigns.preview(session, runtime.settings, campaigns.Audience(completed_from=PERIOD[1],
                                                                             completed_to=PERIOD[0]), by=owner)
         assert backwards.value.field == "completed_to"
+
+
+def _recovery(session: Any, client_id: int, closed_local: datetime | None, status: TaskStatus = TaskStatus.done,
+              kind: str = RECOVERY) -> None:
+    """A task for the client closed at ``closed_local`` on the firm's clock (Kuala Lumpur, UTC+8)."""
+    closed = closed_local.replace(tzinfo=FIRM).astimezone(UTC) if closed_local else None
+    session.add(Task(kind=kind, title="Put it right", client_id=client_id, status=status, closed_at=closed,
+                     outcome="done" if closed else None))
+
+
+def test_the_audience_by_a_service_recovery_closed_in_a_period(runtime: Runtime, owner: Staff) -> None:
+    book = make_book(runtime, owner)
+    with runtime.transaction() as session:
+        start = clients.clients.create(session, {"name": "First Day Bhd.", "email": "first@day.test"}, by=SYSTEM).id
+        other = clients.clients.create(session, {"name": "Other Task Ltd", "email": "other@task.test"}, by=SYSTEM).id
+        _recovery(session, book.bunga, datetime(2026, 3, 31, 23, 30))      # the period's last evening
+        _recovery(session, start, datetime(2026, 3, 1, 0, 10))             # its first minutes (Feb 28 in UTC)
+        _recovery(session, start, datetime(2026, 2, 28, 23, 50))           # and the day before: no matter
+        _recovery(session, book.kovacs, datetime(2026, 4, 1, 0, 30))       # the day after (still March 31 in UTC)
+        _recovery(session, book.petrov, datetime(2026, 3, 12, 10), TaskStatus.cancelled)
+        _recovery(session, book.petrov, None, TaskStatus.open)              # still open
+        _recovery(session, other, datetime(2026, 3, 12, 10), kind="follow_up")
+        _recovery(session, book.gone, datetime(2026, 3, 12, 10))           # unsubscribed: never asked
+        _recovery(session, book.lost, datetime(2026, 3, 12, 10))           # lost: never asked
+    march = _preview(runtime, owner, recovered_from=PERIOD[0], recovered_to=PERIOD[1])
+    assert set(march) == {book.bunga, start}
+    assert all(r.engagement_id is None for r in march.values())
+    assert set(_preview(runtime, owner, recovered_from=date(2026, 4, 1))) == {book.kovacs}
+    assert set(_preview(runtime, owner, recovered_to=date(2026, 2, 28))) == {start}
+    assert set(_preview(runtime, owner, recovered_from=PERIOD[0], recovered_to=PERIOD[1],
+                        completed_from=PERIOD[0], completed_to=PERIOD[1])) == {book.bunga}
+    assert set(_preview(runtime, owner, recovered_from=PERIOD[0], tiers=("key",))) == {book.bunga}
+
+    audience = campaigns.Audience(recovered_from=PERIOD[0], recovered_to=PERIOD[1])
+    assert campaigns.Audience.from_dict(audience.as_dict()) == audience
+    assert audience.as_dict()["recovered_from"] == "2026-03-01"
+    campaign_id = new_campaign(runtime, active_survey(runtime, owner, SurveyKind.csat), owner, audience)
+    with runtime.transaction() as session:
+        invited = session.execute(select(Invitation.client_id, Invitation.engagement_id).where(
+            Invitation.campaign_id == campaign_id)).all()
+        stored = session.get_one(Campaign, campaign_id).audience
+        found = campaigns.preview(session, runtime.settings, audience, by=owner)
+    assert found.count == len(invited) == 2
+    assert sorted(invited) == sorted((client_id, None) for client_id in (book.bunga, start))
+    assert stored["recovered_from"] == "2026-03-01" and stored["recovered_to"] == "2026-03-31"
+
+    with runtime.transaction() as session:
+        with pytest.raises(ValidationFailed) as backwards:
+            campaigns.preview(session, runtime.settings, campaigns.Audience(recovered_from=PERIOD[1],
+                                                                            recovered_to=PERIOD[0]), by=owner)
+        assert backwards.value.field == "recovered_to"
+        with pytest.raises(ValidationFailed) as edge:
+            campaigns.preview(session, runtime.settings, campaigns.Audience(recovered_to=date.max), by=owner)
+        assert edge.value.field == "recovered_to"
+        with pytest.raises(ValidationFailed) as bad:
+            campaigns.Audience.from_dict({"recovered_from": "March"})
+        assert bad.value.field == "recovered_from"
 
 
 def test_a_campaign_has_one_private_link_each_and_stores_only_its_hash(runtime: Runtime, owner: Staff) -> None:

@@ -9,17 +9,22 @@ import csv
 import io
 import math
 import statistics
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from servicescape.auth.models import Role, Staff
 from servicescape.auth.permissions import SYSTEM
 from servicescape.clients import service as clients
+from servicescape.clients.models import Client
 from servicescape.config import LANGUAGES
+from servicescape.promises.capability import RECOVERY
 from servicescape.quality.instrument import DIMENSIONS, STATEMENTS
 from servicescape.runtime import Runtime
+from servicescape.tasks.models import Task, TaskStatus
 from tests.conftest import api_as
 
 T_975_DF2 = 4.302653   # Student's t, 0.975, 2 degrees of freedom (three respondents)
@@ -289,6 +294,23 @@ def test_a_campaign_from_preview_to_links(app: Any, api: TestClient, runtime: Ru
     assert api.post(f"/api/v1/quality/campaigns/{campaign['id']}/send").status_code == 409
     assert api.delete(f"/api/v1/quality/campaigns/{campaign['id']}").status_code == 204
     assert api.get(f"/api/v1/quality/campaigns/{campaign['id']}").status_code == 404
+
+    # the CSAT after a recovery: the clients whose service recovery closed (done) in a period
+    with runtime.transaction() as session:
+        duna = session.scalars(select(Client.id).where(Client.name == "Duna Kert Bt.")).one()
+        session.add(Task(kind=RECOVERY, title="Put it right", client_id=duna, status=TaskStatus.done,
+                         closed_at=datetime(2026, 3, 12, 3, tzinfo=UTC), outcome="Refunded"))
+    march = {"recovered_from": "2026-03-01", "recovered_to": "2026-03-31"}
+    recovered = api.post("/api/v1/quality/campaigns/preview", json=march)
+    assert recovered.status_code == 200, recovered.text
+    assert [r["client_name"] for r in recovered.json()["sample"]] == ["Duna Kert Bt."]
+    backwards = api.post("/api/v1/quality/campaigns/preview", json={"recovered_from": "2026-03-31",
+                                                                   "recovered_to": "2026-03-01"})
+    assert backwards.status_code == 422 and backwards.json()["error"]["field"] == "recovered_to"
+    after = api.post("/api/v1/quality/campaigns", json={"survey_id": draft["id"], "name": "After recovery",
+                                                        "audience": march})
+    assert after.status_code == 201, after.text
+    assert after.json()["invited"] == 1 and after.json()["audience"]["recovered_to"] == "2026-03-31"
 
 
 def test_changing_one_of_our_own_questions(app: Any, api: TestClient, runtime: Runtime) -> None:

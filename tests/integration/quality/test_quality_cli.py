@@ -7,18 +7,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.main import app
 from servicescape.clients import service as clients
+from servicescape.clients.models import Client
+from servicescape.promises.capability import RECOVERY
 from servicescape.quality import answers
 from servicescape.quality.instrument import DIMENSIONS, STATEMENTS
 from servicescape.runtime import Runtime
+from servicescape.tasks.models import Task, TaskStatus
 
 runner = CliRunner()
 T_975_DF1 = 12.706205   # Student's t, 0.975, one degree of freedom (two respondents)
@@ -122,8 +127,27 @@ def test_mistakes_are_one_line_errors(db_url: str, runtime: Runtime) -> None:
                  ["survey", "send", str(nps["id"]), "--name", "X", "--owner", "nobody@firm.example"],
                  ["survey", "send", str(nps["id"]), "--name", "X", "--completed-from", "2026-02-01",
                   "--completed-to", "2026-01-01"],
+                 ["survey", "send", str(nps["id"]), "--name", "X", "--recovered-from", "2026-02-01",
+                  "--recovered-to", "2026-01-01"],
+                 ["survey", "send", str(nps["id"]), "--name", "X", "--recovered-from", "2026-01-01"],
                  ["survey", "links", "999999"],
                  ["survey", "results", "999999"]):
         result = run(*args, "--db", db_url)
         assert result.exit_code == 1, (args, result.output)
         assert result.output.startswith("error:") and "Traceback" not in result.output, result.output
+
+
+def test_send_after_a_service_recovery(db_url: str, runtime: Runtime) -> None:
+    _clients(runtime)
+    with runtime.transaction() as session:
+        dun = session.scalars(select(Client.id).where(Client.external_id == "DUN")).one()
+        session.add(Task(kind=RECOVERY, title="Put it right", client_id=dun, status=TaskStatus.done,
+                         closed_at=datetime(2026, 3, 12, 3, tzinfo=UTC), outcome="Refunded"))
+    csat = json.loads(run("survey", "create", "--kind", "csat", "--name", "CSAT", "--json", "--db", db_url).output)
+    run("survey", "activate", str(csat["id"]), "--db", db_url)
+    sent = run("survey", "send", str(csat["id"]), "--name", "After recovery, March", "--recovered-from",
+               "2026-03-01", "--recovered-to", "2026-03-31", "--json", "--db", db_url)
+    assert sent.exit_code == 0, sent.output
+    assert json.loads(sent.output)["invitations"] == 1
+    rows = json.loads(run("survey", "links", str(json.loads(sent.output)["id"]), "--json", "--db", db_url).output)
+    assert [row["client_external_id"] for row in rows] == ["DUN"]

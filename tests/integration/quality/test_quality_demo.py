@@ -24,6 +24,7 @@ from servicescape.demo.steps import DemoRun
 from servicescape.errors import Gone
 from servicescape.promises.demo import demo_now
 from servicescape.quality import answers, followups, results, surveys
+from servicescape.quality.campaigns import Audience
 from servicescape.quality.demo import FOLLOW_UP_DAYS, load_surveys
 from servicescape.quality.demo_texts import COMMENTS, SURVEY_NAMES
 from servicescape.quality.instrument import DIMENSIONS
@@ -41,7 +42,7 @@ from servicescape.quality.models import (
     SurveyStatus,
 )
 from servicescape.runtime import Runtime
-from servicescape.tasks.models import Task
+from servicescape.tasks.models import Task, TaskStatus
 
 TODAY = date(2026, 11, 20)
 SPEC = DemoSpec(clients=300, seed=firm.DEMO_SEED, today=TODAY)
@@ -248,6 +249,26 @@ def test_comments_nps_csat_and_the_follow_ups_of_the_last_month(runtime: Runtime
     for response in after_recoveries:
         assert response.csat is not None and 1 <= response.csat <= 5 and response.nps is None
         assert any(closed < response.submitted_at for closed in recovered[response.client_id])  # type: ignore[operator]
+
+    # the CSAT waves ask the clients whose recovery closed (done) in the wave's quarter, on the firm's clock
+    with runtime.transaction() as session:
+        audiences = {c.id: Audience.from_dict(c.audience) for c in session.scalars(
+            select(Campaign).where(Campaign.survey_id == csat.id))}
+        invited = session.execute(select(Invitation.campaign_id, Invitation.client_id).where(
+            Invitation.campaign_id.in_(audiences))).all()
+        done = defaultdict(list)
+        for client_id, closed in session.execute(select(Task.client_id, Task.closed_at).where(
+                Task.kind == "recovery", Task.status == TaskStatus.done, Task.closed_at.is_not(None))):
+            done[client_id].append(closed.astimezone(settings.zone).date())
+    assert len(audiences) == 8 and len(invited) >= len(after_recoveries)
+    for audience in audiences.values():
+        assert audience.recovered_from is not None and audience.recovered_to is not None
+        assert audience.recovered_from.day == 1 and audience.recovered_from.month in (1, 4, 7, 10)
+        assert 89 <= (audience.recovered_to - audience.recovered_from).days <= 91 and not audience.by_engagement
+    for campaign_id, client_id in invited:
+        period = audiences[campaign_id]
+        assert any(period.recovered_from <= day <= period.recovered_to  # type: ignore[operator]
+                   for day in done[client_id]), (campaign_id, client_id)
 
     # follow-up tasks only for the answers of the last 30 days: each detractor's and promoter's
     recent = [r for r in submitted if r.submitted_at >= now - timedelta(days=FOLLOW_UP_DAYS)]  # type: ignore[operator]
