@@ -15,8 +15,8 @@ switch:
 
 * ``auto`` (the default): fail only when the whole suite ran — no file or node arguments other
   than the configured ``testpaths``, no ``-k``/``-m``, nothing deselected (``--lf``,
-  ``--deselect``), every collected test ran (no ``-x`` stop, no interruption) and in one process
-  (not under pytest-xdist, where no process sees every request). A subset
+  ``--deselect``), every collected test ran (no ``-x`` stop, no interruption). Under pytest-xdist
+  each worker sends what it recorded to the controller, which checks the union. A subset
   (``pytest tests/unit``, ``-k tasks``) cannot tell, so it only reports when asked (``on``).
 * ``on``: fail whatever was selected (e.g. ``pytest tests/integration tests/contract
   --route-coverage=on`` to see what those directories leave untested).
@@ -40,6 +40,7 @@ from starlette.routing import Mount
 CHOICES = ("auto", "on", "off")
 
 Endpoint = tuple[str, str]  # (method, path template)
+OUTPUT_KEY = "route_coverage_calls"
 
 
 def addoption(parser: pytest.Parser) -> None:
@@ -97,6 +98,7 @@ class RouteCoverage:
     calls: dict[Endpoint, set[int]] = field(default_factory=dict)
     deselected: int = 0
     finished: int = 0
+    worker_failed: bool = False
     missing: list[Endpoint] | None = None
     _templates: weakref.WeakKeyDictionary[FastAPI, dict[int, str]] = field(
         default_factory=weakref.WeakKeyDictionary)
@@ -157,11 +159,11 @@ class RouteCoverage:
 
     def whole_suite(self, session: pytest.Session) -> bool:
         config = self.config
-        if hasattr(config, "workerinput") or getattr(config.option, "numprocesses", None):
-            return False  # pytest-xdist: no one process sees every request
         if config.option.keyword or config.option.markexpr or self.deselected:
             return False
-        if session.shouldstop or session.shouldfail or self.finished < len(session.items):
+        # under pytest-xdist the controller collects nothing itself: the workers report the count
+        collected = session.testscollected if getattr(config.option, "numprocesses", None) else len(session.items)
+        if session.shouldstop or session.shouldfail or self.finished < collected or self.worker_failed:
             return False
         if config.args_source == pytest.Config.ArgsSource.TESTPATHS:
             return True
@@ -171,6 +173,10 @@ class RouteCoverage:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         choice = self.config.getoption("--route-coverage")
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None:  # a pytest-xdist worker: the controller checks
+            workeroutput[OUTPUT_KEY] = [[m, t, sorted(s)] for (m, t), s in self.calls.items()]
+            return
         if choice == "off" or exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             return
         if choice == "auto" and not self.whole_suite(session):
@@ -198,6 +204,21 @@ class RouteCoverage:
             terminalreporter.write_line(line)
 
 
+class FromWorkers:
+    """Under pytest-xdist: adds what each worker recorded to the controller's plugin."""
+
+    def __init__(self, plugin: RouteCoverage) -> None:
+        self.plugin = plugin
+
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", None) or {}
+        if error is not None or OUTPUT_KEY not in output:
+            self.plugin.worker_failed = True
+            return
+        for method, template, statuses in output[OUTPUT_KEY]:
+            self.plugin.calls.setdefault((method, template), set()).update(statuses)
+
+
 def describe(missing: Iterable[Endpoint], calls: dict[Endpoint, set[int]]) -> list[str]:
     lines = []
     for method, template in missing:
@@ -213,4 +234,6 @@ def configure(config: pytest.Config) -> None:
     plugin = RouteCoverage(config)
     plugin.install()
     config.pluginmanager.register(plugin, "route-coverage")
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(FromWorkers(plugin), "route-coverage-from-workers")
     config.add_cleanup(plugin.uninstall)

@@ -132,3 +132,37 @@ def test_auto_checks_only_a_whole_suite_run(option: dict[str, Any], deselected: 
     plugin = RouteCoverage(fake_config("auto", **option), deselected=deselected, finished=finished)
     session = SimpleNamespace(items=[1, 2, 3], shouldstop=False, shouldfail=False)
     assert plugin.whole_suite(session) is whole  # type: ignore[arg-type]
+
+
+def test_under_xdist_a_worker_hands_its_calls_to_the_controller_which_checks_the_union() -> None:
+    from tests.support.route_coverage import FromWorkers
+
+    worker_config = fake_config()
+    worker_config.workeroutput = {}
+    worker = RouteCoverage(worker_config, app_factory=tiny_app)
+    worker.calls[("GET", "/api/v1/things/{id}")] = {200, 403}
+    worker.pytest_sessionfinish(SimpleNamespace(), pytest.ExitCode.OK)  # type: ignore[arg-type]
+    assert worker.missing is None  # a worker never judges
+
+    controller = RouteCoverage(fake_config(), app_factory=tiny_app)
+    controller.calls[("POST", "/pages/{name}/run")] = {200}
+    merge = FromWorkers(controller)
+    merge.pytest_testnodedown(SimpleNamespace(workeroutput=worker_config.workeroutput), None)
+    merge.pytest_testnodedown(SimpleNamespace(workeroutput={"route_coverage_calls": [
+        ["DELETE", "/api/v1/things/{id}", [403]]]}), None)
+    session = SimpleNamespace(exitstatus=pytest.ExitCode.OK, items=[], shouldstop=False, shouldfail=False)
+    controller.pytest_sessionfinish(session, pytest.ExitCode.OK)  # type: ignore[arg-type]
+    assert controller.missing == [("DELETE", "/api/v1/things/{id}")]
+    assert controller.calls[("GET", "/api/v1/things/{id}")] == {200, 403}
+
+
+def test_under_xdist_a_worker_that_died_makes_the_run_not_whole() -> None:
+    from tests.support.route_coverage import FromWorkers
+
+    config = fake_config("auto")
+    config.option.numprocesses = 2
+    plugin = RouteCoverage(config, finished=3)
+    session = SimpleNamespace(items=[], testscollected=3, shouldstop=False, shouldfail=False)
+    assert plugin.whole_suite(session) is True  # type: ignore[arg-type]
+    FromWorkers(plugin).pytest_testnodedown(SimpleNamespace(workeroutput={}), "crashed")
+    assert plugin.whole_suite(session) is False  # type: ignore[arg-type]
