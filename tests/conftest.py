@@ -27,6 +27,9 @@ from tests.support.postgres import PostgresCluster
 
 #: apps made by the tests do not start the scheduler thread (tests/integration/test_jobs.py drives it)
 os.environ.setdefault("SERVICESCAPE_RUN_JOBS", "false")
+#: the CLI's consoles are as wide as a wide terminal (read when servicescape.cli.common is first imported):
+#: under pytest-xdist the temporary paths the commands print are longer than 80 columns
+os.environ.setdefault("COLUMNS", "200")
 
 BACKENDS = ("sqlite", "postgres")
 PASSWORD = "a-long-test-passphrase"
