@@ -17,6 +17,7 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "servicescape.tasks.capability",
     "servicescape.promises.capability",
     "servicescape.quality.capability",
+    "servicescape.voice.capability",
     "servicescape.relationships.capability",
     "servicescape.referrals.capability",
     "servicescape.system.capability",
@@ -24,7 +25,6 @@ CAPABILITY_MODULES: tuple[str, ...] = (
 
 #: announced in the navigation, greyed, until their issues land
 COMING: tuple[Nav, ...] = (
-    Nav(N_("Voice of the client"), "voice", None, order=43),
     Nav(N_("Capacity and demand"), "capacity", None, order=71),
     Nav(N_("Customer analytics"), "analytics", None, order=72),
     Nav(N_("Scorecard and reports"), "scorecard", None, order=73),

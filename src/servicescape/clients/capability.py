@@ -12,6 +12,7 @@ from servicescape.platform.registry import (
     DemoStep,
     Nav,
     PermissionSpec,
+    TextSource,
     TimelineSource,
 )
 
@@ -57,5 +58,7 @@ CAPABILITY = Capability(
     entities=("servicescape.clients.api:CLIENTS", "servicescape.clients.records_api:CONTACTS",
               "servicescape.clients.records_api:ENGAGEMENTS", "servicescape.clients.records_api:INVOICES",
               "servicescape.clients.records_api:INTERACTIONS"),
+    text_sources=(TextSource("interaction", N_("Interaction notes"),
+                             "servicescape.clients.text_sources:interaction_notes", "/clients/{client_id}", READ),),
     templates=True,
 )

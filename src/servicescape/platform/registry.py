@@ -101,6 +101,28 @@ class RecordLink:
 
 
 @dataclass(frozen=True)
+class TextSource:
+    """A free-text field a capability stores (a complaint's text, a survey answer, a note): the
+    capabilities that read every comment (voice of the client) find them here.
+
+    ``rows()`` returns a SQLAlchemy ``Select`` with the labelled columns ``key`` (the record's key
+    within the source, an int or a string), ``client_id``, ``text`` and ``said_at``; empty texts
+    may be among them. ``url`` shows where the comment lives: ``{key}``, ``{client_id}`` and
+    ``{record}`` (the key up to its first ":", for a part of a record keyed "record:part") are
+    filled in ("/complaints/{key}").
+    """
+
+    type: str                   # "complaint"
+    label: str                  # marked with N_: "Complaints"
+    rows: str                   # "module:function"
+    url: str
+    permission: str             # who may see where it lives
+
+    def url_for(self, key: str, client_id: int | None) -> str:
+        return self.url.format(key=key, client_id=client_id, record=key.split(":", 1)[0])
+
+
+@dataclass(frozen=True)
 class DemoStep:
     """Part of the demo firm: ``run(demo)`` (a servicescape.demo.steps.DemoRun) → rows per table."""
 
@@ -151,6 +173,7 @@ class Capability:
     imports: tuple[str, ...] = ()       # "module:attribute" of importable kinds
     task_kinds: tuple[tuple[str, str], ...] = ()   # (kind of task it creates, label marked with N_)
     record_links: tuple[RecordLink, ...] = ()      # its records that tasks may be about
+    text_sources: tuple[TextSource, ...] = ()      # its free-text fields (comments, notes)
     templates: bool = False             # the package has a templates/ folder
     #: "module:function"s called with the connection each time the database is opened and brought
     #: up to date: data kept in step with the settings (e.g. names re-sorted after a change of language)
@@ -182,6 +205,7 @@ class Registry:
         _unique("home panel", (p.key for c in self.capabilities for p in c.home_panels))
         _unique("task kind", (k for c in self.capabilities for k, _label in c.task_kinds))
         _unique("record link", (link.type for c in self.capabilities for link in c.record_links))
+        _unique("text source", (source.type for c in self.capabilities for source in c.text_sources))
         object.__setattr__(self, "permissions",
                            {p.name: p for c in self.capabilities for p in c.permissions})
         object.__setattr__(self, "jobs", {j.name: j for c in self.capabilities for j in c.jobs})
@@ -189,6 +213,7 @@ class Registry:
         used += [t.permission for c in self.capabilities for t in c.timeline]
         used += [p.permission for c in self.capabilities for p in c.home_panels]
         used += [link.permission for c in self.capabilities for link in c.record_links]
+        used += [source.permission for c in self.capabilities for source in c.text_sources]
         used += [c.nav.permission for c in self.capabilities if c.nav and c.nav.permission]
         for name in used:
             if name not in self.permissions:
@@ -228,6 +253,10 @@ class Registry:
                 if link.type == record_type:
                     return link
         return None
+
+    def text_sources(self) -> list[TextSource]:
+        """Every free-text field the capabilities store, in capability order."""
+        return [source for c in self.capabilities for source in c.text_sources]
 
     def demo_steps(self) -> list[DemoStep]:
         return sorted((s for c in self.capabilities for s in c.demo), key=lambda s: s.order)

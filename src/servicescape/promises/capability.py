@@ -16,6 +16,7 @@ from servicescape.platform.registry import (
     Nav,
     PermissionSpec,
     RecordLink,
+    TextSource,
     TimelineSource,
 )
 
@@ -60,5 +61,9 @@ CAPABILITY = Capability(
                   RecordLink("complaint", "/complaints/{id}", N_("The complaint"), READ)),
     entities=("servicescape.promises.api:PROMISES", "servicescape.promises.complaints_api:COMPLAINTS"),
     imports=("servicescape.promises.importing:PROMISE_IMPORT", "servicescape.promises.importing:COMPLAINT_IMPORT"),
+    text_sources=(TextSource("complaint", N_("Complaints"),
+                             "servicescape.promises.text_sources:complaints", "/complaints/{key}", READ),
+                  TextSource("promise", N_("The client's words about a promise"),
+                             "servicescape.promises.text_sources:promise_words", "/promises/{key}", READ),),
     templates=True,
 )

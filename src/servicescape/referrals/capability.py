@@ -12,6 +12,7 @@ from servicescape.platform.registry import (
     DemoStep,
     Nav,
     PermissionSpec,
+    TextSource,
     TimelineSource,
 )
 
@@ -39,5 +40,7 @@ CAPABILITY = Capability(
     timeline=(TimelineSource((("testimonial", N_("Testimonials")), ("referral", N_("Referrals"))),
                              "servicescape.referrals.timeline:events", READ),),
     entities=("servicescape.referrals.api:TESTIMONIALS", "servicescape.referrals.api:REFERRALS"),
+    text_sources=(TextSource("testimonial", N_("Testimonials"),
+                             "servicescape.referrals.text_sources:testimonials", "/testimonials/{key}", READ),),
     templates=True,
 )

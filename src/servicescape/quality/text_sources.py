@@ -1,0 +1,22 @@
+"""Survey answers' free text for the capabilities that read every comment: the closing comment of a
+response and each open question's answer (keyed ``response:item``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, String, cast, select
+
+from servicescape.quality.models import SurveyAnswer, SurveyResponse
+
+
+def response_comments() -> Select[tuple[int, int, str | None, object]]:
+    return (select(SurveyResponse.id.label("key"), SurveyResponse.client_id.label("client_id"),
+                  SurveyResponse.comment.label("text"), SurveyResponse.submitted_at.label("said_at"))
+            .where(SurveyResponse.submitted_at.is_not(None)))
+
+
+def open_answers() -> Select[tuple[str, int, str | None, object]]:
+    key = cast(SurveyAnswer.response_id, String) + ":" + cast(SurveyAnswer.item_id, String)
+    return (select(key.label("key"), SurveyResponse.client_id.label("client_id"),
+                   SurveyAnswer.text.label("text"), SurveyResponse.submitted_at.label("said_at"))
+            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .where(SurveyAnswer.text.is_not(None), SurveyResponse.submitted_at.is_not(None)))

@@ -1,0 +1,1 @@
+"""Voice of the client: what clients say, in any language, read offline for feeling and dimension."""
