@@ -147,6 +147,9 @@ def reasons(found: list[tuple[str, str]]) -> str:
 class RowReader:
     """Reads the records of one file of one kind, a batch at a time (``import_columns``)."""
 
+    #: whether a row of a kind that belongs to a client must name one (reviews need not)
+    client_required = True
+
     def __init__(self, kind: str, headers: HeaderMap, ctx: ReadContext, custom: list[tuple[int, str]],
                  *, guarded: bool = True) -> None:
         self.kind = kind
@@ -273,7 +276,7 @@ class RowReader:
         told = {position for position, found in problems.rejects.items() if any(c in CLIENT_REF for c, _r in found)}
         at = (ext_column or name_column).column  # type: ignore[union-attr]
         for position, (ext, name) in enumerate(refs):
-            if ext is None and name is None and position not in told:
+            if self.client_required and ext is None and name is None and position not in told:
                 problems.reject(position, _("No client is given (client_external_id or client_name is empty)."), at)
         return refs
 

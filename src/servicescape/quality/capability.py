@@ -58,9 +58,7 @@ CAPABILITY = Capability(
     cli=("servicescape.quality.cli", "servicescape.quality.import_cli"),
     demo=(DemoStep("servicescape.quality.demo:load_surveys", ("survey", "survey_item", "survey_campaign",
                    "survey_invitation", "survey_response", "survey_answer", "task"), order=78),),
-    text_sources=(TextSource("survey_comment", N_("Survey comments"),
-                             "servicescape.quality.text_sources:response_comments", "/quality/responses/{key}", READ),
-                  TextSource("survey_answer", N_("Open survey answers"),
+    text_sources=(TextSource("survey_answer", N_("Survey answers"),
                              "servicescape.quality.text_sources:open_answers", "/quality/responses/{record}", READ),),
     templates=True,
 )

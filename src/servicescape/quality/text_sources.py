@@ -1,17 +1,11 @@
-"""Survey answers' free text for the capabilities that read every comment: the closing comment of a
-response and each open question's answer (keyed ``response:item``)."""
+"""Survey answers' free text for the capabilities that read every comment: each open question's
+answer of a submitted response (keyed ``response:item``; a response's ``comment`` is a copy of them)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, String, cast, select
 
 from servicescape.quality.models import SurveyAnswer, SurveyResponse
-
-
-def response_comments() -> Select[tuple[int, int, str | None, object]]:
-    return (select(SurveyResponse.id.label("key"), SurveyResponse.client_id.label("client_id"),
-                  SurveyResponse.comment.label("text"), SurveyResponse.submitted_at.label("said_at"))
-            .where(SurveyResponse.submitted_at.is_not(None)))
 
 
 def open_answers() -> Select[tuple[str, int, str | None, object]]:

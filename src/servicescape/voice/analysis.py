@@ -98,7 +98,12 @@ def collect(session: Session, sources: Sequence[TextSource] | None = None, *,
     """Bring ``voice_comment`` in step with every text source (see the module docstring)."""
     now = now or utcnow()
     added = changed = removed = 0
-    for source in sources if sources is not None else registry().text_sources():
+    if sources is None:
+        sources = registry().text_sources()
+        # a source no capability declares any more: its comments go
+        removed += session.execute(delete(Comment).where(
+            Comment.source.not_in([s.type for s in sources]))).rowcount or 0
+    for source in sources:
         rows = resolve(source.rows)().subquery()
         key = cast(rows.c.key, String)
         present = rows.c.text.is_not(None) & (func.length(_trimmed(session, rows.c.text)) > 0)

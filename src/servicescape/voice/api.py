@@ -39,11 +39,11 @@ from servicescape.web.api.resources import SignedIn
 
 router = APIRouter(prefix="/voice", tags=["voice of the client"])
 
-LanguageQ = Annotated[str | None, Query(pattern="^(" + "|".join(engine.LANGUAGES) + ")$")]
+LanguageQ = Annotated[str | None, Query(pattern="^(" + "|".join(engine.DETECTED) + ")$")]
 SentimentQ = Annotated[str | None, Query(pattern="^(negative|neutral|positive)$")]
 DimensionQ = Annotated[str | None, Query(pattern="^(" + "|".join(engine.DIMENSIONS) + ")$")]
-SourceQ = Annotated[str | None, Query(max_length=40, description="complaint, survey_comment, survey_answer, "
-                                                                 "interaction, promise, testimonial, review")]
+SourceQ = Annotated[str | None, Query(max_length=40, description="complaint, survey_answer, interaction, "
+                                                                 "promise, testimonial, review")]
 SegmentQ = Annotated[str | None, Query(max_length=100)]
 
 

@@ -150,7 +150,7 @@ def _filters(language: str | None, sentiment: str | None, dimension: str | None,
                            said_from=day("--from", said_from), said_to=day("--to", said_to))
 
 
-Language = Annotated[str | None, typer.Option(help=f"Only this language: {', '.join(engine.LANGUAGES)}.")]
+Language = Annotated[str | None, typer.Option(help=f"Only this language: {', '.join(engine.DETECTED)}.")]
 Sentiment = Annotated[str | None, typer.Option(help="Only negative, neutral or positive comments.")]
 Dimension = Annotated[str | None, typer.Option(help=f"Only comments about: {', '.join(engine.DIMENSIONS)}.")]
 TierOption = Annotated[str | None, typer.Option("--tier", help="Only clients of this tier: key, growth, standard.")]

@@ -84,7 +84,10 @@ def _rating(column: str) -> cells.Converter:
 
 
 class FeedbackReader(RowReader):
-    """Reads feedback files as the client book's reader does, with voice's fields."""
+    """Reads feedback files as the client book's reader does, with voice's fields; a review need not
+    name a client."""
+
+    client_required = False
 
     def __init__(self, headers: HeaderMap, ctx: ReadContext, *, guarded: bool = True) -> None:
         super().__init__(KIND, headers, ctx, [], guarded=guarded)

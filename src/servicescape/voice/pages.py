@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from servicescape import i18n
+from servicescape.auth.permissions import can
 from servicescape.clients import service as clients
 from servicescape.clients.models import Tier
 from servicescape.errors import ValidationFailed
@@ -63,7 +64,7 @@ def _common(context: RequestContext, query: dict[str, str]) -> dict[str, Any]:
         client_name = clients.clients.get(session, int(query["client"]), by=context.principal).name \
             if query.get("client") else None
     return {"query": query, "progress": progress, "client_name": client_name, "labels": labels,
-            "languages": [(code, labels.language_label(code, fmt.locale)) for code in engine.LANGUAGES],
+            "language_choices": [(code, labels.language_label(code, fmt.locale)) for code in engine.DETECTED],
             "sentiments": labels.sentiment_options(), "dimensions": labels.dimension_options(),
             "tiers": [(t.value, i18n._(context.runtime.settings.tier_names.get(t.value, t.value))) for t in Tier],
             "sources": labels.source_options(),
@@ -85,7 +86,7 @@ def inbox_page(context: RequestContext, query: dict[str, str], page: int = 1, fo
         found = service.inbox(session, filters, page=page, per_page=PER_PAGE, clamp=True, by=context.principal)
         links = {row.comment.id: service.where_it_lives(row.comment, context.principal) for row in found.items}
     return render(context, "voice/inbox.html", status_code=status_code, active_nav="voice", found=found, links=links,
-                  can_add=WRITE in context.principal.permissions, form=form or FormState({}), **common)
+                  can_add=can(context.principal, WRITE), form=form or FormState({}), **common)
 
 
 @router.get("/voice")
@@ -199,7 +200,7 @@ def review_page(review_id: RecordId, context: Reader) -> Response:
         client_name = clients.clients.get(session, review.client_id, by=context.principal).name \
             if review.client_id else None
     return render(context, "voice/review.html", active_nav="voice", review=review, comment=comment,
-                  review_client=client_name, can_delete=MANAGE in context.principal.permissions, **common)
+                  review_client=client_name, can_delete=can(context.principal, MANAGE), **common)
 
 
 @router.post("/voice/reviews/{review_id}/delete")

@@ -11,13 +11,14 @@ from servicescape.schemas import ExternalId, Id, LongText, OutSchema, Schema, Te
 
 class CommentOut(OutSchema):
     id: int
-    source: str = Field(description="where it was said: complaint, survey_comment, survey_answer, interaction, "
+    source: str = Field(description="where it was said: complaint, survey_answer, interaction, "
                                     "promise, testimonial, review")
     source_key: str
     client_id: int | None
     text: str
     said_at: datetime
-    language: str | None = Field(description="en, ms, id, bg, zh-Hans, zh-Hant, hu, es, de, fr, ru, vi, ar, ja; "
+    language: str | None = Field(description="en, ms, id, bg, zh-Hans, zh-Hant, hu, es, de, fr, ru, vi, ar, ja (read "
+                                             "with trained heads) or ro, pt, it, nl, pl, tr, ko, th (recognised); "
                                              "null until read or when not recognised")
     sentiment: str | None = Field(description="negative, neutral or positive; null until read")
     sentiment_score: float | None = Field(description="P(positive) − P(negative), −1..1")

@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from servicescape.auth.permissions import Principal, require
+from servicescape.auth.permissions import Principal, can, require
 from servicescape.clients.models import Client, Tier
 from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
@@ -53,7 +53,7 @@ class FeedbackFilters:
     waiting: bool = False                 # only those not read yet
 
     def check(self) -> FeedbackFilters:
-        for name, value, allowed in (("language", self.language, engine.LANGUAGES),
+        for name, value, allowed in (("language", self.language, engine.DETECTED),
                                      ("sentiment", self.sentiment, engine.SENTIMENTS),
                                      ("dimension", self.dimension, engine.DIMENSIONS),
                                      ("tier", self.tier, tuple(t.value for t in Tier)),
@@ -131,7 +131,7 @@ def comment_of(session: Session, source: str, key: str) -> Comment | None:
 def where_it_lives(comment: Comment, by: Principal) -> str | None:
     """The page of the record the comment belongs to, when ``by`` may see it."""
     for source in registry().text_sources():
-        if source.type == comment.source and source.permission in by.permissions:
+        if source.type == comment.source and can(by, source.permission):
             return source.url_for(comment.source_key, comment.client_id)
     return None
 
