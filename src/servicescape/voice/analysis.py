@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import String, cast, delete, exists, func, insert, literal, select, update
+from sqlalchemy import String, bindparam, cast, delete, exists, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,10 @@ from servicescape.platform.registry import TextSource, registry, resolve
 from servicescape.voice import engine
 from servicescape.voice.models import Comment, Vector
 
-#: comments read per round: embedding 64 new ones takes ~1.5 s on two cores
+#: new vectors per round: embedding 64 comments takes ~1 s on two cores
 BATCH = 64
+#: comments read per round at most (those already in the cache only need the heads)
+ROUND = 2_000
 #: hashes looked up per query
 LOOKUP = 500
 
@@ -152,36 +154,51 @@ def waiting(session: Session) -> int:
 
 
 def analyse_waiting(runtime: Any, *, limit: int = BATCH, model: engine.Model | None = None) -> Analysed:
-    """Read up to ``limit`` waiting comments (oldest first). The database is held only to fetch and
-    to write: detection and embedding happen between two short transactions, and a comment whose
-    text changed meanwhile is left waiting."""
+    """Read waiting comments, oldest first: up to :data:`ROUND` of them, but no more than ``limit``
+    whose vectors are not cached yet (embedding is the slow part; cached ones are read by the
+    thousand). The database is held only to fetch and to write: detection and embedding happen
+    between two short transactions, and a comment whose text changed meanwhile is left waiting."""
     with runtime.transaction() as session:
-        batch = session.execute(select(Comment.id, Comment.text).where(Comment.analysed_at.is_(None))
-                                .order_by(Comment.id).limit(limit)).all()
-        if not batch:
+        candidates = session.execute(select(Comment.id, Comment.text).where(Comment.analysed_at.is_(None))
+                                     .order_by(Comment.id).limit(ROUND)).all()
+        if not candidates:
             return Analysed(0, 0, 0)
         prepared: list[engine.Prepared | None] = []
-        for _id, text in batch:
+        for _id, text in candidates:
             try:
                 prepared.append(engine.prepare(text))
             except engine.EmptyComment:
                 prepared.append(None)   # only whitespace the database's trim() does not know
-        usable = [p for p in prepared if p is not None]
-        found = cached_vectors(session, [p.text_hash for p in usable])
+        found = cached_vectors(session, [p.text_hash for p in prepared if p is not None])
+    batch: list[tuple[Any, engine.Prepared | None]] = []
+    missing: set[str] = set()
+    for row, p in zip(candidates, prepared, strict=True):
+        if p is not None and p.text_hash not in found and p.text_hash not in missing:
+            if len(missing) >= limit:
+                break
+            missing.add(p.text_hash)
+        batch.append((row, p))
+    usable = [p for _row, p in batch if p is not None]
     new_rows: list[dict[str, Any]] = []
     vectors, languages, embedded = vectors_for(usable, cached=found, new_rows=new_rows)
     readings = iter(engine.read(vectors, languages, [p.truncated for p in usable], model))
     now = utcnow()
+    values: list[dict[str, Any]] = []
+    for (comment_id, text), p in batch:
+        row: dict[str, Any] = {"b_id": comment_id, "b_text": text, "analysed_at": now, "text_hash": None,
+                               "language": None, "sentiment": None, "sentiment_score": None, "dimension_set": None,
+                               "primary_dimension": None, "truncated": False}
+        if p is not None:
+            r = next(readings)
+            row |= {"text_hash": p.text_hash, "language": r.language, "sentiment": r.sentiment,
+                    "sentiment_score": r.sentiment_score, "dimension_set": "," + ",".join(r.dimensions) + ",",
+                    "primary_dimension": r.primary_dimension, "truncated": r.truncated}
+        values.append(row)
+    table = Comment.__table__
     with runtime.transaction() as session:
         store_vectors(session, new_rows)
-        for (comment_id, text), p in zip(batch, prepared, strict=True):
-            values: dict[str, Any] = {"analysed_at": now}
-            if p is not None:
-                r = next(readings)
-                values |= {"text_hash": p.text_hash, "language": r.language, "sentiment": r.sentiment,
-                           "sentiment_score": r.sentiment_score, "dimension_set": "," + ",".join(r.dimensions) + ",",
-                           "primary_dimension": r.primary_dimension, "truncated": r.truncated}
-            session.execute(update(Comment).where(Comment.id == comment_id, Comment.text == text).values(**values))
+        session.execute(update(table).where(table.c.id == bindparam("b_id"), table.c.text == bindparam("b_text"))
+                        .values({name: bindparam(name) for name in values[0] if not name.startswith("b_")}), values)
         left = waiting(session)
     return Analysed(len(batch), embedded, left)
 

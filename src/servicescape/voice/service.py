@@ -285,13 +285,18 @@ def themes(session: Session, filters: FeedbackFilters, *, count: int | None = No
         if not len(members):
             continue
         centre = x[members].mean(axis=0)
-        nearest = members[np.argsort(-(x[members] @ centre))[:3]]
+        examples: list[int] = []
+        for i in members[np.argsort(-(x[members] @ centre))]:     # the nearest, each text once
+            if rows[i].text not in {rows[j].text for j in examples}:
+                examples.append(int(i))
+            if len(examples) == 3:
+                break
         sentiments = Counter(rows[i].sentiment for i in members)
         dimensions = Counter(rows[i].primary_dimension for i in members)
         in_period = Counter(_period(rows[i].said_at, zone, by_quarter) for i in members)
         found.append(Theme(0, len(members), len(members) / len(rows), dimensions.most_common(1)[0][0],
                            sentiments.most_common(1)[0][0],
-                           {s: sentiments.get(s, 0) for s in engine.SENTIMENTS}, [rows[i] for i in nearest],
+                           {s: sentiments.get(s, 0) for s in engine.SENTIMENTS}, [rows[i] for i in examples],
                            [(p, in_period.get(p, 0) / per_period[p]) for p in periods]))
     found.sort(key=lambda t: -t.size)
     for number, theme in enumerate(found, start=1):

@@ -59,7 +59,7 @@ def test_the_heatmap_counts_each_comment_once_and_opens_the_inbox(owner_browser:
     page = owner_browser.get("/voice/heatmap")
     assert page.status_code == 200
     assert "9 comments by primary dimension and sentiment" in plain(page.text)
-    counts = [int(n) for n in re.findall(r'<td class="num heat [^"]*"><a href="/voice\?[^"]*"[^>]*>(\d+)</a>',
+    counts = [int(n) for n in re.findall(r'<td class="num heat [^"]*"[^>]*><a href="/voice\?[^"]*"[^>]*>(\d+)</a>',
                                          page.text)]
     assert len(counts) == 18 and sum(counts) == 9
     assert "dimension=price&amp;sentiment=negative" in page.text or "sentiment=negative" in page.text
