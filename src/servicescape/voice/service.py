@@ -227,28 +227,31 @@ class ThemeMap:
     periods: list[str]
 
 
-def _kmeans(x: np.ndarray, k: int, *, iterations: int = 30) -> np.ndarray:
+def _kmeans(x: np.ndarray, k: int, *, iterations: int = 25) -> np.ndarray:
     """Spherical k-means, k-means++ seeding from a fixed generator: the same comments, the same themes."""
+    x = x.astype(np.float32)
     rng = np.random.default_rng(7)
     n = len(x)
     centres = [x[int(rng.integers(n))]]
+    nearest = np.full(n, -np.inf, dtype=np.float32)
     for _i in range(1, k):
-        distance = np.maximum(1 - (x @ np.stack(centres).T).max(axis=1), 0)
+        nearest = np.maximum(nearest, x @ centres[-1])
+        distance = np.maximum(1 - nearest, 0).astype(np.float64)
         total = distance.sum()
         pick = int(rng.choice(n, p=distance / total)) if total > 0 else int(rng.integers(n))
         centres.append(x[pick])
     c = np.stack(centres)
-    labels = np.zeros(n, dtype=int)
+    labels = np.full(n, -1)
     for _i in range(iterations):
         labels_new = (x @ c.T).argmax(axis=1)
-        if _i and np.array_equal(labels_new, labels):
+        if np.array_equal(labels_new, labels):
             break
         labels = labels_new
-        for j in range(k):
-            members = x[labels == j]
-            if len(members):
-                mean = members.sum(axis=0)
-                c[j] = mean / (np.linalg.norm(mean) or 1.0)
+        members = np.zeros((n, k), dtype=np.float32)
+        members[np.arange(n), labels] = 1
+        sums = members.T @ x
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        c = np.where(norms > 0, sums / np.where(norms > 0, norms, 1), c)
     return labels
 
 
@@ -277,8 +280,9 @@ def themes(session: Session, filters: FeedbackFilters, *, count: int | None = No
     k = count or int(min(8, max(2, round((len(rows) / 6) ** 0.5))))
     k = min(k, len(rows) // 3)
     labels = _kmeans(x, k)
-    periods = sorted({_period(r.said_at, zone, by_quarter) for r in rows})
-    per_period = Counter(_period(r.said_at, zone, by_quarter) for r in rows)
+    period_of = [_period(r.said_at, zone, by_quarter) for r in rows]
+    per_period = Counter(period_of)
+    periods = sorted(per_period)
     found: list[Theme] = []
     for j in range(k):
         members = np.flatnonzero(labels == j)
@@ -293,7 +297,7 @@ def themes(session: Session, filters: FeedbackFilters, *, count: int | None = No
                 break
         sentiments = Counter(rows[i].sentiment for i in members)
         dimensions = Counter(rows[i].primary_dimension for i in members)
-        in_period = Counter(_period(rows[i].said_at, zone, by_quarter) for i in members)
+        in_period = Counter(period_of[i] for i in members)
         found.append(Theme(0, len(members), len(members) / len(rows), dimensions.most_common(1)[0][0],
                            sentiments.most_common(1)[0][0],
                            {s: sentiments.get(s, 0) for s in engine.SENTIMENTS}, [rows[i] for i in examples],
@@ -313,25 +317,46 @@ class Similar:
     similarity: float
 
 
+#: comments compared per chunk when looking for similar ones (memory stays bounded at any size)
+SIMILAR_CHUNK = 20_000
+#: the most recent read comments a similar-comments search compares (a page answers within seconds)
+SIMILAR_SCOPE = 100_000
+
+
 def similar(session: Session, comment_id: int, *, limit: int = 10, by: Principal) -> tuple[Comment, list[Similar]]:
-    """The comments nearest in meaning to one (any language), most similar first."""
+    """The comments nearest in meaning to one (any language), most similar first; a text said several
+    times counts once (its latest comment), and the comment's own text not at all. The most recent
+    :data:`SIMILAR_SCOPE` read comments are compared, a chunk at a time."""
     comment = get_comment(session, comment_id, by=by)
     if not 1 <= limit <= 100:
         raise ValidationFailed(_("%(field)s must be between %(low)s and %(high)s.", field="limit", low=1, high=100),
                                field="limit")
-    if comment.analysed_at is None or comment.text_hash is None:
-        raise ValidationFailed(_("This comment has not been read yet; try again in a minute."), field="id")
     target_rows, target = _vectors(session, select(Comment.id, Comment.language).where(Comment.id == comment_id))
-    if not target_rows:
+    if comment.analysed_at is None or not target_rows:
         raise ValidationFailed(_("This comment has not been read yet; try again in a minute."), field="id")
-    rows, x = _vectors(session, select(Comment.id, Comment.text, Comment.said_at, Comment.language,
-                                       Comment.sentiment, Comment.primary_dimension, Comment.client_id)
-                       .where(Comment.analysed_at.is_not(None), Comment.id != comment_id))
-    if not rows:
-        return comment, []
-    scores = x @ target[0]
-    best = np.argsort(-scores)[:limit]
-    return comment, [Similar(rows[i], float(scores[i])) for i in best]
+    model = engine.shipped_model()
+    candidates: dict[str, tuple[float, int]] = {}      # text hash → (score, the latest comment's id)
+    recent = (select(Comment.id, Comment.text_hash, Comment.language)
+              .where(Comment.analysed_at.is_not(None), Comment.text_hash != comment.text_hash)
+              .order_by(Comment.said_at.desc()).limit(SIMILAR_SCOPE).subquery())
+    query = (select(recent.c.id, recent.c.text_hash, recent.c.language, Vector.vector)
+             .join(Vector, Vector.text_hash == recent.c.text_hash).execution_options(yield_per=SIMILAR_CHUNK))
+    for chunk in session.execute(query).partitions(SIMILAR_CHUNK):
+        scores = model.centre(engine.from_bytes([bytes(r.vector) for r in chunk]), [r.language for r in chunk]) \
+            @ target[0]
+        keep = np.argsort(-scores)[:limit * 20] if len(scores) > limit * 20 else range(len(scores))
+        for i in keep:
+            row, score = chunk[i], float(scores[i])
+            known = candidates.get(row.text_hash)
+            if known is None or row.id > known[1]:
+                candidates[row.text_hash] = (score, row.id)
+        if len(candidates) > limit * 40:      # keep the best only
+            candidates = dict(sorted(candidates.items(), key=lambda item: -item[1][0])[:limit * 20])
+    best = sorted(candidates.values(), key=lambda found: (-found[0], -found[1]))[:limit]
+    rows = {r.id: r for r in session.execute(
+        select(Comment.id, Comment.text, Comment.said_at, Comment.language, Comment.sentiment,
+               Comment.primary_dimension, Comment.client_id).where(Comment.id.in_([i for _s, i in best])))}
+    return comment, [Similar(rows[i], score) for score, i in best]
 
 
 # -- a client's feedback -------------------------------------------------------------------------------
