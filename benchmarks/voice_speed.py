@@ -213,8 +213,9 @@ def scale(path: Path, comments: int, repeat: int) -> tuple[list[tuple[str, float
             lambda s: Counter((r.primary_dimension, r.sentiment) for r in naive_rows(s)),
             lambda heat, counted: heat.cells == dict(counted))
     measure("heatmap, key clients", lambda s: service.heatmap(s, FeedbackFilters(tier="key"), by=SYSTEM),
-            lambda s: Counter((r.primary_dimension, r.sentiment) for r in naive_rows(s)
-                              if r.client_id in set(s.scalars(select(Client.id).where(Client.tier == "key")))),
+            lambda s: (lambda keys: Counter((r.primary_dimension, r.sentiment) for r in naive_rows(s)
+                                            if r.client_id in keys))(
+                set(s.scalars(select(Client.id).where(Client.tier == "key")))),
             lambda heat, counted: heat.cells == dict(counted))
     measure("themes (most recent 20,000)", lambda s: service.themes(s, FeedbackFilters(), count=8, by=SYSTEM),
             lambda s: min(len(naive_rows(s)), service.THEME_SAMPLE),

@@ -79,8 +79,8 @@ class Review(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True, default=None)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id", ondelete="SET NULL"), default=None)
-    channel: Mapped[str | None] = mapped_column(String(100), default=None)   # "Google", "feedback form"
-    author: Mapped[str | None] = mapped_column(String(200), default=None)
+    channel: Mapped[str | None] = mapped_column(String(300), default=None)   # "Google", "feedback form"
+    author: Mapped[str | None] = mapped_column(String(300), default=None)
     rating: Mapped[int | None] = mapped_column(Integer, default=None)        # 1–5 when the source has one
     text: Mapped[str] = mapped_column(Text)
     said_at: Mapped[datetime] = mapped_column(UTCDateTime)

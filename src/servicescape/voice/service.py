@@ -17,7 +17,7 @@ from servicescape.auth.permissions import Principal, can, require
 from servicescape.clients.models import Client, Tier
 from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
-from servicescape.errors import NotFound, ValidationFailed
+from servicescape.errors import Conflict, NotFound, ValidationFailed
 from servicescape.i18n import _
 from servicescape.platform.registry import registry
 from servicescape.platform.timeline import day_start
@@ -421,6 +421,9 @@ def add_review(session: Session, *, text: str, said_at: datetime | None = None, 
     if client_id is not None and session.get(Client, client_id) is None:
         raise ValidationFailed(_("%(entity)s %(id)s does not exist.", entity=_("Client"), id=client_id),
                                field="client_id")
+    if external_id is not None and session.scalar(select(Review.id).where(Review.external_id == external_id)):
+        raise Conflict(_("A review with the external id %(id)s exists already.", id=external_id),
+                       field="external_id")
     now = utcnow()
     if said_at is not None and said_at > now + timedelta(minutes=5):
         raise ValidationFailed(_("%(field)s cannot be in the future.", field=_("Date")), field="said_at")

@@ -92,6 +92,11 @@ def test_bad_input_is_refused_naming_the_field(api: TestClient) -> None:
                         ({"text": "ok", "said_at": (datetime.now(UTC) + timedelta(days=2)).isoformat()}, "said_at")):
         answer = api.post("/api/v1/voice/reviews", json=body)
         assert answer.status_code == 422 and field in answer.text, answer.text
+    first = api.post("/api/v1/voice/reviews", json={"text": "ok", "external_id": "G-1", "author": "A" * 300,
+                                                    "channel": "C" * 300})
+    assert first.status_code == 201, first.text
+    again = api.post("/api/v1/voice/reviews", json={"text": "ok", "external_id": "G-1"})
+    assert again.status_code == 409 and "external_id" in again.text
 
 
 def test_roles(app, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
