@@ -125,7 +125,7 @@ def reading(count: int) -> tuple[list[tuple[str, float, float, str, bool]], bool
 
 
 def build(path: Path, comments: int) -> Runtime:
-    marker = path.with_suffix(".json")
+    marker = path.with_name(path.name + ".meta.json")
     if path.exists() and marker.exists() and json.loads(marker.read_text())["comments"] == comments:
         return runtime_at(path)
     for stale in (path, marker, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -177,7 +177,7 @@ def naive_rows(session: Any) -> list[Any]:
 
 def scale(path: Path, comments: int, repeat: int) -> tuple[list[tuple[str, float, float, str, bool]], bool]:
     runtime = build(path, comments)
-    first_client = json.loads(path.with_suffix(".json").read_text())["first_client"]
+    first_client = json.loads(path.with_name(path.name + ".meta.json").read_text())["first_client"]
     filters = FeedbackFilters(language="en", sentiment="negative", dimension="responsiveness")
     ok = True
     results: list[tuple[str, float, float, str, bool]] = []

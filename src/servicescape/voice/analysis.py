@@ -31,7 +31,7 @@ from servicescape.voice.models import Comment, Vector
 #: new vectors per round: embedding 64 comments takes ~1 s on two cores
 BATCH = 64
 #: comments read per round at most (those already in the cache only need the heads)
-ROUND = 2_000
+ROUND = 5_000
 #: hashes looked up per query
 LOOKUP = 500
 

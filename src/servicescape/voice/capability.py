@@ -16,6 +16,7 @@ from servicescape.platform.registry import (
     Nav,
     PermissionSpec,
     TextSource,
+    TimelineSource,
 )
 
 READ = "voice.read"
@@ -41,6 +42,7 @@ CAPABILITY = Capability(
               every=timedelta(minutes=1), lease=timedelta(minutes=10)),),
     client_sections=(ClientSection("feedback", "voice/_client_feedback.html",
                                    "servicescape.voice.sections:client_feedback", READ, order=36),),
+    timeline=(TimelineSource((("review", N_("Reviews")),), "servicescape.voice.timeline:events", READ),),
     imports=("servicescape.voice.importing:FEEDBACK_IMPORT",),
     demo=(DemoStep("servicescape.voice.demo:load_feedback", ("voice_review", "voice_comment"), order=90),),
     text_sources=(TextSource("review", N_("Reviews"), "servicescape.voice.service:review_rows", "/voice/reviews/{key}",

@@ -127,3 +127,5 @@ def test_the_client_page_shows_the_clients_feedback(owner_browser: Browser, runt
     client_id = _feedback(runtime)
     page = plain(owner_browser.get(f"/clients/{client_id}").text)
     assert "What this client says, wherever they said it" in page and "Every comment (5)" in page
+    html = owner_browser.get(f"/clients/{client_id}").text    # the timeline: the client's reviews, as read
+    assert len(re.findall(r'href="/voice/reviews/\d+"', html)) >= 4
