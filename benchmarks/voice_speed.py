@@ -10,9 +10,10 @@ in the fresh vector cache) are stored as reviews, then
   issue's target is 40 comments a second on this 2-core machine; the baseline is the embedding alone
   (``engine.embed`` of the same texts in batches of 64, measured in the same run): the pipeline's
   rate as a share of the model's;
-- *cached*: every comment read again (``service.read_again`` + ``work_off``: the vectors come from
-  the cache; target 5,000 a second), and ``voice classify`` of the same texts as JSONL with the
-  cache (the CLI's path); the baseline is reading the same rows and vectors back with one SELECT;
+- *cached*: each text stored nine times more and every comment read again (``service.read_again`` +
+  ``work_off``: all vectors come from the cache; target 5,000 a second), and ``voice classify`` of
+  the same ten copies as JSONL with the cache (the CLI's path); the baseline is reading the same
+  rows and vectors back with one SELECT;
 - the process's peak memory (target under 1.5 GB).
 
 **Scale** (``--comments``, default 100,000; the database ``--db`` is built once and reused): as many
@@ -53,6 +54,8 @@ from servicescape.voice.models import Comment, Review, Vector
 from servicescape.voice.service import FeedbackFilters
 
 EVAL = Path(__file__).parents[1] / "tests" / "data" / "voice_eval.jsonl"
+#: the cached rates are measured on this many comments per new text (the steady state, not the overhead)
+CACHED_COPIES = 10
 
 
 def texts_for_reading(count: int) -> list[str]:
@@ -95,26 +98,29 @@ def reading(count: int) -> tuple[list[tuple[str, float, float, str, bool]], bool
         rows.append(("new comments / s (job: collect, detect, embed, read, write)", new_rate, raw_rate,
                      f"{new_rate / raw_rate:.2f} of the model's own rate", new_rate >= 40))
 
+        copies = count * CACHED_COPIES     # the same texts said again: every vector is in the cache
         with runtime.transaction() as session:
+            session.execute(insert(Review), [{"text": t, "said_at": now - timedelta(minutes=i), "created_at": now,
+                                              "updated_at": now} for i, t in enumerate(texts * (CACHED_COPIES - 1))])
             service.read_again(session, by=SYSTEM)
         cached_seconds, again = timed(lambda: analysis.work_off(runtime, budget_seconds=3600))
-        ok &= again["read"] == count and again["embedded"] == 0
+        ok &= again["read"] == copies and again["embedded"] == 0
 
         def plain_read() -> int:
             with runtime.transaction() as session:
                 return len(session.execute(select(Comment.id, Comment.text, Vector.vector).join(
                     Vector, Vector.text_hash == Comment.text_hash)).all())
         plain_seconds, _ = timed(plain_read)
-        rows.append(("cached comments / s (job: read again)", count / cached_seconds, count / plain_seconds,
-                     "baseline: one SELECT of the rows and vectors", count / cached_seconds >= 5000))
+        rows.append(("cached comments / s (job: read again)", copies / cached_seconds, copies / plain_seconds,
+                     "baseline: one SELECT of the rows and vectors", copies / cached_seconds >= 5000))
 
-        lines = [json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(texts)]
+        lines = [json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(texts * CACHED_COPIES)]
         sink = io.StringIO()
         cli_seconds, (written, rejected) = timed(
             lambda: evaluation.classify_stream(lines, sink, runtime=runtime, warn=lambda message: None))
-        ok &= written == count and rejected == 0
-        rows.append(("cached comments / s (voice classify JSONL)", count / cli_seconds, count / plain_seconds,
-                     "baseline: one SELECT of the rows and vectors", count / cli_seconds >= 5000))
+        ok &= written == copies and rejected == 0
+        rows.append(("cached comments / s (voice classify JSONL)", copies / cli_seconds, copies / plain_seconds,
+                     "baseline: one SELECT of the rows and vectors", copies / cli_seconds >= 5000))
         runtime.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak memory, MB", peak_mb, 1536.0, "target: under 1.5 GB", peak_mb < 1536))

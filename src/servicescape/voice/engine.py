@@ -176,7 +176,7 @@ class Model:
     def __post_init__(self) -> None:
         self._index = {code: i for i, code in enumerate(self.languages)}
         self._fallback = self.means.mean(axis=0)
-        self._memory = np.asarray(self.memory, dtype=np.float64)
+        self._memory = np.asarray(self.memory, dtype=np.float32)   # float32: half the time, the same votes
 
     def votes(self, centred: np.ndarray, labels: np.ndarray, classes: int) -> np.ndarray:
         """The neighbours' vote: the ``neighbours`` nearest labelled sentences, weighted by
@@ -184,12 +184,14 @@ class Model:
         out = np.zeros((len(centred), classes))
         if not len(self._memory) or not len(centred):
             return out + 1.0 / classes
-        similarity = centred @ self._memory.T
+        similarity = np.asarray(centred, dtype=np.float32) @ self._memory.T
         k = min(self.neighbours, len(self._memory))
         nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        for row, found in enumerate(nearest):
-            weights = np.exp((similarity[row, found] - similarity[row, found].max()) / self.temperature)
-            np.add.at(out[row], labels[found], weights)
+        close = np.take_along_axis(similarity, nearest, axis=1)
+        weights = np.exp((close - close.max(axis=1, keepdims=True)) / self.temperature)
+        voted = labels[nearest]
+        for label in range(classes):
+            out[:, label] = (weights * (voted == label)).sum(axis=1)
         return out / out.sum(axis=1, keepdims=True)
 
     def centre(self, vectors: np.ndarray, languages: Sequence[str | None]) -> np.ndarray:
