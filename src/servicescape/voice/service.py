@@ -28,6 +28,8 @@ from servicescape.voice.models import Comment, Review, Vector
 MAX_REVIEW_CHARS = 20_000
 #: the most comments a theme map clusters (the most recent ones)
 THEME_SAMPLE = 20_000
+#: two comments this similar (cosine of their centred vectors) are one example of a theme
+NEAR_COPY = 0.95
 
 
 def review_rows() -> Select[Any]:
@@ -290,8 +292,8 @@ def themes(session: Session, filters: FeedbackFilters, *, count: int | None = No
             continue
         centre = x[members].mean(axis=0)
         examples: list[int] = []
-        for i in members[np.argsort(-(x[members] @ centre))]:     # the nearest, each text once
-            if rows[i].text not in {rows[j].text for j in examples}:
+        for i in members[np.argsort(-(x[members] @ centre))]:     # the nearest, none a near-copy of another
+            if all(float(x[i] @ x[j]) < NEAR_COPY for j in examples):
                 examples.append(int(i))
             if len(examples) == 3:
                 break
