@@ -90,7 +90,7 @@ from servicescape.data.capability import BULK_DATA
 from servicescape.db.busy import busy, retrying
 from servicescape.db.types import utcnow
 from servicescape.errors import DatabaseBusy, ImportFailed
-from servicescape.i18n import _
+from servicescape.i18n import N_, _
 from servicescape.offerings.models import ServicePackage
 from servicescape.runtime import Runtime
 from servicescape.tabular import HeaderMap, Record, Table, TabularError, infer_dayfirst, map_headers, restore
@@ -355,6 +355,34 @@ def rejects_file(path: Path | None, headers: list[str], guarded: bool) -> Iterat
         yield rejects
 
 
+NOT_CUSTOM = N_("Column %(column)s is not imported: only clients have custom fields.")
+
+
+def header_map_for(kind: Any, headers: list[str], mappings: dict[str, str], report: ImportReport, *,
+                   unmapped: str = NOT_CUSTOM) -> HeaderMap:
+    """The header map of a file of another capability's kind (no custom fields): a ``--map`` that
+    cannot be, or a required field no column fills, stops the import; a column that fills no field
+    is a warning (``unmapped``, marked with N_, names it as ``%(column)s``)."""
+    try:
+        header_map = map_headers(kind, headers, mappings)
+    except TabularError as exc:
+        raise ImportFailed(str(exc), field="map") from None
+    _require_columns(header_map, headers)
+    for message in header_map.warnings:
+        report.warn(None, message)
+    for _index, header in header_map.unmapped:
+        report.warn(None, _(unmapped, column=header))
+    return header_map
+
+
+def _require_columns(header_map: HeaderMap, headers: list[str]) -> None:
+    missing = header_map.missing_required()
+    if missing:
+        raise ImportFailed(_(
+            "The file has no column for %(fields)s. Its columns are: %(columns)s. Name the column with "
+            "--map \"Their header=field\".", fields="; ".join(missing), columns=", ".join(headers)))
+
+
 def _map(kind: str, headers: list[str], mappings: dict[str, str],
          report: ImportReport) -> tuple[HeaderMap, list[tuple[int, str]]]:
     """The header map, with ``custom: X`` columns kept out of it, and the custom-field columns."""
@@ -365,19 +393,14 @@ def _map(kind: str, headers: list[str], mappings: dict[str, str],
     except TabularError as exc:
         raise ImportFailed(str(exc), field="map") from None
     header_map.headers = list(headers)
-    missing = header_map.missing_required()
-    if missing:
-        raise ImportFailed(_(
-            "The file has no column for %(fields)s. Its columns are: %(columns)s. Name the column with "
-            "--map \"Their header=field\".", fields="; ".join(missing), columns=", ".join(headers)))
+    _require_columns(header_map, headers)
     for message in header_map.warnings:
         report.warn(None, message)
     custom: list[tuple[int, str]] = []
     for index, _visible in header_map.unmapped:
         header = headers[index]
         if kind != "clients":
-            report.warn(None, _("Column %(column)s is not imported: only clients have custom fields.",
-                                column=header))
+            report.warn(None, _(NOT_CUSTOM, column=header))
             continue
         key = header.split(":", 1)[1].strip() if index in prefixed else header
         try:

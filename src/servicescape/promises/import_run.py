@@ -48,6 +48,7 @@ from servicescape.clients.import_values import StaffDirectory
 from servicescape.clients.importing import (
     ImportReport,
     busy_report,
+    header_map_for,
     open_table,
     record_rejected,
     rejects_file,
@@ -67,7 +68,7 @@ from servicescape.promises.import_writes import LedgerOutcome, LedgerWriter
 from servicescape.promises.importing import COMPLAINT_IMPORT, PROMISE_IMPORT
 from servicescape.promises.models import Complaint, Promise
 from servicescape.runtime import Runtime
-from servicescape.tabular import HeaderMap, Record, TabularError, infer_dayfirst, map_headers
+from servicescape.tabular import HeaderMap, Record, infer_dayfirst
 
 #: rows a transaction writes: each is checked by the services, a few look-ups each; 500 hold SQLite's
 #: write lock for a fraction of a second
@@ -102,7 +103,7 @@ def import_file(
         report.encoding, report.delimiter, report.sheet = table.encoding, table.delimiter, table.sheet
         if not table.headers:  # an empty JSON array: nothing to import
             return report
-        headers = _map(KINDS[kind], table.headers, mappings or {}, report)
+        headers = header_map_for(KINDS[kind], table.headers, mappings or {}, report)
         first, broken = first_batch(table.records, size)
         decided, default = _date_order(kind, headers, dayfirst, first, report)
         with runtime.transaction() as session:
@@ -167,24 +168,6 @@ def _write(runtime: Runtime, actor: Actor | None, writer: LedgerWriter, rows: Ro
         writer.remember(undone.outcome)
         return undone.outcome
     return outcome
-
-
-def _map(kind: ImportKind, headers: list[str], mappings: dict[str, str], report: ImportReport) -> HeaderMap:
-    """The header map; a required field no column fills, or a ``--map`` that cannot be, stops the import."""
-    try:
-        header_map = map_headers(kind, headers, mappings)
-    except TabularError as exc:
-        raise ImportFailed(str(exc), field="map") from None
-    missing = header_map.missing_required()
-    if missing:
-        raise ImportFailed(_(
-            "The file has no column for %(fields)s. Its columns are: %(columns)s. Name the column with "
-            "--map \"Their header=field\".", fields="; ".join(missing), columns=", ".join(headers)))
-    for message in header_map.warnings:
-        report.warn(None, message)
-    for _index, header in header_map.unmapped:
-        report.warn(None, _("Column %(column)s is not imported: only clients have custom fields.", column=header))
-    return header_map
 
 
 def _date_order(kind: str, headers: HeaderMap, given: bool | None, first: list[Record],

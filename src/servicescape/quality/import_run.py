@@ -49,6 +49,7 @@ from servicescape.clients.import_values import StaffDirectory
 from servicescape.clients.importing import (
     ImportReport,
     busy_report,
+    header_map_for,
     open_table,
     record_rejected,
     rejects_file,
@@ -59,7 +60,7 @@ from servicescape.data.capability import BULK_DATA
 from servicescape.db.busy import retrying
 from servicescape.db.types import utcnow
 from servicescape.errors import DatabaseBusy, ImportFailed, ValidationFailed
-from servicescape.i18n import _
+from servicescape.i18n import N_, _
 from servicescape.quality.capability import MANAGE
 from servicescape.quality.import_rows import ResponseReader
 from servicescape.quality.import_writes import OWN_ID_PREFIX, ResponseOutcome, ResponseWriter
@@ -73,7 +74,7 @@ from servicescape.quality.importing import (
 )
 from servicescape.quality.models import ItemKind, Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyStatus
 from servicescape.runtime import Runtime
-from servicescape.tabular import HeaderMap, Record, TabularError, clean_text, infer_dayfirst, map_headers
+from servicescape.tabular import HeaderMap, Record, clean_text, infer_dayfirst
 
 #: rows a transaction writes: a thousand responses of SERVQUAL's 22 statements are some 46,000 answers,
 #: a fraction of a second of SQLite's write lock
@@ -194,18 +195,13 @@ def _write(runtime: Runtime, actor: Actor | None, writer: ResponseWriter, rows: 
     return outcome
 
 
+NOT_AN_ANSWER = N_("Column %(column)s is not imported: it answers none of the survey's questions.")
+
+
 def _map(headers: list[str], mappings: dict[str, str], survey: Survey, report: ImportReport) -> HeaderMap:
     """The header map; a required field no column fills, a ``--map`` that cannot be, a column for a
     question the survey does not ask or none for one it requires stops the import."""
-    try:
-        header_map = map_headers(RESPONSE_IMPORT, headers, mappings)
-    except TabularError as exc:
-        raise ImportFailed(str(exc), field="map") from None
-    missing = header_map.missing_required()
-    if missing:
-        raise ImportFailed(_(
-            "The file has no column for %(fields)s. Its columns are: %(columns)s. Name the column with "
-            "--map \"Their header=field\".", fields="; ".join(missing), columns=", ".join(headers)))
+    header_map = header_map_for(RESPONSE_IMPORT, headers, mappings, report, unmapped=NOT_AN_ANSWER)
     answered = {answer_key(name) for name in header_map.fields}
     lacking = [field for item in survey.items if item.required for field in _fields_of(item)
                if answer_key(field) not in answered]
@@ -213,11 +209,6 @@ def _map(headers: list[str], mappings: dict[str, str], survey: Survey, report: I
         raise ImportFailed(_("Survey %(id)s (%(survey)s) requires an answer to each of its questions; the file has "
                              "no column for %(fields)s.", id=survey.id, survey=survey.name,
                              fields=", ".join(lacking)), field="map")
-    for message in header_map.warnings:
-        report.warn(None, message)
-    for _index, header in header_map.unmapped:
-        report.warn(None, _("Column %(column)s is not imported: it answers none of the survey's questions.",
-                            column=header))
     return header_map
 
 

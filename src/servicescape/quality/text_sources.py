@@ -3,12 +3,14 @@ answer of a submitted response (keyed ``response:item``; a response's ``comment`
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, String, cast, select
 
 from servicescape.quality.models import SurveyAnswer, SurveyResponse
 
 
-def open_answers() -> Select[tuple[str, int, str | None, object]]:
+def open_answers() -> Select[Any, Any, Any, Any]:
     key = cast(SurveyAnswer.response_id, String) + ":" + cast(SurveyAnswer.item_id, String)
     return (select(key.label("key"), SurveyResponse.client_id.label("client_id"),
                    SurveyAnswer.text.label("text"), SurveyResponse.submitted_at.label("said_at"))

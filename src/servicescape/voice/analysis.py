@@ -103,8 +103,7 @@ def collect(session: Session, sources: Sequence[TextSource] | None = None, *,
     if sources is None:
         sources = registry().text_sources()
         # a source no capability declares any more: its comments go
-        removed += session.execute(delete(Comment).where(
-            Comment.source.not_in([s.type for s in sources]))).rowcount or 0
+        removed += _count(session.execute(delete(Comment).where(Comment.source.not_in([s.type for s in sources]))))
     for source in sources:
         rows = resolve(source.rows)().subquery()
         key = cast(rows.c.key, String)
@@ -123,9 +122,14 @@ def collect(session: Session, sources: Sequence[TextSource] | None = None, *,
                 text=text, client_id=client_id, analysed_at=None, text_hash=None, collected_at=now))
         changed += len(edits)
         keys = select(key).where(present)
-        removed += session.execute(delete(Comment).where(Comment.source == source.type,
-                                                         Comment.source_key.not_in(keys))).rowcount or 0
+        removed += _count(session.execute(delete(Comment).where(Comment.source == source.type,
+                                                                Comment.source_key.not_in(keys))))
     return Collected(added, changed, removed)
+
+
+def _count(result: Any) -> int:
+    """The rows a DELETE or UPDATE touched."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _trimmed(session: Session, text: Any) -> Any:
@@ -185,16 +189,16 @@ def analyse_waiting(runtime: Any, *, limit: int = BATCH, model: engine.Model | N
     now = utcnow()
     values: list[dict[str, Any]] = []
     for (comment_id, text), p in batch:
-        row: dict[str, Any] = {"b_id": comment_id, "b_text": text, "analysed_at": now, "text_hash": None,
+        value: dict[str, Any] = {"b_id": comment_id, "b_text": text, "analysed_at": now, "text_hash": None,
                                "language": None, "sentiment": None, "sentiment_score": None, "dimension_set": None,
                                "primary_dimension": None, "truncated": False}
         if p is not None:
             r = next(readings)
-            row |= {"text_hash": p.text_hash, "language": r.language, "sentiment": r.sentiment,
+            value |= {"text_hash": p.text_hash, "language": r.language, "sentiment": r.sentiment,
                     "sentiment_score": r.sentiment_score, "dimension_set": "," + ",".join(r.dimensions) + ",",
                     "primary_dimension": r.primary_dimension, "truncated": r.truncated}
-        values.append(row)
-    table = Comment.__table__
+        values.append(value)
+    table: Any = Comment.__table__
     with runtime.transaction() as session:
         store_vectors(session, new_rows)
         session.execute(update(table).where(table.c.id == bindparam("b_id"), table.c.text == bindparam("b_text"))

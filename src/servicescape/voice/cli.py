@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -171,7 +171,8 @@ def themes_command(
     filters = _filters(language, sentiment, dimension, tier, said_from, said_to)
     with opened(db) as runtime, runtime.transaction() as session:
         found = service.themes(session, filters, count=count, by_quarter=quarter, by=SYSTEM)
-        data = [{"theme": t.number, "comments": t.size, "share": round(t.share, 4), "dimension": t.dimension,
+        data: list[dict[str, Any]] = [{"theme": t.number, "comments": t.size, "share": round(t.share, 4),
+                                       "dimension": t.dimension,
                  "sentiment": t.sentiment, "sentiments": t.sentiments,
                  "examples": [{"id": r.id, "text": r.text, "language": r.language} for r in t.examples],
                  "trend": [{"period": p, "share": round(s, 4)} for p, s in t.trend]} for t in found.themes]

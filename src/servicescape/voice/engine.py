@@ -307,8 +307,8 @@ def read(vectors: np.ndarray, languages: Sequence[str | None], truncated: Sequen
     sentiments, scores = model.sentiment(centred)
     primary, labels = model.dimensions(centred)
     cut = truncated or [False] * len(languages)
-    # scores rounded: a matrix product's last bits differ with the batch's shape
-    return [Reading(languages[i], sentiments[i], round(float(scores[i]), 6), labels[i], primary[i], bool(cut[i]))
+    # scores rounded: a matrix product's last bits differ with the batch's shape (the classes do not)
+    return [Reading(languages[i], sentiments[i], round(float(scores[i]), 4), labels[i], primary[i], bool(cut[i]))
             for i in range(len(languages))]
 
 

@@ -44,6 +44,7 @@ from servicescape.clients.import_values import StaffDirectory
 from servicescape.clients.importing import (
     ImportReport,
     busy_report,
+    header_map_for,
     open_table,
     record_rejected,
     rejects_file,
@@ -57,7 +58,7 @@ from servicescape.db.types import utcnow
 from servicescape.errors import DatabaseBusy, ImportFailed, ValidationFailed
 from servicescape.i18n import _
 from servicescape.runtime import Runtime
-from servicescape.tabular import Cell, HeaderMap, TabularError, infer_dayfirst, map_headers
+from servicescape.tabular import Cell, HeaderMap, infer_dayfirst
 from servicescape.voice.capability import WRITE
 from servicescape.voice.importing import FEEDBACK_IMPORT
 from servicescape.voice.models import Review
@@ -197,7 +198,7 @@ def import_file(
         report.encoding, report.delimiter, report.sheet = table.encoding, table.delimiter, table.sheet
         if not table.headers:
             return report
-        headers = _map(table.headers, mappings or {}, report)
+        headers = header_map_for(FEEDBACK_IMPORT, table.headers, mappings or {}, report)
         first, broken = first_batch(table.records, size)
         if dayfirst is None and "said_at" in headers.fields:
             index = headers.fields["said_at"]
@@ -219,23 +220,6 @@ def import_file(
                     raise stopped_at(batch.broken, report)
         report.rejects_path = rejects.path if rejects is not None and rejects.count else None
     return report
-
-
-def _map(headers: list[str], mappings: dict[str, str], report: ImportReport) -> HeaderMap:
-    try:
-        header_map = map_headers(FEEDBACK_IMPORT, headers, mappings)
-    except TabularError as exc:
-        raise ImportFailed(str(exc), field="map") from None
-    missing = header_map.missing_required()
-    if missing:
-        raise ImportFailed(_(
-            "The file has no column for %(fields)s. Its columns are: %(columns)s. Name the column with "
-            "--map \"Their header=field\".", fields="; ".join(missing), columns=", ".join(headers)))
-    for message in header_map.warnings:
-        report.warn(None, message)
-    for _index, header in header_map.unmapped:
-        report.warn(None, _("Column %(column)s is not imported: only clients have custom fields.", column=header))
-    return header_map
 
 
 class _DryRun(Exception):

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, can, require
@@ -32,7 +32,7 @@ THEME_SAMPLE = 20_000
 NEAR_COPY = 0.95
 
 
-def review_rows() -> Select[Any]:
+def review_rows() -> Any:
     """Reviews as a text source (see servicescape.platform.registry.TextSource)."""
     return select(Review.id.label("key"), Review.client_id.label("client_id"), Review.text.label("text"),
                   Review.said_at.label("said_at"))
@@ -67,7 +67,7 @@ class FeedbackFilters:
             raise ValidationFailed(_("The period ends before it starts."), field="said_to")
         return self
 
-    def apply(self, query: Select[Any], zone: ZoneInfo) -> Select[Any]:
+    def apply(self, query: Any, zone: ZoneInfo) -> Any:
         for column, value in ((Comment.language, self.language), (Comment.sentiment, self.sentiment),
                               (Comment.client_id, self.client_id), (Comment.source, self.source)):
             if value is not None:
@@ -197,9 +197,9 @@ def heatmap(session: Session, filters: FeedbackFilters, *, by: Principal) -> Hea
 # -- vectors of stored comments ------------------------------------------------------------------------
 
 
-def _vectors(session: Session, query: Select[Any]) -> tuple[list[Any], np.ndarray]:
+def _vectors(session: Session, query: Any) -> tuple[list[Any], np.ndarray]:
     """Rows of ``query`` (which selects Comment columns) joined to their cached vectors, centred."""
-    rows = session.execute(query.add_columns(Vector.vector).join(Vector, Vector.text_hash == Comment.text_hash)).all()
+    rows = list(session.execute(query.add_columns(Vector.vector).join(Vector, Vector.text_hash == Comment.text_hash)))
     if not rows:
         return [], np.zeros((0, engine.DIM))
     model = engine.shipped_model()
@@ -447,13 +447,12 @@ def get_review(session: Session, review_id: int, *, by: Principal) -> Review:
 def delete_review(session: Session, review_id: int, *, by: Principal) -> None:
     require(by, MANAGE)
     review = get_review(session, review_id, by=by)
-    session.execute(Comment.__table__.delete().where(Comment.source == "review",
-                                                     Comment.source_key == str(review_id)))
+    session.execute(delete(Comment).where(Comment.source == "review", Comment.source_key == str(review_id)))
     session.delete(review)
 
 
 def read_again(session: Session, *, by: Principal) -> int:
     """Mark every comment for reading again (after the heads were retrained); vectors stay cached."""
     require(by, MANAGE)
-    return session.execute(update(Comment).values(analysed_at=None)).rowcount or 0
+    return int(getattr(session.execute(update(Comment).values(analysed_at=None)), "rowcount", 0) or 0)
 

@@ -33,6 +33,6 @@ def events(session: Session, query: TimelineQuery) -> list[TimelineEvent]:
         title = _("Review on %(where)s", where=channel) if channel else _("Review")
         if rating:
             title = f"{title} · {'★' * rating}{'☆' * (5 - rating)}"
-        found.append(TimelineEvent("review", row_id, at, title, "voice", client_id, client_name=client_name,
+        found.append(TimelineEvent("review", row_id, at, title, "voice", client_id or 0, client_name=client_name,
                                    summary=text, url=f"/voice/reviews/{row_id}", url_permission=READ, badges=badges))
     return found

@@ -39,7 +39,12 @@ def test_a_comment_reads_the_same_alone_as_in_any_batch() -> None:
     together = engine.classify(COMMENTS)
     alone = [engine.classify([text])[0] for text in COMMENTS]
     reversed_batch = list(reversed(engine.classify(list(reversed(COMMENTS)))))
-    assert together == alone == reversed_batch
+    def reading(r: engine.Reading) -> tuple[object, ...]:
+        return r.language, r.sentiment, r.dimensions, r.primary_dimension
+
+    assert [reading(r) for r in together] == [reading(r) for r in alone] == [reading(r) for r in reversed_batch]
+    # the score's last digits may differ: a matrix product's rounding depends on the batch's shape
+    assert all(abs(a.sentiment_score - b.sentiment_score) < 1e-5 for a, b in zip(together, alone, strict=True))
 
 
 def test_a_reading_has_every_field() -> None:
