@@ -6,8 +6,8 @@
   hash, new ones are detected and embedded outside any transaction, then stored with the reading.
 * :func:`vectors_for` is the cache both use (and the CLI's ``voice classify``).
 
-The job ``voice.analyse`` (every minute) does both; a bulk import's backlog is worked off batch by
-batch, the pages showing how many still wait.
+The job ``voice.analyse`` (every minute, reading for up to 50 seconds) does both; a bulk import's
+backlog is worked off over the next minutes, the pages showing how many still wait.
 """
 
 from __future__ import annotations

@@ -98,3 +98,14 @@ def test_the_shipped_seed_and_development_sets_are_apart_and_cover_every_languag
         mine = [r for r in seeds if r.lang == code]
         assert len(mine) >= 60 and {r.sentiment for r in mine} == set(engine.SENTIMENTS), code
     assert sum(r.sentiment == "negative" for r in seeds) >= 300
+
+
+def test_every_text_source_gives_the_four_columns_and_a_url() -> None:
+    from servicescape.platform.registry import registry, resolve
+
+    sources = registry().text_sources()
+    assert {s.type for s in sources} >= {"interaction", "complaint", "promise", "survey_answer", "testimonial",
+                                         "review"}
+    for source in sources:
+        assert list(resolve(source.rows)().selected_columns.keys()) == ["key", "client_id", "text", "said_at"]
+        assert source.url_for("12:3", 7).startswith("/") and "{" not in source.url_for("12:3", 7)
