@@ -7,7 +7,6 @@ from typing import Any
 from servicescape.platform.jobs.runner import JobContext
 from servicescape.voice import analysis
 
-
 #: how long a run reads: the scheduler runs due jobs one after another, so the others wait at most this
 #: long; a bulk import's backlog is worked off over the next runs (~3,500 new comments a minute)
 BUDGET_SECONDS = 50.0
