@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import String, bindparam, cast, delete, exists, func, insert, literal, select, update
+from sqlalchemy import String, bindparam, cast, delete, exists, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -97,22 +97,28 @@ class Collected:
 
 def collect(session: Session, sources: Sequence[TextSource] | None = None, *,
             now: datetime | None = None) -> Collected:
-    """Bring ``voice_comment`` in step with every text source (see the module docstring)."""
+    """Bring ``voice_comment`` in step with every text source (see the module docstring). Each step
+    reads first and writes only what differs: when nothing changed (most minutes), nothing is written
+    and SQLite's write lock is never taken."""
     now = now or utcnow()
     added = changed = removed = 0
     if sources is None:
         sources = registry().text_sources()
         # a source no capability declares any more: its comments go
-        removed += _count(session.execute(delete(Comment).where(Comment.source.not_in([s.type for s in sources]))))
+        removed += _delete(session, session.scalars(select(Comment.id).where(
+            Comment.source.not_in([s.type for s in sources]))).all())
     for source in sources:
         rows = resolve(source.rows)().subquery()
         key = cast(rows.c.key, String)
         present = rows.c.text.is_not(None) & (func.length(_trimmed(session, rows.c.text)) > 0)
-        new = (select(literal(source.type), key, rows.c.client_id, rows.c.text, rows.c.said_at, literal(now))
-               .where(present, ~exists().where(Comment.source == source.type, Comment.source_key == key)))
-        added += len(session.execute(insert(Comment).from_select(
-            ["source", "source_key", "client_id", "text", "said_at", "collected_at"], new)
-            .returning(Comment.id)).all())
+        new = session.execute(select(key, rows.c.client_id, rows.c.text, rows.c.said_at).where(
+            present, ~exists().where(Comment.source == source.type, Comment.source_key == key))).all()
+        for start in range(0, len(new), WRITE_CHUNK):
+            session.execute(insert(Comment), [
+                {"source": source.type, "source_key": row_key, "client_id": client_id, "text": text,
+                 "said_at": said_at, "collected_at": now}
+                for row_key, client_id, text, said_at in new[start:start + WRITE_CHUNK]])
+        added += len(new)
         edits = session.execute(
             select(Comment.id, rows.c.text, rows.c.client_id)
             .join(rows, (Comment.source == source.type) & (Comment.source_key == key))
@@ -121,15 +127,20 @@ def collect(session: Session, sources: Sequence[TextSource] | None = None, *,
             session.execute(update(Comment).where(Comment.id == comment_id).values(
                 text=text, client_id=client_id, analysed_at=None, text_hash=None, collected_at=now))
         changed += len(edits)
-        keys = select(key).where(present)
-        removed += _count(session.execute(delete(Comment).where(Comment.source == source.type,
-                                                                Comment.source_key.not_in(keys))))
+        gone = session.scalars(select(Comment.id).where(
+            Comment.source == source.type, Comment.source_key.not_in(select(key).where(present)))).all()
+        removed += _delete(session, gone)
     return Collected(added, changed, removed)
 
 
-def _count(result: Any) -> int:
-    """The rows a DELETE or UPDATE touched."""
-    return int(getattr(result, "rowcount", 0) or 0)
+#: rows written per statement
+WRITE_CHUNK = 5_000
+
+
+def _delete(session: Session, ids: Sequence[int]) -> int:
+    for start in range(0, len(ids), WRITE_CHUNK):
+        session.execute(delete(Comment).where(Comment.id.in_(ids[start:start + WRITE_CHUNK])))
+    return len(ids)
 
 
 def _trimmed(session: Session, text: Any) -> Any:
