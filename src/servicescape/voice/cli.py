@@ -138,7 +138,7 @@ def train_command(
 
 
 def _filters(language: str | None, sentiment: str | None, dimension: str | None, tier: str | None,
-             said_from: str | None, said_to: str | None) -> FeedbackFilters:
+             segment: str | None, said_from: str | None, said_to: str | None) -> FeedbackFilters:
     def day(name: str, value: str | None) -> date | None:
         if value is None:
             return None
@@ -146,7 +146,7 @@ def _filters(language: str | None, sentiment: str | None, dimension: str | None,
             return date.fromisoformat(value)
         except ValueError:
             fail(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
-    return FeedbackFilters(language=language, sentiment=sentiment, dimension=dimension, tier=tier,
+    return FeedbackFilters(language=language, sentiment=sentiment, dimension=dimension, tier=tier, segment=segment,
                            said_from=day("--from", said_from), said_to=day("--to", said_to))
 
 
@@ -154,6 +154,7 @@ Language = Annotated[str | None, typer.Option(help=f"Only this language: {', '.j
 Sentiment = Annotated[str | None, typer.Option(help="Only negative, neutral or positive comments.")]
 Dimension = Annotated[str | None, typer.Option(help=f"Only comments about: {', '.join(engine.DIMENSIONS)}.")]
 TierOption = Annotated[str | None, typer.Option("--tier", help="Only clients of this tier: key, growth, standard.")]
+SegmentOption = Annotated[str | None, typer.Option("--segment", help="Only clients of this segment.")]
 From = Annotated[str | None, typer.Option("--from", help="Said on or after this day (YYYY-MM-DD).")]
 To = Annotated[str | None, typer.Option("--to", help="Said on or before this day (YYYY-MM-DD).")]
 
@@ -162,13 +163,13 @@ To = Annotated[str | None, typer.Option("--to", help="Said on or before this day
                    "share, feeling, main dimension, the comments nearest its centre and its share per month.")
 def themes_command(
     language: Language = None, sentiment: Sentiment = None, dimension: Dimension = None, tier: TierOption = None,
-    said_from: From = None, said_to: To = None,
+    segment: SegmentOption = None, said_from: From = None, said_to: To = None,
     count: Annotated[int | None, typer.Option(help="How many themes (2–20; default: from the number of "
                                               "comments).")] = None,
     quarter: Annotated[bool, typer.Option("--quarter", help="Trend per quarter instead of per month.")] = False,
     as_json: JsonOption = False, db: DbOption = None,
 ) -> None:
-    filters = _filters(language, sentiment, dimension, tier, said_from, said_to)
+    filters = _filters(language, sentiment, dimension, tier, segment, said_from, said_to)
     with opened(db) as runtime, runtime.transaction() as session:
         found = service.themes(session, filters, count=count, by_quarter=quarter, by=SYSTEM)
         data: list[dict[str, Any]] = [{"theme": t.number, "comments": t.size, "share": round(t.share, 4),

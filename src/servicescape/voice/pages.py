@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from servicescape import i18n
 from servicescape.auth.permissions import can
+from servicescape.clients import listing as client_listing
 from servicescape.clients import service as clients
 from servicescape.clients.models import Tier
 from servicescape.errors import ValidationFailed
@@ -32,7 +33,8 @@ Writer = Annotated[RequestContext, Depends(signed_in(WRITE))]
 Manager = Annotated[RequestContext, Depends(signed_in(MANAGE))]
 PER_PAGE = 25
 Short = Annotated[str, Query(max_length=20)]
-FILTER_KEYS = ("language", "sentiment", "dimension", "tier", "source", "client", "from", "to")
+Segment = Annotated[str, Query(max_length=120)]
+FILTER_KEYS = ("language", "sentiment", "dimension", "tier", "segment", "source", "client", "from", "to")
 
 
 def _day(value: str, field: str) -> date | None:
@@ -52,7 +54,8 @@ def _blank(value: str) -> str | None:
 def _filters(query: dict[str, str]) -> FeedbackFilters:
     return FeedbackFilters(language=_blank(query["language"]), sentiment=_blank(query["sentiment"]),
                            dimension=_blank(query["dimension"]), tier=_blank(query["tier"]),
-                           source=_blank(query["source"]), client_id=id_filter(query["client"], "client"),
+                           segment=_blank(query["segment"]), source=_blank(query["source"]),
+                           client_id=id_filter(query["client"], "client"),
                            said_from=_day(query["from"], "from"), said_to=_day(query["to"], "to")).check()
 
 
@@ -61,13 +64,14 @@ def _common(context: RequestContext, query: dict[str, str]) -> dict[str, Any]:
     fmt = Formatter(context.language, context.runtime.settings.zone)
     with context.unit() as session:
         progress = service.progress(session, by=context.principal)
+        segments = client_listing.client_list_choices(session, by=context.principal).segments
         client_name = clients.clients.get(session, int(query["client"]), by=context.principal).name \
             if query.get("client") else None
     return {"query": query, "progress": progress, "client_name": client_name, "labels": labels,
             "language_choices": [(code, labels.language_label(code, fmt.locale)) for code in engine.DETECTED],
             "sentiments": labels.sentiment_options(), "dimensions": labels.dimension_options(),
             "tiers": [(t.value, i18n._(context.runtime.settings.tier_names.get(t.value, t.value))) for t in Tier],
-            "sources": labels.source_options(),
+            "sources": labels.source_options(), "segments": [(s, s) for s in segments],
             "language_label": lambda code: labels.language_label(code, fmt.locale)}
 
 
@@ -91,12 +95,12 @@ def inbox_page(context: RequestContext, query: dict[str, str], page: int = 1, fo
 
 @router.get("/voice")
 def inbox(context: Reader, language: Short = "", sentiment: Short = "", dimension: Short = "", tier: Short = "",
-          source: Annotated[str, Query(max_length=40)] = "", client: Short = "",
+          segment: Segment = "", source: Annotated[str, Query(max_length=40)] = "", client: Short = "",
           said_from: Annotated[str, Query(alias="from", max_length=10)] = "",
           said_to: Annotated[str, Query(alias="to", max_length=10)] = "",
           page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
-    query = _query(language=language, sentiment=sentiment, dimension=dimension, tier=tier, source=source,
-                   client=client, **{"from": said_from, "to": said_to})
+    query = _query(language=language, sentiment=sentiment, dimension=dimension, tier=tier, segment=segment,
+                   source=source, client=client, **{"from": said_from, "to": said_to})
     return inbox_page(context, query, page)
 
 
@@ -104,10 +108,12 @@ def inbox(context: Reader, language: Short = "", sentiment: Short = "", dimensio
 
 
 @router.get("/voice/heatmap")
-def heatmap(context: Reader, language: Short = "", tier: Short = "", source: Annotated[str, Query(max_length=40)] = "",
-            client: Short = "", said_from: Annotated[str, Query(alias="from", max_length=10)] = "",
+def heatmap(context: Reader, language: Short = "", tier: Short = "", segment: Segment = "",
+            source: Annotated[str, Query(max_length=40)] = "", client: Short = "",
+            said_from: Annotated[str, Query(alias="from", max_length=10)] = "",
             said_to: Annotated[str, Query(alias="to", max_length=10)] = "") -> Response:
-    query = _query(language=language, tier=tier, source=source, client=client, **{"from": said_from, "to": said_to})
+    query = _query(language=language, tier=tier, segment=segment, source=source, client=client,
+                   **{"from": said_from, "to": said_to})
     filters = _filters(query)
     common = _common(context, query)
     with context.unit() as session:
@@ -135,10 +141,10 @@ def trend_chart(theme: Theme, fmt: Formatter) -> Chart:
 
 @router.get("/voice/themes")
 def themes(context: Reader, language: Short = "", sentiment: Short = "", dimension: Short = "", tier: Short = "",
-           said_from: Annotated[str, Query(alias="from", max_length=10)] = "",
+           segment: Segment = "", said_from: Annotated[str, Query(alias="from", max_length=10)] = "",
            said_to: Annotated[str, Query(alias="to", max_length=10)] = "",
            count: Annotated[int | None, Query(ge=2, le=20)] = None, quarter: bool = False) -> Response:
-    query = _query(language=language, sentiment=sentiment, dimension=dimension, tier=tier,
+    query = _query(language=language, sentiment=sentiment, dimension=dimension, tier=tier, segment=segment,
                    **{"from": said_from, "to": said_to})
     filters = _filters(query)
     common = _common(context, query)

@@ -23,7 +23,7 @@ SAID = ["We waited three weeks for a reply to our e-mail.", "Nobody answers the 
 
 
 def _feedback(runtime: Runtime) -> int:
-    client_id = add_client(runtime, name="Kedai Runcit Ah Seng", tier="key")
+    client_id = add_client(runtime, name="Kedai Runcit Ah Seng", tier="key", segment="Retail")
     with runtime.transaction() as session:
         for number, text in enumerate(SAID):
             service.add_review(session, text=text, client_id=client_id if number % 2 == 0 else None,
@@ -48,6 +48,9 @@ def test_the_inbox_shows_each_comment_with_its_reading_and_filters(owner_browser
     mine = plain(owner_browser.get(f"/voice?client={client_id}").text)
     assert "What Kedai Runcit Ah Seng said" in mine and "5 results" in mine
     assert "1 result" in plain(owner_browser.get("/voice?source=complaint").text)
+    by_segment = owner_browser.get("/voice?segment=Retail")
+    assert by_segment.status_code == 200 and 'id="f-voice-segment"' in by_segment.text
+    assert "5 results" in plain(by_segment.text)            # the client's five comments
     assert owner_browser.get("/voice?sentiment=angry").status_code == 422
     assert owner_browser.get("/voice?from=yesterday").status_code == 422
     empty = plain(owner_browser.get("/voice?language=ar").text)
