@@ -85,6 +85,11 @@ def _page(browser: Browser, server: Any, viewport: dict[str, int]) -> tuple[Page
     return page, problems
 
 
+def _settled(page: Page) -> None:
+    """Wait until htmx has no request in flight and has swapped and settled what came back."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
 def _clean(page: Page, problems: list[str]) -> None:
     assert page.evaluate("window.__cspViolations") == []
     assert problems == []
@@ -105,11 +110,16 @@ def test_home_tasks_timeline_and_chart(browser: Browser, server: Any, viewport: 
     items = page.locator("#timeline .timeline-item")
     expect(items).to_have_count(20)
     newest = items.first.inner_text()
-    page.click("#timeline .timeline-more a")
+    with page.expect_response(lambda response: "before=" in response.url):
+        page.click("#timeline .timeline-more a")
     expect(page.locator("#timeline .timeline-item").first).not_to_have_text(newest)  # the older page is in
     expect(page.locator("#timeline .timeline-item")).to_have_count(20)
-    # only the invoices
-    page.click("#timeline .chip >> text=Invoices")
+    _settled(page)
+    # only the invoices: every one of them, whatever page was shown before
+    with page.expect_response(lambda response: "type=invoice" in response.url and "before=" not in response.url):
+        page.click("#timeline .chip >> text=Invoices")
+    _settled(page)
+    expect(page.locator("#timeline .chip[aria-current=true]")).to_have_text("Invoices")
     expect(page.locator("#timeline .timeline-item[data-type=invoice]")).to_have_count(12)
     expect(page.locator("#timeline .timeline-item[data-type=interaction]")).to_have_count(0)
 
