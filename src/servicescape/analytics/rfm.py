@@ -1,0 +1,91 @@
+"""RFM: how recently, how often and how much each client bought, scored 1–5 against the other
+clients, and named segments from the recency and frequency scores.
+
+Scores are quintiles of the clients' mid-rank percentile, so that clients with the same value share
+a score: score = 1 + ⌊5·(w + k/2)/n⌋ (at most 5), where w clients of the n are worse and k share the
+value (the longest ago for recency, the fewest purchases for frequency, the least revenue for
+monetary are worse). Integer arithmetic gives every engine the same scores. A purchase is a day with invoices: invoices of one day count once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+
+from servicescape.analytics.tables import revenue_between
+
+#: the named segments, from the (recency, frequency) scores — the map in common use
+SEGMENTS: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...] = (
+    ("champions", (5,), (4, 5)),
+    ("loyal", (3, 4), (4, 5)),
+    ("potential_loyalists", (4, 5), (2, 3)),
+    ("new", (5,), (1,)),
+    ("promising", (4,), (1,)),
+    ("need_attention", (3,), (3,)),
+    ("about_to_sleep", (3,), (1, 2)),
+    ("at_risk", (1, 2), (3, 4)),
+    ("cannot_lose", (1, 2), (5,)),
+    ("hibernating", (1, 2), (1, 2)),
+)
+SEGMENT_NAMES = tuple(name for name, _r, _f in SEGMENTS)
+
+
+def purchase_days(revenue: ir.Table, *, since: date | None = None, until: date | None = None) -> ir.Table:
+    """One row per client and day with invoices: ``client_id``, ``issued_on``, ``amount`` (the day's
+    sum)."""
+    table = revenue_between(revenue, since, until)
+    return table.group_by(["client_id", "issued_on"]).aggregate(amount=table.amount.sum())
+
+
+def _score(column: ir.Value, clients: ir.IntegerValue, *, smaller_is_better: bool = False) -> ir.IntegerValue:
+    worse = ibis.rank().over(order_by=ibis.desc(column) if smaller_is_better else column)  # 0-based, ties share
+    same = column.count().over(ibis.window(group_by=column))
+    return ibis.least(1 + (5 * (2 * worse + same)) // (2 * clients), 5)
+
+
+def scores(revenue: ir.Table, *, as_of: date, since: date | None = None) -> ir.Table:
+    """One row per client who bought by ``as_of`` (since ``since`` when given): ``recency`` (days
+    since the last purchase), ``frequency`` (purchases), ``monetary`` (revenue), the scores
+    ``r``, ``f``, ``m`` (1–5) and the ``segment``."""
+    days = purchase_days(revenue, since=since, until=as_of)
+    per = days.group_by("client_id").aggregate(
+        last_on=days.issued_on.max(), frequency=days.issued_on.count(), monetary=days.amount.sum())
+    per = per.mutate(recency=ibis.date(as_of).delta(per.last_on, unit="day"),
+                     clients=per.client_id.count().over(ibis.window()))
+    per = per.mutate(r=_score(per.recency, per.clients, smaller_is_better=True), f=_score(per.frequency, per.clients),
+                     m=_score(per.monetary, per.clients))
+    return per.mutate(segment=segment_of(per.r, per.f)).drop("clients")
+
+
+def segment_of(r: ir.IntegerValue, f: ir.IntegerValue) -> ir.StringValue:
+    """The named segment of recency and frequency scores."""
+    cases = [((r.isin(rs)) & (f.isin(fs)), name) for name, rs, fs in SEGMENTS]
+    return ibis.cases(*cases, else_="other")
+
+
+def grid(scored: ir.Table) -> ir.Table:
+    """The recency × frequency grid: ``clients`` and ``revenue`` per (``r``, ``f``) cell."""
+    return scored.group_by(["r", "f"]).aggregate(clients=scored.client_id.count(),
+                                                 revenue=scored.monetary.sum()).order_by(["r", "f"])
+
+
+def segments(scored: ir.Table) -> ir.Table:
+    """Per named segment: ``clients``, ``revenue``, mean ``recency`` and ``frequency``."""
+    return scored.group_by("segment").aggregate(
+        clients=scored.client_id.count(), revenue=scored.monetary.sum(),
+        recency=scored.recency.mean(), frequency=scored.frequency.mean()).order_by("segment")
+
+
+def movement(revenue: ir.Table, *, start: date, end: date) -> ir.Table:
+    """How clients moved between segments from ``start`` to ``end``: ``from_segment`` ("none" for a
+    client who had not bought yet), ``to_segment`` and ``clients``."""
+    if start >= end:
+        raise ValueError(f"the movement starts ({start}) on or after it ends ({end})")
+    before = scores(revenue, as_of=start).select("client_id", from_segment="segment")
+    after = scores(revenue, as_of=end).select(client=ibis._.client_id, to_segment=ibis._.segment)
+    joined = after.left_join(before, after.client == before.client_id)
+    joined = joined.mutate(from_segment=joined.from_segment.fill_null("none"))
+    return joined.group_by(["from_segment", "to_segment"]).aggregate(clients=joined.client.count()) \
+        .order_by(["from_segment", "to_segment"])
