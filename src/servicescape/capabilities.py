@@ -20,12 +20,12 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "servicescape.voice.capability",
     "servicescape.relationships.capability",
     "servicescape.referrals.capability",
+    "servicescape.analytics.capability",
     "servicescape.system.capability",
 )
 
 #: announced in the navigation, greyed, until their issues land
 COMING: tuple[Nav, ...] = (
     Nav(N_("Capacity and demand"), "capacity", None, order=71),
-    Nav(N_("Customer analytics"), "analytics", None, order=72),
     Nav(N_("Scorecard and reports"), "scorecard", None, order=73),
 )

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
         description="addresses or networks of reverse proxies whose X-Forwarded-For is believed (comma-separated)",
     )
     run_jobs: bool = Field(True, description="run the scheduled background jobs in the web server")
+    spark_master: str = Field("local[2]", description="Spark master URL for analytics on Spark "
+                              "(local[N], spark://host:7077, yarn, k8s://...)")
     # e-mail (servicescape.platform.mail): without smtp_host messages wait in the outbox
     smtp_host: str | None = Field(None, description="SMTP server; none: e-mail is not configured")
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port (465 for tls)")

@@ -35,7 +35,7 @@ def _header(tables: Tables, **period: Any) -> dict[str, Any]:
 
 
 def _concentration_row(row: dict[str, Any]) -> dict[str, Any]:
-    out = {"clients": int(row["clients"] or 0), "revenue": _money(row["revenue"] or 0.0),
+    out: dict[str, Any] = {"clients": int(row["clients"] or 0), "revenue": _money(row["revenue"] or 0.0),
            "gini": _share(row["gini"]), "key_clients": int(row["key_clients"] or 0),
            "key_revenue": _money(row["key_revenue"] or 0.0),
            "top_shares": {str(p): _share(row[f"top_{p}"]) for p in concentration.TOP_PERCENTS}}
@@ -118,7 +118,7 @@ def economics_report(tables: Tables, *, as_of: date, acquisition_cost: float | N
     counts = {key: int(row[key] or 0) for key in ("previous_clients", "retained_clients", "lost_clients",
                                                    "new_clients")}
     sums = {key: _money(row[key] or 0.0) for key in ("retained_revenue", "lost_revenue", "new_revenue")}
-    figures = economics.economics_figures({**counts, **sums}, acquisition_cost)  # type: ignore[arg-type]
+    figures = economics.economics_figures({**counts, **{k: v or 0.0 for k, v in sums.items()}}, acquisition_cost)
     return {**_header(tables, as_of=as_of), **counts, **sums,
             **{key: _money(value) if key.startswith(("revenue_", "five_", "acquisition_cost")) and
                key != "acquisition_cost_share_of_new_revenue" else _share(value)

@@ -27,7 +27,13 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+from babel.numbers import (
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+)
 
 if TYPE_CHECKING:
     import altair as alt
@@ -248,6 +254,40 @@ def bar_chart_by_category(
     table_rows = tuple((f"{row['category']} ({row['series']})" if groups else row["category"], row["label"],
                         *((row["interval_label"],) if interval_title else ())) for row in rows)
     return Chart(spec=spec, title=title, description=description, table=ChartTable(title, headers, table_rows))
+
+
+def share_curve_chart(
+    points: Iterable[tuple[float, float]], *, title: str, description: str, x_title: str, y_title: str,
+    reference_title: str, locale: str = "en",
+) -> Chart:
+    """A curve of one share against another, both 0–1 and drawn as percentages, from (0, 0) to
+    (1, 1), with the diagonal of equal shares as a dashed reference (a Lorenz curve: the share of
+    clients against the share of revenue they bring). The table lists every tenth point."""
+    import altair as alt
+
+    rows: list[dict[str, Any]] = [{"x": 0.0, "y": 0.0}]
+    for along, up in points:
+        x_value, y_value = _finite(along, "a share"), _finite(up, "a share")
+        if x_value is None or y_value is None or not (0 <= x_value <= 1 and 0 <= y_value <= 1):
+            raise ValueError(f"a share curve's point is two shares between 0 and 1, not {(along, up)!r}")
+        rows.append({"x": x_value, "y": y_value})
+    for row in rows:
+        row["x_label"] = format_percent(row["x"], locale=locale)
+        row["y_label"] = format_percent(row["y"], locale=locale)
+    x = alt.X("x:Q", title=x_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%", tickCount=5))
+    y = alt.Y("y:Q", title=None, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%", tickCount=5))
+    tooltip = [alt.Tooltip("x_label:N", title=x_title), alt.Tooltip("y_label:N", title=y_title)]
+    curve = alt.Chart().mark_line(strokeWidth=2).encode(x=x, y=y, tooltip=tooltip)
+    diagonal = alt.Chart(alt.Data(values=[{"x": 0, "y": 0}, {"x": 1, "y": 1}])).mark_line(
+        strokeDash=[4, 4], color="#6b7684", strokeWidth=1).encode(x="x:Q", y="y:Q")
+    drawing = alt.layer(diagonal, curve, data=alt.Data(values=rows), description=description).properties(
+        title=y_title, width="container", height=HEIGHT, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    spec = drawing.configure(**_CONFIG, locale={"number": number_locale(locale)}).to_dict()
+    step = max(1, (len(rows) - 1) // 10)
+    shown = [row for index, row in enumerate(rows) if index and (index % step == 0 or index == len(rows) - 1)]
+    table = ChartTable(title, (x_title, y_title, reference_title),
+                       tuple((row["x_label"], row["y_label"], row["x_label"]) for row in shown))
+    return Chart(spec=spec, title=title, description=description, table=table)
 
 
 def _finite(value: Decimal | float | int | None, what: str) -> float | None:

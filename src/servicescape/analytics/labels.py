@@ -1,0 +1,73 @@
+"""The analytics' names as a reader sees them: segments, groupings, numbers in the reader's locale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal, format_percent
+
+from servicescape.i18n import N_, _
+
+NONE = "—"
+
+SEGMENT_LABELS: dict[str, str] = {
+    "champions": N_("Champions"),
+    "loyal": N_("Loyal"),
+    "potential_loyalists": N_("Potential loyalists"),
+    "new": N_("New"),
+    "promising": N_("Promising"),
+    "need_attention": N_("Need attention"),
+    "about_to_sleep": N_("About to sleep"),
+    "at_risk": N_("At risk"),
+    "cannot_lose": N_("Cannot lose them"),
+    "hibernating": N_("Hibernating"),
+    "other": N_("Other"),
+    "none": N_("Not a client yet"),
+}
+SEGMENT_HINTS: dict[str, str] = {
+    "champions": N_("Bought recently and often"),
+    "loyal": N_("Buy often; not the very latest"),
+    "potential_loyalists": N_("Recent, bought more than once"),
+    "new": N_("Bought for the first time, recently"),
+    "promising": N_("Recent, one purchase"),
+    "need_attention": N_("Middling on both"),
+    "about_to_sleep": N_("Fading: few purchases, a while ago"),
+    "at_risk": N_("Bought often, but long ago"),
+    "cannot_lose": N_("Were the most frequent; silent for long"),
+    "hibernating": N_("Few purchases, long ago"),
+    "other": N_("Outside the named cells"),
+    "none": N_("Had not bought yet"),
+}
+GROUPING_LABELS: dict[str, str] = {
+    "year": N_("Year"), "segment": N_("Segment"), "market": N_("Market"), "package": N_("Service package"),
+}
+
+
+def segment_label(key: str) -> str:
+    return _(SEGMENT_LABELS.get(key, key))
+
+
+def segment_hint(key: str) -> str:
+    return _(SEGMENT_HINTS[key]) if key in SEGMENT_HINTS else ""
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """Numbers as the reader's locale writes them."""
+
+    locale: str
+
+    def percent(self, share: float | None) -> str:
+        return NONE if share is None else format_percent(share, format="#,##0.#%", locale=self.locale)
+
+    def money(self, amount: float | None, currency: str | None = None) -> str:
+        if amount is None:
+            return NONE
+        digits = format_decimal(round(amount), format="#,##0", locale=self.locale)
+        return f"{digits} {currency}" if currency else digits
+
+    def number(self, value: float | None, places: int = 0) -> str:
+        if value is None:
+            return NONE
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(round(value, places), format=pattern, locale=self.locale)
