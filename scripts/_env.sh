@@ -61,17 +61,19 @@ ss_have_initdb() {
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
 }
 
-# Debian's Chromium and PostgreSQL for the browser and PostgreSQL tests, plus
-# CJK fonts so Chinese text renders in screenshots.
+# Debian's Chromium and PostgreSQL for the browser and PostgreSQL tests, a Java
+# runtime for the analytics on Spark, plus CJK fonts so Chinese text renders in
+# screenshots.
 ss_ensure_test_system_packages() {
     local missing=() fonts=0
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     ss_have_initdb || missing+=(postgresql)
+    command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
     if command -v dpkg-query >/dev/null 2>&1 && ! ss_deb_installed fonts-noto-cjk; then
         fonts=1
     fi
     if [ "${#missing[@]}" -eq 0 ] && [ "$fonts" -eq 0 ]; then
-        echo "chromium, postgresql and fonts-noto-cjk are installed"
+        echo "chromium, postgresql, a Java runtime and fonts-noto-cjk are installed"
         return 0
     fi
     ss_apt_update
@@ -85,9 +87,12 @@ ss_ensure_test_system_packages() {
     fi
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "installing Debian packages: ${missing[*]}"
+        # slim images drop /usr/share/man; the JRE's post-install step needs man1 to exist
+        ss_as_root mkdir -p /usr/share/man/man1
         ss_apt_install "${missing[@]}"
     fi
     [ -x /usr/bin/chromium ] || ss_die "/usr/bin/chromium is still missing after apt-get"
+    command -v java >/dev/null 2>&1 || ss_die "java is still missing after apt-get (default-jre-headless)"
     ss_have_initdb || ss_die "PostgreSQL's initdb is still missing after apt-get"
 }
 

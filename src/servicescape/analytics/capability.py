@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from servicescape.i18n import N_
-from servicescape.platform.registry import MANAGERS, Capability, HomePanel, Job, Nav, PermissionSpec
+from servicescape.platform.registry import MANAGERS, Capability, DemoStep, HomePanel, Job, Nav, PermissionSpec
 
 READ = "analytics.read"
 MANAGE = "analytics.manage"
@@ -30,5 +30,6 @@ CAPABILITY = Capability(
               every=timedelta(minutes=5), lease=timedelta(minutes=30)),),
     home_panels=(HomePanel("at_risk_key_accounts", "analytics/_home_at_risk.html",
                            "servicescape.analytics.pages:home_at_risk", READ, order=40),),
+    demo=(DemoStep("servicescape.analytics.demo:load_settings", ("analytics_settings",), order=95),),
     templates=True,
 )

@@ -247,13 +247,12 @@ def export_command(
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """Write the analytics' inputs as Parquet — what a Spark cluster reads (`--source DIR`)."""
-    from servicescape.audit.service import data_version
     from servicescape.db.types import utcnow
 
     with opened(db) as runtime, user_errors():
         with runtime.transaction() as session:
             rates = offerings.rates(session, runtime.settings.reporting_currency)
-            version = data_version(session)
+            version = service.data_version(session)
         manifest = engines.export_parquet(runtime.settings.effective_database_url, rates,
                                           runtime.settings.reporting_currency, directory, data_version=version,
                                           exported_at=utcnow().isoformat())

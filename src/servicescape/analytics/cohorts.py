@@ -20,6 +20,7 @@ def retention(revenue: ir.Table, *, until: date | None = None, since_cohort: dat
     table = revenue_between(revenue, None, until)
     table = table.mutate(month=month_index(table.issued_on))
     active = table.group_by(["client_id", "month"]).aggregate(revenue=table.amount.sum())
+    active = active.filter(active.revenue > 0)   # a month of credit notes only is no purchase
     first = active.group_by("client_id").aggregate(cohort=active.month.min())
     if since_cohort is not None:
         first = first.filter(first.cohort >= since_cohort.year * 12 + since_cohort.month - 1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal, format_percent
 
-from servicescape.i18n import N_, _
+from servicescape.i18n import N_, _, ngettext
 
 NONE = "—"
 
@@ -49,6 +49,12 @@ def segment_label(key: str) -> str:
 
 def segment_hint(key: str) -> str:
     return _(SEGMENT_HINTS[key]) if key in SEGMENT_HINTS else ""
+
+
+def unconverted(counts: dict[str, int], numbers: Numbers) -> str:
+    """Invoices left out for want of an exchange rate: "313 invoices in EUR, 2 invoices in USD"."""
+    return ", ".join(ngettext("%(n)s invoice in %(currency)s", "%(n)s invoices in %(currency)s", count,
+                              n=numbers.number(count), currency=currency) for currency, count in sorted(counts.items()))
 
 
 @dataclass(frozen=True)

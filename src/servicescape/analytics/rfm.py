@@ -4,7 +4,9 @@ clients, and named segments from the recency and frequency scores.
 Scores are quintiles of the clients' mid-rank percentile, so that clients with the same value share
 a score: score = 1 + ⌊5·(w + k/2)/n⌋ (at most 5), where w clients of the n are worse and k share the
 value (the longest ago for recency, the fewest purchases for frequency, the least revenue for
-monetary are worse). Integer arithmetic gives every engine the same scores. A purchase is a day with invoices: invoices of one day count once.
+monetary are worse). Integer arithmetic gives every engine the same scores.
+A purchase is a day whose invoices sum to more than nothing (invoices of one day count once; a day
+of credit notes is no purchase); monetary is all the client's revenue, credit notes included.
 """
 
 from __future__ import annotations
@@ -50,8 +52,10 @@ def scores(revenue: ir.Table, *, as_of: date, since: date | None = None) -> ir.T
     since the last purchase), ``frequency`` (purchases), ``monetary`` (revenue), the scores
     ``r``, ``f``, ``m`` (1–5) and the ``segment``."""
     days = purchase_days(revenue, since=since, until=as_of)
+    bought = days.amount > 0
     per = days.group_by("client_id").aggregate(
-        last_on=days.issued_on.max(), frequency=days.issued_on.count(), monetary=days.amount.sum())
+        last_on=days.issued_on.max(where=bought), frequency=bought.cast("int64").sum(), monetary=days.amount.sum())
+    per = per.filter(per.frequency > 0)
     per = per.mutate(recency=ibis.date(as_of).delta(per.last_on, unit="day"),
                      clients=per.client_id.count().over(ibis.window()))
     per = per.mutate(r=_score(per.recency, per.clients, smaller_is_better=True), f=_score(per.frequency, per.clients),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from servicescape.analytics import engines, reports, value
 from servicescape.analytics.capability import MANAGE, READ
 from servicescape.analytics.models import AnalyticsSettings, CachedResult
-from servicescape.audit.service import data_version
+from servicescape.audit.service import entities_version
 from servicescape.auth.permissions import Principal, require
 from servicescape.config import Settings
 from servicescape.db.types import utcnow
@@ -34,6 +34,14 @@ from servicescape.offerings import service as offerings
 from servicescape.runtime import settings_of
 
 REPORTS = ("pareto", "rfm", "cohorts", "clv", "churn", "economics")
+#: what the reports read: the tables, and the client book's import kinds that write them in bulk
+INPUTS = ("client", "clients", "invoice", "invoices", "engagement", "engagements", "service_package",
+          "exchange_rate", "analytics_settings")
+
+
+def data_version(session: Session) -> int:
+    """The version of what the analytics read: it grows with every write to their tables only."""
+    return entities_version(session, INPUTS)
 #: the months of cohorts the pages show by default
 COHORT_MONTHS = 24
 #: how far back the RFM movement looks by default

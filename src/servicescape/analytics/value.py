@@ -207,7 +207,7 @@ def churn_report(tables: Tables, values: ClientValues, *, at_risk_below: float, 
         risky = (values.probability_alive < at_risk_below) | (np.nan_to_num(overdue, nan=0.0) > rhythm_multiple)
     at_risk = np.flatnonzero(risky)
     revenue = recent[at_risk]
-    ranked = at_risk[np.argsort(-revenue, kind="stable")]
+    ranked = at_risk[np.lexsort((-values.total[at_risk], -revenue))]   # last year's revenue, then all time
     key_rows = [i for i in ranked if int(values.client_id[i]) in keys]
     shown = list(dict.fromkeys([*key_rows, *ranked[:limit]]))
     names = _names(tables, [int(values.client_id[i]) for i in shown])

@@ -1,4 +1,4 @@
-"""The audit trail: who changed what, when (UTC); and the data-version counter."""
+"""The audit trail: who changed what, when (UTC); and the data-version counters."""
 
 from __future__ import annotations
 
@@ -35,4 +35,16 @@ class DataVersion(Base):
     __audited__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class EntityVersion(Base):
+    """A counter per kind of record (the audit trail's ``entity``: a table's name, or an import's
+    kind), grown with the data version by every write that touches it — so a cache that reads only
+    some tables (analytics) need not be counted again when something else changed (a sign-in)."""
+
+    __tablename__ = "data_version_entity"
+    __audited__ = False
+
+    entity: Mapped[str] = mapped_column(String(60), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)

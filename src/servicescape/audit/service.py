@@ -6,15 +6,18 @@ Bulk writes that bypass the ORM (imports) call :func:`record` once for the whole
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import event, func, insert, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction
 
-from servicescape.audit.models import AuditEvent, DataVersion
+from servicescape.audit.models import AuditEvent, DataVersion, EntityVersion
 from servicescape.db.base import Base
 
 REDACTED = "***"
@@ -87,12 +90,27 @@ def record(
             "changes": changes,
         }],
     )
-    bump_data_version(session)
+    bump_data_version(session, (entity,) if entity else ())
 
 
-def bump_data_version(session: Session) -> None:
+def bump_data_version(session: Session, entities: Iterable[str] = ()) -> None:
+    """Count a write: the data version, and the counter of each kind of record it touched."""
     session.info["data_changed"] = True  # this transaction's version is not final until it commits
-    session.connection().execute(update(DataVersion).where(DataVersion.id == 1).values(version=DataVersion.version + 1))
+    connection = session.connection()
+    connection.execute(update(DataVersion).where(DataVersion.id == 1).values(version=DataVersion.version + 1))
+    touched = sorted(set(entities))   # always in the same order: concurrent writers never deadlock
+    if touched:
+        upsert = (postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert)(EntityVersion)
+        statement = upsert.values([{"entity": name, "version": 1} for name in touched])
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=[EntityVersion.entity], set_={"version": EntityVersion.version + 1}))
+
+
+def entities_version(session: Session, entities: Iterable[str]) -> int:
+    """How many writes touched these kinds of record (a cache key for what reads only them)."""
+    total = session.connection().scalar(
+        select(func.coalesce(func.sum(EntityVersion.version), 0)).where(EntityVersion.entity.in_(sorted(entities))))
+    return int(total or 0)
 
 
 def data_version(session: Session) -> int:
@@ -135,4 +153,4 @@ def _audit_flush(session: Session, _context: Any) -> None:
             })
     if rows:
         session.connection().execute(insert(AuditEvent), rows)
-        bump_data_version(session)
+        bump_data_version(session, {row["entity"] for row in rows})

@@ -1,4 +1,5 @@
-"""customer analytics: results cached per data version; the firm's analytics settings
+"""customer analytics: results cached per data version; the firm's analytics settings; a data
+version per kind of record (so a cache that reads a few tables is kept when others change)
 
 Revision ID: 0011
 Revises: 0010
@@ -19,6 +20,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table('data_version_entity',
+    sa.Column('entity', sa.String(length=60), nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('entity', name=op.f('pk_data_version_entity'))
+    )
     op.create_table('analytics_result',
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('report', sa.String(length=20), nullable=False),
@@ -42,3 +48,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('analytics_settings')
     op.drop_table('analytics_result')
+    op.drop_table('data_version_entity')
