@@ -53,8 +53,9 @@ def segment_hint(key: str) -> str:
 
 def unconverted(counts: dict[str, int], numbers: Numbers) -> str:
     """Invoices left out for want of an exchange rate: "313 invoices in EUR, 2 invoices in USD"."""
-    return ", ".join(ngettext("%(n)s invoice in %(currency)s", "%(n)s invoices in %(currency)s", count,
-                              n=numbers.number(count), currency=currency) for currency, count in sorted(counts.items()))
+    return ", ".join(ngettext("%(count)s invoice in %(currency)s", "%(count)s invoices in %(currency)s", count,
+                              count=numbers.number(count), currency=currency)
+                     for currency, count in sorted(counts.items()))
 
 
 @dataclass(frozen=True)

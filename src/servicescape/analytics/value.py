@@ -5,9 +5,10 @@ lifetime value over the horizon; churn risk against each client's own rhythm."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,7 @@ MONTH_DAYS = 365.25 / 12
 DECILES = 10
 
 Floats = npt.NDArray[np.float64]
+Model = TypeVar("Model")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class ClientValues:
     expected_spend: Floats
     clv: Floats
     holdout_purchases: Floats | None = None
+    penalizer: float = 0.0     # the L2 penalty the BG/NBD fit needed (0: none)
 
     def days_since_last(self) -> Floats:
         return (self.until - date(1970, 1, 1)).days - self.last_on.astype(np.float64)
@@ -79,6 +82,35 @@ class ClientValues:
         days = self.recency * UNIT_DAYS[self.terms.unit]
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self.frequency > 0, days / np.maximum(self.frequency, 1), np.nan)
+
+
+#: fewer clients who bought again than this, and the spend model is not fitted (each client's own mean)
+MIN_REPEAT_CLIENTS = 3
+#: when the data do not determine a model (a small firm, nobody dropped out yet), fit it again with a
+#: growing L2 penalty on the log-parameters, as lifetimes does — the figures then say which was used
+PENALIZERS = (0.0, 0.001, 0.01, 0.1, 1.0)
+
+
+def _fit(fit: Callable[[float], Model]) -> tuple[Model, float]:
+    last: RuntimeError | None = None
+    for weight in PENALIZERS:
+        try:
+            return fit(weight), weight
+        except RuntimeError as failed:
+            last = failed
+    assert last is not None
+    raise ValueError(str(last)) from None
+
+
+def _discounted_purchases(model: lifetime.BgNbd, frequency: Floats, recency: Floats, age: Floats,
+                          terms: LifetimeTerms) -> Floats:
+    """Σ over the horizon's months of each month's expected purchases, discounted to today."""
+    total, before = np.zeros(len(frequency)), np.zeros(len(frequency))
+    for month in range(1, terms.horizon_months + 1):
+        upto = lifetime.expected_purchases(model, month * terms.step, frequency, recency, age)
+        total += (upto - before) / (1 + terms.monthly_discount) ** month
+        before = upto
+    return total
 
 
 def client_values(tables: Tables, *, until: date, terms: LifetimeTerms,
@@ -97,27 +129,31 @@ def client_values(tables: Tables, *, until: date, terms: LifetimeTerms,
 
     frequency, monetary = column("frequency"), column("monetary")
     recency, age = column("recency") / unit, column("age") / unit
-    bgnbd = lifetime.fit_bgnbd(frequency, recency, age)
+    bgnbd, penalizer = _fit(lambda weight: lifetime.fit_bgnbd(frequency, recency, age, penalizer=weight))
     repeat = (frequency > 0) & (monetary > 0)
-    gamma_gamma = lifetime.fit_gamma_gamma(frequency[repeat], monetary[repeat]) if repeat.sum() >= 3 else None
+    gamma_gamma, _spend_penalizer = _fit(
+        lambda weight: lifetime.fit_gamma_gamma(frequency[repeat], monetary[repeat], penalizer=weight)) \
+        if repeat.sum() >= MIN_REPEAT_CLIENTS else (None, 0.0)
     months = terms.horizon_months
     expected = lifetime.expected_purchases(bgnbd, months * terms.step, frequency, recency, age)
     alive = lifetime.probability_alive(bgnbd, frequency, recency, age)
+    if gamma_gamma is not None and gamma_gamma.q <= 1:
+        gamma_gamma = None    # spend per purchase with no finite mean under the fit: the clients' own means
     if gamma_gamma is not None:
         spend = lifetime.expected_spend(gamma_gamma, frequency, monetary)
         clv = lifetime.customer_lifetime_value(bgnbd, gamma_gamma, frequency, recency, age, monetary,
                                                horizon=months * terms.step, step=terms.step,
                                                discount_rate=terms.monthly_discount)
-    else:  # too few repeat buyers to fit spend: each client's own mean purchase
+    else:  # no spend model: each client's own mean purchase, times its discounted expected purchases
         spend = np.where(frequency > 0, monetary, column("total"))
-        clv = expected * spend
+        clv = _discounted_purchases(bgnbd, frequency, recency, age, terms) * spend
     last_on = np.asarray(table.column("last_on").cast("int32").to_numpy(zero_copy_only=False), dtype=np.int64)
     return ClientValues(
         until=until, terms=terms, bgnbd=bgnbd, gamma_gamma=gamma_gamma,
         client_id=np.asarray(table.column("client_id").to_numpy(zero_copy_only=False), dtype=np.int64),
         frequency=frequency, recency=recency, age=age, monetary=monetary, last_on=last_on, total=column("total"),
         expected_purchases=expected, probability_alive=alive, expected_spend=spend, clv=clv,
-        holdout_purchases=column("holdout_purchases") if holdout_until is not None else None)
+        holdout_purchases=column("holdout_purchases") if holdout_until is not None else None, penalizer=penalizer)
 
 
 def _names(tables: Tables, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -167,7 +203,7 @@ def clv_report(tables: Tables, values: ClientValues, *, holdout_until: date | No
             "r": values.bgnbd.r, "alpha": values.bgnbd.alpha, "a": values.bgnbd.a, "b": values.bgnbd.b,
             "p": gg.p if gg else None, "q": gg.q if gg else None, "gamma": gg.gamma if gg else None,
         },
-        "log_likelihood": values.bgnbd.log_likelihood,
+        "log_likelihood": values.bgnbd.log_likelihood, "penalizer": values.penalizer,
         "gamma_gamma_log_likelihood": gg.log_likelihood if gg else None,
         "expected_purchases": _round(values.expected_purchases.sum()),
         "total_clv": _round(values.clv.sum()), "mean_clv": _round(values.clv.mean()),
