@@ -284,7 +284,7 @@ def ours(path: Path, today: date) -> tuple[dict[str, float], dict[str, Any]]:
     cohorts = reports.cohort_report(tables, until=today)
     times["cohorts"] = time.perf_counter() - moment
     moment = time.perf_counter()
-    bgnbd = tables.arrow(summary.purchases(tables.revenue, until=today))
+    bgnbd = tables.arrow(summary.purchases_of_days(tables.purchase_days(today), until=today))
     times["summary"] = time.perf_counter() - moment
 
     overall = pareto["overall"]

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import ibis
 import ibis.expr.types as ir
 
-from servicescape.analytics.tables import month_index, revenue_between
+from servicescape.analytics.rfm import purchase_days
+from servicescape.analytics.tables import month_index
 
 
 def retention(revenue: ir.Table, *, until: date | None = None, since_cohort: date | None = None) -> ir.Table:
@@ -17,9 +19,15 @@ def retention(revenue: ir.Table, *, until: date | None = None, since_cohort: dat
     ``clients`` (of them buying in that month), ``revenue``, ``retention`` (clients / size) and
     ``revenue_retention`` (revenue / the cohort's first month's revenue). Cohorts that started
     before ``since_cohort`` are left out (their clients still count in no other cohort)."""
-    table = revenue_between(revenue, None, until)
-    table = table.mutate(month=month_index(table.issued_on))
-    active = table.group_by(["client_id", "month"]).aggregate(revenue=table.amount.sum())
+    return retention_of_days(purchase_days(revenue, until=until), until=until, since_cohort=since_cohort)
+
+
+def retention_of_days(days: ir.Table, *, until: date | None = None, since_cohort: date | None = None) -> ir.Table:
+    """:func:`retention` from a table of purchase days (those after ``until`` are left out)."""
+    if until is not None:
+        days = days.filter(days.issued_on <= ibis.date(until))
+    days = days.mutate(month=month_index(days.issued_on))
+    active = days.group_by(["client_id", "month"]).aggregate(revenue=days.amount.sum())
     active = active.filter(active.revenue > 0)   # a month of credit notes only is no purchase
     first = active.group_by("client_id").aggregate(cohort=active.month.min())
     if since_cohort is not None:

@@ -13,7 +13,7 @@ from datetime import date
 import ibis
 import ibis.expr.types as ir
 
-from servicescape.analytics.tables import revenue_between, with_grouping
+from servicescape.analytics.tables import require, revenue_between, with_grouping
 
 #: the "top X% of clients" shares reported
 TOP_PERCENTS = (1, 5, 10, 20, 50)
@@ -29,6 +29,34 @@ def client_revenue(revenue: ir.Table, *, since: date | None = None, until: date 
     keys = ["client_id", *([by] if by else [])]
     per = table.group_by(keys).aggregate(revenue=table.amount.sum())
     return per.filter(per.revenue > 0)
+
+
+def revenue_parts(revenue: ir.Table, *, since: date | None = None, until: date | None = None,
+                  by_year: bool = True, by_package: bool = False) -> ir.Table:
+    """Revenue per client, year and service package (``client_id``, [``year``], [``package_id``],
+    ``revenue``): one pass over the invoices from which :func:`per_client` rolls up each breakdown."""
+    table = revenue_between(revenue, since, until)
+    keys = ["client_id"]
+    if by_year:
+        table, keys = table.mutate(year=table.issued_on.year()), [*keys, "year"]
+    if by_package:
+        require(table, ("package_id",), "the revenue table")
+        keys.append("package_id")
+    return table.group_by(keys).aggregate(revenue=table.amount.sum())
+
+
+def per_client(parts: ir.Table, by: str | None = None, clients: ir.Table | None = None) -> ir.Table:
+    """Roll :func:`revenue_parts` up to each client and ``by`` — "year", "package" (its id, in the
+    column ``package``) or a column of ``clients`` ("segment", "market"): ``revenue`` > 0 only."""
+    if by in (None, "year", "package"):
+        key = {"package": "package_id"}.get(by or "", by)
+        per = parts.group_by(["client_id", *([key] if key else [])]).aggregate(revenue=parts.revenue.sum())
+        per = per.rename(package="package_id") if by == "package" else per
+        return per.filter(per.revenue > 0)
+    if clients is None or by not in clients.columns:
+        raise ValueError(f"cannot group by {by!r}: the clients table has no such column")
+    per = parts if set(parts.columns) == {"client_id", "revenue"} else per_client(parts)   # already per client
+    return per.join(clients.select("client_id", by), "client_id")
 
 
 def ranked(per_client: ir.Table, by: str | None = None) -> ir.Table:
@@ -57,9 +85,16 @@ def concentration(revenue: ir.Table, *, since: date | None = None, until: date |
     """One row per group (one row when ``by`` is None): ``clients``, ``revenue``, ``gini``,
     ``key_clients`` and ``key_revenue`` (the key-account set reaching ``share``) and ``top_<X>``
     (the share of revenue of the top X% of clients, rounded up to whole clients)."""
+    return summarise(client_revenue(revenue, since=since, until=until, by=by), by=by, share=share,
+                     top_percents=top_percents)
+
+
+def summarise(per_client: ir.Table, *, by: str | None = None, share: float = KEY_SHARE,
+              top_percents: tuple[int, ...] = TOP_PERCENTS) -> ir.Table:
+    """:func:`concentration` of a table of revenue per client (``client_id``, [``by``], ``revenue``)."""
     if not 0 < share <= 1:
         raise ValueError(f"share must be in (0, 1], not {share}")
-    table = ranked(client_revenue(revenue, since=since, until=until, by=by), by)
+    table = ranked(per_client, by)
     n = table.clients.cast("float64")
     total = table.revenue.sum()
     figures: dict[str, ir.Value] = {
@@ -84,7 +119,12 @@ def key_accounts(revenue: ir.Table, *, since: date | None = None, until: date | 
                  share: float = KEY_SHARE) -> ir.Table:
     """The key-account set: the fewest largest clients whose revenue reaches ``share`` of the total,
     with ``rank``, ``revenue``, ``revenue_share`` and ``cumulative_share``."""
-    table = ranked(client_revenue(revenue, since=since, until=until))
+    return key_set(client_revenue(revenue, since=since, until=until), share=share)
+
+
+def key_set(per_client: ir.Table, *, share: float = KEY_SHARE) -> ir.Table:
+    """:func:`key_accounts` of a table of revenue per client."""
+    table = ranked(per_client)
     keys = table.filter(_is_key(table, share))
     return keys.select(
         "client_id", "rank", "revenue",
@@ -97,7 +137,12 @@ def lorenz(revenue: ir.Table, *, since: date | None = None, until: date | None =
     """The Lorenz curve: clients from the smallest up, the share of clients (``clients_share``)
     against the share of revenue they bring (``revenue_share``), ``points`` points per group (the
     curve starts at (0, 0), which is not listed)."""
-    table = ranked(client_revenue(revenue, since=since, until=until, by=by), by)
+    return curve(client_revenue(revenue, since=since, until=until, by=by), by=by, points=points)
+
+
+def curve(per_client: ir.Table, *, by: str | None = None, points: int = LORENZ_POINTS) -> ir.Table:
+    """:func:`lorenz` of a table of revenue per client."""
+    table = ranked(per_client, by)
     upward = table.clients + 1 - table.rank                          # 1 = the smallest client
     below = table.total - table.cumulative + table.revenue           # revenue of it and all smaller
     table = table.mutate(up=upward, below=below, point=(upward * points + table.clients - 1) // table.clients)

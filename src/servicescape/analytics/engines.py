@@ -36,6 +36,7 @@ Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
 REVENUE_FILE = "revenue.parquet"
 CLIENTS_FILE = "clients.parquet"
+PACKAGES_FILE = "packages.parquet"
 MANIFEST_FILE = "manifest.json"
 
 
@@ -47,8 +48,41 @@ class Tables:
     backend: Any                       # the Ibis backend that executes expressions
     revenue: ir.Table
     clients: ir.Table
+    packages: ir.Table | None
     reporting_currency: str
     unconverted: dict[str, int] = field(default_factory=dict)   # currency → invoices left out
+
+    _cached: list[ir.Table] = field(default_factory=list)
+    _days: dict[Any, ir.Table] = field(default_factory=dict)
+
+    def cache(self, expr: ir.Table) -> ir.Table:
+        """``expr`` computed once and kept on the engine (a temporary table, a cached Spark frame)
+        until :meth:`release`: for what several figures read."""
+        kept = expr.cache()
+        self._cached.append(kept)
+        return kept
+
+    def purchase_days(self, until: Any) -> ir.Table:
+        """Every client's purchase days up to ``until`` (see :func:`rfm.purchase_days`), counted
+        once for the reports that read them (RFM, lifetime value, cohorts)."""
+        from servicescape.analytics.rfm import purchase_days
+
+        if until not in self._days:
+            self._days[until] = self.cache(purchase_days(self.revenue, until=until))
+        return self._days[until]
+
+    def forget(self, *kept: ir.Table) -> None:
+        """Drop tables :meth:`cache` kept for one report."""
+        for table in kept:
+            table.release()
+            self._cached.remove(table)
+
+    def release(self) -> None:
+        """Drop what :meth:`cache` kept."""
+        for kept in self._cached:
+            kept.release()
+        self._cached.clear()
+        self._days.clear()
 
     def rows(self, expr: ir.Table) -> list[dict[str, Any]]:
         """Run ``expr`` and return its rows as dictionaries."""
@@ -75,7 +109,10 @@ def duckdb_connection() -> Any:
     """A DuckDB connection that never downloads an extension."""
     import duckdb
 
-    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    # insertion order is never relied on (every result is ordered explicitly); without it DuckDB
+    # loads and materialises in parallel (the invoices' copy takes half the time)
+    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                                  "preserve_insertion_order": False})
 
 
 def _attach(connection: Any, database_url: str) -> None:
@@ -108,24 +145,29 @@ def load_database(connection: Any, database_url: str, rates: dict[str, float]) -
     if rates:
         connection.executemany("INSERT INTO rate VALUES (?, ?)", sorted(rates.items()))
     scale = float(10 ** MONEY_PLACES)
+    # narrow: the clients' segment and market, the packages' names stay in their own (small) tables,
+    # joined where a figure is broken down by them — copying strings into 10M rows doubles the load
     connection.execute(f"""
         CREATE OR REPLACE TABLE revenue AS
         SELECT i.client_id::BIGINT AS client_id, i.issued_on::DATE AS issued_on,
-               i.amount::DOUBLE / {scale} * r.rate AS amount,
-               c.segment::VARCHAR AS segment, c.country::VARCHAR AS market, p.name::VARCHAR AS package
+               i.amount::DOUBLE / {scale} * r.rate AS amount, i.currency::VARCHAR AS currency,
+               e.package_id::BIGINT AS package_id
         FROM op.invoice i
-        JOIN rate r ON r.currency = i.currency
-        JOIN op.client c ON c.id = i.client_id
-        LEFT JOIN op.engagement e ON e.id = i.engagement_id
-        LEFT JOIN op.service_package p ON p.id = e.package_id""")  # noqa: S608 - a float literal
+        LEFT JOIN rate r ON r.currency = i.currency
+        LEFT JOIN op.engagement e ON e.id = i.engagement_id""")  # noqa: S608 - a float literal
     connection.execute("""
         CREATE OR REPLACE TABLE clients AS
         SELECT id::BIGINT AS client_id, name::VARCHAR AS name, tier::VARCHAR AS tier,
                segment::VARCHAR AS segment, country::VARCHAR AS market, status::VARCHAR AS status
         FROM op.client""")
+    connection.execute("""
+        CREATE OR REPLACE TABLE packages AS
+        SELECT id::BIGINT AS package_id, name::VARCHAR AS package FROM op.service_package""")
+    # invoices in a currency without a rate: counted, then left out (one read of the database)
     left_out = connection.execute(
-        "SELECT currency, count(*) FROM op.invoice WHERE currency NOT IN (SELECT currency FROM rate) "
-        "GROUP BY currency ORDER BY currency").fetchall()
+        "SELECT currency, count(*) FROM revenue WHERE amount IS NULL GROUP BY currency ORDER BY currency").fetchall()
+    if left_out:
+        connection.execute("DELETE FROM revenue WHERE amount IS NULL")
     connection.execute("DETACH op")
     return {currency: int(count) for currency, count in left_out}
 
@@ -134,13 +176,13 @@ def duckdb_from_database(database_url: str, rates: dict[str, float], reporting_c
     connection = duckdb_connection()
     unconverted = load_database(connection, database_url, rates)
     backend = ibis.duckdb.from_connection(connection)
-    return Tables("duckdb", backend, backend.table("revenue"), backend.table("clients"), reporting_currency,
-                  unconverted)
+    return Tables("duckdb", backend, backend.table("revenue"), backend.table("clients"), backend.table("packages"),
+                  reporting_currency, unconverted)
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
     path = directory / MANIFEST_FILE
-    for needed in (path, directory / REVENUE_FILE, directory / CLIENTS_FILE):
+    for needed in (path, directory / REVENUE_FILE, directory / CLIENTS_FILE, directory / PACKAGES_FILE):
         if not needed.exists():
             raise ValueError(f"{directory} is not an analytics export: {needed.name} is missing "
                              f"(write one with `servicescape analytics export-parquet {directory}`)")
@@ -158,20 +200,21 @@ def duckdb_from_parquet(directory: Path) -> Tables:
     backend = ibis.duckdb.from_connection(duckdb_connection())
     revenue = backend.read_parquet(str(directory / REVENUE_FILE), table_name="revenue")
     clients = backend.read_parquet(str(directory / CLIENTS_FILE), table_name="clients")
-    return Tables("duckdb", backend, revenue, clients, manifest["reporting_currency"],
+    packages = backend.read_parquet(str(directory / PACKAGES_FILE), table_name="packages")
+    return Tables("duckdb", backend, revenue, clients, packages, manifest["reporting_currency"],
                   dict(manifest.get("unconverted") or {}))
 
 
 def export_parquet(database_url: str, rates: dict[str, float], reporting_currency: str, directory: Path,
                    *, data_version: int | None = None, exported_at: str | None = None) -> dict[str, Any]:
-    """Write the analytics' inputs as Parquet files (``revenue.parquet``, ``clients.parquet``) and a
+    """Write the analytics' inputs as Parquet files (revenue, clients, packages) and a
     ``manifest.json`` into ``directory`` — what a Spark cluster reads. Returns the manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     connection = duckdb_connection()
     try:
         unconverted = load_database(connection, database_url, rates)
         counts = {}
-        for table, name in (("revenue", REVENUE_FILE), ("clients", CLIENTS_FILE)):
+        for table, name in (("revenue", REVENUE_FILE), ("clients", CLIENTS_FILE), ("packages", PACKAGES_FILE)):
             target = directory / name
             partial = target.with_suffix(".parquet.part")
             connection.execute(f"COPY {table} TO {_sql_text(partial)} (FORMAT parquet, COMPRESSION zstd)")
@@ -219,7 +262,8 @@ def spark_from_parquet(directory: Path, master: str) -> Tables:
     backend = ibis.pyspark.connect(spark_session(master))
     revenue = backend.read_parquet(str(directory / REVENUE_FILE), table_name="revenue")
     clients = backend.read_parquet(str(directory / CLIENTS_FILE), table_name="clients")
-    return Tables("spark", backend, revenue, clients, manifest["reporting_currency"],
+    packages = backend.read_parquet(str(directory / PACKAGES_FILE), table_name="packages")
+    return Tables("spark", backend, revenue, clients, packages, manifest["reporting_currency"],
                   dict(manifest.get("unconverted") or {}))
 
 

@@ -48,37 +48,53 @@ def _named(tables: Tables, expr: ir.Table) -> ir.Table:
     return expr.left_join(names, "client_id")
 
 
+def _group_label(grouping: str, value: Any, package_names: dict[int, str]) -> str | None:
+    if value is None:
+        return None
+    return package_names.get(int(value), str(value)) if grouping == "package" else str(value)
+
+
 def pareto(tables: Tables, *, since: date | None, until: date, share: float = concentration.KEY_SHARE,
            by: tuple[str, ...] = GROUPINGS, limit: int = LIST_LIMIT) -> dict[str, Any]:
-    """Concentration of revenue: overall, per grouping, the Lorenz curve and the key accounts."""
-    overall = tables.rows(concentration.concentration(tables.revenue, since=since, until=until, share=share))
+    """Concentration of revenue: overall, per grouping, the Lorenz curve and the key accounts —
+    from one pass over the invoices (revenue per client and grouping, kept on the engine)."""
+    has_package = "package_id" in tables.revenue.columns and tables.packages is not None
+    groupings = tuple(g for g in by if g == "year" or (g == "package" and has_package) or g in tables.clients.columns)
+    parts = tables.cache(concentration.revenue_parts(tables.revenue, since=since, until=until,
+                                                     by_package="package" in groupings))
+    clients = tables.cache(concentration.per_client(parts))
+    overall = tables.rows(concentration.summarise(clients, share=share))
     report = _header(tables, since=since, until=until, share=share)
     report["overall"] = _concentration_row(overall[0]) if overall and overall[0]["clients"] else \
         _concentration_row({"clients": 0, "revenue": 0.0, "gini": None, "key_clients": 0, "key_revenue": 0.0,
                             **{f"top_{p}": None for p in concentration.TOP_PERCENTS}})
-    report["lorenz"] = [[_share(row["clients_share"]), _share(row["revenue_share"])] for row in
-                        tables.rows(concentration.lorenz(tables.revenue, since=since, until=until))]
+    report["lorenz"] = [[_share(row["clients_share"]), _share(row["revenue_share"])]
+                        for row in tables.rows(concentration.curve(clients))]
     report["by"] = {}
-    for grouping in by:
-        if grouping != "year" and grouping not in tables.revenue.columns:
-            continue
-        rows = tables.rows(concentration.concentration(tables.revenue, since=since, until=until, by=grouping,
-                                                       share=share).order_by(ibis.desc("revenue"), grouping))
-        report["by"][grouping] = [{"group": None if row[grouping] is None else str(row[grouping]),
-                                   **_concentration_row(row)} for row in rows]
-    keys = _named(tables, concentration.key_accounts(tables.revenue, since=since, until=until, share=share))
+    names = {int(row["package_id"]): row["package"] for row in tables.rows(tables.packages)} \
+        if "package" in groupings and tables.packages is not None else {}
+    for grouping in groupings:
+        per = clients if grouping in ("segment", "market") else parts
+        summary = concentration.summarise(concentration.per_client(per, grouping, tables.clients), by=grouping,
+                                          share=share)
+        rows = tables.rows(summary.order_by(ibis.desc("revenue"), grouping))
+        report["by"][grouping] = [{"group": _group_label(grouping, row[grouping], names), **_concentration_row(row)}
+                                  for row in rows]
+    keys = _named(tables, concentration.key_set(clients, share=share))
     report["key_accounts"] = [
         {"client_id": int(row["client_id"]), "name": row["name"], "tier": row["tier"], "rank": int(row["rank"]),
          "revenue": _money(row["revenue"]), "revenue_share": _share(row["revenue_share"]),
          "cumulative_share": _share(row["cumulative_share"])}
         for row in tables.rows(keys.order_by("rank").limit(limit))]
+    tables.forget(parts, clients)
     return report
 
 
 def rfm_report(tables: Tables, *, as_of: date, compare_to: date | None = None) -> dict[str, Any]:
     """The RFM grid (recency × frequency), the named segments, and — with ``compare_to`` — how
     clients moved between segments from that date to ``as_of``."""
-    scored = rfm.scores(tables.revenue, as_of=as_of)
+    days = tables.purchase_days(as_of)
+    scored = tables.cache(rfm.scores_of_days(days, as_of=as_of))
     report = _header(tables, as_of=as_of, compare_to=compare_to)
     report["grid"] = [{"r": int(row["r"]), "f": int(row["f"]), "clients": int(row["clients"]),
                        "revenue": _money(row["revenue"])} for row in tables.rows(rfm.grid(scored))]
@@ -91,14 +107,19 @@ def rfm_report(tables: Tables, *, as_of: date, compare_to: date | None = None) -
         for name in (*rfm.SEGMENT_NAMES, *(("other",) if "other" in found else ()))]
     report["clients"] = sum(segment["clients"] for segment in report["segments"])
     if compare_to is not None:
+        if compare_to >= as_of:
+            raise ValueError(f"the movement starts ({compare_to}) on or after it ends ({as_of})")
+        before = rfm.scores_of_days(days, as_of=compare_to)
         report["movement"] = [{"from": row["from_segment"], "to": row["to_segment"], "clients": int(row["clients"])}
-                              for row in tables.rows(rfm.movement(tables.revenue, start=compare_to, end=as_of))]
+                              for row in tables.rows(rfm.moves(before, scored))]
+    tables.forget(scored)
     return report
 
 
 def cohort_report(tables: Tables, *, until: date, since_cohort: date | None = None) -> dict[str, Any]:
     """Retention of each monthly cohort: clients and revenue still coming in each later month."""
-    rows = tables.rows(cohorts.retention(tables.revenue, until=until, since_cohort=since_cohort))
+    rows = tables.rows(cohorts.retention_of_days(tables.purchase_days(until), until=until,
+                                                 since_cohort=since_cohort))
     report = _header(tables, until=until, since_cohort=since_cohort)
     grouped: dict[int, dict[str, Any]] = {}
     for row in rows:

@@ -51,7 +51,12 @@ def scores(revenue: ir.Table, *, as_of: date, since: date | None = None) -> ir.T
     """One row per client who bought by ``as_of`` (since ``since`` when given): ``recency`` (days
     since the last purchase), ``frequency`` (purchases), ``monetary`` (revenue), the scores
     ``r``, ``f``, ``m`` (1–5) and the ``segment``."""
-    days = purchase_days(revenue, since=since, until=as_of)
+    return scores_of_days(purchase_days(revenue, since=since, until=as_of), as_of=as_of)
+
+
+def scores_of_days(days: ir.Table, *, as_of: date) -> ir.Table:
+    """:func:`scores` from a table of :func:`purchase_days` (those after ``as_of`` are left out)."""
+    days = days.filter(days.issued_on <= ibis.date(as_of))
     bought = days.amount > 0
     per = days.group_by("client_id").aggregate(
         last_on=days.issued_on.max(where=bought), frequency=bought.cast("int64").sum(), monetary=days.amount.sum())
@@ -87,9 +92,14 @@ def movement(revenue: ir.Table, *, start: date, end: date) -> ir.Table:
     client who had not bought yet), ``to_segment`` and ``clients``."""
     if start >= end:
         raise ValueError(f"the movement starts ({start}) on or after it ends ({end})")
-    before = scores(revenue, as_of=start).select("client_id", from_segment="segment")
-    after = scores(revenue, as_of=end).select(client=ibis._.client_id, to_segment=ibis._.segment)
-    joined = after.left_join(before, after.client == before.client_id)
+    return moves(scores(revenue, as_of=start), scores(revenue, as_of=end))
+
+
+def moves(before: ir.Table, after: ir.Table) -> ir.Table:
+    """:func:`movement` between two tables of :func:`scores`."""
+    earlier = before.select("client_id", from_segment="segment")
+    later = after.select(client=after.client_id, to_segment=after.segment)
+    joined = later.left_join(earlier, later.client == earlier.client_id)
     joined = joined.mutate(from_segment=joined.from_segment.fill_null("none"))
     return joined.group_by(["from_segment", "to_segment"]).aggregate(clients=joined.client.count()) \
         .order_by(["from_segment", "to_segment"])

@@ -273,6 +273,13 @@ def count_and_keep(session: Session, queries: Iterable[Query], *, counter: Count
                    version: int) -> list[Answer]:
     """Count ``queries`` on one load of the data and keep the results for ``version``."""
     counter = counter or Counter(tables_for(session))
+    try:
+        return _count_all(session, counter, queries, version)
+    finally:
+        counter.tables.release()
+
+
+def _count_all(session: Session, counter: Counter, queries: Iterable[Query], version: int) -> list[Answer]:
     answers = []
     for query in queries:
         started = time.perf_counter()

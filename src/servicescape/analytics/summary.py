@@ -22,13 +22,15 @@ from servicescape.analytics.rfm import purchase_days
 def purchases(revenue: ir.Table, *, until: date) -> ir.Table:
     """One row per client who bought by ``until``: ``client_id``, ``first_on``, ``last_on``,
     ``frequency``, ``recency``, ``age`` (days), ``monetary`` and ``total`` (revenue)."""
-    days = purchase_days(revenue, until=until)
-    days = days.filter(days.amount > 0)
+    return purchases_of_days(purchase_days(revenue, until=until), until=until)
+
+
+def purchases_of_days(days: ir.Table, *, until: date) -> ir.Table:
+    """:func:`purchases` from a table of purchase days (those after ``until`` are left out)."""
+    days = days.filter((days.issued_on <= ibis.date(until)) & (days.amount > 0))
     per = days.group_by("client_id").aggregate(
         first_on=days.issued_on.min(), last_on=days.issued_on.max(), count=days.issued_on.count(),
-        total=days.amount.sum())
-    opening = days.select(opening_client=days.client_id, opening_on=days.issued_on, opening=days.amount)
-    per = per.join(opening, (per.client_id == opening.opening_client) & (per.first_on == opening.opening_on))
+        total=days.amount.sum(), opening=days.amount.argmin(days.issued_on))
     frequency = per["count"] - 1
     return per.select(
         "client_id", "first_on", "last_on", "total",

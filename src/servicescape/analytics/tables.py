@@ -4,10 +4,14 @@ Every analytic is a pure function over Ibis tables with named columns, so that o
 on DuckDB (the embedded default) and on Spark. Its inputs:
 
 * ``revenue``: one row per invoice — ``client_id`` (integer), ``issued_on`` (date), ``amount``
-  (float, in the reporting currency), and optionally ``segment``, ``market`` and ``package`` (the
-  service package of the engagement invoiced) to group by;
+  (float, in the reporting currency), and optionally ``package_id`` (the service package of the
+  engagement invoiced) to break revenue down by;
 * ``clients``: one row per client — ``client_id``, ``name``, ``tier``, ``segment``, ``market``,
-  ``status``.
+  ``status``;
+* ``packages``: ``package_id``, ``package`` (its name).
+
+(The pure functions also break down by a ``segment``, ``market`` or ``package`` column of the
+revenue table itself when it has one.)
 """
 
 from __future__ import annotations

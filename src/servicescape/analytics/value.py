@@ -116,7 +116,7 @@ def _discounted_purchases(model: lifetime.BgNbd, frequency: Floats, recency: Flo
 def client_values(tables: Tables, *, until: date, terms: LifetimeTerms,
                   holdout_until: date | None = None) -> ClientValues:
     """Fit the models on every client's purchases up to ``until`` and value each client."""
-    expr = summary.purchases(tables.revenue, until=until)
+    expr = summary.purchases_of_days(tables.purchase_days(until), until=until)
     if holdout_until is not None:
         expr = summary.with_holdout(expr, tables.revenue, until=until, holdout_until=holdout_until)
     table = tables.arrow(expr.order_by("client_id"))

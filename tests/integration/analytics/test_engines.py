@@ -76,8 +76,11 @@ def test_duckdb_reads_the_database_on_both_backends(runtime: Runtime) -> None:
     assert tables.unconverted == {"USD": made["usd"]}
     assert tables.backend.execute(tables.clients.count()) == 15
     huf = tables.rows(tables.revenue.filter(tables.revenue.client_id == 1).limit(1))[0]  # client 0 pays in HUF
-    assert huf["package"] == "Retainer" and huf["market"] == "HU" and huf["segment"] == "Law"
-    assert 10_000 < huf["amount"] < 30_000          # 400 × the size in HUF, at 0.0025 EUR each
+    assert huf["currency"] == "HUF" and 10_000 < huf["amount"] < 30_000   # 400 × its size, at 0.0025 EUR each
+    packages = {row["package_id"]: row["package"] for row in tables.rows(tables.packages)}
+    assert packages[huf["package_id"]] == "Retainer"
+    client = tables.rows(tables.clients.filter(tables.clients.client_id == 1))[0]
+    assert (client["market"], client["segment"], client["tier"]) == ("HU", "Law", "key")
     counted = Counter(tables).count(_queries(runtime)[0])
     assert counted["overall"]["clients"] > 0 and counted["unconverted_invoices"] == {"USD": made["usd"]}
 
@@ -110,6 +113,8 @@ def test_every_analytic_is_the_same_on_duckdb_and_spark(sqlite_runtime: Runtime,
     # the figures are not empty: every report found something to compare
     pareto = from_db.count(_queries(runtime)[0])
     assert pareto["overall"]["clients"] > 10 and pareto["lorenz"] and pareto["key_accounts"]
+    assert {row["group"] for row in pareto["by"]["package"]} == {"Retainer", "Project"}
+    assert {row["group"] for row in pareto["by"]["market"]} == {"HU", "BG", "MY"}
     assert from_db.count(_queries(runtime)[-1])["holdout"]["clients"] > 0
 
 
@@ -130,6 +135,7 @@ def test_a_folder_that_is_not_an_export_is_refused(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
     (tmp_path / "revenue.parquet").write_bytes(b"")
     (tmp_path / "clients.parquet").write_bytes(b"")
+    (tmp_path / "packages.parquet").write_bytes(b"")
     with pytest.raises(ValueError, match="names no reporting_currency"):
         engines.duckdb_from_parquet(tmp_path)
 

@@ -40,7 +40,7 @@ def make_tables(invoices: list[tuple[Any, ...]], clients: list[tuple[Any, ...]] 
         {name: [row[i] for row in clients] for i, name in enumerate(names)},
         schema={"client_id": "int64", "name": "string", "tier": "string", "segment": "string", "market": "string",
                 "status": "string"}))
-    return Tables("duckdb", backend, revenue, table, "EUR")
+    return Tables("duckdb", backend, revenue, table, None, "EUR")
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +160,8 @@ def test_reports_are_plain_figures(tables: Tables) -> None:
     found = reports.pareto(tables, since=None, until=date(2025, 12, 31), by=("segment", "year", "market"))
     assert found["overall"]["gini"] == pytest.approx(1 / 3, abs=1e-6) and found["overall"]["key_clients_share"]
     assert [k["name"] for k in found["key_accounts"]] == ["Kovács Kft.", "Tan Holdings"]
-    assert set(found["by"]) == {"segment", "year"}            # no market column in this revenue table
+    assert set(found["by"]) == {"segment", "year", "market"}       # no package_id: no breakdown by package
+    assert {row["group"]: row["clients"] for row in found["by"]["market"]} == {"HU": 1, "MY": 1, "BG": 1}
     ranked = reports.rfm_report(tables, as_of=date(2025, 6, 30), compare_to=date(2025, 2, 15))
     assert ranked["clients"] == 3 and len(ranked["segments"]) == len(rfm.SEGMENT_NAMES)
     assert {m["from"] for m in ranked["movement"]} == {"at_risk", "need_attention", "potential_loyalists"}
