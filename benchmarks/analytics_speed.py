@@ -359,7 +359,7 @@ def _pd_scores(days: Any, as_of: Any) -> Any:
     from servicescape.analytics.rfm import SEGMENTS
 
     days = days[days["issued_on"] <= as_of]
-    bought = days["amount"] > 0                # a purchase: a day whose invoices sum to more than nothing
+    bought = days["amount"] >= 0               # a purchase: a day whose invoices are not a net credit
     days = days.assign(bought=bought, bought_on=days["issued_on"].where(bought))
     per = days.groupby("client_id", sort=False).agg(last_on=("bought_on", "max"), frequency=("bought", "sum"),
                                                     monetary=("amount", "sum"))   # credit notes included
@@ -461,7 +461,7 @@ def pandas_pipeline(path: Path, today: date) -> tuple[dict[str, float], dict[str
     stamp = days["issued_on"]
     active = days.assign(month=stamp.dt.year * 12 + stamp.dt.month - 1).groupby(
         ["client_id", "month"], as_index=False, sort=False)["amount"].sum()
-    active = active[active["amount"] > 0]      # a month of credit notes only is no purchase
+    active = active[active["amount"] >= 0]     # a month of credit notes only is no purchase
     active["cohort"] = active.groupby("client_id")["month"].transform("min")
     active["offset"] = active["month"] - active["cohort"]
     sizes = active[active["offset"] == 0].groupby("cohort").size().rename("size")
@@ -474,7 +474,7 @@ def pandas_pipeline(path: Path, today: date) -> tuple[dict[str, float], dict[str
 
     # the BG/NBD summary: purchase days with a positive sum
     moment = time.perf_counter()
-    bought = days[days["amount"] > 0]
+    bought = days[days["amount"] >= 0]
     grouped = bought.groupby("client_id", sort=False)
     bgnbd = grouped.agg(first_on=("issued_on", "min"), last_on=("issued_on", "max"), count=("issued_on", "size"),
                         total=("amount", "sum"), opening=("amount", "first"))    # days sorted: first = first day

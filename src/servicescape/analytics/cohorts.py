@@ -28,7 +28,7 @@ def retention_of_days(days: ir.Table, *, until: date | None = None, since_cohort
         days = days.filter(days.issued_on <= ibis.date(until))
     days = days.mutate(month=month_index(days.issued_on))
     active = days.group_by(["client_id", "month"]).aggregate(revenue=days.amount.sum())
-    active = active.filter(active.revenue > 0)   # a month of credit notes only is no purchase
+    active = active.filter(active.revenue >= 0)   # a month of credit notes only is no purchase
     first = active.group_by("client_id").aggregate(cohort=active.month.min())
     if since_cohort is not None:
         first = first.filter(first.cohort >= since_cohort.year * 12 + since_cohort.month - 1)

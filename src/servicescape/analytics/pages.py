@@ -49,7 +49,7 @@ def _answer(context: RequestContext, report: str, **given: Any) -> tuple[Answer 
             query = service.default_query(report, service.today(context.runtime.settings), firm, **given)
             return service.report(session, query, by=context.principal, allow_stale=True), None
     except ValidationFailed as failed:
-        if report in ("clv", "churn"):   # nothing bought yet: nothing to fit, said on the page
+        if failed.field == report:   # the data cannot give it (nothing bought yet, no model fits): said on the page
             return None, failed.message
         raise
 
@@ -162,7 +162,7 @@ def home_at_risk(context: RequestContext, session: Session) -> dict[str, Any] | 
     firm = service.settings(session, by=context.principal)
     query = service.default_query("churn", service.today(context.runtime.settings), firm)
     kept = service.kept(session, query, by=context.principal)
-    if kept is None or not kept.payload["key_accounts_at_risk"]:
+    if kept is None or not kept.payload.get("key_accounts_at_risk"):
         return None
     return {"at_risk": kept.payload, "numbers": _numbers(context), "most": HOME_ITEMS}
 

@@ -5,8 +5,8 @@ Scores are quintiles of the clients' mid-rank percentile, so that clients with t
 a score: score = 1 + ⌊5·(w + k/2)/n⌋ (at most 5), where w clients of the n are worse and k share the
 value (the longest ago for recency, the fewest purchases for frequency, the least revenue for
 monetary are worse). Integer arithmetic gives every engine the same scores.
-A purchase is a day whose invoices sum to more than nothing (invoices of one day count once; a day
-of credit notes is no purchase); monetary is all the client's revenue, credit notes included.
+A purchase is a day with invoices that are not a net credit (invoices of one day count once; a day
+whose credit notes outweigh its invoices is no purchase; a free visit invoiced at 0 is one); monetary is all the client's revenue, credit notes included.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def scores(revenue: ir.Table, *, as_of: date, since: date | None = None) -> ir.T
 def scores_of_days(days: ir.Table, *, as_of: date) -> ir.Table:
     """:func:`scores` from a table of :func:`purchase_days` (those after ``as_of`` are left out)."""
     days = days.filter(days.issued_on <= ibis.date(as_of))
-    bought = days.amount > 0
+    bought = days.amount >= 0
     per = days.group_by("client_id").aggregate(
         last_on=days.issued_on.max(where=bought), frequency=bought.cast("int64").sum(), monetary=days.amount.sum())
     per = per.filter(per.frequency > 0)

@@ -254,9 +254,13 @@ def report(session: Session, query: Query, *, by: Principal, allow_stale: bool =
     version = data_version(session)
     found = session.get(CachedResult, query.key())
     if found is not None and (found.data_version == version or allow_stale):
-        return Answer(found.payload, found.data_version, found.computed_at, found.seconds, cached=True,
-                      stale=found.data_version != version)
-    return count_and_keep(session, [query], counter=None, version=version)[0]
+        answer = Answer(found.payload, found.data_version, found.computed_at, found.seconds, cached=True,
+                        stale=found.data_version != version)
+    else:
+        answer = count_and_keep(session, [query], counter=None, version=version)[0]
+    if "problem" in answer.payload:
+        raise ValidationFailed(answer.payload["problem"], field=query.report)
+    return answer
 
 
 def kept(session: Session, query: Query, *, by: Principal) -> Answer | None:
@@ -285,8 +289,8 @@ def _count_all(session: Session, counter: Counter, queries: Iterable[Query], ver
         started = time.perf_counter()
         try:
             payload = counter.count(query)
-        except ValueError as exc:
-            raise ValidationFailed(str(exc)) from None
+        except ValueError as exc:   # the data cannot give this report (nothing bought yet, no model fits): kept too
+            payload = {"problem": str(exc)}
         seconds = time.perf_counter() - started
         computed = utcnow()
         row = session.get(CachedResult, query.key())

@@ -2,8 +2,8 @@
 ``frequency`` x (repeat purchases), ``recency`` t_x (from the first purchase to the last) and ``age``
 T (from the first purchase to the end of the calibration period), in days; ``monetary``: the mean
 value of the repeat purchases (the first is left out, as in the papers). A purchase is a day with
-invoices (invoices of one day count once); a day whose invoices sum to nothing or less (a credit
-note) is not a purchase.
+invoices (invoices of one day count once); a day whose invoices sum to less than nothing (credit
+notes) is not a purchase, one invoiced at 0 is (CDNOW counts its free purchases too).
 
 With a holdout period the summary also counts each client's purchases after the calibration
 period, to compare with what the model predicted.
@@ -27,7 +27,7 @@ def purchases(revenue: ir.Table, *, until: date) -> ir.Table:
 
 def purchases_of_days(days: ir.Table, *, until: date) -> ir.Table:
     """:func:`purchases` from a table of purchase days (those after ``until`` are left out)."""
-    days = days.filter((days.issued_on <= ibis.date(until)) & (days.amount > 0))
+    days = days.filter((days.issued_on <= ibis.date(until)) & (days.amount >= 0))
     per = days.group_by("client_id").aggregate(
         first_on=days.issued_on.min(), last_on=days.issued_on.max(), count=days.issued_on.count(),
         total=days.amount.sum(), opening=days.amount.argmin(days.issued_on))
@@ -47,7 +47,7 @@ def with_holdout(summary: ir.Table, revenue: ir.Table, *, until: date, holdout_u
     if holdout_until <= until:
         raise ValueError(f"the holdout period ends ({holdout_until}) on or before the calibration ends ({until})")
     days = purchase_days(revenue, since=until + (date.resolution), until=holdout_until)
-    days = days.filter(days.amount > 0)
+    days = days.filter(days.amount >= 0)
     later = days.group_by("client_id").aggregate(holdout_purchases=days.issued_on.count())
     later = later.select(later_client=later.client_id, holdout_purchases=later.holdout_purchases)
     joined = summary.left_join(later, summary.client_id == later.later_client)
