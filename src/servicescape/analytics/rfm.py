@@ -6,7 +6,8 @@ a score: score = 1 + ⌊5·(w + k/2)/n⌋ (at most 5), where w clients of the n 
 value (the longest ago for recency, the fewest purchases for frequency, the least revenue for
 monetary are worse). Integer arithmetic gives every engine the same scores.
 A purchase is a day with invoices that are not a net credit (invoices of one day count once; a day
-whose credit notes outweigh its invoices is no purchase; a free visit invoiced at 0 is one); monetary is all the client's revenue, credit notes included.
+whose credit notes outweigh its invoices is no purchase; a free visit invoiced at 0 is one);
+monetary is all the client's revenue, credit notes included.
 """
 
 from __future__ import annotations
