@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from servicescape.analytics import service
-from servicescape.auth.permissions import SYSTEM
 from servicescape.demo.steps import DemoRun
 from servicescape.offerings import service as offerings
 
@@ -18,6 +16,8 @@ def load_settings(run: DemoRun) -> None:
     currency = run.runtime.settings.reporting_currency
     with run.runtime.transaction() as session:
         rate = offerings.rates(session, currency).get("MYR")
-        cost = round(float(ACQUISITION_COST_MYR) * rate, -2) if rate else None
-        service.update_settings(session, {"acquisition_cost": cost}, by=SYSTEM)
-    run.counts["analytics_settings"] = 1
+        cost = Decimal(str(round(float(ACQUISITION_COST_MYR) * rate, -2))) if rate else None
+        # the demo load is one audit event (demo_load): rows go in as the other steps' do
+        run.insert(session.connection(), "analytics_settings", [{
+            "id": 1, "acquisition_cost": cost, "annual_discount_rate": 0.10, "horizon_months": 12,
+            "at_risk_below": 0.5, "rhythm_multiple": 2.0}])
