@@ -150,8 +150,8 @@ def load_database(connection: Any, database_url: str, rates: dict[str, float]) -
     connection.execute(f"""
         CREATE OR REPLACE TABLE revenue AS
         SELECT i.client_id::BIGINT AS client_id, i.issued_on::DATE AS issued_on,
-               i.amount::DOUBLE / {scale} * r.rate AS amount, i.currency::VARCHAR AS currency,
-               e.package_id::BIGINT AS package_id
+               i.amount::DOUBLE / {scale} * r.rate AS amount, e.package_id::BIGINT AS package_id,
+               CASE WHEN r.rate IS NULL THEN i.currency::VARCHAR END AS unconverted
         FROM op.invoice i
         LEFT JOIN rate r ON r.currency = i.currency
         LEFT JOIN op.engagement e ON e.id = i.engagement_id""")  # noqa: S608 - a float literal
@@ -165,7 +165,7 @@ def load_database(connection: Any, database_url: str, rates: dict[str, float]) -
         SELECT id::BIGINT AS package_id, name::VARCHAR AS package FROM op.service_package""")
     # invoices in a currency without a rate: counted, then left out (one read of the database)
     left_out = connection.execute(
-        "SELECT currency, count(*) FROM revenue WHERE amount IS NULL GROUP BY currency ORDER BY currency").fetchall()
+        "SELECT unconverted, count(*) FROM revenue WHERE amount IS NULL GROUP BY unconverted ORDER BY 1").fetchall()
     if left_out:
         connection.execute("DELETE FROM revenue WHERE amount IS NULL")
     connection.execute("DETACH op")

@@ -6,24 +6,10 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal, format_percent
 
-from servicescape.i18n import N_, _, ngettext
+from servicescape.i18n import N_, _, ngettext, pgettext
 
 NONE = "—"
 
-SEGMENT_LABELS: dict[str, str] = {
-    "champions": N_("Champions"),
-    "loyal": N_("Loyal"),
-    "potential_loyalists": N_("Potential loyalists"),
-    "new": N_("New"),
-    "promising": N_("Promising"),
-    "need_attention": N_("Need attention"),
-    "about_to_sleep": N_("About to sleep"),
-    "at_risk": N_("At risk"),
-    "cannot_lose": N_("Cannot lose them"),
-    "hibernating": N_("Hibernating"),
-    "other": N_("Other"),
-    "none": N_("Not a client yet"),
-}
 SEGMENT_HINTS: dict[str, str] = {
     "champions": N_("Bought recently and often"),
     "loyal": N_("Buy often; not the very latest"),
@@ -44,7 +30,22 @@ GROUPING_LABELS: dict[str, str] = {
 
 
 def segment_label(key: str) -> str:
-    return _(SEGMENT_LABELS.get(key, key))
+    """An RFM segment's name (its own context: "New" here is not a new record's "New")."""
+    names = {
+        "champions": pgettext("rfm segment", "Champions"),
+        "loyal": pgettext("rfm segment", "Loyal"),
+        "potential_loyalists": pgettext("rfm segment", "Potential loyalists"),
+        "new": pgettext("rfm segment", "New"),
+        "promising": pgettext("rfm segment", "Promising"),
+        "need_attention": pgettext("rfm segment", "Need attention"),
+        "about_to_sleep": pgettext("rfm segment", "About to sleep"),
+        "at_risk": pgettext("rfm segment", "At risk"),
+        "cannot_lose": pgettext("rfm segment", "Cannot lose them"),
+        "hibernating": pgettext("rfm segment", "Hibernating"),
+        "other": pgettext("rfm segment", "Other"),
+        "none": pgettext("rfm segment", "Not a client yet"),
+    }
+    return names.get(key, key)
 
 
 def segment_hint(key: str) -> str:
