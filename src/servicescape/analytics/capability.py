@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from servicescape.i18n import N_
-from servicescape.platform.registry import MANAGERS, Capability, DemoStep, HomePanel, Job, Nav, PermissionSpec
+from servicescape.platform.registry import (
+    MANAGERS,
+    Capability,
+    ClientSection,
+    DemoStep,
+    HomePanel,
+    Job,
+    Nav,
+    PermissionSpec,
+)
 
 READ = "analytics.read"
 MANAGE = "analytics.manage"
@@ -28,6 +37,8 @@ CAPABILITY = Capability(
     jobs=(Job("analytics.refresh", "servicescape.analytics.jobs:refresh",
               N_("Count the analytics again when the data has changed"),
               every=timedelta(minutes=5), lease=timedelta(minutes=30)),),
+    client_sections=(ClientSection("value", "analytics/_client_value.html",
+                                   "servicescape.analytics.sections:client_value", READ, order=12, side=True),),
     home_panels=(HomePanel("at_risk_key_accounts", "analytics/_home_at_risk.html",
                            "servicescape.analytics.pages:home_at_risk", READ, order=40),),
     demo=(DemoStep("servicescape.analytics.demo:load_settings", ("analytics_settings",), order=95),),

@@ -102,7 +102,7 @@ def _fit(fit: Callable[[float], Model]) -> tuple[Model, float]:
     raise ValueError(str(last)) from None
 
 
-def _discounted_purchases(model: lifetime.BgNbd, frequency: Floats, recency: Floats, age: Floats,
+def discounted_purchases(model: lifetime.BgNbd, frequency: Floats, recency: Floats, age: Floats,
                           terms: LifetimeTerms) -> Floats:
     """Σ over the horizon's months of each month's expected purchases, discounted to today."""
     total, before = np.zeros(len(frequency)), np.zeros(len(frequency))
@@ -146,7 +146,7 @@ def client_values(tables: Tables, *, until: date, terms: LifetimeTerms,
                                                discount_rate=terms.monthly_discount)
     else:  # no spend model: each client's own mean purchase, times its discounted expected purchases
         spend = np.where(frequency > 0, monetary, column("total"))
-        clv = _discounted_purchases(bgnbd, frequency, recency, age, terms) * spend
+        clv = discounted_purchases(bgnbd, frequency, recency, age, terms) * spend
     last_on = np.asarray(table.column("last_on").cast("int32").to_numpy(zero_copy_only=False), dtype=np.int64)
     return ClientValues(
         until=until, terms=terms, bgnbd=bgnbd, gamma_gamma=gamma_gamma,

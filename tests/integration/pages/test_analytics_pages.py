@@ -97,6 +97,29 @@ def test_who_may_see_and_change(browser_as, runtime: Runtime) -> None:  # type: 
     for url in PAGES:
         assert staff.get(url).status_code == 403
     assert "Customer analytics" not in plain(staff.get("/").text)
+    assert "Value and risk" not in plain(staff.get("/clients/1").text)      # the section needs analytics.read
     assert staff.post("/analytics/settings", {"horizon_months": "6"}).status_code == 403
     manager: Browser = browser_as(Role.manager)
     assert manager.get("/analytics/economics").status_code == 200
+
+
+def test_the_client_page_shows_value_and_risk_from_the_last_count(owner_browser: Browser, runtime: Runtime) -> None:
+    build_firm(runtime, clients_count=30)
+    before = plain(owner_browser.get("/clients/1").text)
+    assert "Value and risk" in before and "Not counted yet" in before
+    with runtime.transaction() as session:
+        service.refresh(session, by=SYSTEM)
+        firm = service.settings(session, by=SYSTEM)
+        kept = service.kept(session, service.default_query("clv", service.today(runtime.settings), firm), by=SYSTEM)
+    assert kept is not None
+    top = kept.payload["top_clients"][0]
+    page = plain(owner_browser.get(f"/clients/{top['client_id']}").text)
+    assert "Lifetime value" in page and "Models fitted" in page
+    # the same figure as the report's, counted for this one client from its own invoices
+    with runtime.transaction() as session:
+        from servicescape.analytics.sections import one_client
+
+        one = one_client(session, top["client_id"], kept.payload, 0.5, 2.0, "EUR")
+    assert one is not None and round(one["clv"], 2) == top["clv"]
+    assert round(one["probability_alive"], 4) == top["probability_alive"]
+    assert f"{one['days_silent']:,}" in page
