@@ -87,8 +87,7 @@ def pareto_command(
     period: Annotated[str, typer.Option(help="12m (the last twelve months), all, or a year (2025).")] = "12m",
     engine: EngineOption = "duckdb", source: SourceOption = "db", db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
-    """How concentrated revenue is: the top clients' share, Gini, the key-account set (80%), per
-    year, segment, market and service package."""
+    """How concentrated revenue is: the top clients' share, Gini, the key-account set (80%), per year, segment, market and service package."""  # noqa: E501 - one paragraph: the CLI shows line breaks as they are
     data = _run(db, engine, source, "pareto", {"period": period})
     if as_json:
         print_json(data)
@@ -165,9 +164,7 @@ def clv_command(
                                                         "firm's setting).")] = None,
     engine: EngineOption = "duckdb", source: SourceOption = "db", db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
-    """Lifetime value: BG/NBD and Gamma-Gamma fitted by maximum likelihood; expected purchases,
-    probability alive, expected spend and discounted CLV per client. Purchases on one day count once;
-    the monetary value is the mean of the repeat purchases."""
+    """Lifetime value: BG/NBD and Gamma-Gamma fitted by maximum likelihood; expected purchases, probability alive, expected spend and discounted CLV per client. Purchases on one day count once; the monetary value is the mean of the repeat purchases."""  # noqa: E501 - one paragraph: the CLI shows line breaks as they are
     data = _run(db, engine, source, "clv", {"until": until, "time_unit": time_unit, "holdout_until": holdout_until},
                 {"horizon_months": horizon_months, "annual_discount_rate": discount_rate})
     if as_json:
@@ -197,8 +194,7 @@ def churn_command(
     as_of: DayOption = None, engine: EngineOption = "duckdb", source: SourceOption = "db", db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Clients slipping away: probability alive below the firm's threshold, or silent for longer than
-    their own rhythm allows; the key accounts among them first."""
+    """Clients slipping away: probability alive below the firm's threshold, or silent for longer than their own rhythm allows; the key accounts among them first."""  # noqa: E501 - one paragraph: the CLI shows line breaks as they are
     data = _run(db, engine, source, "churn", {"until": as_of})
     if as_json:
         print_json(data)
@@ -221,8 +217,7 @@ def economics_command(
                                                            "firm's setting).")] = None,
     engine: EngineOption = "duckdb", source: SourceOption = "db", db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
-    """Retention against acquisition over the last year: what a retained client brings against what
-    winning a new one costs."""
+    """Retention against acquisition over the last year: what a retained client brings against what winning a new one costs."""  # noqa: E501 - one paragraph: the CLI shows line breaks as they are
     data = _run(db, engine, source, "economics", {"as_of": as_of}, {"acquisition_cost": acquisition_cost})
     if as_json:
         print_json(data)
