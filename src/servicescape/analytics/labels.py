@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from servicescape.i18n import N_, _, ngettext, pgettext
 
@@ -18,7 +18,7 @@ SEGMENT_HINTS: dict[str, str] = {
     "promising": N_("Recent, one purchase"),
     "need_attention": N_("Middling on both"),
     "about_to_sleep": N_("Fading: few purchases, a while ago"),
-    "at_risk": N_("Bought often, but long ago"),
+    "at_risk": N_("Bought more often than most, but long ago"),
     "cannot_lose": N_("Were the most frequent; silent for long"),
     "hibernating": N_("Few purchases, long ago"),
     "other": N_("Outside the named cells"),
@@ -72,6 +72,15 @@ class Numbers:
         if amount is None:
             return NONE
         digits = format_decimal(round(amount), format="#,##0", locale=self.locale)
+        return f"{digits} {currency}" if currency else digits
+
+    def compact_money(self, amount: float | None, currency: str | None = None) -> str:
+        """A large amount shortened for a figure card ("12.2M EUR", "12,2 M EUR")."""
+        if amount is None:
+            return NONE
+        if abs(amount) < 100_000:
+            return self.money(amount, currency)
+        digits = format_compact_decimal(amount, format_type="short", locale=self.locale, fraction_digits=1)
         return f"{digits} {currency}" if currency else digits
 
     def number(self, value: float | None, places: int = 0) -> str:

@@ -223,7 +223,7 @@ def bar_chart_by_category(
     categories = [row["category"] for row in rows]
     y = alt.Y("category:N", sort=categories, title=None,
               axis=alt.Axis(labelLimit=150, ticks=False, labelPadding=6, domain=False))
-    x = alt.X("value:Q", title=None, axis=alt.Axis(tickCount=5))
+    x = alt.X("value:Q", title=None, axis=alt.Axis(tickCount=5, labelOverlap="greedy"))
     tooltip = [alt.Tooltip("category:N", title=category_title)]
     if groups:
         tooltip.append(alt.Tooltip("series:N", title=group_title or ""))
