@@ -245,6 +245,7 @@ def churn_report(tables: Tables, values: ClientValues, *, at_risk_below: float, 
     revenue = recent[at_risk]
     ranked = at_risk[np.lexsort((-values.total[at_risk], -revenue))]   # last year's revenue, then all time
     key_rows = [i for i in ranked if int(values.client_id[i]) in keys]
+    key_count, key_rows = len(key_rows), key_rows[:limit]     # a million-client firm has thousands
     shown = list(dict.fromkeys([*key_rows, *ranked[:limit]]))
     names = _names(tables, [int(values.client_id[i]) for i in shown])
 
@@ -265,6 +266,7 @@ def churn_report(tables: Tables, values: ClientValues, *, at_risk_below: float, 
         "clients": len(values.client_id), "at_risk": len(at_risk),
         "revenue_at_risk": _round(risk_revenue),
         "revenue_at_risk_share": _round(risk_revenue / total_recent, 4) if total_recent else None,
-        "key_accounts": len(keys), "key_accounts_at_risk": [row(i) for i in key_rows],
+        "key_accounts": len(keys), "key_accounts_at_risk_count": key_count,
+        "key_accounts_at_risk": [row(i) for i in key_rows],
         "clients_at_risk": [row(i) for i in ranked[:limit]],
     }

@@ -38,6 +38,8 @@ def test_every_report_and_its_cache(api: TestClient, runtime: Runtime) -> None:
     clv = api.get("/api/v1/analytics/clv", params={"until": "2025-12-31", "holdout_until": "2026-06-30",
                                                   "time_unit": "day"}).json()
     assert clv["result"]["holdout"]["clients"] == clv["result"]["clients"]
+    churn = api.get("/api/v1/analytics/churn").json()["result"]
+    assert churn["key_accounts_at_risk_count"] == len(churn["key_accounts_at_risk"]) <= churn["key_accounts"]
 
     # a task is not something the analytics read: the cache stays; an invoice is
     with runtime.transaction() as session:
