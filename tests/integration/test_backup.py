@@ -160,11 +160,12 @@ def test_restore_refuses_a_database_that_is_not_empty(runtime: Runtime, db_url: 
     with runtime.transaction() as session:  # a migrated database with clients in it
         service.clients.create(session, {"name": "Existing Sdn. Bhd.", "country": "MY"}, by=SYSTEM)
     line = error_line(run("restore", str(file), "--db", db_url, "--yes"))
-    empty = len(Base.metadata.tables) - 3
+    empty = len(Base.metadata.tables) - 4
     with runtime.engine.connect() as connection:
         head = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert (f"is not empty: it has alembic_version (revision {head}), audit_event (1 row), client (1 row), "
-            f"data_version (1 row), {empty} empty tables. Restore writes only into an empty database") in line
+            f"data_version (1 row), data_version_entity (1 row), {empty} empty tables. Restore writes only into "
+            "an empty database") in line
     assert "choose a new SQLite file or a newly created PostgreSQL database" in line
     line = error_line(run("restore", str(file), "--db", empty_url))  # restored once already
     assert f"is not empty: it has alembic_version (revision {head}), data_version (1 row)" in line

@@ -125,14 +125,22 @@ def today(runtime_settings: Settings) -> date:
     return utcnow().astimezone(runtime_settings.zone).date()
 
 
+#: the dates a report may be asked for (a period and its comparisons stay within the calendar)
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def parse_day(text: str | None, name: str) -> date | None:
     if text in (None, ""):
         return None
     try:
-        return date.fromisoformat(str(text))
+        day = date.fromisoformat(str(text))
     except ValueError:
         raise ValidationFailed(_("%(name)s is not a date (YYYY-MM-DD): %(value)s.", name=name, value=str(text)[:40]),
                                field=name) from None
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationFailed(_("%(name)s must be between %(earliest)s and %(latest)s.", name=name,
+                                 earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()), field=name)
+    return day
 
 
 def default_query(report: str, day: date, firm: AnalyticsSettings, **given: Any) -> Query:
