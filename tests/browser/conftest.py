@@ -73,3 +73,21 @@ class Watched:
             violations = self.page.evaluate("window.__cspViolations")
             assert violations == [], violations
         assert self.problems == [], "\n".join(self.problems)
+
+
+def signed_in(browser: Browser, url: str, email: str, viewport: dict[str, int]) -> tuple[Page, Watched]:
+    """A new English (en-GB) context of ``viewport`` signed in at ``url`` as ``email`` (the tests'
+    password), its page watched for console errors and CSP violations."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(viewport=viewport, locale="en-GB")  # type: ignore[arg-type]
+    page = context.new_page()
+    watched = Watched(page)
+    page.goto(url + "/signin")
+    page.fill("#f-email", email)
+    page.fill("#f-password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(url + "/")
+    return page, watched

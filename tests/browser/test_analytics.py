@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
@@ -17,7 +17,7 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.config import Settings
 from servicescape.runtime import open_runtime
 from servicescape.web.app import create_app
-from tests.browser.conftest import DESKTOP, OVERFLOW, PHONE, Watched
+from tests.browser.conftest import DESKTOP, OVERFLOW, PHONE, signed_in
 from tests.conftest import PASSWORD
 from tests.integration.analytics.conftest import build_firm
 from tests.support.live_server import LiveServer
@@ -41,22 +41,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     runtime.close()
 
 
-def _signed_in(browser: Browser, server: Any, viewport: dict[str, int]) -> tuple[Page, Watched]:
-    context = browser.new_context(viewport=viewport, locale="en-GB")  # type: ignore[arg-type]
-    page = context.new_page()
-    watched = Watched(page)
-    page.goto(server.url + "/signin")
-    page.fill("#f-email", OWNER)
-    page.fill("#f-password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(server.url + "/")
-    return page, watched
-
-
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_charts_and_pages(browser: Browser, server: Any, viewport: dict[str, int]) -> None:
     with no_network() as refused:
-        page, watched = _signed_in(browser, server, viewport)
+        page, watched = signed_in(browser, server.url, OWNER, viewport)
         page.goto(server.url + "/analytics")
         expect(page.locator("#chart-lorenz .chart-canvas svg, #chart-lorenz .chart-canvas canvas").first) \
             .to_be_visible()

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role
@@ -20,7 +20,7 @@ from servicescape.config import Settings
 from servicescape.runtime import open_runtime
 from servicescape.voice import analysis, service
 from servicescape.web.app import create_app
-from tests.browser.conftest import DESKTOP, OVERFLOW, PHONE, Watched
+from tests.browser.conftest import DESKTOP, OVERFLOW, PHONE, signed_in
 from tests.conftest import PASSWORD
 from tests.support.live_server import LiveServer
 from tests.support.offline import no_network
@@ -53,22 +53,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     runtime.close()
 
 
-def _signed_in(browser: Browser, server: Any, viewport: dict[str, int]) -> tuple[Page, Watched]:
-    context = browser.new_context(viewport=viewport, locale="en-GB")  # type: ignore[arg-type]
-    page = context.new_page()
-    watched = Watched(page)
-    page.goto(server.url + "/signin")
-    page.fill("#f-email", OWNER)
-    page.fill("#f-password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(server.url + "/")
-    return page, watched
-
-
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_inbox_heatmap_themes_and_a_comment(browser: Browser, server: Any, viewport: dict[str, int]) -> None:
     with no_network() as refused:
-        page, watched = _signed_in(browser, server, viewport)
+        page, watched = signed_in(browser, server.url, OWNER, viewport)
         page.goto(server.url + "/voice")
         expect(page.locator("#comments")).to_contain_text("We waited three weeks")
         assert page.evaluate(OVERFLOW) == []
@@ -102,7 +90,7 @@ def test_inbox_heatmap_themes_and_a_comment(browser: Browser, server: Any, viewp
 
 
 def test_adding_a_review(browser: Browser, server: Any) -> None:
-    page, watched = _signed_in(browser, server, DESKTOP)
+    page, watched = signed_in(browser, server.url, OWNER, DESKTOP)
     page.goto(server.url + "/voice")
     page.fill("#f-review-text", "Sehr freundlich, aber das Angebot kam nie.")
     page.fill("#f-review-client", "Hegyvidék Szerviz Kft.")
