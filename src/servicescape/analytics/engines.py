@@ -249,7 +249,10 @@ def spark_session(master: str) -> Any:
                 raise ValueError(f"a Spark session on {active.sparkContext.master} is already running in this "
                                  f"process; restart to use {master}")
             return active
-        return (SparkSession.builder.master(master).appName("servicescape-analytics")
+        builder = SparkSession.builder.master(master).appName("servicescape-analytics")
+        if master.startswith("local"):   # this machine only: never listen beyond loopback
+            builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        return (builder
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.shuffle.partitions", "8")
