@@ -72,10 +72,7 @@ def economics(context: SignedIn, as_of: date | None = None, allow_stale: Stale =
 
 
 def _settings_out(context: RequestContext, found: Any) -> SettingsOut:
-    return SettingsOut(acquisition_cost=float(found.acquisition_cost) if found.acquisition_cost is not None else None,
-                       currency=context.runtime.settings.reporting_currency,
-                       annual_discount_rate=found.annual_discount_rate, horizon_months=found.horizon_months,
-                       at_risk_below=found.at_risk_below, rhythm_multiple=found.rhythm_multiple)
+    return SettingsOut(currency=context.runtime.settings.reporting_currency, **service.settings_values(found))
 
 
 @router.get("/settings", response_model=SettingsOut, responses=READ_MANY, name="analytics_settings",

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from servicescape.analytics import engines, service
-from servicescape.analytics.service import Counter, Query
+from servicescape.analytics.service import Counter
 from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, fail, opened, out, print_json, user_errors
 from servicescape.offerings import service as offerings
@@ -59,14 +59,11 @@ def _counter(runtime: Runtime, engine: str, source: str) -> Iterator[Counter]:
             yield Counter(tables)
 
 
-def _run(db: str | None, engine: str, source: str, report: str, given: dict[str, Any],
-         overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def _run(db: str | None, engine: str, source: str, report: str, given: dict[str, Any]) -> dict[str, Any]:
     with opened(db) as runtime, user_errors():
         with runtime.transaction() as session:
             firm = service.settings(session, by=SYSTEM)
             query = service.default_query(report, service.today(runtime.settings), firm, **given)
-        if overrides:
-            query = Query(report, {**query.params, **{k: v for k, v in overrides.items() if v is not None}})
         with _counter(runtime, engine, source) as counter:
             try:
                 return counter.count(query)
@@ -165,8 +162,8 @@ def clv_command(
     engine: EngineOption = "duckdb", source: SourceOption = "db", db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """Lifetime value: BG/NBD and Gamma-Gamma fitted by maximum likelihood; expected purchases, probability alive, expected spend and discounted CLV per client. Purchases on one day count once; the monetary value is the mean of the repeat purchases."""  # noqa: E501 - one paragraph: the CLI shows line breaks as they are
-    data = _run(db, engine, source, "clv", {"until": until, "time_unit": time_unit, "holdout_until": holdout_until},
-                {"horizon_months": horizon_months, "annual_discount_rate": discount_rate})
+    data = _run(db, engine, source, "clv", {"until": until, "time_unit": time_unit, "holdout_until": holdout_until,
+                                            "horizon_months": horizon_months, "annual_discount_rate": discount_rate})
     if as_json:
         print_json(data)
         return
@@ -218,7 +215,7 @@ def economics_command(
     engine: EngineOption = "duckdb", source: SourceOption = "db", db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """Retention against acquisition over the last year: what a retained client brings against what winning a new one costs."""  # noqa: E501 - one paragraph: the CLI shows line breaks as they are
-    data = _run(db, engine, source, "economics", {"as_of": as_of}, {"acquisition_cost": acquisition_cost})
+    data = _run(db, engine, source, "economics", {"as_of": as_of, "acquisition_cost": acquisition_cost})
     if as_json:
         print_json(data)
         return
@@ -279,10 +276,7 @@ def settings_command(
     with opened(db) as runtime, user_errors(), runtime.transaction() as session:
         current = service.update_settings(session, changes, by=SYSTEM) if changes else \
             service.settings(session, by=SYSTEM)
-        data = {"acquisition_cost": float(current.acquisition_cost) if current.acquisition_cost is not None else None,
-                "currency": runtime.settings.reporting_currency,
-                "annual_discount_rate": current.annual_discount_rate, "horizon_months": current.horizon_months,
-                "at_risk_below": current.at_risk_below, "rhythm_multiple": current.rhythm_multiple}
+        data = {"currency": runtime.settings.reporting_currency, **service.settings_values(current)}
     if as_json:
         print_json(data)
         return

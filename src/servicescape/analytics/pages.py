@@ -172,10 +172,8 @@ def home_at_risk(context: RequestContext, session: Session) -> dict[str, Any] | 
 def _settings_form(context: RequestContext) -> FormState:
     with context.unit() as session:
         firm = service.settings(session, by=context.principal)
-        return FormState({"acquisition_cost": "" if firm.acquisition_cost is None else str(firm.acquisition_cost),
-                          "annual_discount_rate": str(firm.annual_discount_rate),
-                          "horizon_months": str(firm.horizon_months), "at_risk_below": str(firm.at_risk_below),
-                          "rhythm_multiple": str(firm.rhythm_multiple)})
+        return FormState({name: "" if given is None else str(given)
+                          for name, given in service.settings_values(firm).items()})
 
 
 def economics_view(context: RequestContext, form: FormState | None = None, status_code: int = 200) -> Response:

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from servicescape.analytics import lifetime, service, value
+from servicescape.analytics.capability import READ
 from servicescape.analytics.labels import Numbers
+from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client, Invoice
 from servicescape.offerings import service as offerings
 from servicescape.web.deps import RequestContext
@@ -26,14 +28,15 @@ def client_value(context: RequestContext, session: Session, client: Client) -> d
     if kept is None or "problem" in kept.payload:
         return {"client_value": None, "numbers": numbers}
     return {"client_value": one_client(session, client.id, kept.payload, firm.at_risk_below, firm.rhythm_multiple,
-                                       context.runtime.settings.reporting_currency),
+                                       context.runtime.settings.reporting_currency, by=context.principal),
             "numbers": numbers, "counted_at": kept.computed_at}
 
 
 def one_client(session: Session, client_id: int, fitted: dict[str, Any], at_risk_below: float,
-               rhythm_multiple: float, currency: str) -> dict[str, Any] | None:
+               rhythm_multiple: float, currency: str, *, by: Principal) -> dict[str, Any] | None:
     """One client's figures under the fitted models of a ``clv`` report (its ``parameters``,
     ``until``, ``time_unit``, ``horizon_months`` and ``annual_discount_rate``)."""
+    require(by, READ)
     until = date.fromisoformat(fitted["until"])
     rates = offerings.rates(session, currency)
     days: dict[date, float] = {}

@@ -55,6 +55,13 @@ def settings(session: Session, *, by: Principal) -> AnalyticsSettings:
     return _settings(session)
 
 
+def settings_values(found: AnalyticsSettings) -> dict[str, Any]:
+    """The settings as plain values (the API's, the CLI's and the form's)."""
+    return {"acquisition_cost": float(found.acquisition_cost) if found.acquisition_cost is not None else None,
+            "annual_discount_rate": found.annual_discount_rate, "horizon_months": found.horizon_months,
+            "at_risk_below": found.at_risk_below, "rhythm_multiple": found.rhythm_multiple}
+
+
 def _settings(session: Session) -> AnalyticsSettings:
     found = session.get(AnalyticsSettings, 1)
     return found if found is not None else AnalyticsSettings(id=1, acquisition_cost=None, annual_discount_rate=0.10,
@@ -177,8 +184,10 @@ def default_query(report: str, day: date, firm: AnalyticsSettings, **given: Any)
         unit = given.get("time_unit") or "week"
         if unit not in value.UNIT_DAYS:
             raise ValidationFailed(_("The time unit is day or week."), field="time_unit")
-        params = {"until": until.isoformat(), "time_unit": unit, "horizon_months": firm.horizon_months,
-                  "annual_discount_rate": firm.annual_discount_rate}
+        params = {"until": until.isoformat(), "time_unit": unit,
+                  "horizon_months": int(given.get("horizon_months") or firm.horizon_months),
+                  "annual_discount_rate": float(given["annual_discount_rate"]) if given.get("annual_discount_rate")
+                  is not None else firm.annual_discount_rate}
         holdout = parse_day(given.get("holdout_until"), "holdout_until")
         if report == "clv" and holdout is not None:
             if holdout <= until:
@@ -188,7 +197,7 @@ def default_query(report: str, day: date, firm: AnalyticsSettings, **given: Any)
             params |= {"at_risk_below": firm.at_risk_below, "rhythm_multiple": firm.rhythm_multiple}
     else:  # economics
         as_of = parse_day(given.get("as_of"), "as_of") or day
-        cost = firm.acquisition_cost
+        cost = given["acquisition_cost"] if given.get("acquisition_cost") is not None else firm.acquisition_cost
         params = {"as_of": as_of.isoformat(), "acquisition_cost": float(cost) if cost is not None else None}
     return Query(report, params)
 
