@@ -21,11 +21,11 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "servicescape.relationships.capability",
     "servicescape.referrals.capability",
     "servicescape.analytics.capability",
+    "servicescape.capacity.capability",
     "servicescape.system.capability",
 )
 
 #: announced in the navigation, greyed, until their issues land
 COMING: tuple[Nav, ...] = (
-    Nav(N_("Capacity and demand"), "capacity", None, order=71),
     Nav(N_("Scorecard and reports"), "scorecard", None, order=73),
 )

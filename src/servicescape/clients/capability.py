@@ -36,7 +36,8 @@ CAPABILITY = Capability(
     pages=("servicescape.clients.pages", "servicescape.clients.record_pages"),
     cli=("servicescape.clients.cli",),
     demo=(DemoStep("servicescape.clients.demo:load_client_book",
-                   ("client", "contact", "engagement", "invoice", "interaction"), order=30),),
+                   ("client", "contact", "engagement", "invoice", "interaction", "engagement_level"),
+                   order=30),),
     client_sections=(
         ClientSection("revenue", "clients/_revenue.html", "servicescape.clients.sections:revenue", READ,
                       order=10, side=True),

@@ -15,7 +15,7 @@ def load_client_book(run: DemoRun) -> None:
     with run.runtime.transaction() as session:
         first_ids = next_ids(session.connection(), TABLES)
     generator = DemoGenerator(run.spec, staff_ids=run.ids["staff"], package_ids=run.ids["packages"],
-                              first_ids=first_ids)
+                              first_ids=first_ids, level_ids=run.ids.get("levels"))
     done = 0
     for batch in generator.batches(run.batch_clients):
         with run.runtime.transaction() as session:
@@ -25,7 +25,7 @@ def load_client_book(run: DemoRun) -> None:
             language = name_keys.collation(connection)
             for client in batch["client"]:
                 client.update(name_keys.keys_for(client, language))
-            for name in TABLES:
+            for name in (*TABLES, "engagement_level"):   # the level each engagement was sold at
                 run.insert(connection, name, batch[name])
         done += len(batch["client"])
         if run.on_progress is not None:

@@ -80,36 +80,60 @@ SERVICE_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+#: what each level includes, as the comparison page lists it ("what you get")
+LEVEL_INCLUSIONS: dict[str, tuple[str, ...]] = {
+    "Essential": ("Scheduled visits on the agreed plan", "Response within business hours",
+                  "Annual condition report"),
+    "Professional": ("Everything in Essential", "A named engineer for your sites",
+                     "Next-business-day response", "Quarterly review meeting"),
+    "Premier": ("Everything in Professional", "Four-hour response window, every day",
+                "The same engineer from proposal to delivery", "Monthly reporting",
+                "Yearly value review with your management"),
+}
+
+#: the service-level targets a level promises beyond the client's tier: first response (business
+#: hours), resolution (business days), contact at least every (days); None keeps the tier's
+LEVEL_TARGETS: dict[str, tuple[int | None, int | None, int | None]] = {
+    "Essential": (None, None, None),
+    "Professional": (8, 5, 30),
+    "Premier": (4, 3, 14),
+}
+
+#: perceived quality (1–7) the firm entered for each level before measuring it (price map)
+LEVEL_QUALITY = {"Essential": 4.6, "Professional": 5.4, "Premier": 6.1}
+
+#: the list prices of three years ago, as a share of today's (the price history the demo shows)
+EARLIER_PRICE = (Decimal("0.92"), Decimal("0.96"))
+PRICE_DAYS_AGO = (3 * 365 + 30, 400)     # the earlier prices' start, today's prices' start
+
+
 @dataclass(frozen=True)
 class Package:
+    """A service package (one per service) sold at three levels, priced in three currencies."""
+
     name: str
     service: Service
-    level: int          # index into LEVELS
-    currency: str
-    price_cents: int
-
-    @property
-    def list_price(self) -> Decimal:
-        return Decimal(self.price_cents).scaleb(-2)
-
-
-def package_name(service: Service, level: int, currency: str) -> str:
-    return f"{service.name} – {LEVELS[level]} ({currency})"
 
 
 def packages() -> list[Package]:
-    """Every package, in a fixed order (service, level, currency)."""
-    return [
-        Package(package_name(service, level, currency), service, level, currency,
-                service.prices[currency][level] * 100)
-        for service in SERVICES for level in range(len(LEVELS)) for currency in CURRENCIES
-    ]
+    """Every package, in a fixed order (the services')."""
+    return [Package(service.name, service) for service in SERVICES]
+
+
+def list_price(service: Service, level: int, currency: str) -> Decimal:
+    """Today's list price of a level in whole units."""
+    return Decimal(service.prices[currency][level])
+
+
+def price_history(service: Service, level: int, currency: str) -> list[tuple[int, Decimal]]:
+    """(days before today it started, price) of a level, oldest first; the last is today's."""
+    today = list_price(service, level, currency)
+    earlier = [(today * share).quantize(Decimal("100")) for share in EARLIER_PRICE]
+    return [(PRICE_DAYS_AGO[0], earlier[0]), (PRICE_DAYS_AGO[1], today)]
 
 
 def package_row(package: Package, package_id: int) -> dict[str, object]:
     return {
-        "id": package_id, "name": package.name, "level": LEVELS[package.level],
-        "list_price": package.list_price, "currency": package.currency,
-        "description": f"{package.service.text} {LEVEL_TEXT[LEVELS[package.level]]}",
-        "active": True,
+        "id": package_id, "name": package.name, "level": None, "list_price": None, "currency": "EUR",
+        "description": package.service.text, "active": True, "off_peak": not package.service.recurring,
     }

@@ -75,7 +75,8 @@ class DemoGenerator:
     """Streams the demo's client book; see the module docstring."""
 
     def __init__(self, spec: DemoSpec, *, staff_ids: Mapping[str, int],
-                 package_ids: Mapping[str, int], first_ids: Mapping[str, int] | None = None) -> None:
+                 package_ids: Mapping[str, int], first_ids: Mapping[str, int] | None = None,
+                 level_ids: Mapping[str, int] | None = None) -> None:
         self.spec = spec
         self.rng = random.Random(spec.seed)
         self.today_ord = spec.today.toordinal()
@@ -85,9 +86,13 @@ class DemoGenerator:
         self.teams = {cc: Team(members, staff_ids, spec.today)
                       for cc, members in firm.TEAMS.items()}
         self.packages = {
-            (p.service.key, p.level, p.currency): (package_ids[p.name], p.price_cents, p.service)
-            for p in catalogue.packages()
+            (service.key, level, currency): (package_ids[service.name],
+                                             int(catalogue.list_price(service, level, currency)) * 100)
+            for service in catalogue.SERVICES for level in range(len(catalogue.LEVELS))
+            for currency in catalogue.CURRENCIES
         }
+        #: "service key:level" → the level's id, when the catalogue's levels are loaded (offerings)
+        self.level_ids = level_ids or {}
         self._offset = self.rng.random()
         self._normal = NormalDist()
         self._name_keys = {cc: self.rng.getrandbits(32) for cc in companies.COMPANIES}
@@ -114,7 +119,7 @@ class DemoGenerator:
         done = 0
         while done < self.spec.clients:
             size = min(clients_per_batch, self.spec.clients - done)
-            batch: Batch = {table: [] for table in TABLES}
+            batch: Batch = {table: [] for table in (*TABLES, "engagement_level")}
             for index in range(done, done + size):
                 self._client(index, batch)
             done += size
@@ -226,7 +231,7 @@ class DemoGenerator:
         for start, proposed in plan:
             service = services.draw(rng)
             level = levels.draw(rng)
-            package_id, price_cents, _ = self.packages[(service.key, level, country.currency)]
+            package_id, price_cents = self.packages[(service.key, level, country.currency)]
             discount = (0, 0, 0, 5, 10, 15)[int(rng.random() * 6)]
             value_cents = price_cents * sites * (100 - discount) // 100
             low_days, high_days = service.days
@@ -263,6 +268,8 @@ class DemoGenerator:
                 "status": status, "value": Decimal(value_cents).scaleb(-2),
                 "currency": country.currency, "created_at": created, "updated_at": created,
             })
+            if (level_id := self.level_ids.get(f"{service.key}:{level}")) is not None:
+                batch["engagement_level"].append({"engagement_id": engagement_id, "level_id": level_id})
             for issued, cents in installments:
                 if issued >= self.today_ord:
                     break

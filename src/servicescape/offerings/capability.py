@@ -13,9 +13,12 @@ CAPABILITY = Capability(
     package="servicescape.offerings",
     # the packages are managed through the API for now; the pages arrive with their own issue
     nav=Nav(N_("Offerings and value"), "offerings", None, order=70),
-    models=("servicescape.offerings.models",),
+    models=("servicescape.offerings.models", "servicescape.offerings.value_models",
+            "servicescape.offerings.research_models"),
     permissions=(PermissionSpec(MANAGE, N_("Manage the service packages and their prices"), MANAGERS),),
     api=("servicescape.offerings.api",),
-    demo=(DemoStep("servicescape.offerings.demo:load_catalogue", ("service_package",), order=20),),
+    demo=(DemoStep("servicescape.offerings.demo:load_catalogue",
+                   ("service_package", "package_level", "package_addon", "package_price", "competitor_price"),
+                   order=20),),
     entities=("servicescape.offerings.api:PACKAGES",),
 )

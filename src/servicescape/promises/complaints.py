@@ -19,6 +19,7 @@ from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, NotFound, ValidationFailed
 from servicescape.i18n import N_, _
+from servicescape.offerings import targets
 from servicescape.promises import policies, recovery
 from servicescape.promises.capability import MANAGE, READ, WRITE
 from servicescape.promises.models import Complaint, ComplaintStatus, Promise, Severity
@@ -95,12 +96,16 @@ complaints = ComplaintService()
 
 
 def due_times(session: Session, client: Client, received_at: datetime) -> dict[str, datetime]:
-    """When the first answer and the resolution are due: the client's tier's targets on the firm's
+    """When the first answer and the resolution are due: the client's tier's targets, or those of
+    the package level it was sold where they promise more (``offerings.targets``), on the firm's
     business clock."""
     policy = policies.policy_for(session, client.tier)
+    level = targets.level_targets(session, client.id)
     firm_clock = policies.clock(session, settings_of(session))
-    return {"response_due_at": firm_clock.add_hours(received_at, policy.first_response_hours),
-            "resolution_due_at": firm_clock.add_days(received_at, policy.resolution_days)}
+    return {"response_due_at": firm_clock.add_hours(
+                received_at, level.stricter("first_response_hours", policy.first_response_hours)),
+            "resolution_due_at": firm_clock.add_days(
+                received_at, level.stricter("resolution_days", policy.resolution_days))}
 
 
 def respond(session: Session, complaint: Complaint, *, at: datetime | None = None, by: Principal) -> Complaint:

@@ -37,6 +37,7 @@ from servicescape.demo import firm, phrases
 from servicescape.demo.generator import DemoSpec
 from servicescape.demo.steps import DemoRun, next_ids, table
 from servicescape.demo.weighted import Weighted
+from servicescape.offerings.targets import LevelTargets, level_targets_between
 from servicescape.promises import policies, recovery, rules
 from servicescape.promises.capability import RECOVERY
 from servicescape.promises.demo_texts import client_texts, staff_texts
@@ -158,6 +159,8 @@ class DemoClient:
     since: datetime
     #: (engagement id, delivered by, first day, last day) of engagements that ran
     engagements: list[tuple[int, int | None, date, date]] = field(default_factory=list)
+    #: what the package levels of its active engagements promise beyond its tier
+    targets: LevelTargets = field(default_factory=LevelTargets)
 
 
 @dataclass
@@ -455,21 +458,23 @@ class Ledger:
     def complaint(self, client: DemoClient, received: datetime, text: str, severity: str, *,
                   promise_id: int | None = None, channel: str | None = None, response_at: datetime | None = None,
                   unresolved: bool = False, unanswered: bool = False) -> Row | None:
-        """A complaint received at ``received``: due by the tier's targets (as ``complaints.due_times``
+        """A complaint received at ``received``: due by the tier's or level's targets (as ``complaints.due_times``
         counts them), answered and resolved on time or late, breached where a target passed unmet."""
         rng, now, clock = self.rng, self.now, self.cal.clock
         if received >= now:
             return None
-        policy = self.policies[client.tier]
-        response_due = clock.add_hours(received, policy.first_response_hours).astimezone(UTC)
-        resolution_due = clock.add_days(received, policy.resolution_days).astimezone(UTC)
+        policy, level = self.policies[client.tier], client.targets
+        response_hours = level.stricter("first_response_hours", policy.first_response_hours)
+        response_due = clock.add_hours(received, response_hours).astimezone(UTC)
+        resolution_days = level.stricter("resolution_days", policy.resolution_days)
+        resolution_due = clock.add_days(received, resolution_days).astimezone(UTC)
         day_hours = self.cal.span / 60
         if response_at is not None:
             responded: datetime | None = response_at
         elif rng.random() < RESPONSE_LATE:
             responded = clock.add_hours(response_due, rng.uniform(0.5, 2 * day_hours))
         else:
-            responded = clock.add_hours(received, rng.uniform(0.1, 0.9) * policy.first_response_hours)
+            responded = clock.add_hours(received, rng.uniform(0.1, 0.9) * response_hours)
         assert responded is not None
         responded = _minute(responded)
         if unresolved or rng.random() < NEVER_RESOLVED:
@@ -477,7 +482,7 @@ class Ledger:
         elif rng.random() < RESOLUTION_LATE or resolution_due <= responded:
             resolved = clock.add_hours(max(resolution_due, responded), rng.uniform(1, 3 * day_hours))
         else:
-            resolved = clock.add_hours(responded, rng.uniform(1, max(1.5, policy.resolution_days * day_hours * 0.8)))
+            resolved = clock.add_hours(responded, rng.uniform(1, max(1.5, resolution_days * day_hours * 0.8)))
             if resolved > resolution_due:
                 resolved = responded + (resolution_due - responded) * rng.uniform(0.3, 0.9)
         resolved = _minute(resolved) if resolved is not None else None
@@ -664,6 +669,9 @@ def _clients(connection: Connection, after: int) -> list[DemoClient]:
             if client is not None:
                 client.engagements.append((engagement.id, engagement.delivered_by_id, engagement.start_date,
                                            engagement.end_date))
+        for client_id, level in level_targets_between(connection, rows[0].id, rows[-1].id).items():
+            if client_id in found:
+                found[client_id].targets = level
     return list(found.values())
 
 

@@ -15,6 +15,7 @@ from servicescape.clients.models import Client, ClientStatus, Interaction, Invoi
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
 from servicescape.offerings import service as offerings
+from servicescape.offerings import targets
 from servicescape.relationships.capability import MANAGE, READ
 from servicescape.relationships.models import CadencePolicy
 
@@ -90,15 +91,16 @@ class OverduePage:
 def overdue_contacts(session: Session, *, now: datetime, reporting_currency: str, owner_id: int | None = None,
                      tier: Tier | None = None, page: int = 1, per_page: int = 50, clamp: bool = False,
                      by: Principal) -> OverduePage:
-    """Active clients not contacted within their tier's cadence (never contacted: counted from when
-    they were added): key accounts first, then by revenue, then the longest overdue."""
+    """Active clients not contacted within their tier's cadence, or their package level's where it
+    promises contact more often (never contacted: counted from when they were added): key accounts
+    first, then by revenue, then the longest overdue."""
     require(by, READ)
     if not 1 <= per_page <= 500 or page < 1:
         raise ValidationFailed(_("per_page must be between 1 and %(max)s", max=500), field="per_page")
     every = cadence(session)
     last = (select(func.max(Interaction.occurred_at)).where(Interaction.client_id == Client.id)
             .correlate(Client).scalar_subquery())
-    cutoff = case({t: now - timedelta(days=days) for t, days in every.items()}, value=Client.tier)
+    tier_cutoff = case({t: now - timedelta(days=days) for t, days in every.items()}, value=Client.tier)
     where = [Client.status == ClientStatus.active]
     if owner_id is not None:
         where.append(Client.owner_id == owner_id)
@@ -107,17 +109,19 @@ def overdue_contacts(session: Session, *, now: datetime, reporting_currency: str
     # each client's last contact found once (an index seek), the overdue kept; then their revenue,
     # the order and the page — with the total alongside, in one statement
     contacted = (select(Client.id, Client.name, Client.tier, Client.owner_id, Client.created_at,
-                        last.label("last_contact"), cutoff.label("cutoff"))
+                        last.label("last_contact"), tier_cutoff.label("tier_cutoff"),
+                        targets.cadence_days_column().label("level_days"))
                  .where(*where).subquery())
     since = func.coalesce(contacted.c.last_contact, contacted.c.created_at)
-    overdue = select(contacted).where(since < contacted.c.cutoff).subquery()
+    cutoff = targets.contact_cutoff(session, contacted.c.tier_cutoff, contacted.c.level_days, now)
+    overdue = select(contacted).where(since < cutoff).subquery()
     revenue = (select(func.coalesce(func.sum(offerings.in_reporting_currency(
         Invoice.amount, Invoice.currency, offerings.rates(session, reporting_currency))), 0.0))
         .where(Invoice.client_id == overdue.c.id, Invoice.issued_on >= (now - timedelta(days=REVENUE_DAYS)).date())
         .scalar_subquery().label("revenue"))
     tier_rank = case({t: rank for t, rank in TIER_ORDER.items()}, value=overdue.c.tier)
     ordered = (select(overdue.c.id, overdue.c.name, overdue.c.tier, overdue.c.owner_id, overdue.c.created_at,
-                      overdue.c.last_contact, revenue, func.count().over().label("total"))
+                      overdue.c.last_contact, overdue.c.level_days, revenue, func.count().over().label("total"))
                .order_by(tier_rank, revenue.desc(), func.coalesce(overdue.c.last_contact, overdue.c.created_at),
                          overdue.c.id))
     rows = session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
@@ -131,7 +135,8 @@ def overdue_contacts(session: Session, *, now: datetime, reporting_currency: str
     owners = _names(session, {row.owner_id for row in rows if row.owner_id})
     items = []
     for row in rows:
-        due = (row.last_contact or row.created_at) + timedelta(days=every[row.tier])
+        days = every[row.tier] if row.level_days is None else min(row.level_days, every[row.tier])
+        due = (row.last_contact or row.created_at) + timedelta(days=days)
         items.append(OverdueContact(row.id, row.name, row.tier, row.owner_id, owners.get(row.owner_id),
                                     row.last_contact, due, max(0, (now - due).days), float(row.revenue or 0)))
     return OverduePage(items, total, page, per_page, reporting_currency)

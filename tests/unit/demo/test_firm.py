@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 
 from servicescape.auth.models import Role
 from servicescape.demo import catalogue, countries, firm
@@ -32,15 +31,15 @@ def test_every_client_country_has_a_team_of_current_staff() -> None:
 
 def test_packages_have_three_levels_in_three_currencies() -> None:
     packages = catalogue.packages()
-    assert len(packages) == len(catalogue.SERVICES) * 3 * 3
-    assert len({p.name for p in packages}) == len(packages)
-    assert {p.currency for p in packages} == {"EUR", "MYR", "USD"}
+    assert [p.name for p in packages] == [s.name for s in catalogue.SERVICES]
     for service in catalogue.SERVICES:
         for currency in catalogue.CURRENCIES:
-            prices = [p.list_price for p in packages if p.service is service and p.currency == currency]
+            prices = [catalogue.list_price(service, level, currency) for level in range(len(catalogue.LEVELS))]
             assert prices == sorted(prices) and len(set(prices)) == 3
+            history = catalogue.price_history(service, 0, currency)
+            assert history[-1][1] == prices[0] and history[0][1] < prices[0]
     row = catalogue.package_row(packages[0], 1)
-    assert row["level"] == "Essential" and row["list_price"] == Decimal("4800.00")
-    assert str(row["list_price"]) == "4800.00"
+    assert row["level"] is None and row["list_price"] is None and row["name"] == "Planned Maintenance"
+    assert set(catalogue.LEVEL_INCLUSIONS) == set(catalogue.LEVELS) == set(catalogue.LEVEL_TARGETS)
     for language, services in catalogue.SERVICE_NAMES.items():
         assert set(services) == {s.key for s in catalogue.SERVICES}, language
