@@ -120,4 +120,13 @@ def same_values(schema: type[BaseModel], sent: dict[str, Any], out: type[BaseMod
     wanted = schema.model_validate(sent)
     shown = out.model_validate(answer)
     return {name: (getattr(wanted, name), getattr(shown, name)) for name in sent
-            if getattr(wanted, name) != getattr(shown, name)}
+            if _plain(getattr(wanted, name)) != _plain(getattr(shown, name))}
+
+
+def _plain(value: Any) -> Any:
+    """Nested records (a value case's benefits) compared by their values, not their classes."""
+    if isinstance(value, BaseModel):
+        return {name: _plain(item) for name, item in value}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

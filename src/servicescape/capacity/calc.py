@@ -20,6 +20,7 @@ The measures, per cell (staff member × week):
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -121,14 +122,14 @@ def check_terms(terms: StaffTerms) -> None:
     """``0 ≤ hours_per_week ≤ 168`` and ``working_days`` a non-empty subset of 0..6, else
     :class:`CapacityError` naming the field."""
     hours = terms.hours_per_week
-    if isinstance(hours, bool) or not isinstance(hours, int | float) or not math.isfinite(hours):
+    if isinstance(hours, bool) or not isinstance(hours, numbers.Real) or not math.isfinite(hours):
         raise CapacityError("hours_per_week", "must be a number of hours")
     if not 0 <= hours <= HOURS_IN_WEEK:
         raise CapacityError("hours_per_week", f"must be between 0 and {HOURS_IN_WEEK:g}, not {hours:g}")
     days = terms.working_days
     if not days:
         raise CapacityError("working_days", "at least one working day is needed")
-    if any(isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days):
+    if any(isinstance(d, bool) or not isinstance(d, numbers.Integral) or not 0 <= d <= 6 for d in days):
         raise CapacityError("working_days", "days are 0 (Monday) to 6 (Sunday)")
 
 

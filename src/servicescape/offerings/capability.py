@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from servicescape.i18n import N_
-from servicescape.platform.registry import MANAGERS, Capability, DemoStep, Nav, PermissionSpec
+from servicescape.platform.registry import MANAGERS, STAFF_AND_UP, Capability, DemoStep, Nav, PermissionSpec
 
 MANAGE = "offerings.manage"
+VALUE = "offerings.value"
 
 CAPABILITY = Capability(
     key="offerings",
@@ -15,10 +16,16 @@ CAPABILITY = Capability(
     nav=Nav(N_("Offerings and value"), "offerings", None, order=70),
     models=("servicescape.offerings.models", "servicescape.offerings.value_models",
             "servicescape.offerings.research_models"),
-    permissions=(PermissionSpec(MANAGE, N_("Manage the service packages and their prices"), MANAGERS),),
-    api=("servicescape.offerings.api",),
+    permissions=(
+        PermissionSpec(MANAGE, N_("Manage the service packages, their levels and prices, and run price research"),
+                       MANAGERS),
+        PermissionSpec(VALUE, N_("Prepare value cases and record the outcomes that back them"), STAFF_AND_UP),
+    ),
+    api=("servicescape.offerings.api", "servicescape.offerings.value_api"),
     demo=(DemoStep("servicescape.offerings.demo:load_catalogue",
                    ("service_package", "package_level", "package_addon", "package_price", "competitor_price"),
                    order=20),),
-    entities=("servicescape.offerings.api:PACKAGES",),
+    entities=("servicescape.offerings.api:PACKAGES", "servicescape.offerings.api:LEVELS",
+              "servicescape.offerings.api:ADDONS", "servicescape.offerings.api:PRICES",
+              "servicescape.offerings.api:COMPETITOR_PRICES", "servicescape.offerings.value_api:VALUE_CASES"),
 )

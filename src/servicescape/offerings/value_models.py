@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from servicescape.db.base import Base, Timestamped
 from servicescape.db.types import Money, enum_type
@@ -52,6 +52,19 @@ class ValueCase(Timestamped, Base):
     horizon_months: Mapped[int] = mapped_column(Integer, default=12)
     notes: Mapped[str | None] = mapped_column(Text, default=None)
     prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), default=None)
+
+    items: Mapped[list[ValueItem]] = relationship(lazy="selectin", cascade="all, delete-orphan",
+                                                  order_by="ValueItem.id")
+    outcomes: Mapped[list[ValueOutcome]] = relationship(lazy="selectin", cascade="all, delete-orphan",
+                                                        order_by="ValueOutcome.recorded_on")
+
+    @property
+    def benefits(self) -> list[ValueItem]:
+        return [item for item in self.items if item.side == ValueSide.benefit]
+
+    @property
+    def costs(self) -> list[ValueItem]:
+        return [item for item in self.items if item.side == ValueSide.cost]
 
 
 class ValueItem(Base):

@@ -252,4 +252,4 @@ def test_perished_hours_and_cost() -> None:
 
 def test_module_constants() -> None:
     assert calc.WELL_FROM == 0.80 and calc.WELL_TO == 1.00
-    assert calc.WEEKDAYS == frozenset({0, 1, 2, 3, 4})
+    assert sorted(calc.WEEKDAYS) == [0, 1, 2, 3, 4]

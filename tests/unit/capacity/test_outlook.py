@@ -90,7 +90,8 @@ def test_seasonal_baseline_with_three_past_years_week_53_and_the_new_year() -> N
 
 
 def test_seasonal_baseline_reaches_back_three_years_at_most() -> None:
-    # 2022 added: for 2026-W30 the years are still 2025, 2024 and 2023 (S = 230, not the 4-year (990 + 690 + 390 + 180) / 12 = 187.5)
+    # 2022 added (h = 30 + n): for 2026-W30 the years are still 2025, 2024 and 2023, S = 230, not the
+    # four years' (990 + 690 + 390 + 180) / 12 = 187.5
     history = yearly(iso(2026, 20)) | {iso(2022, n): 30.0 + n for n in range(1, 53)}
     assert seasonal_mean(history, [iso(2026, 30)]).tolist() == [230.0]
 
