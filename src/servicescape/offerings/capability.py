@@ -22,6 +22,7 @@ CAPABILITY = Capability(
         PermissionSpec(VALUE, N_("Prepare value cases and record the outcomes that back them"), STAFF_AND_UP),
     ),
     api=("servicescape.offerings.api", "servicescape.offerings.value_api"),
+    cli=("servicescape.offerings.cli",),
     demo=(DemoStep("servicescape.offerings.demo:load_catalogue",
                    ("service_package", "package_level", "package_addon", "package_price", "competitor_price"),
                    order=20),),

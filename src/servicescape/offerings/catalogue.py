@@ -79,12 +79,12 @@ class LevelService(EntityService[PackageLevel]):
             data["inclusions"] = lines
         data = super().check(session, data, existing)
         package_id = data.get("package_id", existing.package_id if existing else None)
-        name = data.get("name", existing.name if existing else None)
+        level_name = data.get("name", existing.name if existing else None)
         clash = session.scalar(select(PackageLevel.id).where(PackageLevel.package_id == package_id,
-                                                             PackageLevel.name == name))
+                                                             PackageLevel.name == level_name))
         if clash is not None and (existing is None or clash != existing.id):
             raise about_field(ValidationFailed, N_("This package already has a level called %(value)s."), "name",
-                              value=name)
+                              value=level_name)
         return data
 
 

@@ -71,8 +71,8 @@ def contact_cutoff(session: Session, tier_cutoff: Any, level_days: Any, now: dat
     """The moment before which a client's last contact is overdue: its tier's (``tier_cutoff``, an
     expression) or, where a level of theirs promises contact more often (``level_days``, e.g. the
     labelled :func:`cadence_days_column`), the level's."""
-    every = sorted({days for (days,) in session.execute(
-        select(PackageLevel.cadence_days).where(PackageLevel.cadence_days.is_not(None)).distinct())})
+    every: list[int] = sorted(session.scalars(
+        select(PackageLevel.cadence_days).where(PackageLevel.cadence_days.is_not(None)).distinct()))  # type: ignore[arg-type]
     if not every:
         return tier_cutoff
     level_cutoff = case({days: now - timedelta(days=days) for days in every}, value=level_days, else_=None)
