@@ -19,7 +19,8 @@ class StaffCapacity(Timestamped, Base):
     __tablename__ = "staff_capacity"
     __table_args__ = (CheckConstraint("hours_per_week >= 0 AND hours_per_week <= 168", name="hours"),)
 
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), unique=True)
     hours_per_week: Mapped[float] = mapped_column(Float)
     working_days: Mapped[list[Any]] = mapped_column(JSON, default=lambda: [0, 1, 2, 3, 4])   # 0 = Monday
     country: Mapped[str | None] = mapped_column(String(2), default=None)   # public holidays' calendar
@@ -68,6 +69,7 @@ class PipelineEstimate(Timestamped, Base):
     __table_args__ = (CheckConstraint("hours > 0", name="hours"),
                       CheckConstraint("probability >= 0 AND probability <= 1", name="probability"))
 
-    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), unique=True)
     hours: Mapped[float] = mapped_column(Float)
     probability: Mapped[float] = mapped_column(Float)

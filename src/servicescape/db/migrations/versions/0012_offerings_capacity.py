@@ -19,7 +19,6 @@ down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-
 def upgrade() -> None:
     op.create_table('competitor_price',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -66,6 +65,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('package_id', 'name', name=op.f('uq_package_level_package_id'))
     )
     op.create_table('staff_capacity',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=False),
     sa.Column('hours_per_week', sa.Float(), nullable=False),
     sa.Column('working_days', sa.JSON(), nullable=False),
@@ -78,7 +78,8 @@ def upgrade() -> None:
     sa.Column('updated_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('hours_per_week >= 0 AND hours_per_week <= 168', name=op.f('ck_staff_capacity_hours')),
     sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_staff_capacity_staff_id_staff'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('staff_id', name=op.f('pk_staff_capacity'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_capacity')),
+    sa.UniqueConstraint('staff_id', name=op.f('uq_staff_capacity_staff_id'))
     )
     op.create_table('package_price',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -176,6 +177,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_engagement_level_level_id'), ['level_id'], unique=False)
 
     op.create_table('pipeline_estimate',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('engagement_id', sa.Integer(), nullable=False),
     sa.Column('hours', sa.Float(), nullable=False),
     sa.Column('probability', sa.Float(), nullable=False),
@@ -184,7 +186,8 @@ def upgrade() -> None:
     sa.CheckConstraint('hours > 0', name=op.f('ck_pipeline_estimate_hours')),
     sa.CheckConstraint('probability >= 0 AND probability <= 1', name=op.f('ck_pipeline_estimate_probability')),
     sa.ForeignKeyConstraint(['engagement_id'], ['engagement.id'], name=op.f('fk_pipeline_estimate_engagement_id_engagement'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('engagement_id', name=op.f('pk_pipeline_estimate'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pipeline_estimate')),
+    sa.UniqueConstraint('engagement_id', name=op.f('uq_pipeline_estimate_engagement_id'))
     )
     op.create_table('price_answer',
     sa.Column('id', sa.Integer(), nullable=False),
