@@ -22,6 +22,7 @@ CAPABILITY = Capability(
         PermissionSpec(MANAGE, N_("Set staff capacity and book or record their hours"), MANAGERS),
     ),
     api=("servicescape.capacity.api",),
+    pages=("servicescape.capacity.pages",),
     cli=("servicescape.capacity.cli",),
     jobs=(Job("capacity.overbooked", "servicescape.capacity.jobs:warn_overbooked",
               N_("Open a task for people over-booked in a week where they hold promised windows"),

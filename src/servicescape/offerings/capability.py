@@ -1,7 +1,9 @@
-"""Offerings and value: the service catalogue (packages, levels, list prices)."""
+"""Offerings and value: the service catalogue (packages, levels, what they include and promise, dated
+list prices, add-ons), value cases, price research and the price-position map."""
 
 from __future__ import annotations
 
+from servicescape.clients.capability import READ
 from servicescape.i18n import N_
 from servicescape.platform.registry import MANAGERS, STAFF_AND_UP, Capability, DemoStep, Nav, PermissionSpec
 
@@ -12,8 +14,7 @@ CAPABILITY = Capability(
     key="offerings",
     label=N_("Offerings and value"),
     package="servicescape.offerings",
-    # the packages are managed through the API for now; the pages arrive with their own issue
-    nav=Nav(N_("Offerings and value"), "offerings", None, order=70),
+    nav=Nav(N_("Offerings and value"), "offerings", "/offerings", permission=READ, order=70),
     models=("servicescape.offerings.models", "servicescape.offerings.value_models",
             "servicescape.offerings.research_models"),
     permissions=(
@@ -23,10 +24,14 @@ CAPABILITY = Capability(
     ),
     api=("servicescape.offerings.api", "servicescape.offerings.value_api"),
     cli=("servicescape.offerings.cli",),
+    pages=("servicescape.offerings.pages",),
     demo=(DemoStep("servicescape.offerings.demo:load_catalogue",
                    ("service_package", "package_level", "package_addon", "package_price", "competitor_price"),
-                   order=20),),
+                   order=20),
+          DemoStep("servicescape.offerings.value_demo:load_value", ("value_case", "value_item", "value_outcome",
+                                                                   "price_study", "price_answer"), order=97)),
     entities=("servicescape.offerings.api:PACKAGES", "servicescape.offerings.api:LEVELS",
               "servicescape.offerings.api:ADDONS", "servicescape.offerings.api:PRICES",
               "servicescape.offerings.api:COMPETITOR_PRICES", "servicescape.offerings.value_api:VALUE_CASES"),
+    templates=True,
 )

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, require
@@ -263,3 +263,68 @@ def comparison(session: Session, package_id: int, *, currency: str | None, day: 
 def catalogue_list(session: Session, *, by: Principal) -> list[ServicePackage]:
     require(by, READ)
     return list(session.scalars(select(ServicePackage).order_by(ServicePackage.active.desc(), ServicePackage.name)))
+
+
+# --- the price-position map -------------------------------------------------------------------------
+
+def perceived_quality_by_level(session: Session) -> dict[int, tuple[float, int]]:
+    """Level id → (mean SERVQUAL perception 1–7, respondents) of submitted survey answers given on
+    engagements sold at that level (the quality capability's surveys)."""
+    from servicescape.quality.models import SurveyAnswer, SurveyResponse
+
+    rows = session.execute(
+        select(EngagementLevel.level_id, func.avg(SurveyAnswer.perceived), func.count(func.distinct(SurveyResponse.id)))
+        .join(SurveyResponse, SurveyResponse.engagement_id == EngagementLevel.engagement_id)
+        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+        .where(SurveyResponse.submitted_at.is_not(None), SurveyAnswer.perceived.is_not(None))
+        .group_by(EngagementLevel.level_id)).all()
+    return {level_id: (float(mean), int(n)) for level_id, mean, n in rows if mean is not None}
+
+
+@dataclass(frozen=True)
+class PricePosition:
+    label: str
+    price: float            # in the map's currency
+    quality: float          # 1–7
+    ours: bool
+    measured: bool          # quality from survey answers (else as entered)
+
+
+def price_positions(session: Session, currency: str, known: dict[str, float], day: date, *,
+                    by: Principal) -> tuple[list[PricePosition], int]:
+    """The firm's active levels (today's list price, converted) and competitors' offers, each with its
+    perceived quality; and how many were left out (no price or quality, or no exchange rate)."""
+    require(by, MANAGE)
+    measured = perceived_quality_by_level(session)
+    found: list[PricePosition] = []
+    missing = 0
+    levels = session.execute(select(PackageLevel, ServicePackage.name).join(
+        ServicePackage, ServicePackage.id == PackageLevel.package_id).where(PackageLevel.active, ServicePackage.active)
+        .order_by(ServicePackage.name, PackageLevel.position)).all()
+    for level, package_name in levels:
+        price = _converted(session, level.id, currency, known, day)
+        quality = measured[level.id][0] if level.id in measured else level.perceived_quality
+        if price is None or quality is None:
+            missing += 1
+            continue
+        found.append(PricePosition(f"{package_name} · {level.name}", price, quality, True, level.id in measured))
+    for offer in session.scalars(select(CompetitorPrice).order_by(CompetitorPrice.competitor, CompetitorPrice.offer)):
+        rate = known.get(offer.currency)
+        if rate is None or offer.perceived_quality is None:
+            missing += 1
+            continue
+        found.append(PricePosition(f"{offer.competitor} · {offer.offer}", float(offer.price) * rate,
+                                   offer.perceived_quality, False, False))
+    return found, missing
+
+
+def _converted(session: Session, level_id: int, currency: str, known: dict[str, float], day: date) -> float | None:
+    """Today's list price of a level in ``currency``: its own, else another converted with the rates."""
+    own = price_on(session, level_id=level_id, currency=currency, day=day)
+    if own is not None:
+        return float(own.amount)
+    for code, rate in sorted(known.items()):
+        other = price_on(session, level_id=level_id, currency=code, day=day)
+        if other is not None:
+            return float(other.amount) * rate
+    return None

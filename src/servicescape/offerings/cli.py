@@ -50,7 +50,7 @@ def packages_list(db: DbOption = None, json: JsonOption = False) -> None:
         return
     table = Table("id", "package", "active", "off-peak")
     for p in found:
-        table.add_row(str(p["id"]), p["name"], "yes" if p["active"] else "no", "yes" if p["off_peak"] else "")
+        table.add_row(str(p["id"]), str(p["name"]), "yes" if p["active"] else "no", "yes" if p["off_peak"] else "")
     out.print(table)
 
 
@@ -246,7 +246,8 @@ def pricing_studies(db: DbOption = None, json: JsonOption = False) -> None:
         return
     table = Table("id", "study", "method", "currency", "asked on", "answers")
     for s in found:
-        table.add_row(str(s["id"]), s["name"], s["method"], s["currency"], str(s["asked_on"] or ""), str(s["answers"]))
+        table.add_row(*("" if s[name] is None else str(s[name])
+                        for name in ("id", "name", "method", "currency", "asked_on", "answers")))
     out.print(table)
 
 

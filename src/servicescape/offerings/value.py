@@ -191,3 +191,28 @@ def remove_outcome(session: Session, outcome_id: int, *, by: Principal) -> None:
         raise NotFound(_("%(entity)s %(id)s does not exist.", entity=_("Outcome"), id=outcome_id))
     session.delete(outcome)
     session.flush()
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    case: ValueCase
+    client_name: str
+    expected: Scenario
+    delivered_outcomes: int
+
+    @property
+    def illustrative(self) -> bool:
+        return self.delivered_outcomes < OUTCOMES_TO_BACK
+
+
+def recent(session: Session, *, limit: int = 200, by: Principal) -> list[CaseLine]:
+    """The latest value cases with their expected scenario, and how many outcomes back each."""
+    require(by, VALUE)
+    rows = session.execute(select(ValueCase, Client.name).join(Client, Client.id == ValueCase.client_id)
+                           .order_by(ValueCase.id.desc()).limit(limit)).all()
+    done = set(session.scalars(select(Engagement.id).where(
+        Engagement.id.in_([o.engagement_id for case, _name in rows for o in case.outcomes]),
+        Engagement.status == EngagementStatus.completed)))
+    return [CaseLine(case, name, scenarios([_estimate(i) for i in case.benefits], [_estimate(i) for i in case.costs],
+                                           case.price, case.horizon_months)[1],
+                     sum(1 for o in case.outcomes if o.engagement_id in done)) for case, name in rows]

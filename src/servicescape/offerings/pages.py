@@ -1,0 +1,262 @@
+"""Offerings' pages: the catalogue; a package's levels side by side as a client reads them (and as a
+printable page and PDF in the client's language); value cases (the one-page case, printable, PDF);
+price research (Van Westendorp curves and points, Gabor-Granger demand) and the price-position map."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from servicescape import i18n
+from servicescape.clients.capability import READ
+from servicescape.clients.models import Client
+from servicescape.config import LANGUAGES
+from servicescape.db.types import utcnow
+from servicescape.offerings import catalogue, research, value
+from servicescape.offerings.capability import MANAGE, VALUE
+from servicescape.offerings.models import CompetitorPrice, PackageLevel
+from servicescape.offerings.research_models import StudyMethod
+from servicescape.offerings.service import rates
+from servicescape.platform.charts import CategoryValue, Chart, PeriodValue, bar_chart_by_category, bar_chart_by_period
+from servicescape.platform.pdf import pdf_response
+from servicescape.platform.xy_charts import XYPoint, curves_chart, point_chart
+from servicescape.web.api.common import EntityId
+from servicescape.web.deps import RequestContext, signed_in
+from servicescape.web.templating import Formatter, render
+
+router = APIRouter(include_in_schema=False)
+
+Reader = Annotated[RequestContext, Depends(signed_in(READ))]
+Preparer = Annotated[RequestContext, Depends(signed_in(VALUE))]
+Manager = Annotated[RequestContext, Depends(signed_in(MANAGE))]
+LanguageQ = Annotated[str | None, Query(pattern="^(" + "|".join(LANGUAGES) + ")$")]
+CurrencyQ = Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")]
+ConventionQ = Annotated[str, Query(pattern="^(original|narrower)$")]
+
+
+def _today(context: RequestContext) -> date:
+    return utcnow().astimezone(context.runtime.settings.zone).date()
+
+
+def document_language(wanted: str | None, client_language: str | None, context: RequestContext) -> str:
+    """The language a document is in: the one asked for, else the client's (or its base language), else
+    the reader's."""
+    if wanted:
+        return wanted
+    if client_language in LANGUAGES:
+        return client_language
+    base = (client_language or "").split("-")[0]
+    return base if base in LANGUAGES else context.language
+
+
+def in_language(context: RequestContext, language: str) -> RequestContext:
+    """The same request, read in ``language`` (a document for a client in theirs)."""
+    i18n.activate(language)
+    return replace(context, language=language)
+
+
+def _render_document(context: RequestContext, template: str, fmt: str, filename: str, **values: Any) -> Response:
+    """``fmt`` "html": the page inside the product; "print": the document alone; "pdf": as a PDF."""
+    if fmt == "html":
+        return render(context, template, **values)
+    page = render(context, "offerings/document.html", document=template.replace(".html", "_doc.html"),
+                  for_pdf=fmt == "pdf", **values)
+    if fmt == "print":
+        return page
+    return pdf_response(bytes(page.body).decode(), filename)
+
+
+# -- the catalogue ------------------------------------------------------------------------------------
+
+@router.get("/offerings")
+def catalogue_page(context: Reader) -> Response:
+    today = _today(context)
+    with context.unit() as session:
+        found = [catalogue.comparison(session, package.id, currency=None, day=today, by=context.principal)
+                 for package in catalogue.catalogue_list(session, by=context.principal)]
+    return render(context, "offerings/catalogue.html", active_nav="offerings", active="catalogue", packages=found)
+
+
+def _comparison(context: RequestContext, package_id: int, currency: str | None, lang: str | None,
+                client_id: int | None) -> tuple[RequestContext, dict[str, Any]]:
+    with context.unit() as session:
+        client = session.get(Client, client_id) if client_id else None
+        language = document_language(lang, client.language if client else None, context)
+        found = catalogue.comparison(session, package_id, currency=currency, day=_today(context),
+                                     by=context.principal)
+        client_name = client.name if client else None
+    reader = in_language(context, language)
+    return reader, {"comparison": found, "client_name": client_name, "document_language": language,
+                    "client_id": client_id}
+
+
+@router.get("/offerings/packages/{id}")
+def comparison_page(id: EntityId, context: Reader, currency: CurrencyQ = None, lang: LanguageQ = None,
+                    client: int | None = None) -> Response:
+    reader, values = _comparison(context, id, currency, lang, client)
+    return _render_document(reader, "offerings/comparison.html", "html", "", active_nav="offerings",
+                            active="catalogue", **values)
+
+
+@router.get("/offerings/packages/{id}/print")
+def comparison_print(id: EntityId, context: Reader, currency: CurrencyQ = None, lang: LanguageQ = None,
+                     client: int | None = None) -> Response:
+    reader, values = _comparison(context, id, currency, lang, client)
+    return _render_document(reader, "offerings/comparison.html", "print", "", **values)
+
+
+@router.get("/offerings/packages/{id}/pdf")
+def comparison_pdf(id: EntityId, context: Reader, currency: CurrencyQ = None, lang: LanguageQ = None,
+                   client: int | None = None) -> Response:
+    reader, values = _comparison(context, id, currency, lang, client)
+    name = values["comparison"].package.name
+    return _render_document(reader, "offerings/comparison.html", "pdf", f"{name}-{values['document_language']}.pdf",
+                            **values)
+
+
+# -- value cases --------------------------------------------------------------------------------------
+
+@router.get("/offerings/value")
+def value_list(context: Preparer) -> Response:
+    with context.unit() as session:
+        cases = value.recent(session, by=context.principal)
+    return render(context, "offerings/value_list.html", active_nav="offerings", active="value", cases=cases)
+
+
+def value_chart(found: value.ValueCaseView, fmt: Formatter) -> Chart:
+    currency = found.case.currency
+    names = {"low": i18n._("Cautious"), "expected": i18n._("Expected"), "high": i18n._("Optimistic")}
+    points = [CategoryValue(names[s.name], s.value, label=fmt.money(s.value, currency)) for s in found.scenarios]
+    return bar_chart_by_category(
+        points, title=i18n._("The client's value at three estimates"),
+        description=i18n._("What the client gains minus all it gives up (the price and its own costs), cautious, "
+                           "expected and optimistic."),
+        category_title=i18n._("Estimate"), value_title=i18n._("Value (%(currency)s)", currency=currency),
+        locale=str(fmt.locale))
+
+
+def _value_case(context: RequestContext, case_id: int, lang: str | None) -> tuple[RequestContext, dict[str, Any]]:
+    with context.unit() as session:
+        found = value.view(session, case_id, by=context.principal)
+        level = session.get(PackageLevel, found.case.level_id) if found.case.level_id else None
+        level_name = level.name if level else None
+    language = document_language(lang, found.language, context)
+    reader = in_language(context, language)
+    fmt = Formatter(language, context.runtime.settings.zone)
+    return reader, {"found": found, "chart": value_chart(found, fmt), "level_name": level_name,
+                    "document_language": language,
+                    "outcomes_to_back": value.OUTCOMES_TO_BACK}
+
+
+@router.get("/offerings/value/{id}")
+def value_page(id: EntityId, context: Preparer, lang: LanguageQ = None) -> Response:
+    reader, values = _value_case(context, id, lang)
+    return _render_document(reader, "offerings/value_case.html", "html", "", active_nav="offerings",
+                            active="value", **values)
+
+
+@router.get("/offerings/value/{id}/print")
+def value_print(id: EntityId, context: Preparer, lang: LanguageQ = None) -> Response:
+    reader, values = _value_case(context, id, lang)
+    return _render_document(reader, "offerings/value_case.html", "print", "", **values)
+
+
+@router.get("/offerings/value/{id}/pdf")
+def value_pdf(id: EntityId, context: Preparer, lang: LanguageQ = None) -> Response:
+    reader, values = _value_case(context, id, lang)
+    return _render_document(reader, "offerings/value_case.html", "pdf",
+                            f"value-case-{id}-{values['document_language']}.pdf", **values)
+
+
+# -- price research and the map -----------------------------------------------------------------------
+
+@router.get("/offerings/pricing")
+def studies_page(context: Manager) -> Response:
+    with context.unit() as session:
+        counts = research.answer_counts(session, by=context.principal)
+        studies = research.studies.page(session, per_page=200, by=context.principal).items
+    return render(context, "offerings/studies.html", active_nav="offerings", active="pricing", studies=studies,
+                  counts=counts)
+
+
+def psm_chart(result: dict[str, Any], currency: str, locale: str) -> Chart:
+    whole = result["whole"]
+    names = {"too_cheap": i18n._("Too cheap"), "cheap": i18n._("Cheap"), "expensive": i18n._("Expensive"),
+             "too_expensive": i18n._("Too expensive")}
+    curves = {names[key]: whole["curves"][key] for key in names}
+    marks = [(label, whole[key]) for key, label in (("pmc", "PMC"), ("opp", "OPP"), ("idp", "IDP"), ("pme", "PME"))
+             if whole[key] is not None]
+    return curves_chart(
+        whole["prices"], curves, title=i18n._("Price sensitivity (Van Westendorp)"),
+        description=i18n._("At each price, the share of valid answers that find it too cheap, cheap, expensive or "
+                           "too expensive; the points where the curves meet bound the acceptable range."),
+        x_title=i18n._("Price (%(currency)s)", currency=currency), y_title=i18n._("Share of answers"),
+        marks=marks, locale=locale)
+
+
+def nms_chart(result: dict[str, Any], currency: str, locale: str) -> Chart | None:
+    nms = result["whole"].get("nms")
+    if not nms:
+        return None
+    return curves_chart(
+        nms["prices"], {i18n._("Trial"): nms["trial"]}, title=i18n._("Purchase likelihood (Newton–Miller–Smith)"),
+        description=i18n._("The share expected to buy at each price, from the purchase likelihood given at the "
+                           "cheap and expensive prices."),
+        x_title=i18n._("Price (%(currency)s)", currency=currency), y_title=i18n._("Expected to buy"),
+        marks=[(i18n._("Most revenue"), nms["best_revenue_price"])] if nms["best_revenue_price"] else [],
+        locale=locale)
+
+
+def demand_chart(result: dict[str, Any], currency: str, locale: str) -> Chart:
+    points = [PeriodValue(str(point["price"]), point["demand"] or 0.0) for point in result["whole"]["points"]]
+    return bar_chart_by_period(
+        points, title=i18n._("Demand per price (Gabor-Granger)"),
+        description=i18n._("The share of respondents who would buy at each price asked."),
+        period_title=i18n._("Price (%(currency)s)", currency=currency), value_title=i18n._("Would buy"),
+        locale=locale)
+
+
+@router.get("/offerings/pricing/{id}")
+def study_page(id: EntityId, context: Manager, convention: ConventionQ = "original") -> Response:
+    with context.unit() as session:
+        study = research.studies.get(session, id, by=context.principal)
+        result = research.study_analysis(session, id, convention=convention, by=context.principal)
+    locale = str(Formatter(context.language, context.runtime.settings.zone).locale)
+    charts: list[Chart] = []
+    if study.method == StudyMethod.van_westendorp and result["whole"]["valid"]:
+        charts.append(psm_chart(result, study.currency, locale))
+        if (nms := nms_chart(result, study.currency, locale)) is not None:
+            charts.append(nms)
+    elif study.method == StudyMethod.gabor_granger and result["whole"]["respondents"]:
+        charts.append(demand_chart(result, study.currency, locale))
+    return render(context, "offerings/study.html", active_nav="offerings", active="pricing", study=study,
+                  result=result, charts=charts, convention=convention)
+
+
+@router.get("/offerings/price-map")
+def price_map_page(context: Manager, currency: CurrencyQ = None) -> Response:
+    """The firm's levels and named competitors by price (the reporting currency) and perceived quality
+    (1–7: the SERVQUAL perception where measured, else as entered)."""
+    shown = (currency or context.runtime.settings.reporting_currency).upper()
+    today = _today(context)
+    fmt = Formatter(context.language, context.runtime.settings.zone)
+    with context.unit() as session:
+        known = rates(session, shown)
+        points, missing = catalogue.price_positions(session, shown, known, today, by=context.principal)
+        competitors = session.query(CompetitorPrice).order_by(CompetitorPrice.competitor).all()
+    firm, others = i18n._("Our levels"), i18n._("Competitors")
+    chart = point_chart(
+        [XYPoint(p.label, p.price, p.quality, firm if p.ours else others,
+                 fmt.money(Decimal(str(round(p.price, 2))), shown), f"{p.quality:.1f}") for p in points],
+        title=i18n._("Price and perceived quality"),
+        description=i18n._("The firm's package levels and its competitors' offers by price and by the quality "
+                           "clients perceive (1–7)."),
+        x_title=i18n._("Price (%(currency)s)", currency=shown), y_title=i18n._("Perceived quality (1–7)"),
+        group_title=i18n._("Offer"), locale=str(fmt.locale)) if points else None
+    return render(context, "offerings/price_map.html", active_nav="offerings", active="map", chart=chart,
+                  currency=shown, missing=missing, competitors=competitors, points=points)
