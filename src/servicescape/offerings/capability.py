@@ -22,7 +22,7 @@ CAPABILITY = Capability(
                        MANAGERS),
         PermissionSpec(VALUE, N_("Prepare value cases and record the outcomes that back them"), STAFF_AND_UP),
     ),
-    api=("servicescape.offerings.api", "servicescape.offerings.value_api"),
+    api=("servicescape.offerings.api", "servicescape.offerings.value_api", "servicescape.offerings.research_api"),
     cli=("servicescape.offerings.cli",),
     pages=("servicescape.offerings.pages",),
     demo=(DemoStep("servicescape.offerings.demo:load_catalogue",
@@ -32,6 +32,7 @@ CAPABILITY = Capability(
                                                                    "price_study", "price_answer"), order=97)),
     entities=("servicescape.offerings.api:PACKAGES", "servicescape.offerings.api:LEVELS",
               "servicescape.offerings.api:ADDONS", "servicescape.offerings.api:PRICES",
-              "servicescape.offerings.api:COMPETITOR_PRICES", "servicescape.offerings.value_api:VALUE_CASES"),
+              "servicescape.offerings.api:COMPETITOR_PRICES", "servicescape.offerings.value_api:VALUE_CASES",
+              "servicescape.offerings.research_api:STUDIES"),
     templates=True,
 )

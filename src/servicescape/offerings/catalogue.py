@@ -291,16 +291,19 @@ class PricePosition:
 
 
 def price_positions(session: Session, currency: str, known: dict[str, float], day: date, *,
-                    by: Principal) -> tuple[list[PricePosition], int]:
-    """The firm's active levels (today's list price, converted) and competitors' offers, each with its
-    perceived quality; and how many were left out (no price or quality, or no exchange rate)."""
+                    package_id: int | None = None, by: Principal) -> tuple[list[PricePosition], int]:
+    """The firm's active levels (of one package, or all; today's list price, converted) and competitors'
+    offers, each with its perceived quality; and how many were left out (no price or quality, or no
+    exchange rate)."""
     require(by, MANAGE)
     measured = perceived_quality_by_level(session)
     found: list[PricePosition] = []
     missing = 0
-    levels = session.execute(select(PackageLevel, ServicePackage.name).join(
+    query = select(PackageLevel, ServicePackage.name).join(
         ServicePackage, ServicePackage.id == PackageLevel.package_id).where(PackageLevel.active, ServicePackage.active)
-        .order_by(ServicePackage.name, PackageLevel.position)).all()
+    if package_id is not None:
+        query = query.where(ServicePackage.id == package_id)
+    levels = session.execute(query.order_by(ServicePackage.name, PackageLevel.position)).all()
     for level, package_name in levels:
         price = _converted(session, level.id, currency, known, day)
         quality = measured[level.id][0] if level.id in measured else level.perceived_quality

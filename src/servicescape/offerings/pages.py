@@ -19,7 +19,7 @@ from servicescape.config import LANGUAGES
 from servicescape.db.types import utcnow
 from servicescape.offerings import catalogue, research, value
 from servicescape.offerings.capability import MANAGE, VALUE
-from servicescape.offerings.models import CompetitorPrice, PackageLevel
+from servicescape.offerings.models import PackageLevel
 from servicescape.offerings.research_models import StudyMethod
 from servicescape.offerings.service import rates
 from servicescape.platform.charts import CategoryValue, Chart, PeriodValue, bar_chart_by_category, bar_chart_by_period
@@ -239,7 +239,7 @@ def study_page(id: EntityId, context: Manager, convention: ConventionQ = "origin
 
 
 @router.get("/offerings/price-map")
-def price_map_page(context: Manager, currency: CurrencyQ = None) -> Response:
+def price_map_page(context: Manager, currency: CurrencyQ = None, package: int | None = None) -> Response:
     """The firm's levels and named competitors by price (the reporting currency) and perceived quality
     (1–7: the SERVQUAL perception where measured, else as entered)."""
     shown = (currency or context.runtime.settings.reporting_currency).upper()
@@ -247,11 +247,13 @@ def price_map_page(context: Manager, currency: CurrencyQ = None) -> Response:
     fmt = Formatter(context.language, context.runtime.settings.zone)
     with context.unit() as session:
         known = rates(session, shown)
-        points, missing = catalogue.price_positions(session, shown, known, today, by=context.principal)
-        competitors = session.query(CompetitorPrice).order_by(CompetitorPrice.competitor).all()
+        packages = catalogue.catalogue_list(session, by=context.principal)
+        chosen = package if package is not None else (packages[0].id if packages else None)
+        points, missing = catalogue.price_positions(session, shown, known, today, package_id=chosen,
+                                                    by=context.principal)
     firm, others = i18n._("Our levels"), i18n._("Competitors")
     chart = point_chart(
-        [XYPoint(p.label, p.price, p.quality, firm if p.ours else others,
+        [XYPoint(p.label.split(" · ")[-1] if p.ours else p.label, p.price, p.quality, firm if p.ours else others,
                  fmt.money(Decimal(str(round(p.price, 2))), shown), f"{p.quality:.1f}") for p in points],
         title=i18n._("Price and perceived quality"),
         description=i18n._("The firm's package levels and its competitors' offers by price and by the quality "
@@ -259,4 +261,4 @@ def price_map_page(context: Manager, currency: CurrencyQ = None) -> Response:
         x_title=i18n._("Price (%(currency)s)", currency=shown), y_title=i18n._("Perceived quality (1–7)"),
         group_title=i18n._("Offer"), locale=str(fmt.locale)) if points else None
     return render(context, "offerings/price_map.html", active_nav="offerings", active="map", chart=chart,
-                  currency=shown, missing=missing, competitors=competitors, points=points)
+                  currency=shown, missing=missing, points=points, packages=packages, chosen=chosen)

@@ -213,34 +213,52 @@ class StudyService(EntityService[PriceStudy]):
 studies = StudyService()
 
 
+def may_research(by: Principal) -> None:
+    require(by, MANAGE)
+
+
 def store_answers(session: Session, study_id: int, path: Path, *, replace: bool = False,
                   by: Principal) -> int:
     """Read a file of answers into a study: all of it or, at the first bad cell, none of it."""
     study = studies.get(session, study_id, by=by)
+    if study.method == StudyMethod.van_westendorp:
+        return store_given(session, study_id, read_psm_file(path), [], replace=replace, by=by)
+    return store_given(session, study_id, [], read_gabor_granger_file(path), replace=replace, by=by)
+
+
+def store_given(session: Session, study_id: int, psm: Sequence[PriceAnswer], choices: Sequence[GaborGrangerAnswer],
+                *, replace: bool = False, by: Principal) -> int:
+    """Store answers in a study (those of its method: the others are refused), all or none."""
+    study = studies.get(session, study_id, by=by)
     require(by, MANAGE)
+    psm_study = study.method == StudyMethod.van_westendorp
+    wanted, other = (psm, choices) if psm_study else (choices, psm)
+    if other:
+        raise about_field(ValidationFailed, N_("%(field)s: this study asks other questions."),
+                          "gabor_granger" if psm_study else "van_westendorp")
+    if not wanted:
+        raise about_field(ValidationFailed, N_("%(field)s: no answers to store."), study.method.value)
+    if study.method == StudyMethod.gabor_granger:
+        grid = {float(p) for p in study.grid}
+        for n, choice in enumerate(choices):
+            if choice.price not in grid:
+                raise ValidationFailed(_("answer %(n)s: %(price)s is not a price of the study's grid.", n=n + 1,
+                                         price=choice.price), field="gabor_granger")
     if replace:
         for model in (StoredAnswer, PriceChoice):
             session.execute(delete(model).where(model.study_id == study.id))  # type: ignore[attr-defined]
     if study.method == StudyMethod.van_westendorp:
-        answers = read_psm_file(path)
         session.add_all([StoredAnswer(
             study_id=study.id, respondent=a.respondent, segment=a.segment,
             **{name: Decimal(str(getattr(a, name))) for name in PSM_COLUMNS},
             likely_cheap=None if a.likely_cheap is None else int(a.likely_cheap),
             likely_expensive=None if a.likely_expensive is None else int(a.likely_expensive),
-            valid=is_valid(a)) for a in answers])
+            valid=is_valid(a)) for a in psm])
     else:
-        choices = read_gabor_granger_file(path)
-        grid = set(study.grid)
-        for n, choice in enumerate(choices):
-            if choice.price not in grid:
-                raise TabularError(_("answer %(n)s: %(price)s is not a price of the study's grid.", n=n + 1,
-                                     price=choice.price))
         session.add_all([PriceChoice(study_id=study.id, respondent=c.respondent, segment=c.segment,
                                      price=Decimal(str(c.price)), buys=c.buys) for c in choices])
-        answers = choices  # type: ignore[assignment]
     session.flush()
-    return len(answers)
+    return len(wanted)
 
 
 def study_analysis(session: Session, study_id: int, *, convention: str = "original", by: Principal) -> dict[str, Any]:

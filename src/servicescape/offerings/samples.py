@@ -53,3 +53,8 @@ def value_case(session: Session, n: int) -> dict[str, Any]:
                           "expected": "15000", "high": "20000", "source": "Their maintenance log, 2025"}],
             "costs": [{"kind": "their_time", "description": "Onboarding meetings", "low": "500", "expected": "800",
                        "high": "1200"}]}
+
+
+def price_study(session: Session, n: int) -> dict[str, Any]:
+    return {"name": f"Price wave {n}", "method": "gabor_granger", "currency": "EUR", "grid": ["4000", "5000", "6000"],
+            "asked_on": "2026-10-01", "minimum_sample": 20, "notes": "At the yearly reviews."}
