@@ -164,7 +164,7 @@ def heatmap_page(context: Reader, first: date | None = None, weeks: Weeks = DEFA
     this_week = calc.week_start(today)
     return _page(
         context, "capacity/heatmap.html", "heatmap", found=found,
-        rows=[(row, _cells(found, n)) for n, row in enumerate(found.staff)], firm=_firm_cells(found),
+        rows=[(row, _cells(found, n)) for n, row in enumerate(found.staff)], firm_cells=_firm_cells(found),
         last_past=last_past, this_week=this_week, weeks=weeks, first=start,
         perished_hours=float(found.perished.sum()), perished_cost=float(np.nansum(found.perished_cost)),
         unpriced=unpriced, average=average, overbooked=demand.overbooked(found),

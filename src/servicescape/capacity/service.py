@@ -198,8 +198,8 @@ def _booked(session: Session, ids: list[int], weeks: list[date]) -> dict[str, np
     days = calc.as_days([r[1] for r in rows])
     hours = np.array([r[4] for r in rows], dtype=np.float64)
     billed = np.array([r[5] or 0.0 for r in rows], dtype=np.float64)
-    billable = np.array([bool(r[2]) for r in rows])
-    worked = np.array([r[3] == BookingStatus.worked for r in rows])
+    billable = np.array([bool(r[2]) for r in rows], dtype=bool)
+    worked = np.array([r[3] == BookingStatus.worked for r in rows], dtype=bool)
 
     def grid(values: np.ndarray) -> np.ndarray:
         return calc.week_grid(ids, weeks, staff, days, values)
