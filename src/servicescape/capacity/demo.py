@@ -78,8 +78,7 @@ def _leave(run: DemoRun, rng: random.Random, people: list[Any], today: date) -> 
     found.append({"staff_id": staff["nurul"], "starts_on": start, "ends_on": start + timedelta(days=4),
                   "note": "Annual leave"})
     stamp = midnight(today) - timedelta(days=40)
-    return [{**row, "created_at": stamp, "updated_at": stamp} for row in found if row["starts_on"] <= today
-            + timedelta(days=60)]
+    return [{**row, "created_at": stamp, "updated_at": stamp} for row in found]
 
 
 def _bookings(run: DemoRun, rng: random.Random, people: list[Any], terms: list[dict[str, Any]],

@@ -310,18 +310,19 @@ def delete_booking(booking_id: RecordId, context: Manager) -> Response:
 def outlook_chart(weeks: list[dict[str, Any]], numbers: Figures) -> Chart:
     """Per week: the hours confirmed, in the pipeline (weighted) and of the usual work not yet
     booked, beside the capacity."""
-    series = (("confirmed", i18n._("Confirmed")), ("pipeline", i18n._("Pipeline (weighted)")),
-              ("unbooked", i18n._("Usual work not yet booked")), ("capacity", i18n._("Capacity")))
+    series = (("confirmed", i18n._("Confirmed")), ("pipeline", i18n._("Pipeline")),
+              ("unbooked", i18n._("Usual, not booked")), ("capacity", i18n._("Capacity")))
     points = [PeriodValue(numbers.week(date.fromisoformat(week["week"])), week[key] or 0.0, label,
-                          i18n._("%(hours)s h", hours=numbers.hours(week[key] or 0.0)))
+                          numbers.hours(week[key] or 0.0))
               for week in weeks for key, label in series]
-    return bar_chart_by_period(
+    chart = bar_chart_by_period(
         points, title=i18n._("Demand and capacity by week"),
         description=i18n._("For each week ahead: the hours already booked, the pipeline's hours weighted by the "
                            "chance of winning them, the usual work the seasonal baseline expects that nobody has "
                            "booked yet, and the hours the staff have."),
-        period_title=i18n._("Week of"), value_title=i18n._("Hours"), series_title=i18n._("Hours"),
-        locale=numbers.locale)
+        period_title=i18n._("Week of"), value_title=i18n._("Hours"), locale=numbers.locale)
+    chart.spec["config"]["legend"]["columns"] = 2      # four series' names fit a phone in two columns
+    return chart
 
 
 @router.get("/capacity/outlook")

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from servicescape.auth.models import Staff
@@ -186,28 +186,39 @@ def _terms(session: Session, weeks: list[date], reporting_currency: str) -> tupl
     return staff, terms
 
 
+def _week_number(session: Session, day: Any, first: date) -> Any:
+    """SQL: the week (0, 1, ...) ``day`` falls in, counted from the Monday ``first``."""
+    if session.get_bind().dialect.name == "postgresql":
+        days = cast(day - cast(literal(first.isoformat()), Date), Integer)   # date − date: whole days
+    else:
+        days = cast(func.julianday(day) - func.julianday(first.isoformat()), Integer)
+    return days // 7
+
+
 def _booked(session: Session, ids: list[int], weeks: list[date]) -> dict[str, np.ndarray]:
-    """Hours per staff and week: all booked, billable, worked, worked billable, billed."""
+    """Hours per staff and week, summed in the database: all booked, billable, worked, worked billable,
+    billed."""
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
-    query = (select(Booking.staff_id, Booking.day, Booking.billable, Booking.status, func.sum(Booking.hours),
-                    func.sum(Booking.billed_hours))
-             .where(Booking.day.between(first, last))
-             .group_by(Booking.staff_id, Booking.day, Booking.billable, Booking.status))
-    rows = session.execute(query).all()
-    staff = np.array([r[0] for r in rows], dtype=np.int64)
-    days = calc.as_days([r[1] for r in rows])
-    hours = np.array([r[4] for r in rows], dtype=np.float64)
-    billed = np.array([r[5] or 0.0 for r in rows], dtype=np.float64)
-    billable = np.array([bool(r[2]) for r in rows], dtype=bool)
-    worked = np.array([r[3] == BookingStatus.worked for r in rows], dtype=bool)
-
-    def grid(values: np.ndarray) -> np.ndarray:
-        return calc.week_grid(ids, weeks, staff, days, values)
-
-    return {"all": grid(hours), "billable": grid(np.where(billable, hours, 0.0)),
-            "worked": grid(np.where(worked, hours, 0.0)),
-            "worked_billable": grid(np.where(worked & billable, hours, 0.0)),
-            "billed": grid(np.where(worked, billed, 0.0))}
+    week = _week_number(session, Booking.day, first).label("week")
+    worked = Booking.status == BookingStatus.worked
+    sums = {"all": func.sum(Booking.hours),
+            "billable": func.sum(case((Booking.billable, Booking.hours), else_=0.0)),
+            "worked": func.sum(case((worked, Booking.hours), else_=0.0)),
+            "worked_billable": func.sum(case((worked & Booking.billable, Booking.hours), else_=0.0)),
+            "billed": func.sum(case((worked, func.coalesce(Booking.billed_hours, 0.0)), else_=0.0))}
+    query = (select(Booking.staff_id, week, *sums.values()).where(Booking.day.between(first, last))
+             .group_by(Booking.staff_id, week))
+    rows = session.connection().execute(query).all()
+    found = {name: np.zeros((len(ids), len(weeks))) for name in sums}
+    position = {staff_id: n for n, staff_id in enumerate(ids)}
+    cells = [(position[r[0]], int(r[1]), r[2:]) for r in rows if r[0] in position and 0 <= int(r[1]) < len(weeks)]
+    if cells:
+        at_row = np.array([c[0] for c in cells])
+        at_week = np.array([c[1] for c in cells])
+        values = np.array([c[2] for c in cells], dtype=np.float64)
+        for n, name in enumerate(sums):
+            np.add.at(found[name], (at_row, at_week), values[:, n])
+    return found
 
 
 def _held(session: Session, ids: list[int], weeks: list[date], zone: Any) -> np.ndarray:

@@ -73,8 +73,8 @@ def test_studies_store_all_or_nothing(api: TestClient, runtime: Runtime, db_url:
     assert no_grid.status_code == 422 and no_grid.json()["error"]["field"] == "grid"
     study = api.post("/api/v1/price-studies", json={"name": "Wave 1", "method": "van_westendorp", "currency": "EUR",
                                                     "minimum_sample": 3}).json()
-    result = runner.invoke(app, ["pricing", "import", str(study["id"]),
-                                 str(write_csv(tmp_path / "bad.csv", [*ROWS, ("z", "", 1, "?", 3, 4)])), "--db", db_url])
+    bad = write_csv(tmp_path / "bad.csv", [*ROWS, ("z", "", 1, "?", 3, 4)])
+    result = runner.invoke(app, ["pricing", "import", str(study["id"]), str(bad), "--db", db_url])
     assert result.exit_code == 1 and "line 7" in result.output
     assert api.get(f"/api/v1/price-studies/{study['id']}/analysis").json()["analysis"]["whole"]["total"] == 0
     result = runner.invoke(app, ["pricing", "import", str(study["id"]), str(write_csv(tmp_path / "ok.csv")),

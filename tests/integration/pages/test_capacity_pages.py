@@ -288,7 +288,7 @@ def test_realisation_and_effective_rate(owner_browser: Browser, runtime: Runtime
     assert rows["Ana"][2:] == ["30", "30", "30", "100%", "1,500", "EUR", "50", "EUR", "an", "hour"]
     assert rows["Bo"][2:] == ["40", "40", "32", "80%", "0", "EUR", "0", "EUR", "an", "hour"]
     assert figure(html, "Realisation") == "88.6%"          # 62 ÷ 70
-    assert figure(html, "Effective rate") == "21 EUR an hour"   # 1,500 ÷ 70
+    assert figure(html, "Effective rate") == "21 EUR"     # 1,500 ÷ 70 an hour
     before = owner_browser.get(f"/capacity/performance?first={firm.this_week}&last={firm.this_week}").text
     assert figure(before, "Hours worked") == "0 h" and figure(before, "Realisation") == "—"
     assert owner_browser.get(f"/capacity/performance?first={firm.this_week}&last={firm.past}").status_code == 422

@@ -4,7 +4,6 @@ perished hours — every figure worked out by hand in the comments."""
 from __future__ import annotations
 
 import math
-import time
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -167,8 +166,8 @@ def test_week_grid_empty_and_bad_input() -> None:
         week_grid([1], [date(2026, 1, 12), date(2026, 1, 5)], [1], days("2026-01-05"), [1.0])
 
 
-def test_week_grid_is_vectorised_and_fast() -> None:
-    # 200 staff × 3 years × ~2 bookings a working day ≈ 312,000 rows
+def test_week_grid_at_the_scale_of_200_staff_and_3_years() -> None:
+    # 200 staff × 3 years × ~2 bookings a working day ≈ 312,000 rows (its speed: benchmarks/capacity_speed.py)
     rng = np.random.default_rng(20260105)
     n = 200 * 3 * 52 * 5 * 2
     weeks = week_starts(date(2023, 1, 2), 156)
@@ -176,12 +175,7 @@ def test_week_grid_is_vectorised_and_fast() -> None:
     on = np.datetime64("2022-12-26") + rng.integers(0, 156 * 7 + 14, n)   # some a week before or after
     hours = rng.choice([0.5, 1.0, 2.5, 4.0], n)
     ids = list(range(200, 0, -1))
-    took = []
-    for _ in range(5):
-        started = time.perf_counter()
-        grid = week_grid(ids, weeks, staff, on, hours)
-        took.append(time.perf_counter() - started)
-    assert min(took) < 0.1
+    grid = week_grid(ids, weeks, staff, on, hours)
     inside = (staff <= 200) & (on >= np.datetime64("2023-01-02")) & (on < np.datetime64("2023-01-02") + 156 * 7)
     assert grid.sum() == pytest.approx(hours[inside].sum())
     # one cell by hand: staff 17 (row 200 − 17 = 183) in the week of 2024-03-04

@@ -1,0 +1,99 @@
+"""Offerings' pages: the catalogue, a package's levels side by side in the client's language (page,
+print view, PDF), value cases (list, one case, its PDF), price studies with their curves and the
+price map — and who may open what."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
+from servicescape.offerings import research, value
+from servicescape.offerings.research_models import StudyMethod
+from servicescape.runtime import Runtime
+from tests.integration.offerings.conftest import build_catalogue
+from tests.integration.pages.conftest import Browser, plain
+
+
+def a_case(runtime: Runtime, client_id: int) -> int:
+    with runtime.transaction() as session:
+        return value.value_cases.create(session, {
+            "client_id": client_id, "title": "Premier for the head office", "currency": "EUR",
+            "price": Decimal(12000), "horizon_months": 12,
+            "benefits": [{"kind": "time_saved", "description": "Breakdown hours", "low": Decimal(10000),
+                          "expected": Decimal(15000), "high": Decimal(20000), "source": "Their log"}],
+            "costs": [{"kind": "switching", "description": "Handover", "low": Decimal(500),
+                       "expected": Decimal(500), "high": Decimal(1500)}]}, by=SYSTEM).id
+
+
+def test_the_catalogue_and_a_comparison_in_the_clients_language(owner_browser: Browser, runtime: Runtime) -> None:
+    firm = build_catalogue(runtime)
+    catalogue = plain(owner_browser.get("/offerings").text)
+    assert "Planned Maintenance" in catalogue and "Premier" in catalogue and "18,500.00" in catalogue
+    page = owner_browser.get(f"/offerings/packages/{firm.package_id}")
+    text = plain(page.text)
+    assert page.status_code == 200 and "What you get at each level" in text and "Premier visits" in text
+    assert "First answer within 4 business hours" in text and "Out-of-hours cover" in text
+    assert "Price history" in text and "18,000.00" in text
+    # for the Malay client: the document in Malay (the page around it stays in the reader's language)
+    for_client = owner_browser.get(f"/offerings/packages/{firm.package_id}?client={firm.client_id}")
+    assert 'lang="ms"' in for_client.text and "Permata Timur" in plain(for_client.text)
+    printed = owner_browser.get(f"/offerings/packages/{firm.package_id}/print?lang=hu&currency=MYR")
+    assert printed.status_code == 200 and 'lang="hu"' in printed.text and "site-nav" not in printed.text
+    assert "85" in plain(printed.text)
+    pdf = owner_browser.get(f"/offerings/packages/{firm.package_id}/pdf?lang=zh-Hans")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 5000
+    assert owner_browser.get(f"/offerings/packages/{firm.package_id}?lang=xx").status_code == 422
+    assert owner_browser.get("/offerings/packages/999999").status_code == 404
+
+
+def test_a_value_case_as_a_page_and_a_pdf(owner_browser: Browser, runtime: Runtime) -> None:
+    firm = build_catalogue(runtime)
+    case_id = a_case(runtime, firm.client_id)
+    listed = plain(owner_browser.get("/offerings/value").text)
+    assert "Premier for the head office" in listed and "Illustrative" in listed
+    page = owner_browser.get(f"/offerings/value/{case_id}?lang=en")
+    text = plain(page.text)
+    # expected: 15,000 gained against 12,000 + 500 → value 2,500, return 20 %, paid back in 10.0 months
+    assert "2,500.00" in text and "20 %" in text and "10.0 months" in text and 'id="illustrative"' in page.text
+    assert "Source: Their log" in text
+    assert owner_browser.get(f"/offerings/value/{case_id}/print").status_code == 200
+    pdf = owner_browser.get(f"/offerings/value/{case_id}/pdf?lang=bg")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_price_studies_and_the_map(owner_browser: Browser, runtime: Runtime) -> None:
+    build_catalogue(runtime)
+    assert "No price studies yet" in plain(owner_browser.get("/offerings/pricing").text)
+    with runtime.transaction() as session:
+        study = research.studies.create(session, {"name": "Wave", "method": StudyMethod.van_westendorp,
+                                                  "currency": "EUR", "minimum_sample": 2}, by=SYSTEM)
+        answers = [research.PriceAnswer(10, 20, 30, 40, segment="A"), research.PriceAnswer(15, 25, 35, 50, segment="A"),
+                   research.PriceAnswer(5, 10, 20, 30, segment="B"), research.PriceAnswer(30, 20, 40, 50),
+                   research.PriceAnswer(20, 30, 45, 60, segment="A")]
+        research.store_given(session, study.id, answers, [], by=SYSTEM)
+        study_id = study.id
+    assert "Wave" in plain(owner_browser.get("/offerings/pricing").text)
+    text = plain(owner_browser.get(f"/offerings/pricing/{study_id}").text)
+    assert "Optimal price point (OPP) 20.00" in text and "Indifference price point (IDP) 25.00" in text
+    assert "4 valid answers; 1 invalid" in text and "Too few answers: 1 of the 2 needed" in text
+    assert "Price sensitivity (Van Westendorp)" in text
+    assert owner_browser.get(f"/offerings/pricing/{study_id}?convention=narrower").status_code == 200
+    assert owner_browser.get(f"/offerings/pricing/{study_id}?convention=other").status_code == 422
+    price_map = plain(owner_browser.get("/offerings/price-map").text)
+    assert "Price and perceived quality" in price_map and "Premier" in price_map
+
+
+def test_who_may_open_what(browser_as, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
+    firm = build_catalogue(runtime)
+    case_id = a_case(runtime, firm.client_id)
+    viewer, staff = browser_as(Role.viewer), browser_as(Role.staff)
+    for who in (viewer, staff):
+        assert who.get("/offerings").status_code == 200
+        assert who.get(f"/offerings/packages/{firm.package_id}").status_code == 200
+        assert who.get("/offerings/pricing").status_code == 403
+        assert who.get("/offerings/price-map").status_code == 403
+    assert viewer.get(f"/offerings/value/{case_id}").status_code == 403
+    assert staff.get(f"/offerings/value/{case_id}").status_code == 200
+    assert "Price research" not in plain(staff.get("/offerings").text)
