@@ -215,8 +215,9 @@ def bookings_view(context: RequestContext, staff_id: int, day: date, *, failed: 
     if new.values.get("day") not in dict(day_options):    # a day typed elsewhere stays as it was posted
         day_options.insert(0, (new.values.get("day", ""), new.values.get("day", "")))
     return _page(context, "capacity/bookings.html", "heatmap", status_code=status_code, person=person, week=week,
-                 days=days, day_options=day_options, cell=cell, records=records, forms=forms, failed=failed, add=new, past=past,
-                 statuses=status_options(), status_labels={s.value: i18n._(label) for s, label in STATUS_LABELS.items()},
+                 days=days, day_options=day_options, cell=cell, records=records, forms=forms, failed=failed, add=new,
+                 past=past, statuses=status_options(),
+                 status_labels={s.value: i18n._(label) for s, label in STATUS_LABELS.items()},
                  earlier=week - timedelta(weeks=1), later=week + timedelta(weeks=1),
                  heatmap_first=week - timedelta(weeks=PAST_WEEKS), can_manage=context.can(MANAGE))
 

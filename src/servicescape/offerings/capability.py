@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from servicescape.clients.capability import READ
 from servicescape.i18n import N_
-from servicescape.platform.registry import MANAGERS, STAFF_AND_UP, Capability, DemoStep, Nav, PermissionSpec
+from servicescape.platform.registry import (
+    MANAGERS,
+    STAFF_AND_UP,
+    Capability,
+    ClientSection,
+    DemoStep,
+    Nav,
+    PermissionSpec,
+)
 
 MANAGE = "offerings.manage"
 VALUE = "offerings.value"
@@ -24,7 +32,9 @@ CAPABILITY = Capability(
     ),
     api=("servicescape.offerings.api", "servicescape.offerings.value_api", "servicescape.offerings.research_api"),
     cli=("servicescape.offerings.cli",),
-    pages=("servicescape.offerings.pages",),
+    pages=("servicescape.offerings.pages", "servicescape.offerings.value_pages"),
+    client_sections=(ClientSection("value_cases", "offerings/_client_value_cases.html",
+                                   "servicescape.offerings.value_pages:value_cases", VALUE, order=55),),
     demo=(DemoStep("servicescape.offerings.demo:load_catalogue",
                    ("service_package", "package_level", "package_addon", "package_price", "competitor_price"),
                    order=20),

@@ -22,12 +22,14 @@ from servicescape.offerings.capability import MANAGE, VALUE
 from servicescape.offerings.models import PackageLevel
 from servicescape.offerings.research_models import StudyMethod
 from servicescape.offerings.service import rates
+from servicescape.offerings.value_pages import delivered_engagements
 from servicescape.platform.charts import CategoryValue, Chart, PeriodValue, bar_chart_by_category, bar_chart_by_period
 from servicescape.platform.pdf import pdf_response
 from servicescape.platform.xy_charts import XYPoint, curves_chart, point_chart
 from servicescape.web.api.common import EntityId
 from servicescape.web.deps import RequestContext, signed_in
-from servicescape.web.templating import Formatter, render
+from servicescape.web.forms import FormState
+from servicescape.web.templating import Formatter, fragment, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,9 +63,7 @@ def in_language(context: RequestContext, language: str) -> RequestContext:
 
 
 def _render_document(context: RequestContext, template: str, fmt: str, filename: str, **values: Any) -> Response:
-    """``fmt`` "html": the page inside the product; "print": the document alone; "pdf": as a PDF."""
-    if fmt == "html":
-        return render(context, template, **values)
+    """``fmt`` "print": the document alone; "pdf": as a PDF (both in ``context``'s language)."""
     page = render(context, "offerings/document.html", document=template.replace(".html", "_doc.html"),
                   for_pdf=fmt == "pdf", **values)
     if fmt == "print":
@@ -71,15 +71,26 @@ def _render_document(context: RequestContext, template: str, fmt: str, filename:
     return pdf_response(bytes(page.body).decode(), filename)
 
 
+def _in_product(context: RequestContext, reader: RequestContext, template: str, status_code: int = 200,
+                **values: Any) -> Response:
+    """A document inside the product's page: the document in its reader's language (the client's),
+    the page around it in the person's own."""
+    document = fragment(reader, template.replace(".html", "_doc.html"), **values)
+    i18n.activate(context.language)
+    return render(context, template, status_code=status_code, active_nav="offerings", document_html=document,
+                  **values)
+
+
 # -- the catalogue ------------------------------------------------------------------------------------
 
 @router.get("/offerings")
-def catalogue_page(context: Reader) -> Response:
+def catalogue_page(context: Reader, client: int | None = None) -> Response:
     today = _today(context)
     with context.unit() as session:
         found = [catalogue.comparison(session, package.id, currency=None, day=today, by=context.principal)
                  for package in catalogue.catalogue_list(session, by=context.principal)]
-    return render(context, "offerings/catalogue.html", active_nav="offerings", active="catalogue", packages=found)
+    return render(context, "offerings/catalogue.html", active_nav="offerings", active="catalogue", packages=found,
+                  client_id=client)
 
 
 def _comparison(context: RequestContext, package_id: int, currency: str | None, lang: str | None,
@@ -99,8 +110,7 @@ def _comparison(context: RequestContext, package_id: int, currency: str | None, 
 def comparison_page(id: EntityId, context: Reader, currency: CurrencyQ = None, lang: LanguageQ = None,
                     client: int | None = None) -> Response:
     reader, values = _comparison(context, id, currency, lang, client)
-    return _render_document(reader, "offerings/comparison.html", "html", "", active_nav="offerings",
-                            active="catalogue", **values)
+    return _in_product(context, reader, "offerings/comparison.html", active="catalogue", **values)
 
 
 @router.get("/offerings/packages/{id}/print")
@@ -145,19 +155,27 @@ def _value_case(context: RequestContext, case_id: int, lang: str | None) -> tupl
         found = value.view(session, case_id, by=context.principal)
         level = session.get(PackageLevel, found.case.level_id) if found.case.level_id else None
         level_name = level.name if level else None
+        delivered = delivered_engagements(session, found.case.client_id)
     language = document_language(lang, found.language, context)
     reader = in_language(context, language)
     fmt = Formatter(language, context.runtime.settings.zone)
     return reader, {"found": found, "chart": value_chart(found, fmt), "level_name": level_name,
-                    "document_language": language,
-                    "outcomes_to_back": value.OUTCOMES_TO_BACK}
+                    "document_language": language, "outcomes_to_back": value.OUTCOMES_TO_BACK,
+                    "delivered": delivered}
+
+
+def value_case_page(context: RequestContext, case_id: int, lang: str | None, outcome: FormState | None = None,
+                    status_code: int = 200) -> Response:
+    """The case inside the product, in ``lang`` (default: the client's), with the form that records an
+    outcome (as posted, with its problems, when it was refused)."""
+    reader, values = _value_case(context, case_id, lang)
+    return _in_product(context, reader, "offerings/value_case.html", status_code, active="value",
+                       outcome=outcome or FormState({"recorded_on": _today(context).isoformat()}), **values)
 
 
 @router.get("/offerings/value/{id}")
 def value_page(id: EntityId, context: Preparer, lang: LanguageQ = None) -> Response:
-    reader, values = _value_case(context, id, lang)
-    return _render_document(reader, "offerings/value_case.html", "html", "", active_nav="offerings",
-                            active="value", **values)
+    return value_case_page(context, id, lang)
 
 
 @router.get("/offerings/value/{id}/print")

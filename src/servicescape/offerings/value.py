@@ -205,11 +205,14 @@ class CaseLine:
         return self.delivered_outcomes < OUTCOMES_TO_BACK
 
 
-def recent(session: Session, *, limit: int = 200, by: Principal) -> list[CaseLine]:
-    """The latest value cases with their expected scenario, and how many outcomes back each."""
+def recent(session: Session, *, client_id: int | None = None, limit: int = 200, by: Principal) -> list[CaseLine]:
+    """The latest value cases (of one client, or all) with their expected scenario, and how many
+    outcomes back each."""
     require(by, VALUE)
-    rows = session.execute(select(ValueCase, Client.name).join(Client, Client.id == ValueCase.client_id)
-                           .order_by(ValueCase.id.desc()).limit(limit)).all()
+    query = select(ValueCase, Client.name).join(Client, Client.id == ValueCase.client_id)
+    if client_id is not None:
+        query = query.where(ValueCase.client_id == client_id)
+    rows = session.execute(query.order_by(ValueCase.id.desc()).limit(limit)).all()
     done = set(session.scalars(select(Engagement.id).where(
         Engagement.id.in_([o.engagement_id for case, _name in rows for o in case.outcomes]),
         Engagement.status == EngagementStatus.completed)))

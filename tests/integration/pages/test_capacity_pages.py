@@ -61,8 +61,9 @@ def build_firm(runtime: Runtime) -> Firm:
     ana = make_staff(runtime, Role.staff, email="ana@firm.test", name="Ana Ahead").id
     bo = make_staff(runtime, Role.staff, email="bo@firm.test", name="Bo Well").id
     with runtime.transaction() as session:
-        service.staff_capacity.create(session, {"staff_id": ana, "hours_per_week": 40.0, "working_days": [0, 1, 2, 3, 4],
-                                                "standard_rate": Decimal(50), "currency": "EUR"}, by=SYSTEM)
+        service.staff_capacity.create(session, {"staff_id": ana, "hours_per_week": 40.0,
+                                                "working_days": [0, 1, 2, 3, 4], "standard_rate": Decimal(50),
+                                                "currency": "EUR"}, by=SYSTEM)
         service.staff_capacity.create(session, {"staff_id": bo, "hours_per_week": 40.0}, by=SYSTEM)
         ana_ahead = [_book(session, ana, ahead + timedelta(days=n), hours, note="Audit fieldwork")
                      for n, hours in enumerate((9, 9, 9, 9, 8))]

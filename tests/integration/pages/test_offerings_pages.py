@@ -12,7 +12,7 @@ from servicescape.offerings import research, value
 from servicescape.offerings.research_models import StudyMethod
 from servicescape.runtime import Runtime
 from tests.integration.offerings.conftest import build_catalogue
-from tests.integration.pages.conftest import Browser, plain
+from tests.integration.pages.conftest import Browser, field_error, plain
 
 
 def a_case(runtime: Runtime, client_id: int) -> int:
@@ -97,3 +97,39 @@ def test_who_may_open_what(browser_as, runtime: Runtime) -> None:  # type: ignor
     assert viewer.get(f"/offerings/value/{case_id}").status_code == 403
     assert staff.get(f"/offerings/value/{case_id}").status_code == 200
     assert "Price research" not in plain(staff.get("/offerings").text)
+
+
+def test_a_value_case_made_backed_and_deleted_in_the_pages(owner_browser: Browser, runtime: Runtime) -> None:
+    firm = build_catalogue(runtime)
+    form = owner_browser.get(f"/clients/{firm.client_id}/value-cases/new")
+    assert form.status_code == 200 and "Permata Timur" in plain(form.text)
+    fields = {"title": "Premier, year one", "price": "12 000", "currency": "EUR", "horizon_months": "12",
+              "level_id": str(firm.levels["Premier"]),
+              "benefits[0].kind": "time_saved", "benefits[0].description": "Breakdown hours",
+              "benefits[0].low": "10000", "benefits[0].expected": "15000", "benefits[0].high": "20000",
+              "benefits[2].kind": "cost_avoided", "benefits[2].description": "Energy",
+              "benefits[2].low": "5000", "benefits[2].expected": "4000", "benefits[2].high": "9000",
+              "costs[0].kind": "their_time", "costs[0].description": "Meetings", "costs[0].low": "1000",
+              "costs[0].expected": "2000", "costs[0].high": "4000"}
+    refused = owner_browser.post(f"/clients/{firm.client_id}/value-cases", fields)
+    # the second filled benefit row is the form's third: its message stands there
+    assert refused.status_code == 422 and field_error(refused.text, "f-benefits-2-expected") is not None
+    with runtime.transaction() as session:
+        assert not value.cases_of_client(session, firm.client_id, by=SYSTEM)
+    made = owner_browser.post(f"/clients/{firm.client_id}/value-cases", {**fields, "benefits[2].expected": "6000"})
+    assert made.status_code == 303
+    case_url = made.headers["location"]
+    case_page = plain(owner_browser.get(case_url).text)
+    assert "Premier, year one" in case_page and "Record an outcome" in case_page
+    client_page = plain(owner_browser.get(f"/clients/{firm.client_id}").text)
+    assert "Value cases" in client_page and "Premier, year one" in client_page
+    outcome = {"engagement_id": str(firm.engagement_id), "recorded_on": "2026-05-01", "description": "Fewer calls"}
+    not_delivered = owner_browser.post(f"{case_url}/outcomes", outcome)
+    assert not_delivered.status_code == 422 and field_error(not_delivered.text, "f-engagement_id") is not None
+    for engagement_id in firm.done_ids:
+        assert owner_browser.post(f"{case_url}/outcomes", {**outcome, "engagement_id": str(engagement_id),
+                                                           "amount": "3 000"}).status_code == 303
+    assert 'id="backed"' in owner_browser.get(case_url).text
+    gone = owner_browser.post(f"{case_url}/delete")
+    assert gone.status_code == 303 and gone.headers["location"] == f"/clients/{firm.client_id}"
+    assert owner_browser.get(case_url).status_code == 404
