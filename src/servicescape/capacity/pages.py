@@ -16,13 +16,10 @@ from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from servicescape import i18n
 from servicescape.analytics.labels import Numbers
 from servicescape.auth import service as auth
-from servicescape.auth.permissions import Principal, require
 from servicescape.capacity import calc, demand, outlook, service
 from servicescape.capacity.capability import MANAGE, READ
 from servicescape.capacity.models import Booking, BookingStatus
@@ -175,13 +172,6 @@ def heatmap_page(context: Reader, first: date | None = None, weeks: Weeks = DEFA
 
 # --- a person's bookings of a week -----------------------------------------------------------------
 
-def _week_bookings(session: Session, staff_id: int, week: date, *, by: Principal) -> list[Booking]:
-    require(by, READ)
-    return list(session.scalars(select(Booking).where(
-        Booking.staff_id == staff_id, Booking.day.between(week, week + timedelta(days=6)))
-        .order_by(Booking.day, Booking.id)))
-
-
 def status_options() -> list[tuple[str, str]]:
     return [(status.value, i18n._(label)) for status, label in STATUS_LABELS.items()]
 
@@ -200,7 +190,7 @@ def bookings_view(context: RequestContext, staff_id: int, day: date, *, failed: 
         person = auth.get_staff(session, staff_id, by=context.principal)
         found = service.heatmap(session, week, 1, today=today, zone=settings.zone,
                                 reporting_currency=settings.reporting_currency, by=context.principal)
-        records = _week_bookings(session, staff_id, week, by=context.principal)
+        records = service.week_bookings(session, staff_id, week, by=context.principal)
     row = next((n for n, r in enumerate(found.staff) if r.staff_id == staff_id), None)
     cell = _cells(found, row)[0] if row is not None else None
     days = [week + timedelta(days=n) for n in range(7)]

@@ -127,6 +127,14 @@ bookings = BookingService()
 pipeline = PipelineService()
 
 
+def week_bookings(session: Session, staff_id: int, week: date, *, by: Principal) -> list[Booking]:
+    """A person's bookings in the week starting on ``week``, by day."""
+    require(by, READ)
+    return list(session.scalars(select(Booking).where(
+        Booking.staff_id == staff_id, Booking.day.between(week, week + timedelta(days=6)))
+        .order_by(Booking.day, Booking.id)))
+
+
 # --- the figures --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

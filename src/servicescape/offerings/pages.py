@@ -64,8 +64,8 @@ def in_language(context: RequestContext, language: str) -> RequestContext:
 
 def _render_document(context: RequestContext, template: str, fmt: str, filename: str, **values: Any) -> Response:
     """``fmt`` "print": the document alone; "pdf": as a PDF (both in ``context``'s language)."""
-    page = render(context, "offerings/document.html", document=template.replace(".html", "_doc.html"),
-                  for_pdf=fmt == "pdf", **values)
+    document = fragment(context, template.replace(".html", "_doc.html"), **values)
+    page = render(context, "offerings/document.html", document_html=document, for_pdf=fmt == "pdf")
     if fmt == "print":
         return page
     return pdf_response(bytes(page.body).decode(), filename)

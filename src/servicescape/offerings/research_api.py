@@ -15,7 +15,7 @@ from servicescape.offerings import research
 from servicescape.offerings.pricing import GaborGrangerAnswer, PriceAnswer
 from servicescape.offerings.research_models import StudyMethod
 from servicescape.schemas import Amount, Currency, Id, LongText, Name, OutSchema, Schema, partial
-from servicescape.web.api.common import CREATE, READ_ONE, EntityId
+from servicescape.web.api.common import CREATE, READ_ONE, UPDATE, EntityId
 from servicescape.web.api.resources import Resource, SignedIn, add_list_all, entity_router
 
 Price = Annotated[float, Field(allow_inf_nan=False, gt=0, le=10**13)]
@@ -112,7 +112,7 @@ def _psm(answer: PsmAnswerIn) -> PriceAnswer:
                        answer.respondent, answer.segment, answer.likely_cheap, answer.likely_expensive)
 
 
-@router.post("/{id}/answers", status_code=201, response_model=StoredOut, responses=CREATE,
+@router.post("/{id}/answers", status_code=201, response_model=StoredOut, responses=UPDATE,
              name="store_price_answers", summary="Store answers in a study: all of them, or none")
 def store(id: EntityId, body: AnswersIn, context: SignedIn) -> Any:
     with context.unit() as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, SmallInteger, S
 from sqlalchemy.orm import Mapped, mapped_column
 
 from servicescape.db.base import Base, Timestamped
-from servicescape.db.types import Money, enum_type
+from servicescape.db.types import Money, UTCDateTime, enum_type, utcnow
 
 
 class StudyMethod(enum.StrEnum):
@@ -65,3 +65,22 @@ class PriceChoice(Base):
     segment: Mapped[str | None] = mapped_column(String(120), default=None)
     price: Mapped[Decimal] = mapped_column(Money)
     buys: Mapped[bool] = mapped_column(Boolean)
+
+
+class PriceInvitation(Base):
+    """A client asked to answer a study's questions through a private link: only the token's SHA-256 is
+    kept; one answer per link, until it expires."""
+
+    __tablename__ = "price_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("price_study.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    greeting_name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("price_answer.id", ondelete="SET NULL"), default=None)

@@ -18,7 +18,7 @@ from servicescape.offerings.value_schemas import (
     ValueOutcomeIn,
     ValueOutcomeOut,
 )
-from servicescape.web.api.common import CREATE, DELETE, READ_ONE, EntityId
+from servicescape.web.api.common import DELETE, READ_ONE, UPDATE, EntityId
 from servicescape.web.api.resources import Resource, SignedIn, add_list_by_client, entity_router
 
 VALUE_CASES = Resource("value-cases", "value_case", value.value_cases, ValueCaseIn, ValueCasePatch, ValueCaseOut,
@@ -43,7 +43,7 @@ def figures(id: EntityId, context: SignedIn) -> Any:
                                illustrative=found.illustrative, note=NOTE)
 
 
-@router.post("/{id}/outcomes", status_code=201, response_model=ValueOutcomeOut, responses=CREATE,
+@router.post("/{id}/outcomes", status_code=201, response_model=ValueOutcomeOut, responses=UPDATE,
              name="add_value_outcome", summary="Record a real outcome of a delivered engagement, with its evidence")
 def add_outcome(id: EntityId, body: ValueOutcomeIn, context: SignedIn) -> Any:
     with context.unit() as session:

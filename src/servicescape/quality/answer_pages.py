@@ -22,10 +22,8 @@ link is the key.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -38,44 +36,21 @@ from servicescape.i18n import _
 from servicescape.platform import ratelimit
 from servicescape.quality import answers, campaigns, instrument, surveys
 from servicescape.quality.models import ItemKind, Survey
-from servicescape.web.deps import RequestContext, get_runtime
+from servicescape.web import public_pages
+from servicescape.web.deps import RequestContext
 from servicescape.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-#: the shape of a link's token (answers.token_of: 32 bytes, URL-safe base64 without padding)
-TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 VIEW, SEND = "quality.answer:get", "quality.answer:post"
-PUBLIC_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
-
-
-# ---- the request's context ----------------------------------------------------------------------
-
-def _asked_language(request: Request, form: FormData | None = None) -> str | None:
-    chosen = form.get("lang") if form is not None else request.query_params.get("lang")
-    return chosen if isinstance(chosen, str) and chosen in LANGUAGES else None
-
-
-def _context(request: Request, form: FormData | None = None) -> RequestContext:
-    """An anonymous context (a signed-in session plays no part here), in the language asked for,
-    else the browser's, until the invitation's is known."""
-    runtime = get_runtime(request)
-    language = (_asked_language(request, form) or i18n.negotiate(request.headers.get("accept-language"))
-                or runtime.settings.default_language)
-    i18n.activate(language)
-    context = RequestContext(request=request, runtime=runtime, user=None, language=language, csrf_token="")
-    request.state.context = context     # the error handler answers in the same terms
-    return context
-
-
-def _speak(context: RequestContext, language: str) -> None:
-    context.language = language
-    i18n.activate(language)
+_asked_language, _context, _speak, _cross_site, _public = (
+    public_pages.asked_language, public_pages.public_context, public_pages.speak, public_pages.cross_site,
+    public_pages.public)
+TOKEN = public_pages.TOKEN
 
 
 def _limit(context: RequestContext, key: str) -> ratelimit.Limit:
-    settings = context.runtime.settings
-    return ratelimit.per_minute(settings.public_get_per_minute if key == VIEW else settings.public_post_per_minute)
+    return public_pages.limit(context, key == VIEW)
 
 
 def _count(context: RequestContext, key: str) -> None:
@@ -87,27 +62,6 @@ def _token(token: str) -> str:
     if not TOKEN.fullmatch(token):
         raise NotFound(_("This survey link does not exist. Check that the whole link was copied."))
     return token
-
-
-def _cross_site(context: RequestContext) -> bool:
-    headers = context.request.headers
-    if headers.get("sec-fetch-site") == "cross-site":
-        return True
-    origin = headers.get("origin")
-    if origin is None or origin == "null":
-        return False
-    ours = {_origin(context.runtime.settings.public_url), _origin(str(context.request.base_url))}
-    return _origin(origin) not in ours
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def _public(response: Response) -> Response:
-    response.headers.update(PUBLIC_HEADERS)
-    return response
 
 
 def _problem(context: RequestContext, problem: ServicescapeError, key: str) -> Response:
@@ -235,12 +189,7 @@ def _total(questions: list[Question], values: dict[str, Any]) -> int:
 
 
 def _language_for(request: Request, posted: FormData | None, language: str) -> str:
-    """The language asked for (``?lang=``, the form's ``lang``), else the invitation's ``language``
-    when it is one of the six, else the firm's default."""
-    asked = _asked_language(request, posted) or _asked_language(request)
-    if asked:
-        return asked
-    return language if language in LANGUAGES else get_runtime(request).settings.default_language
+    return public_pages.link_language(request, posted, language)
 
 
 def _form_page(context: RequestContext, form: answers.Form, token: str, *, values: dict[str, Any],

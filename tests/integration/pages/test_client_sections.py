@@ -52,7 +52,7 @@ EXPECTED = {"revenue": "1,000.50 MYR", "timeline": "Confirmed the Tuesday visit"
             "engagements": "Site survey, east wing", "invoices": "1,000.50 MYR", "tasks": "Send the renewal offer",
             "promises": "Repair of the chiller", "word_of_mouth": "Always on time, always clear.",
             "surveys": "Quick and tidy.", "feedback": "Always on time, always clear.",
-            "value": "Not counted yet"}
+            "value": "Not counted yet", "value_cases": "No value case yet"}
 
 
 def test_every_registered_section_answers_alone(browser_as, client_id: int) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+
 def upgrade() -> None:
     op.create_table('competitor_price',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -241,6 +242,28 @@ def upgrade() -> None:
     with op.batch_alter_table('value_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_value_item_case_id'), ['case_id'], unique=False)
 
+    op.create_table('price_invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('study_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('greeting_name', sa.String(length=200), nullable=False),
+    sa.Column('language', sa.String(length=20), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answer_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['answer_id'], ['price_answer.id'], name=op.f('fk_price_invitation_answer_id_price_answer'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_price_invitation_client_id_client'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['study_id'], ['price_study.id'], name=op.f('fk_price_invitation_study_id_price_study'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_invitation')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_price_invitation_token_hash'))
+    )
+    with op.batch_alter_table('price_invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_price_invitation_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_price_invitation_study_id'), ['study_id'], unique=False)
+
     op.create_table('value_outcome',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -276,6 +299,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_value_outcome_case_id'))
 
     op.drop_table('value_outcome')
+    with op.batch_alter_table('price_invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_price_invitation_study_id'))
+        batch_op.drop_index(batch_op.f('ix_price_invitation_client_id'))
+
+    op.drop_table('price_invitation')
     with op.batch_alter_table('value_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_value_item_case_id'))
 
