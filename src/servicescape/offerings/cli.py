@@ -1,5 +1,5 @@
 """``servicescape packages list|show|set-price``, ``value list|show`` and ``pricing van-westendorp|
-gabor-granger|studies|import|show``: the catalogue with its levels and dated prices, value cases, and
+gabor-granger|studies|import|invite|show``: the catalogue with its levels and dated prices, value cases, and
 price research (an answer file analysed without storing it, or a study's stored answers)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rich.table import Table
 from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, fail, opened, out, print_json, user_errors
 from servicescape.db.types import utcnow
-from servicescape.offerings import catalogue, research, value
+from servicescape.offerings import catalogue, research, research_links, value
 
 packages_app = typer.Typer(help="The service catalogue: packages, their levels, what each includes, the "
                                 "targets it promises and its dated list prices.", no_args_is_help=True)
@@ -259,6 +259,26 @@ def pricing_import(study_id: int, file: Path,
     with opened(db) as runtime, user_errors(), runtime.transaction() as session:
         n = research.store_answers(session, study_id, file, replace=replace, by=SYSTEM)
     out.print(f"{n} answers stored in study {study_id}")
+
+
+@pricing_app.command("invite")
+def pricing_invite(study_id: int,
+                   client: Annotated[list[int] | None, typer.Option("--client", help="A client's id (repeat).")] = None,
+                   segment: Annotated[str | None, typer.Option(help="Every active client of a segment.")] = None,
+                   expires_days: Annotated[int, typer.Option(help="Days the links work.")] = 30,
+                   db: DbOption = None, json: JsonOption = False) -> None:
+    """Ask clients the study's four price questions (and the two likelihoods): a private link each,
+    e-mailed in their language (`mail send` or the server sends them); the links are printed once."""
+    with opened(db) as runtime, user_errors(), runtime.transaction() as session:
+        invited = research_links.invite(session, runtime.settings, study_id, client_ids=client or [],
+                                        segment=segment, expires_days=expires_days, by=SYSTEM)
+        found = [{"client_id": i.client_id, "email": i.email, "link": i.link} for i in invited]
+    if json:
+        print_json(found)
+        return
+    for item in found:
+        out.print(f"{item['client_id']}\t{item['email']}\t{item['link']}", soft_wrap=True)
+    out.print(f"{len(found)} clients invited")
 
 
 @pricing_app.command("show")

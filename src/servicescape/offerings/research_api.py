@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import Query
 from pydantic import Field
 
-from servicescape.offerings import research
+from servicescape.offerings import research, research_links
 from servicescape.offerings.pricing import GaborGrangerAnswer, PriceAnswer
 from servicescape.offerings.research_models import StudyMethod
 from servicescape.schemas import Amount, Currency, Id, LongText, Name, OutSchema, Schema, partial
@@ -103,6 +103,25 @@ class AnalysisOut(Schema):
     analysis: dict[str, Any]
 
 
+class InviteIn(Schema):
+    client_ids: Annotated[list[Id], Field(max_length=research_links.MAX_INVITED, default_factory=list)]
+    segment: Label | None = None
+    expires_days: Annotated[int, Field(strict=True)] = 30
+
+
+class InvitedOut(Schema):
+    client_id: int
+    email: str
+    link: str
+
+
+class InvitationsOut(Schema):
+    """The new links (shown this once: only their hash is kept; each was e-mailed to its client)."""
+
+    invited: list[InvitedOut]
+    progress: dict[str, int]
+
+
 router = entity_router(STUDIES)
 add_list_all(router, STUDIES)
 
@@ -120,6 +139,16 @@ def store(id: EntityId, body: AnswersIn, context: SignedIn) -> Any:
                                  [GaborGrangerAnswer(c.respondent, c.price, c.buys, c.segment)
                                   for c in body.gabor_granger], replace=body.replace, by=context.principal)
         return StoredOut(study_id=id, stored=n)
+
+
+@router.post("/{id}/invitations", status_code=201, response_model=InvitationsOut, responses=UPDATE,
+             name="invite_to_price_study", summary="Ask clients the study's questions: a private link each, by e-mail")
+def invite(id: EntityId, body: InviteIn, context: SignedIn) -> Any:
+    with context.unit() as session:
+        invited = research_links.invite(session, context.runtime.settings, id, client_ids=body.client_ids,
+                                        segment=body.segment, expires_days=body.expires_days, by=context.principal)
+        return InvitationsOut(invited=[InvitedOut(client_id=i.client_id, email=i.email, link=i.link) for i in invited],
+                              progress=research_links.progress(session, id, by=context.principal))
 
 
 @router.get("/{id}/analysis", response_model=AnalysisOut, responses=READ_ONE, name="price_study_analysis",

@@ -28,10 +28,11 @@ from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, Gone, NotFound, ValidationFailed
 from servicescape.i18n import N_, _
 from servicescape.offerings.capability import MANAGE
+from servicescape.offerings.models import PackageLevel, ServicePackage
 from servicescape.offerings.pricing import PriceAnswer, is_valid
 from servicescape.offerings.research import studies
 from servicescape.offerings.research_models import PriceAnswer as StoredAnswer
-from servicescape.offerings.research_models import PriceInvitation, StudyMethod
+from servicescape.offerings.research_models import PriceInvitation, PriceStudy, StudyMethod
 from servicescape.platform.mail import service as mail
 from servicescape.quality.models import SurveyOptOut
 
@@ -113,6 +114,30 @@ def invitation_for(session: Session, token: str, *, now: datetime | None = None)
     if found.expires_at <= (now or utcnow()):
         raise Gone(_("This link has expired."))
     return found
+
+
+@dataclass(frozen=True)
+class LinkForm:
+    """What the form of a link shows: whom it greets, what it asks about, in which currency, until when."""
+
+    greeting_name: str
+    offer: str | None
+    currency: str
+    expires_at: datetime
+
+
+def link_form(session: Session, token: str) -> LinkForm:
+    """The link's own study, read through the link (the token is the key; nothing else is shown)."""
+    invitation = invitation_for(session, token)
+    study = session.get(PriceStudy, invitation.study_id)
+    assert study is not None
+    offer = None
+    if study.level_id is not None:
+        found = session.execute(select(ServicePackage.name, PackageLevel.name)
+                                .join(PackageLevel, PackageLevel.package_id == ServicePackage.id)
+                                .where(PackageLevel.id == study.level_id)).first()
+        offer = f"{found[0]} · {found[1]}" if found else None
+    return LinkForm(invitation.greeting_name, offer, study.currency, invitation.expires_at)
 
 
 def _price(values: dict[str, str], name: str) -> float:
