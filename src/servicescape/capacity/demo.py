@@ -104,7 +104,7 @@ def _bookings(run: DemoRun, rng: random.Random, people: list[Any], terms: list[d
                 elif member.key in OVERBOOKED and peak <= day < peak + timedelta(weeks=2):
                     load = 1.3   # the peak: more booked than the week holds
                 else:
-                    load = min(0.85, season(day) * 0.8 * rng.uniform(0.9, 1.06))   # booked ahead: not all of it
+                    load = min(0.72, season(day) * 0.7 * rng.uniform(0.9, 1.06))   # room for appointments
                 hours = round(per_day * load * 2) / 2
                 if ahead and (day - today).days > 28 and member.key not in OVERBOOKED:
                     hours = round(hours * max(0.2, 1 - (day - today).days / 90) * 2) / 2   # further out, less booked
