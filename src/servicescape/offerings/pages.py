@@ -279,4 +279,5 @@ def price_map_page(context: Manager, currency: CurrencyQ = None, package: int | 
         x_title=i18n._("Price (%(currency)s)", currency=shown), y_title=i18n._("Perceived quality (1–7)"),
         group_title=i18n._("Offer"), locale=str(fmt.locale)) if points else None
     return render(context, "offerings/price_map.html", active_nav="offerings", active="map", chart=chart,
-                  currency=shown, missing=missing, points=points, packages=packages, chosen=chosen)
+                  currency=shown, missing=missing, points=points, chosen=chosen,
+                  package_options=[(str(p.id), p.name) for p in packages])
