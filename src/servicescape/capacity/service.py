@@ -20,7 +20,6 @@ from servicescape.auth.permissions import Principal, require
 from servicescape.capacity import calc, calendars
 from servicescape.capacity.capability import MANAGE, READ
 from servicescape.capacity.models import Booking, BookingStatus, PipelineEstimate, StaffCapacity
-from servicescape.clients import rules
 from servicescape.clients.models import Client, Engagement, EngagementStatus, Invoice
 from servicescape.db.crud import EntityService, about_field
 from servicescape.errors import ValidationFailed
@@ -64,10 +63,7 @@ class StaffCapacityService(EntityService[StaffCapacity]):
             raise about_field(ValidationFailed, N_("%(field)s must be more than zero."), "standard_rate")
         if data.get("standard_rate") is not None and not data.get("currency", existing.currency if existing else None):
             raise about_field(ValidationFailed, N_("%(field)s: say the currency of the rate."), "currency")
-        try:
-            rules.currency_is_in_use(data)
-        except rules.RuleBroken as broken:
-            raise broken.failure() from None
+        offerings.currency_in_use(data)
         return super().check(session, data, existing)
 
 

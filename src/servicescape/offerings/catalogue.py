@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, require
-from servicescape.clients import rules
 from servicescape.clients.capability import READ
 from servicescape.clients.models import Engagement
 from servicescape.db.crud import EntityService, about_field
@@ -27,18 +26,12 @@ from servicescape.offerings.models import (
     PackagePrice,
     ServicePackage,
 )
+from servicescape.offerings.service import currency_in_use
 
 #: the most a target may say: first response (business hours), resolution (days), contact (days)
 TARGET_LIMITS = {"first_response_hours": (1, 2000), "resolution_days": (0, 365), "cadence_days": (1, 3650)}
 QUALITY_SCALE = (1.0, 7.0)
 MAX_INCLUSIONS, MAX_INCLUSION = 30, 300
-
-
-def _currency_in_use(data: dict[str, Any]) -> None:
-    try:
-        rules.currency_is_in_use(data)
-    except rules.RuleBroken as broken:
-        raise broken.failure() from None
 
 
 def _quality(data: dict[str, Any]) -> None:
@@ -52,6 +45,15 @@ def _quality(data: dict[str, Any]) -> None:
 def _positive(data: dict[str, Any], name: str) -> None:
     if name in data and data[name] is not None and data[name] <= 0:
         raise about_field(ValidationFailed, N_("%(field)s must be more than zero."), name)
+
+
+def _named_once_in_package(session: Session, model: Any, data: dict[str, Any], existing: Any, message: str) -> None:
+    """A level's (or an add-on's) name is its package's only one of that name."""
+    package_id = data.get("package_id", existing.package_id if existing else None)
+    name = data.get("name", existing.name if existing else None)
+    clash = session.scalar(select(model.id).where(model.package_id == package_id, model.name == name))
+    if clash is not None and (existing is None or clash != existing.id):
+        raise about_field(ValidationFailed, message, "name", value=name)
 
 
 class LevelService(EntityService[PackageLevel]):
@@ -78,13 +80,8 @@ class LevelService(EntityService[PackageLevel]):
                                   n=MAX_INCLUSIONS, length=MAX_INCLUSION)
             data["inclusions"] = lines
         data = super().check(session, data, existing)
-        package_id = data.get("package_id", existing.package_id if existing else None)
-        level_name = data.get("name", existing.name if existing else None)
-        clash = session.scalar(select(PackageLevel.id).where(PackageLevel.package_id == package_id,
-                                                             PackageLevel.name == level_name))
-        if clash is not None and (existing is None or clash != existing.id):
-            raise about_field(ValidationFailed, N_("This package already has a level called %(value)s."), "name",
-                              value=level_name)
+        _named_once_in_package(session, PackageLevel, data, existing,
+                               N_("This package already has a level called %(value)s."))
         return data
 
 
@@ -99,13 +96,8 @@ class AddonService(EntityService[PackageAddon]):
 
     def check(self, session: Session, data: dict[str, Any], existing: PackageAddon | None) -> dict[str, Any]:
         data = super().check(session, data, existing)
-        package_id = data.get("package_id", existing.package_id if existing else None)
-        name = data.get("name", existing.name if existing else None)
-        clash = session.scalar(select(PackageAddon.id).where(PackageAddon.package_id == package_id,
-                                                             PackageAddon.name == name))
-        if clash is not None and (existing is None or clash != existing.id):
-            raise about_field(ValidationFailed, N_("This package already has an add-on called %(value)s."), "name",
-                              value=name)
+        _named_once_in_package(session, PackageAddon, data, existing,
+                               N_("This package already has an add-on called %(value)s."))
         return data
 
 
@@ -122,7 +114,7 @@ class PriceService(EntityService[PackagePrice]):
 
     def check(self, session: Session, data: dict[str, Any], existing: PackagePrice | None) -> dict[str, Any]:
         _positive(data, "amount")
-        _currency_in_use(data)
+        currency_in_use(data)
         level_id = data.get("level_id", existing.level_id if existing else None)
         addon_id = data.get("addon_id", existing.addon_id if existing else None)
         if (level_id is None) == (addon_id is None):
@@ -151,7 +143,7 @@ class CompetitorPriceService(EntityService[CompetitorPrice]):
 
     def check(self, session: Session, data: dict[str, Any], existing: CompetitorPrice | None) -> dict[str, Any]:
         _positive(data, "price")
-        _currency_in_use(data)
+        currency_in_use(data)
         _quality(data)
         return super().check(session, data, existing)
 

@@ -15,10 +15,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, require
-from servicescape.clients import rules
 from servicescape.db.crud import EntityService, about_field
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import N_, _
+from servicescape.offerings import service as offerings
 from servicescape.offerings.capability import MANAGE
 from servicescape.offerings.models import PackageLevel
 from servicescape.offerings.pricing import (
@@ -189,10 +189,7 @@ class StudyService(EntityService[PriceStudy]):
     delete_permission = MANAGE
 
     def check(self, session: Session, data: dict[str, Any], existing: PriceStudy | None) -> dict[str, Any]:
-        try:
-            rules.currency_is_in_use(data)
-        except rules.RuleBroken as broken:
-            raise broken.failure() from None
+        offerings.currency_in_use(data)
         method = data.get("method", existing.method if existing else None)
         if "grid" in data:
             grid = [float(price) for price in data["grid"] or []]

@@ -29,14 +29,19 @@ class PackageService(EntityService[ServicePackage]):
     delete_permission = MANAGE
 
     def check(self, session: Session, data: dict[str, Any], existing: ServicePackage | None) -> dict[str, Any]:
-        try:
-            rules.currency_is_in_use(data)  # list prices are in a currency in use, as invoices are
-        except rules.RuleBroken as broken:
-            raise broken.failure() from None
+        currency_in_use(data)   # list prices are in a currency in use, as invoices are
         return super().check(session, data, existing)
 
 
 packages = PackageService()
+
+
+def currency_in_use(data: dict[str, Any]) -> None:
+    """The ``currency`` given (if any) is an ISO 4217 currency in use: else a 4xx naming the field."""
+    try:
+        rules.currency_is_in_use(data)
+    except rules.RuleBroken as broken:
+        raise broken.failure() from None
 
 
 # --- exchange rates: revenue in several currencies, compared in one --------------------------------

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, require
-from servicescape.clients import rules
 from servicescape.clients.models import Client, Engagement, EngagementStatus
 from servicescape.db.crud import EntityService, about_field
 from servicescape.errors import NotFound, ValidationFailed
 from servicescape.i18n import N_, _
+from servicescape.offerings import service as offerings
 from servicescape.offerings.capability import VALUE
 from servicescape.offerings.models import PackageLevel
 from servicescape.offerings.value_math import Estimate, Scenario, scenarios
@@ -75,10 +75,7 @@ class ValueCaseService(EntityService[ValueCase]):
         if "horizon_months" in data and not 1 <= (data["horizon_months"] or 0) <= 120:
             raise about_field(ValidationFailed, N_("%(field)s must be a whole number from %(low)s to %(high)s."),
                               "horizon_months", low=1, high=120)
-        try:
-            rules.currency_is_in_use(data)
-        except rules.RuleBroken as broken:
-            raise broken.failure() from None
+        offerings.currency_in_use(data)
         items: list[ValueItem] | None = None
         if "benefits" in data or "costs" in data or existing is None:
             for name in ("benefits", "costs"):
