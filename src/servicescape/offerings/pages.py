@@ -140,7 +140,7 @@ def value_list(context: Preparer) -> Response:
 
 def value_chart(found: value.ValueCaseView, fmt: Formatter) -> Chart:
     currency = found.case.currency
-    names = {"low": i18n._("Cautious"), "expected": i18n._("Expected"), "high": i18n._("Optimistic")}
+    names = {"low": i18n._("Cautious"), "expected": i18n.pgettext("estimate", "Expected"), "high": i18n._("Optimistic")}
     points = [CategoryValue(names[s.name], s.value, label=fmt.money(s.value, currency)) for s in found.scenarios]
     return bar_chart_by_category(
         points, title=i18n._("The client's value at three estimates"),
