@@ -33,7 +33,7 @@ CAPABILITY = Capability(
     api=("servicescape.offerings.api", "servicescape.offerings.value_api", "servicescape.offerings.research_api"),
     cli=("servicescape.offerings.cli",),
     pages=("servicescape.offerings.pages", "servicescape.offerings.value_pages",
-           "servicescape.offerings.research_link_pages"),
+           "servicescape.offerings.manage_pages", "servicescape.offerings.research_link_pages"),
     client_sections=(ClientSection("value_cases", "offerings/_client_value_cases.html",
                                    "servicescape.offerings.value_pages:value_cases", VALUE, order=55),),
     demo=(DemoStep("servicescape.offerings.demo:load_catalogue",

@@ -1,5 +1,5 @@
 """``servicescape packages list|show|set-price``, ``value list|show`` and ``pricing van-westendorp|
-gabor-granger|studies|import|invite|show``: the catalogue with its levels and dated prices, value cases, and
+gabor-granger|create|studies|import|invite|show``: the catalogue with its levels and dated prices, value cases, and
 price research (an answer file analysed without storing it, or a study's stored answers)."""
 
 from __future__ import annotations
@@ -231,6 +231,31 @@ def _print_gg(found: dict[str, Any], json: bool) -> None:
                       "—" if point["revenue"] is None else f"{point['revenue']:.2f}")
     out.print(table)
     out.print(f"revenue-maximising price: {found['whole']['best_price']}")
+
+
+@pricing_app.command("create")
+def pricing_create(name: str,
+                   method: Annotated[str, typer.Option(help="van_westendorp or gabor_granger.")] = "van_westendorp",
+                   currency: Annotated[str, typer.Option(help="The currency the prices are asked in.")] = "EUR",
+                   grid: Annotated[str | None, typer.Option(help="Gabor-Granger's prices, ascending: 100,150,200")]
+                   = None,
+                   level: Annotated[int | None, typer.Option(help="The package level it is about.")] = None,
+                   minimum: MinimumOption = 30, db: DbOption = None, json: JsonOption = False) -> None:
+    """A new price study (then `pricing import` or `pricing invite`)."""
+    prices: list[Decimal] = []
+    try:
+        prices = [Decimal(p) for p in grid.split(",")] if grid else []
+    except InvalidOperation:
+        fail(f"--grid: {grid} is not a list of prices")
+    with opened(db) as runtime, user_errors(), runtime.transaction() as session:
+        made = research.studies.create(session, {"name": name, "method": method, "currency": currency.upper(),
+                                                 "grid": prices, "level_id": level, "minimum_sample": minimum},
+                                       by=SYSTEM)
+        found = {"id": made.id, "name": made.name, "method": made.method.value, "currency": made.currency}
+    if json:
+        print_json(found)
+        return
+    out.print(f"study {found['id']}: {found['name']} ({found['method']}, {found['currency']})")
 
 
 @pricing_app.command("studies")

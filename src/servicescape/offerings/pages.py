@@ -17,12 +17,13 @@ from servicescape.clients.capability import READ
 from servicescape.clients.models import Client
 from servicescape.config import LANGUAGES
 from servicescape.db.types import utcnow
-from servicescape.offerings import catalogue, research, value
+from servicescape.offerings import catalogue, research, research_links, value
 from servicescape.offerings.capability import MANAGE, VALUE
+from servicescape.offerings.manage_pages import segments
 from servicescape.offerings.models import PackageLevel
 from servicescape.offerings.research_models import StudyMethod
 from servicescape.offerings.service import rates
-from servicescape.offerings.value_pages import delivered_engagements
+from servicescape.offerings.value_pages import delivered_engagements, level_options
 from servicescape.platform.charts import CategoryValue, Chart, PeriodValue, bar_chart_by_category, bar_chart_by_period
 from servicescape.platform.pdf import pdf_response
 from servicescape.platform.xy_charts import XYPoint, curves_chart, point_chart
@@ -109,8 +110,20 @@ def _comparison(context: RequestContext, package_id: int, currency: str | None, 
 @router.get("/offerings/packages/{id}")
 def comparison_page(id: EntityId, context: Reader, currency: CurrencyQ = None, lang: LanguageQ = None,
                     client: int | None = None) -> Response:
-    reader, values = _comparison(context, id, currency, lang, client)
-    return _in_product(context, reader, "offerings/comparison.html", active="catalogue", **values)
+    return comparison_page_with(context, id, None, currency=currency, lang=lang, client=client)
+
+
+def comparison_page_with(context: RequestContext, package_id: int, price_form: FormState | None,
+                         status_code: int = 200, *, currency: str | None = None, lang: str | None = None,
+                         client: int | None = None) -> Response:
+    """The comparison inside the product, with managers' form for a new list price (as posted, with its
+    problems, when it was refused)."""
+    reader, values = _comparison(context, package_id, currency, lang, client)
+    shown = values["comparison"]
+    form = price_form or FormState({"currency": shown.currency, "valid_from": _today(context).isoformat()})
+    return _in_product(context, reader, "offerings/comparison.html", status_code, active="catalogue",
+                       price_form=form, can_manage=context.can(MANAGE),
+                       level_options=[(str(col.level.id), col.level.name) for col in shown.levels], **values)
 
 
 @router.get("/offerings/packages/{id}/print")
@@ -195,11 +208,18 @@ def value_pdf(id: EntityId, context: Preparer, lang: LanguageQ = None) -> Respon
 
 @router.get("/offerings/pricing")
 def studies_page(context: Manager) -> Response:
+    return studies_page_with(context, None)
+
+
+def studies_page_with(context: RequestContext, form: FormState | None, status_code: int = 200) -> Response:
     with context.unit() as session:
         counts = research.answer_counts(session, by=context.principal)
         studies = research.studies.page(session, per_page=200, by=context.principal).items
-    return render(context, "offerings/studies.html", active_nav="offerings", active="pricing", studies=studies,
-                  counts=counts)
+        levels = level_options(session)
+    form = form or FormState({"method": "van_westendorp", "currency": context.runtime.settings.reporting_currency,
+                              "minimum_sample": "30", "asked_on": _today(context).isoformat()})
+    return render(context, "offerings/studies.html", status_code=status_code, active_nav="offerings",
+                  active="pricing", studies=studies, counts=counts, form=form, levels=levels)
 
 
 def psm_chart(result: dict[str, Any], currency: str, locale: str) -> Chart:
@@ -241,9 +261,16 @@ def demand_chart(result: dict[str, Any], currency: str, locale: str) -> Chart:
 
 @router.get("/offerings/pricing/{id}")
 def study_page(id: EntityId, context: Manager, convention: ConventionQ = "original") -> Response:
+    return study_page_with(context, id, None, convention=convention)
+
+
+def study_page_with(context: RequestContext, study_id: int, invite_form: FormState | None, status_code: int = 200,
+                    *, convention: str = "original") -> Response:
     with context.unit() as session:
-        study = research.studies.get(session, id, by=context.principal)
-        result = research.study_analysis(session, id, convention=convention, by=context.principal)
+        study = research.studies.get(session, study_id, by=context.principal)
+        result = research.study_analysis(session, study_id, convention=convention, by=context.principal)
+        links = research_links.progress(session, study_id, by=context.principal)
+        segment_names = segments(session)
     locale = str(Formatter(context.language, context.runtime.settings.zone).locale)
     charts: list[Chart] = []
     if study.method == StudyMethod.van_westendorp and result["whole"]["valid"]:
@@ -252,8 +279,9 @@ def study_page(id: EntityId, context: Manager, convention: ConventionQ = "origin
             charts.append(nms)
     elif study.method == StudyMethod.gabor_granger and result["whole"]["respondents"]:
         charts.append(demand_chart(result, study.currency, locale))
-    return render(context, "offerings/study.html", active_nav="offerings", active="pricing", study=study,
-                  result=result, charts=charts, convention=convention)
+    return render(context, "offerings/study.html", status_code=status_code, active_nav="offerings",
+                  active="pricing", study=study, result=result, charts=charts, convention=convention, links=links,
+                  segments=segment_names, invite_form=invite_form or FormState({"expires_days": "30"}))
 
 
 @router.get("/offerings/price-map")

@@ -190,6 +190,12 @@ class StudyService(EntityService[PriceStudy]):
 
     def check(self, session: Session, data: dict[str, Any], existing: PriceStudy | None) -> dict[str, Any]:
         offerings.currency_in_use(data)
+        if "method" in data:
+            try:
+                data["method"] = StudyMethod(data["method"])
+            except ValueError:
+                raise about_field(ValidationFailed, N_("%(field)s is van_westendorp or gabor_granger."),
+                                  "method") from None
         method = data.get("method", existing.method if existing else None)
         if "grid" in data:
             grid = [float(price) for price in data["grid"] or []]

@@ -38,7 +38,8 @@ def value_cases(context: RequestContext, session: Session, client: Client) -> di
     return {"value_lines": value.recent(session, client_id=client.id, by=context.principal)}
 
 
-def _levels(session: Session) -> list[tuple[str, str]]:
+def level_options(session: Session) -> list[tuple[str, str]]:
+    """Every active level as a select's option: (id, "Package · Level")."""
     rows = session.execute(select(PackageLevel.id, ServicePackage.name, PackageLevel.name)
                            .join(ServicePackage, ServicePackage.id == PackageLevel.package_id)
                            .where(PackageLevel.active).order_by(ServicePackage.name, PackageLevel.position)).all()
@@ -51,7 +52,7 @@ def _kinds(kinds: Any) -> list[tuple[str, str]]:
 
 def _form(context: RequestContext, client: Client, form: FormState, status_code: int = 200) -> Response:
     with context.unit() as session:
-        levels = _levels(session)
+        levels = level_options(session)
     return render(context, "offerings/value_new.html", status_code=status_code, active_nav="offerings",
                   active="value", client=client, form=form, levels=levels,
                   benefit_kinds=_kinds(BENEFIT_KINDS), cost_kinds=_kinds(COST_KINDS),

@@ -86,6 +86,11 @@ def test_studies_store_all_or_nothing(api: TestClient, runtime: Runtime, db_url:
     assert shown["opp"] == 20 and shown["valid"] == 4
     listed = json.loads(runner.invoke(app, ["pricing", "studies", "--json", "--db", db_url]).stdout)
     assert listed[0]["answers"] == 5
+    made = runner.invoke(app, ["pricing", "create", "Wave 2", "--method", "gabor_granger", "--grid", "100,150",
+                               "--json", "--db", db_url])
+    assert made.exit_code == 0 and json.loads(made.stdout)["method"] == "gabor_granger"
+    bad = runner.invoke(app, ["pricing", "create", "Wave 3", "--method", "conjoint", "--db", db_url])
+    assert bad.exit_code == 1 and "method" in bad.output
     wrong_kind = api.post(f"/api/v1/price-studies/{study['id']}/answers",
                           json={"gabor_granger": [{"respondent": "a", "price": 10, "buys": True}]})
     assert wrong_kind.status_code == 422 and wrong_kind.json()["error"]["field"] == "gabor_granger"

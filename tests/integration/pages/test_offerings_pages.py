@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from servicescape.auth.models import Role
 from servicescape.auth.permissions import SYSTEM
+from servicescape.clients import service as clients
 from servicescape.offerings import research, value
 from servicescape.offerings.research_models import StudyMethod
 from servicescape.runtime import Runtime
@@ -133,3 +134,31 @@ def test_a_value_case_made_backed_and_deleted_in_the_pages(owner_browser: Browse
     gone = owner_browser.post(f"{case_url}/delete")
     assert gone.status_code == 303 and gone.headers["location"] == f"/clients/{firm.client_id}"
     assert owner_browser.get(case_url).status_code == 404
+
+
+def test_managers_set_prices_make_studies_and_ask_clients(owner_browser: Browser, runtime: Runtime) -> None:
+    firm = build_catalogue(runtime)
+    url = f"/offerings/packages/{firm.package_id}"
+    price = {"level_id": str(firm.levels["Premier"]), "currency": "EUR", "amount": "19 900", "valid_from": "2026-07-01",
+             "note": "Yearly review"}
+    refused = owner_browser.post(f"{url}/prices", {**price, "amount": "0"})
+    assert refused.status_code == 422 and field_error(refused.text, "f-amount") is not None
+    assert owner_browser.post(f"{url}/prices", price).status_code == 303
+    page = plain(owner_browser.get(url, params={"currency": "EUR"}).text)
+    assert "19,900.00" in page and "18,500.00" in page          # today's price, and the history
+    study = {"name": "Wave", "method": "gabor_granger", "currency": "EUR", "grid": "300, 200", "minimum_sample": "5",
+             "asked_on": "2026-10-01"}
+    bad_grid = owner_browser.post("/offerings/pricing", study)
+    assert bad_grid.status_code == 422 and field_error(bad_grid.text, "f-grid") is not None
+    made = owner_browser.post("/offerings/pricing", {**study, "method": "van_westendorp", "grid": ""})
+    assert made.status_code == 303
+    study_url = made.headers["location"]
+    with runtime.transaction() as session:
+        clients.clients.update(session, clients.clients.get(session, firm.client_id, by=SYSTEM),
+                               {"segment": "Hospitality", "email": "office@permata.example"}, by=SYSTEM)
+    page = plain(owner_browser.get(study_url).text)
+    assert "Invited: 0 · answered: 0 · expired: 0" in page and "Hospitality" in page
+    assert owner_browser.post(f"{study_url}/invite", {"segment": "Hospitality", "expires_days": "0"}).status_code == 422
+    asked = owner_browser.post(f"{study_url}/invite", {"segment": "Hospitality", "expires_days": "14"})
+    assert asked.status_code == 303
+    assert "Invited: 1 · answered: 0" in plain(owner_browser.get(study_url).text)
