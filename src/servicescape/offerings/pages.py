@@ -237,17 +237,27 @@ def psm_chart(result: dict[str, Any], currency: str, locale: str) -> Chart:
         marks=marks, locale=locale)
 
 
-def nms_chart(result: dict[str, Any], currency: str, locale: str) -> Chart | None:
+def nms_charts(result: dict[str, Any], currency: str, locale: str) -> list[Chart]:
+    """Newton–Miller–Smith: the share expected to buy at each price, and the revenue it brings."""
     nms = result["whole"].get("nms")
     if not nms:
-        return None
-    return curves_chart(
+        return []
+    price_title = i18n._("Price (%(currency)s)", currency=currency)
+    trial = curves_chart(
         nms["prices"], {i18n._("Trial"): nms["trial"]}, title=i18n._("Purchase likelihood (Newton–Miller–Smith)"),
         description=i18n._("The share expected to buy at each price, from the purchase likelihood given at the "
                            "cheap and expensive prices."),
-        x_title=i18n._("Price (%(currency)s)", currency=currency), y_title=i18n._("Expected to buy"),
+        x_title=price_title, y_title=i18n._("Expected to buy"),
+        marks=[(i18n._("Most buyers"), nms["best_trial_price"])] if nms["best_trial_price"] else [], locale=locale)
+    revenue = curves_chart(
+        nms["prices"], {i18n._("Revenue"): nms["revenue"]},
+        title=i18n._("Revenue per respondent (Newton–Miller–Smith)"),
+        description=i18n._("Each price times the share expected to buy at it: where revenue peaks."),
+        x_title=price_title, y_title=i18n._("Revenue per respondent (%(currency)s)", currency=currency),
+        y_percent=False,
         marks=[(i18n._("Most revenue"), nms["best_revenue_price"])] if nms["best_revenue_price"] else [],
         locale=locale)
+    return [trial, revenue]
 
 
 def demand_chart(result: dict[str, Any], currency: str, locale: str) -> Chart:
@@ -275,8 +285,7 @@ def study_page_with(context: RequestContext, study_id: int, invite_form: FormSta
     charts: list[Chart] = []
     if study.method == StudyMethod.van_westendorp and result["whole"]["valid"]:
         charts.append(psm_chart(result, study.currency, locale))
-        if (nms := nms_chart(result, study.currency, locale)) is not None:
-            charts.append(nms)
+        charts.extend(nms_charts(result, study.currency, locale))
     elif study.method == StudyMethod.gabor_granger and result["whole"]["respondents"]:
         charts.append(demand_chart(result, study.currency, locale))
     return render(context, "offerings/study.html", status_code=status_code, active_nav="offerings",
