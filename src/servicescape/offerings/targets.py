@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, Integer, case, cast, func, null, select
 from sqlalchemy.orm import Session
 
 from servicescape.clients.models import Client, Engagement, EngagementStatus
@@ -57,9 +57,12 @@ def level_targets_between(connection: Connection, first_id: int, last_id: int) -
     return {client_id: LevelTargets(*found) for client_id, *found in connection.execute(query)}
 
 
-def cadence_days_column() -> Any:
+def cadence_days_column(session: Session) -> Any:
     """A column expression of each ``Client`` row: its levels' strictest contact cadence in days
-    (NULL where no active engagement's level sets one); correlated on ``Client.id``."""
+    (NULL where no active engagement's level sets one); correlated on ``Client.id``. A constant NULL
+    while no level sets a cadence at all (the list of overdue clients then costs nothing more)."""
+    if _cadences(session) == []:
+        return cast(null(), Integer)
     return (select(func.min(PackageLevel.cadence_days))
             .join(EngagementLevel, EngagementLevel.level_id == PackageLevel.id)
             .join(Engagement, Engagement.id == EngagementLevel.engagement_id)
@@ -67,12 +70,17 @@ def cadence_days_column() -> Any:
             .correlate(Client).scalar_subquery())
 
 
+def _cadences(session: Session) -> list[int]:
+    """The contact cadences the levels set, each once."""
+    return sorted(session.scalars(select(PackageLevel.cadence_days)  # type: ignore[arg-type]
+                                  .where(PackageLevel.cadence_days.is_not(None)).distinct()))
+
+
 def contact_cutoff(session: Session, tier_cutoff: Any, level_days: Any, now: datetime) -> Any:
     """The moment before which a client's last contact is overdue: its tier's (``tier_cutoff``, an
     expression) or, where a level of theirs promises contact more often (``level_days``, e.g. the
     labelled :func:`cadence_days_column`), the level's."""
-    every: list[int] = sorted(session.scalars(
-        select(PackageLevel.cadence_days).where(PackageLevel.cadence_days.is_not(None)).distinct()))  # type: ignore[arg-type]
+    every = _cadences(session)
     if not every:
         return tier_cutoff
     level_cutoff = case({days: now - timedelta(days=days) for days in every}, value=level_days, else_=None)

@@ -110,7 +110,7 @@ def overdue_contacts(session: Session, *, now: datetime, reporting_currency: str
     # the order and the page — with the total alongside, in one statement
     contacted = (select(Client.id, Client.name, Client.tier, Client.owner_id, Client.created_at,
                         last.label("last_contact"), tier_cutoff.label("tier_cutoff"),
-                        targets.cadence_days_column().label("level_days"))
+                        targets.cadence_days_column(session).label("level_days"))
                  .where(*where).subquery())
     since = func.coalesce(contacted.c.last_contact, contacted.c.created_at)
     cutoff = targets.contact_cutoff(session, contacted.c.tier_cutoff, contacted.c.level_days, now)
