@@ -67,7 +67,7 @@ def performance(context: SignedIn, first: date | None = None, last: date | None 
     settings = context.runtime.settings
     end = last or today(context)
     with context.unit() as session:
-        found = service.performance(session, first or end - timedelta(days=90), end,
+        found = service.performance(session, first, end,
                                     reporting_currency=settings.reporting_currency, by=context.principal)
         return FiguresOut(figures=service.performance_payload(found))
 

@@ -109,7 +109,7 @@ def performance(first: Annotated[str | None, typer.Option(help="First day (defau
     with opened(db) as runtime, user_errors(), runtime.transaction() as session:
         end = _day(last, "--last") or _today(runtime)
         found = service.performance_payload(service.performance(
-            session, _day(first, "--first") or end - timedelta(days=90), end,
+            session, _day(first, "--first"), end,
             reporting_currency=runtime.settings.reporting_currency, by=SYSTEM))
     if json:
         print_json(found)

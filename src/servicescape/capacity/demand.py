@@ -96,6 +96,7 @@ def warn_overbooked(session: Session, *, today: date, weeks: int, zone: Any, rep
         start = datetime.combine(week, datetime.min.time(), zone)
         held = session.scalar(select(func.count()).select_from(Promise).where(
             Promise.owner_id == item["staff_id"], Promise.status == PromiseStatus.open,
+            Promise.kind.in_(service.HOLDING_KINDS),
             Promise.window_start >= start, Promise.window_start < start + timedelta(days=7)))
         if not held:
             continue

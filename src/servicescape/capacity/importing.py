@@ -51,7 +51,8 @@ def import_bookings(session: Session, path: Path, *, by: Principal) -> int:
             cells = {name: record.cells[n] if n < len(record.cells) else None for name, n in index.items()}
             try:
                 who = str(cells["staff"] or "").strip()
-                staff_id = int(who) if who.isdigit() else staff.get(who.lower())
+                staff_id = int(who) if who.isascii() and who.isdigit() and len(who) < 10 else \
+                    staff.get(who.lower())
                 if staff_id is None:
                     raise TabularError(_("staff: %(value)s is nobody of the firm", value=who))
                 data: dict[str, Any] = {"staff_id": staff_id, "day": parse_date(cells["day"]),

@@ -259,7 +259,7 @@ def edit_booking(booking_id: RecordId, context: Manager, values: Posted) -> Resp
 
 
 def _posted_id(text: str, field: str) -> int:
-    if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= MAX_ID:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or not 1 <= int(text) <= MAX_ID:
         raise ValidationFailed(i18n._("Unknown value %(value)s for %(field)s.", value=text, field=field), field=field)
     return int(text)
 

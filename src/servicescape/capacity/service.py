@@ -28,6 +28,10 @@ from servicescape.offerings import service as offerings
 from servicescape.promises.models import Holiday, Promise, PromiseKind, PromiseStatus
 from servicescape.promises.policies import on_leave
 
+#: the days a figure may be asked for
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+PERFORMANCE_DAYS = 90
+
 #: promises that hold a person for their window: appointments and site visits not yet kept
 HOLDING_KINDS = (PromiseKind.appointment, PromiseKind.site_visit)
 MAX_APPOINTMENT_HOURS = 8.0
@@ -59,8 +63,8 @@ class StaffCapacityService(EntityService[StaffCapacity]):
             if not calendars.known_country(data["country"]):
                 raise about_field(ValidationFailed, N_("%(field)s: there is no holiday calendar for %(value)s."),
                                   "country", value=data["country"])
-        if "standard_rate" in data and data["standard_rate"] is not None and data["standard_rate"] <= 0:
-            raise about_field(ValidationFailed, N_("%(field)s must be more than zero."), "standard_rate")
+        if "standard_rate" in data:
+            offerings.amount_fits(data["standard_rate"], "standard_rate", positive=True)
         if data.get("standard_rate") is not None and not data.get("currency", existing.currency if existing else None):
             raise about_field(ValidationFailed, N_("%(field)s: say the currency of the rate."), "currency")
         offerings.currency_in_use(data)
@@ -79,11 +83,14 @@ class BookingService(EntityService[Booking]):
     def check(self, session: Session, data: dict[str, Any], existing: Booking | None) -> dict[str, Any]:
         if "hours" in data and (data["hours"] is None or not 0 < data["hours"] <= 24):
             raise about_field(ValidationFailed, N_("%(field)s must be more than 0 and at most 24."), "hours")
+        if data.get("day") is not None:
+            _within_calendar(data["day"], "day")
         billed = data.get("billed_hours", existing.billed_hours if existing else None)
         status = data.get("status", existing.status if existing else BookingStatus.scheduled)
         if billed is not None:
-            if billed < 0:
-                raise about_field(ValidationFailed, N_("%(field)s cannot be below zero."), "billed_hours")
+            if not 0 <= billed <= 24:
+                raise about_field(ValidationFailed, N_("%(field)s must be from %(low)s to %(high)s."), "billed_hours",
+                                  low=0, high=24)
             if status != BookingStatus.worked:
                 raise about_field(ValidationFailed, N_("%(field)s: only hours worked are billed."), "billed_hours")
         data = super().check(session, data, existing)
@@ -159,35 +166,50 @@ class Heatmap:
     currency: str
 
 
+def _within_calendar(day: date, field: str) -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise about_field(ValidationFailed, N_("%(field)s must be from %(low)s to %(high)s."), field,
+                          low=EARLIEST.isoformat(), high=LATEST.isoformat())
+
+
 def _weeks(first: date, count: int) -> list[date]:
     if not 1 <= count <= MAX_WEEKS:
         raise about_field(ValidationFailed, N_("%(field)s must be a whole number from %(low)s to %(high)s."), "weeks",
                           low=1, high=MAX_WEEKS)
+    _within_calendar(first, "first")
     return calc.week_starts(calc.week_start(first), count)
+
+
+def _staff(session: Session, reporting_currency: str) -> list[tuple[StaffRow, StaffCapacity]]:
+    """The active people with a capacity, by name, with their standard rate in the reporting currency."""
+    rows = session.execute(select(StaffCapacity, Staff.name).join(Staff, Staff.id == StaffCapacity.staff_id)
+                           .where(Staff.active).order_by(Staff.name, Staff.id)).all()
+    known = offerings.rates(session, reporting_currency)
+    found = []
+    for capacity, name in rows:
+        rate = None
+        if capacity.standard_rate is not None and capacity.currency in known:
+            rate = float(capacity.standard_rate) * known[capacity.currency]
+        found.append((StaffRow(capacity.staff_id, name, list(capacity.roles or []), rate), capacity))
+    return found
 
 
 def _terms(session: Session, weeks: list[date], reporting_currency: str) -> tuple[list[StaffRow],
                                                                                    list[calc.StaffTerms]]:
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
-    rows = session.execute(select(StaffCapacity, Staff.name).join(Staff, Staff.id == StaffCapacity.staff_id)
-                           .where(Staff.active).order_by(Staff.name, Staff.id)).all()
+    rows = _staff(session, reporting_currency)
     firm_days = set(session.scalars(select(Holiday.day).where(Holiday.day.between(first, last))))
-    leave = on_leave(session, {c.staff_id for c, _name in rows}, first, last)
-    known = offerings.rates(session, reporting_currency)
-    staff, terms = [], []
-    for capacity, name in rows:
+    leave = on_leave(session, {capacity.staff_id for _row, capacity in rows}, first, last)
+    terms = []
+    for _row, capacity in rows:
         off = set(firm_days)
         if capacity.country:
             off |= calendars.holiday_dates(capacity.country, first, last)
         for starts, ends in leave.get(capacity.staff_id, []):
             off |= {starts + timedelta(days=n) for n in range((ends - starts).days + 1)}
-        rate = None
-        if capacity.standard_rate is not None and capacity.currency in known:
-            rate = float(capacity.standard_rate) * known[capacity.currency]
-        staff.append(StaffRow(capacity.staff_id, name, list(capacity.roles or []), rate))
         terms.append(calc.StaffTerms(capacity.staff_id, capacity.hours_per_week, frozenset(capacity.working_days),
                                      frozenset(off), capacity.starts_on))
-    return staff, terms
+    return [row for row, _capacity in rows], terms
 
 
 def _week_number(session: Session, day: Any, first: date) -> Any:
@@ -199,19 +221,21 @@ def _week_number(session: Session, day: Any, first: date) -> Any:
     return days // 7
 
 
-def _booked(session: Session, ids: list[int], weeks: list[date]) -> dict[str, np.ndarray]:
+def _booked(session: Session, ids: list[int], weeks: list[date],
+            days: tuple[date, date] | None = None) -> dict[str, np.ndarray]:
     """Hours per staff and week, summed in the database: all booked, billable, worked, worked billable,
-    billed."""
-    first, last = weeks[0], weeks[-1] + timedelta(days=6)
-    week = _week_number(session, Booking.day, first).label("week")
+    and billed (of billable work); of the whole weeks, or only of the ``days`` from..to within them."""
+    first, last = days or (weeks[0], weeks[-1] + timedelta(days=6))
     worked = Booking.status == BookingStatus.worked
     sums = {"all": func.sum(Booking.hours),
             "billable": func.sum(case((Booking.billable, Booking.hours), else_=0.0)),
             "worked": func.sum(case((worked, Booking.hours), else_=0.0)),
             "worked_billable": func.sum(case((worked & Booking.billable, Booking.hours), else_=0.0)),
-            "billed": func.sum(case((worked, func.coalesce(Booking.billed_hours, 0.0)), else_=0.0))}
-    query = (select(Booking.staff_id, week, *sums.values()).where(Booking.day.between(first, last))
-             .group_by(Booking.staff_id, week))
+            "billed": func.sum(case((worked & Booking.billable, func.coalesce(Booking.billed_hours, 0.0)),
+                                    else_=0.0))}
+    query = (select(Booking.staff_id, _week_number(session, Booking.day, weeks[0]).label("week"), *sums.values())
+             .where(Booking.day.between(first, last))
+             .group_by(Booking.staff_id, "week"))
     rows = session.connection().execute(query).all()
     found = {name: np.zeros((len(ids), len(weeks))) for name in sums}
     position = {staff_id: n for n, staff_id in enumerate(ids)}
@@ -298,17 +322,24 @@ class Performance:
     last: date
 
 
-def performance(session: Session, first: date, last: date, *, reporting_currency: str,
+def performance(session: Session, first: date | None, last: date, *, reporting_currency: str,
                 by: Principal) -> Performance:
-    """Realisation (billed ÷ recorded billable) and effective rate (revenue ÷ hours worked): revenue is
-    what was invoiced in the period on engagements each person delivered."""
+    """Realisation (billed ÷ recorded billable of billable work) and effective rate (revenue ÷ hours
+    worked) from ``first`` (default: 90 days before ``last``) to ``last``: revenue is what was invoiced
+    in the period on engagements each person delivered."""
     require(by, READ)
+    _within_calendar(last, "last")
+    first = first if first is not None else max(EARLIEST, last - timedelta(days=PERFORMANCE_DAYS))
+    _within_calendar(first, "first")
     if last < first:
         raise about_field(ValidationFailed, N_("%(field)s must be on or after the first day."), "last")
-    weeks = calc.week_starts(calc.week_start(first), (calc.week_start(last) - calc.week_start(first)).days // 7 + 1)
-    staff = _terms(session, weeks, reporting_currency)[0]
+    count = (calc.week_start(last) - calc.week_start(first)).days // 7 + 1
+    if count > MAX_WEEKS:
+        raise about_field(ValidationFailed, N_("%(field)s: at most %(n)s weeks at a time."), "last", n=MAX_WEEKS)
+    weeks = _weeks(first, count)
+    staff = [row for row, _capacity in _staff(session, reporting_currency)]
     ids = [row.staff_id for row in staff]
-    booked = _booked(session, ids, weeks)
+    booked = _booked(session, ids, weeks, days=(first, last))
     known = offerings.rates(session, reporting_currency)
     amount = offerings.in_reporting_currency(Invoice.amount, Invoice.currency, known)
     revenue_rows: dict[int, float] = dict(session.execute(  # type: ignore[arg-type]

@@ -103,7 +103,7 @@ LEVEL_TARGETS: dict[str, tuple[int | None, int | None, int | None]] = {
 LEVEL_QUALITY = {"Essential": 4.6, "Professional": 5.4, "Premier": 6.1}
 
 #: the list prices of three years ago, as a share of today's (the price history the demo shows)
-EARLIER_PRICE = (Decimal("0.92"), Decimal("0.96"))
+EARLIER_PRICE = Decimal("0.92")
 PRICE_DAYS_AGO = (3 * 365 + 30, 400)     # the earlier prices' start, today's prices' start
 
 
@@ -128,8 +128,7 @@ def list_price(service: Service, level: int, currency: str) -> Decimal:
 def price_history(service: Service, level: int, currency: str) -> list[tuple[int, Decimal]]:
     """(days before today it started, price) of a level, oldest first; the last is today's."""
     today = list_price(service, level, currency)
-    earlier = [(today * share).quantize(Decimal("100")) for share in EARLIER_PRICE]
-    return [(PRICE_DAYS_AGO[0], earlier[0]), (PRICE_DAYS_AGO[1], today)]
+    return [(PRICE_DAYS_AGO[0], (today * EARLIER_PRICE).quantize(Decimal("100"))), (PRICE_DAYS_AGO[1], today)]
 
 
 def package_row(package: Package, package_id: int) -> dict[str, object]:

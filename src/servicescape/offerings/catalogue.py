@@ -26,7 +26,7 @@ from servicescape.offerings.models import (
     PackagePrice,
     ServicePackage,
 )
-from servicescape.offerings.service import currency_in_use
+from servicescape.offerings.service import amount_fits, currency_in_use
 
 #: the most a target may say: first response (business hours), resolution (days), contact (days)
 TARGET_LIMITS = {"first_response_hours": (1, 2000), "resolution_days": (0, 365), "cadence_days": (1, 3650)}
@@ -43,8 +43,8 @@ def _quality(data: dict[str, Any]) -> None:
 
 
 def _positive(data: dict[str, Any], name: str) -> None:
-    if name in data and data[name] is not None and data[name] <= 0:
-        raise about_field(ValidationFailed, N_("%(field)s must be more than zero."), name)
+    if name in data:
+        amount_fits(data[name], name, positive=True)
 
 
 def _named_once_in_package(session: Session, model: Any, data: dict[str, Any], existing: Any, message: str) -> None:
@@ -282,11 +282,11 @@ class PricePosition:
     measured: bool          # quality from survey answers (else as entered)
 
 
-def price_positions(session: Session, currency: str, known: dict[str, float], day: date, *,
+def price_positions(session: Session, currency: str, into: dict[str, float], day: date, *,
                     package_id: int | None = None, by: Principal) -> tuple[list[PricePosition], int]:
     """The firm's active levels (of one package, or all; today's list price, converted) and competitors'
     offers, each with its perceived quality; and how many were left out (no price or quality, or no
-    exchange rate)."""
+    exchange rate). ``into``: one unit of each currency's worth in ``currency``."""
     require(by, MANAGE)
     measured = perceived_quality_by_level(session)
     found: list[PricePosition] = []
@@ -297,14 +297,14 @@ def price_positions(session: Session, currency: str, known: dict[str, float], da
         query = query.where(ServicePackage.id == package_id)
     levels = session.execute(query.order_by(ServicePackage.name, PackageLevel.position)).all()
     for level, package_name in levels:
-        price = _converted(session, level.id, currency, known, day)
+        price = _converted(session, level.id, currency, into, day)
         quality = measured[level.id][0] if level.id in measured else level.perceived_quality
         if price is None or quality is None:
             missing += 1
             continue
         found.append(PricePosition(f"{package_name} · {level.name}", price, quality, True, level.id in measured))
     for offer in session.scalars(select(CompetitorPrice).order_by(CompetitorPrice.competitor, CompetitorPrice.offer)):
-        rate = known.get(offer.currency)
+        rate = into.get(offer.currency)
         if rate is None or offer.perceived_quality is None:
             missing += 1
             continue
@@ -313,12 +313,12 @@ def price_positions(session: Session, currency: str, known: dict[str, float], da
     return found, missing
 
 
-def _converted(session: Session, level_id: int, currency: str, known: dict[str, float], day: date) -> float | None:
+def _converted(session: Session, level_id: int, currency: str, into: dict[str, float], day: date) -> float | None:
     """Today's list price of a level in ``currency``: its own, else another converted with the rates."""
     own = price_on(session, level_id=level_id, currency=currency, day=day)
     if own is not None:
         return float(own.amount)
-    for code, rate in sorted(known.items()):
+    for code, rate in sorted(into.items()):
         other = price_on(session, level_id=level_id, currency=code, day=day)
         if other is not None:
             return float(other.amount) * rate

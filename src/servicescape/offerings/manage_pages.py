@@ -17,7 +17,7 @@ from servicescape.clients.models import Client, ClientStatus
 from servicescape.offerings import catalogue, research, research_links
 from servicescape.offerings.capability import MANAGE
 from servicescape.web.deps import RequestContext, signed_in
-from servicescape.web.forms import FormInvalid, FormState, RecordId, parse_amount, parse_id
+from servicescape.web.forms import FormInvalid, FormState, RecordId, parse_amount, parse_count, parse_id
 from servicescape.web.pages.common import FORM_PROBLEMS, Posted, problem_status, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -87,7 +87,11 @@ def new_study(context: Manager, posted: Posted) -> Response:
     data: dict[str, Any] = {"name": posted.get("name", "").strip(), "method": posted.get("method", ""),
                             "currency": posted.get("currency", "").strip().upper(), "grid": grid,
                             "asked_on": _day(posted, "asked_on", errors) if posted.get("asked_on") else None,
-                            "minimum_sample": int(minimum) if minimum.isdigit() else 0}
+                            "minimum_sample": 0}
+    try:
+        data["minimum_sample"] = parse_count(minimum, 1, 10_000)
+    except ValueError as problem:
+        errors["minimum_sample"] = str(problem)
     if posted.get("level_id"):
         try:
             data["level_id"] = parse_id(posted["level_id"])
@@ -109,12 +113,15 @@ def new_study(context: Manager, posted: Posted) -> Response:
 
 @router.post("/offerings/pricing/{id}/invite")
 def invite(id: RecordId, context: Manager, posted: Posted) -> Response:
-    days = posted.get("expires_days", "30").strip()
     try:
+        try:
+            days = parse_count(posted.get("expires_days", ""), 1, 365)
+        except ValueError as problem:
+            raise FormInvalid({"expires_days": str(problem)}) from None
         with context.unit() as session:
             invited = research_links.invite(session, context.runtime.settings, id,
                                             segment=posted.get("segment", "").strip() or None,
-                                            expires_days=int(days) if days.isdigit() else 0, by=context.principal)
+                                            expires_days=days, by=context.principal)
     except FORM_PROBLEMS as problem:
         from servicescape.offerings.pages import study_page_with
 

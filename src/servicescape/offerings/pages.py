@@ -17,6 +17,7 @@ from servicescape.clients.capability import READ
 from servicescape.clients.models import Client
 from servicescape.config import LANGUAGES
 from servicescape.db.types import utcnow
+from servicescape.errors import ValidationFailed
 from servicescape.offerings import catalogue, research, research_links, value
 from servicescape.offerings.capability import MANAGE, VALUE
 from servicescape.offerings.manage_pages import segments
@@ -27,7 +28,7 @@ from servicescape.offerings.value_pages import delivered_engagements, level_opti
 from servicescape.platform.charts import CategoryValue, Chart, PeriodValue, bar_chart_by_category, bar_chart_by_period
 from servicescape.platform.pdf import pdf_response
 from servicescape.platform.xy_charts import XYPoint, curves_chart, point_chart
-from servicescape.web.api.common import EntityId
+from servicescape.web.api.common import EntityId, IdFilter
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import FormState
 from servicescape.web.templating import Formatter, fragment, render
@@ -85,7 +86,7 @@ def _in_product(context: RequestContext, reader: RequestContext, template: str, 
 # -- the catalogue ------------------------------------------------------------------------------------
 
 @router.get("/offerings")
-def catalogue_page(context: Reader, client: int | None = None) -> Response:
+def catalogue_page(context: Reader, client: IdFilter = None) -> Response:
     today = _today(context)
     with context.unit() as session:
         found = [catalogue.comparison(session, package.id, currency=None, day=today, by=context.principal)
@@ -109,13 +110,13 @@ def _comparison(context: RequestContext, package_id: int, currency: str | None, 
 
 @router.get("/offerings/packages/{id}")
 def comparison_page(id: EntityId, context: Reader, currency: CurrencyQ = None, lang: LanguageQ = None,
-                    client: int | None = None) -> Response:
+                    client: IdFilter = None) -> Response:
     return comparison_page_with(context, id, None, currency=currency, lang=lang, client=client)
 
 
 def comparison_page_with(context: RequestContext, package_id: int, price_form: FormState | None,
                          status_code: int = 200, *, currency: str | None = None, lang: str | None = None,
-                         client: int | None = None) -> Response:
+                         client: IdFilter = None) -> Response:
     """The comparison inside the product, with managers' form for a new list price (as posted, with its
     problems, when it was refused)."""
     reader, values = _comparison(context, package_id, currency, lang, client)
@@ -128,14 +129,14 @@ def comparison_page_with(context: RequestContext, package_id: int, price_form: F
 
 @router.get("/offerings/packages/{id}/print")
 def comparison_print(id: EntityId, context: Reader, currency: CurrencyQ = None, lang: LanguageQ = None,
-                     client: int | None = None) -> Response:
+                     client: IdFilter = None) -> Response:
     reader, values = _comparison(context, id, currency, lang, client)
     return _render_document(reader, "offerings/comparison.html", "print", "", **values)
 
 
 @router.get("/offerings/packages/{id}/pdf")
 def comparison_pdf(id: EntityId, context: Reader, currency: CurrencyQ = None, lang: LanguageQ = None,
-                   client: int | None = None) -> Response:
+                   client: IdFilter = None) -> Response:
     reader, values = _comparison(context, id, currency, lang, client)
     name = values["comparison"].package.name
     return _render_document(reader, "offerings/comparison.html", "pdf", f"{name}-{values['document_language']}.pdf",
@@ -294,17 +295,21 @@ def study_page_with(context: RequestContext, study_id: int, invite_form: FormSta
 
 
 @router.get("/offerings/price-map")
-def price_map_page(context: Manager, currency: CurrencyQ = None, package: int | None = None) -> Response:
+def price_map_page(context: Manager, currency: CurrencyQ = None, package: IdFilter = None) -> Response:
     """The firm's levels and named competitors by price (the reporting currency) and perceived quality
     (1–7: the SERVQUAL perception where measured, else as entered)."""
     shown = (currency or context.runtime.settings.reporting_currency).upper()
     today = _today(context)
     fmt = Formatter(context.language, context.runtime.settings.zone)
     with context.unit() as session:
-        known = rates(session, shown)
+        known = rates(session, context.runtime.settings.reporting_currency)
+        if shown not in known:
+            raise ValidationFailed(i18n._("There is no exchange rate for %(currency)s.", currency=shown),
+                                   field="currency")
+        into = {code: rate / known[shown] for code, rate in known.items()}   # one unit's worth in ``shown``
         packages = catalogue.catalogue_list(session, by=context.principal)
         chosen = package if package is not None else (packages[0].id if packages else None)
-        points, missing = catalogue.price_positions(session, shown, known, today, package_id=chosen,
+        points, missing = catalogue.price_positions(session, shown, into, today, package_id=chosen,
                                                     by=context.principal)
     firm, others = i18n._("Our levels"), i18n._("Competitors")
     chart = point_chart(

@@ -46,7 +46,7 @@ from typing import Generic, Literal, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from servicescape.offerings.pricing_nms import NmsResult, NmsSettings, analyse_nms, gives_likelihood
+from servicescape.offerings.pricing_nms import NmsResult, NmsSettings, analyse_nms, with_likelihood
 
 Floats = npt.NDArray[np.float64]
 Counts = npt.NDArray[np.int64]
@@ -155,9 +155,9 @@ def analyse_psm(
 ) -> PsmResult:
     """Van Westendorp curves and points on the valid answers (formulas in the module docstring).
 
-    With no valid answer there is nothing to draw: empty curves, every point None. When the valid answers
-    give purchase likelihoods (all of them, or none: else ValueError) the Newton–Miller–Smith trial and
-    revenue are added, with ``nms`` settings (default: pricesensitivitymeter's).
+    With no valid answer there is nothing to draw: empty curves, every point None. The valid answers that
+    give both purchase likelihoods add the Newton–Miller–Smith trial and revenue (its ``respondents``
+    say how many), with ``nms`` settings (default: pricesensitivitymeter's).
     """
     if convention not in ("original", "narrower"):
         raise ValueError(f"convention: {convention!r} is neither 'original' nor 'narrower'")
@@ -204,7 +204,7 @@ def analyse_psm(
         valid=n,
         invalid=total - n,
         total=total,
-        nms=analyse_nms(valid, grid_prices, nms or NmsSettings()) if gives_likelihood(valid) else None,
+        nms=analyse_nms(sample, grid_prices, nms or NmsSettings()) if (sample := with_likelihood(valid)) else None,
     )
 
 

@@ -75,28 +75,10 @@ def _who(answer: PriceAnswer, index: int) -> str:
     return repr(answer.respondent) if answer.respondent is not None else f"answer #{index}"
 
 
-def gives_likelihood(valid: Sequence[PriceAnswer]) -> bool:
-    """Whether the valid answers carry purchase likelihoods: all of them (True) or none (False).
-
-    One likelihood without the other, or some valid answers with them and some without, is a ValueError.
-    """
-    with_both = 0
-    first_without: str | None = None
-    for index, answer in enumerate(valid):
-        has_cheap, has_expensive = answer.likely_cheap is not None, answer.likely_expensive is not None
-        if has_cheap != has_expensive:
-            given = "likely_cheap" if has_cheap else "likely_expensive"
-            raise ValueError(f"purchase likelihood: {_who(answer, index)} gives {given} but not the other")
-        if has_cheap:
-            with_both += 1
-        elif first_without is None:
-            first_without = _who(answer, index)
-    if 0 < with_both < len(valid):
-        raise ValueError(
-            f"purchase likelihood: {with_both} of {len(valid)} valid answers give likely_cheap and "
-            f"likely_expensive, the others do not (first without: {first_without}); give it for all or none"
-        )
-    return with_both > 0
+def with_likelihood(valid: Sequence[PriceAnswer]) -> list[PriceAnswer]:
+    """The valid answers that give both purchase likelihoods: the Newton–Miller–Smith sample (an answer
+    that skipped one or both questions still counts for the four price curves)."""
+    return [answer for answer in valid if answer.likely_cheap is not None and answer.likely_expensive is not None]
 
 
 def _check_settings(settings: NmsSettings) -> None:
@@ -169,5 +151,5 @@ __all__ = [
     "NmsResult",
     "NmsSettings",
     "analyse_nms",
-    "gives_likelihood",
+    "with_likelihood",
 ]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, require
 from servicescape.db.crud import EntityService, about_field
-from servicescape.errors import ValidationFailed
+from servicescape.errors import Conflict, ValidationFailed
 from servicescape.i18n import N_, _
 from servicescape.offerings import service as offerings
 from servicescape.offerings.capability import MANAGE
@@ -197,7 +197,14 @@ class StudyService(EntityService[PriceStudy]):
                 raise about_field(ValidationFailed, N_("%(field)s is van_westendorp or gabor_granger."),
                                   "method") from None
         method = data.get("method", existing.method if existing else None)
+        if existing is not None and _answered(session, existing.id) and (
+                method != existing.method or ("grid" in data and [float(p) for p in data["grid"] or []]
+                                              != [float(p) for p in existing.grid])):
+            raise about_field(Conflict, N_("%(field)s: the study has answers; make a new study to ask otherwise."),
+                              "method" if method != existing.method else "grid")
         if "grid" in data:
+            for price in data["grid"] or []:
+                offerings.amount_fits(price, "grid", positive=True)
             grid = [float(price) for price in data["grid"] or []]
             if grid or method == StudyMethod.gabor_granger:
                 try:
@@ -214,6 +221,11 @@ class StudyService(EntityService[PriceStudy]):
 
 
 studies = StudyService()
+
+
+def _answered(session: Session, study_id: int) -> bool:
+    return any(session.scalar(select(model.id).where(model.study_id == study_id).limit(1)) is not None  # type: ignore[attr-defined]
+               for model in (StoredAnswer, PriceChoice))
 
 
 def may_research(by: Principal) -> None:
@@ -241,12 +253,21 @@ def store_given(session: Session, study_id: int, psm: Sequence[PriceAnswer], cho
                           "gabor_granger" if psm_study else "van_westendorp")
     if not wanted:
         raise about_field(ValidationFailed, N_("%(field)s: no answers to store."), study.method.value)
+    for n, answer in enumerate(psm):
+        for name in PSM_COLUMNS:
+            offerings.amount_fits(getattr(answer, name), f"van_westendorp[{n}].{name}")
     if study.method == StudyMethod.gabor_granger:
         grid = {float(p) for p in study.grid}
+        asked = set() if replace else {(r, float(p)) for r, p in session.execute(
+            select(PriceChoice.respondent, PriceChoice.price).where(PriceChoice.study_id == study.id))}
         for n, choice in enumerate(choices):
             if choice.price not in grid:
                 raise ValidationFailed(_("answer %(n)s: %(price)s is not a price of the study's grid.", n=n + 1,
                                          price=choice.price), field="gabor_granger")
+            if (choice.respondent, choice.price) in asked:
+                raise ValidationFailed(_("answer %(n)s: %(respondent)s answered %(price)s already.", n=n + 1,
+                                         respondent=choice.respondent, price=choice.price), field="gabor_granger")
+            asked.add((choice.respondent, choice.price))
     if replace:
         for model in (StoredAnswer, PriceChoice):
             session.execute(delete(model).where(model.study_id == study.id))  # type: ignore[attr-defined]

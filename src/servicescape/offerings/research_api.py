@@ -1,6 +1,7 @@
 """``/api/v1/price-studies``: the firm's price studies; ``/price-studies/{id}/answers``: store answers
-(all or none); ``/price-studies/{id}/analysis``: the study analysed; ``/pricing/van-westendorp`` and
-``/pricing/gabor-granger``: analyse answers sent in the body without storing them."""
+(all or none); ``/price-studies/{id}/invitations``: clients asked by link; ``/price-studies/{id}/analysis``:
+the study analysed; ``/price-studies/analyse/van-westendorp`` and ``/price-studies/analyse/gabor-granger``:
+answers sent in the body analysed without storing them."""
 
 from __future__ import annotations
 

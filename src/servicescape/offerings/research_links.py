@@ -27,6 +27,7 @@ from servicescape.config import LANGUAGES, Settings
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, Gone, NotFound, ValidationFailed
 from servicescape.i18n import N_, _
+from servicescape.offerings import service as offerings
 from servicescape.offerings.capability import MANAGE
 from servicescape.offerings.models import PackageLevel, ServicePackage
 from servicescape.offerings.pricing import PriceAnswer, is_valid
@@ -104,9 +105,12 @@ def invite(session: Session, settings: Settings, study_id: int, *, client_ids: S
     return invited
 
 
-def invitation_for(session: Session, token: str, *, now: datetime | None = None) -> PriceInvitation:
-    """The open invitation of a token: NotFound (unknown), Gone (expired), Conflict (answered)."""
-    found = session.scalar(select(PriceInvitation).where(PriceInvitation.token_hash == hash_token(token)))
+def invitation_for(session: Session, token: str, *, now: datetime | None = None,
+                   lock: bool = False) -> PriceInvitation:
+    """The open invitation of a token: NotFound (unknown), Gone (expired), Conflict (answered); ``lock``
+    holds its row until the transaction ends (two answers sent at once: the second waits, then 409)."""
+    query = select(PriceInvitation).where(PriceInvitation.token_hash == hash_token(token))
+    found = session.scalar(query.with_for_update() if lock else query)
     if found is None:
         raise NotFound(_("This link does not exist. Check that the whole link was copied."))
     if found.answered_at is not None:
@@ -146,14 +150,15 @@ def _price(values: dict[str, str], name: str) -> float:
         number = float(Decimal(text))
     except (InvalidOperation, ValueError):
         raise ValidationFailed(_("Enter a price, such as 4500."), field=name) from None
-    if not math.isfinite(number) or number <= 0 or number >= 10**12:
+    if not math.isfinite(number) or number <= 0:
         raise ValidationFailed(_("Enter a price above zero."), field=name)
+    offerings.amount_fits(text, name)
     return number
 
 
 def answer(session: Session, token: str, values: dict[str, str], *, now: datetime | None = None) -> StoredAnswer:
     """Store the answer of a link (prices out of order are kept: an invalid answer, counted as such)."""
-    invitation = invitation_for(session, token, now=now)
+    invitation = invitation_for(session, token, now=now, lock=True)
     prices = {name: _price(values, name) for name in QUESTIONS}
     likely: dict[str, int | None] = {}
     for name in LIKELIHOODS:

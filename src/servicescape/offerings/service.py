@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, Float, case, select, type_coerce
@@ -13,7 +14,7 @@ from servicescape.clients import rules
 from servicescape.clients.capability import READ
 from servicescape.currencies import is_currency
 from servicescape.db.crud import EntityService
-from servicescape.db.types import MONEY_PLACES
+from servicescape.db.types import MAX_AMOUNT, MONEY_PLACES
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import N_, _
 from servicescape.offerings.capability import MANAGE
@@ -34,6 +35,23 @@ class PackageService(EntityService[ServicePackage]):
 
 
 packages = PackageService()
+
+
+def amount_fits(value: Any, field: str, *, positive: bool = False) -> None:
+    """An amount the product can keep exactly: finite, at most four decimal places, below 10^13 (and
+    above zero when ``positive``); else a 4xx naming ``field``."""
+    if value is None:
+        return
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_("%(field)s is not an amount.", field=field), field=field) from None
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT or amount != amount.quantize(
+            Decimal(1).scaleb(-MONEY_PLACES), rounding=ROUND_DOWN):
+        raise ValidationFailed(_("%(field)s must be an amount below %(max)s with at most %(places)s decimal places.",
+                                 field=field, max=f"{MAX_AMOUNT:,.0f}", places=MONEY_PLACES), field=field)
+    if positive and amount <= 0:
+        raise ValidationFailed(_("%(field)s must be more than zero.", field=field), field=field)
 
 
 def currency_in_use(data: dict[str, Any]) -> None:

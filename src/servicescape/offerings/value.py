@@ -48,6 +48,8 @@ def _items(side: ValueSide, given: list[dict[str, Any]], field: str) -> list[Val
         if kind not in kinds:
             raise ValidationFailed(_("%(field)s: the kind must be one of %(kinds)s.", field=where,
                                      kinds=", ".join(k.value for k in kinds)), field=f"{where}.kind")
+        for name in ("low", "expected", "high"):
+            offerings.amount_fits(item[name], f"{where}.{name}")
         low, expected, high = (Decimal(item[name]) for name in ("low", "expected", "high"))
         if low < 0:
             raise ValidationFailed(_("%(field)s: an estimate cannot be below zero.", field=where), field=f"{where}.low")
@@ -70,8 +72,10 @@ class ValueCaseService(EntityService[ValueCase]):
     delete_permission = VALUE
 
     def check(self, session: Session, data: dict[str, Any], existing: ValueCase | None) -> dict[str, Any]:
-        if "price" in data and (data["price"] is None or data["price"] <= 0):
-            raise about_field(ValidationFailed, N_("%(field)s must be more than zero."), "price")
+        if "price" in data:
+            if data["price"] is None:
+                raise about_field(ValidationFailed, N_("%(field)s cannot be empty."), "price")
+            offerings.amount_fits(data["price"], "price", positive=True)
         if "horizon_months" in data and not 1 <= (data["horizon_months"] or 0) <= 120:
             raise about_field(ValidationFailed, N_("%(field)s must be a whole number from %(low)s to %(high)s."),
                               "horizon_months", low=1, high=120)
@@ -155,6 +159,7 @@ def add_outcome(session: Session, case_id: int, data: dict[str, Any], *, by: Pri
     if engagement.status != EngagementStatus.completed:
         raise about_field(ValidationFailed, N_("%(field)s: record outcomes on delivered (completed) engagements."),
                           "engagement_id")
+    offerings.amount_fits(data.get("amount"), "amount")
     if data.get("amount") is not None and data["amount"] < 0:
         raise about_field(ValidationFailed, N_("%(field)s cannot be below zero."), "amount")
     _evidence(session, data, "promise_id", Promise, case.client_id,

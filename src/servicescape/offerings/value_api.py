@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import Response
 
 from servicescape.offerings import value
-from servicescape.offerings.value_math import TAKES
 from servicescape.offerings.value_schemas import (
     ValueCaseIn,
     ValueCaseOut,
@@ -36,7 +35,6 @@ NOTE = ("low: every benefit's low estimate against every cost's high one; high: 
 def figures(id: EntityId, context: SignedIn) -> Any:
     with context.unit() as session:
         found = value.view(session, id, by=context.principal)
-        assert set(TAKES) == {s.name for s in found.scenarios}
         return ValueFiguresOut(case_id=id, currency=found.case.currency, horizon_months=found.case.horizon_months,
                                scenarios=[asdict(s) for s in found.scenarios],  # type: ignore[misc]
                                delivered_outcomes=found.delivered_outcomes, outcomes_to_back=value.OUTCOMES_TO_BACK,

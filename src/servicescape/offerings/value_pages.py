@@ -20,7 +20,7 @@ from servicescape.offerings.capability import VALUE
 from servicescape.offerings.models import PackageLevel, ServicePackage
 from servicescape.offerings.value_models import BENEFIT_KINDS, COST_KINDS
 from servicescape.web.deps import RequestContext, signed_in
-from servicescape.web.forms import FormInvalid, FormState, RecordId, parse_amount, parse_id
+from servicescape.web.forms import FormInvalid, FormState, RecordId, parse_amount, parse_count, parse_id
 from servicescape.web.pages.common import FORM_PROBLEMS, Posted, problem_status, see_other
 from servicescape.web.templating import render
 
@@ -111,11 +111,10 @@ def create_case(client_id: RecordId, context: Preparer, posted: Posted) -> Respo
         data["price"] = parse_amount(posted.get("price", ""))
     except ValueError as problem:
         errors["price"] = str(problem)
-    horizon = posted.get("horizon_months", "").strip()
-    if not horizon.isdigit():
-        errors["horizon_months"] = i18n._("Enter a whole number of months.")
-    else:
-        data["horizon_months"] = int(horizon)
+    try:
+        data["horizon_months"] = parse_count(posted.get("horizon_months", ""), 1, 120)
+    except ValueError as problem:
+        errors["horizon_months"] = str(problem)
     if posted.get("level_id"):
         try:
             data["level_id"] = parse_id(posted["level_id"])

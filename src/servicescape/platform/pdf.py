@@ -4,6 +4,7 @@ as ``data:`` images) with the product's print stylesheet; nothing is fetched fro
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi.responses import Response
 
@@ -23,6 +24,7 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def pdf_response(html: str, filename: str) -> Response:
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)[:100] or "document.pdf"
-    return Response(html_to_pdf(html), media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{safe}"'})
+    """The PDF, named ``filename``: an ASCII name for every browser and the name itself (RFC 6266)."""
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in filename)[:100]
+    disposition = f'inline; filename="{ascii_name or "document.pdf"}"; filename*=UTF-8\'\'{quote(filename[:100])}'
+    return Response(html_to_pdf(html), media_type="application/pdf", headers={"Content-Disposition": disposition})

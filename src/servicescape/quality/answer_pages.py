@@ -43,9 +43,8 @@ from servicescape.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 VIEW, SEND = "quality.answer:get", "quality.answer:post"
-_asked_language, _context, _speak, _cross_site, _public = (
-    public_pages.asked_language, public_pages.public_context, public_pages.speak, public_pages.cross_site,
-    public_pages.public)
+_context, _speak, _cross_site, _public = (
+    public_pages.public_context, public_pages.speak, public_pages.cross_site, public_pages.public)
 TOKEN = public_pages.TOKEN
 
 

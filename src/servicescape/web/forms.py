@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 
 from servicescape.errors import ServicescapeError
 from servicescape.i18n import _
-from servicescape.schemas import DigitsOnly
+from servicescape.schemas import MAX_ID, DigitsOnly
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.values import parse_decimal
 
@@ -155,9 +155,18 @@ def local_input(moment: datetime | None, zone: tzinfo) -> str:
 
 
 def parse_id(text: str) -> int:
+    """A record's id as a form posts it: ASCII digits, no larger than an id can be."""
     text = text.strip()
-    if not text.isdigit() or len(text) > 19:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_ID:
         raise ValueError(_("Choose one of the options."))
+    return int(text)
+
+
+def parse_count(text: str, low: int, high: int) -> int:
+    """A whole number typed in a form (ASCII digits), from ``low`` to ``high``."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or not low <= int(text) <= high:
+        raise ValueError(_("Enter a whole number from %(low)s to %(high)s.", low=low, high=high))
     return int(text)
 
 

@@ -11,6 +11,7 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.clients import service as clients
 from servicescape.offerings import research, value
 from servicescape.offerings.research_models import StudyMethod
+from servicescape.offerings.service import packages
 from servicescape.runtime import Runtime
 from tests.integration.offerings.conftest import build_catalogue
 from tests.integration.pages.conftest import Browser, field_error, plain
@@ -162,3 +163,24 @@ def test_managers_set_prices_make_studies_and_ask_clients(owner_browser: Browser
     asked = owner_browser.post(f"{study_url}/invite", {"segment": "Hospitality", "expires_days": "14"})
     assert asked.status_code == 303
     assert "Invited: 1 · answered: 0" in plain(owner_browser.get(study_url).text)
+
+
+def test_what_the_pages_cannot_use_is_a_4xx(owner_browser: Browser, runtime: Runtime) -> None:
+    firm = build_catalogue(runtime)
+    url = f"/offerings/packages/{firm.package_id}"
+    assert owner_browser.get(url, params={"client": "99999999999999999999"}).status_code == 422
+    assert owner_browser.get("/offerings/price-map", params={"package": "99999999999999999999"}).status_code == 422
+    too_precise = owner_browser.post(f"{url}/prices", {"level_id": str(firm.levels["Premier"]), "currency": "EUR",
+                                                       "amount": "100.123456", "valid_from": "2026-07-01"})
+    assert too_precise.status_code == 422 and field_error(too_precise.text, "f-amount") is not None
+    huge_id = owner_browser.post(f"{url}/prices", {"level_id": "9999999999999999999", "currency": "EUR",
+                                                   "amount": "100", "valid_from": "2026-07-01"})
+    assert huge_id.status_code == 422
+    odd_digit = owner_browser.post("/offerings/pricing", {"name": "W", "method": "van_westendorp",
+                                                          "currency": "EUR", "minimum_sample": "²"})
+    assert odd_digit.status_code == 422 and field_error(odd_digit.text, "f-minimum_sample") is not None
+    with runtime.transaction() as session:
+        package_id = packages.create(session, {"name": "空调维护", "currency": "MYR"}, by=SYSTEM).id
+    pdf = owner_browser.get(f"/offerings/packages/{package_id}/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "filename*=UTF-8''%E7%A9%BA" in pdf.headers["content-disposition"]
