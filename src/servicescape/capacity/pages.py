@@ -311,7 +311,7 @@ def outlook_chart(weeks: list[dict[str, Any]], numbers: Figures) -> Chart:
         description=i18n._("For each week ahead: the hours already booked, the pipeline's hours weighted by the "
                            "chance of winning them, the usual work the seasonal baseline expects that nobody has "
                            "booked yet, and the hours the staff have."),
-        period_title=i18n._("Week of"), value_title=i18n._("Hours"), locale=numbers.locale)
+        period_title=i18n._("Week of"), value_title=i18n.pgettext("work", "Hours"), locale=numbers.locale)
     chart.spec["config"]["legend"]["columns"] = 2      # four series' names fit a phone in two columns
     return chart
 

@@ -136,6 +136,7 @@ class PriceService(EntityService[PackagePrice]):
 class CompetitorPriceService(EntityService[CompetitorPrice]):
     model = CompetitorPrice
     label = N_("Competitor's price")
+    references: ClassVar[dict[str, Any]] = {"package_id": ServicePackage}
     unique_fields: ClassVar[tuple[str, ...]] = ()
     read_permission = MANAGE
     write_permission = MANAGE
@@ -303,7 +304,10 @@ def price_positions(session: Session, currency: str, into: dict[str, float], day
             missing += 1
             continue
         found.append(PricePosition(f"{package_name} · {level.name}", price, quality, True, level.id in measured))
-    for offer in session.scalars(select(CompetitorPrice).order_by(CompetitorPrice.competitor, CompetitorPrice.offer)):
+    offers = select(CompetitorPrice).order_by(CompetitorPrice.competitor, CompetitorPrice.offer)
+    if package_id is not None:
+        offers = offers.where((CompetitorPrice.package_id == package_id) | CompetitorPrice.package_id.is_(None))
+    for offer in session.scalars(offers):
         rate = into.get(offer.currency)
         if rate is None or offer.perceived_quality is None:
             missing += 1

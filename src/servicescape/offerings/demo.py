@@ -18,13 +18,17 @@ from servicescape.demo.steps import DemoRun, next_ids, table
 ADDONS = (("Out-of-hours cover", "Call-outs at night, at weekends and on public holidays.", Decimal("0.25")),
           ("Extra site", "One more site under the same terms.", Decimal("0.35")))
 
-#: (competitor, offer, segment, EUR price, perceived quality 1–7): what clients told the firm
+#: (the firm's service it competes with, competitor, offer, segment, EUR price, perceived quality 1–7):
+#: what clients told the firm
 COMPETITORS = (
-    ("CoolTech Services", "Maintenance Basic", "Commercial", 4_200, 4.1),
-    ("CoolTech Services", "Maintenance Plus", "Commercial", 8_900, 4.9),
-    ("Nordic Climate Partners", "Care 360", "Commercial", 16_500, 5.8),
-    ("Budget Aircon Co.", "Annual Service", "Residential", 2_100, 3.4),
-    ("Facilities Group Europe", "Total FM", "Enterprise", 21_000, 5.2),
+    ("maintenance", "CoolTech Services", "Maintenance Basic", "Commercial", 4_200, 4.1),
+    ("maintenance", "CoolTech Services", "Maintenance Plus", "Commercial", 8_900, 4.9),
+    ("maintenance", "Nordic Climate Partners", "Care 360", "Commercial", 16_500, 5.8),
+    ("maintenance", "Budget Aircon Co.", "Annual Service", "Residential", 2_100, 3.4),
+    ("response", "CoolTech Services", "24/7 Call-out", "Commercial", 6_100, 4.4),
+    ("response", "Rapid Fix Engineering", "Priority Desk", "Commercial", 3_300, 3.9),
+    ("energy", "GreenAudit Partners", "Energy Review", "Enterprise", 9_800, 5.0),
+    ("commissioning", "Facilities Group Europe", "Handover Assurance", "Enterprise", 21_000, 5.2),
 )
 
 
@@ -50,11 +54,12 @@ def load_catalogue(run: DemoRun) -> None:
         run.ids["levels"] = _levels(run, connection, ids)
         _addons(run, connection, ids)
         if not connection.scalar(select(table("competitor_price").c.id).limit(1)):
+            package_of = {p.service.key: ids[p.name] for p in catalogue.packages()}
             run.insert(connection, "competitor_price", [
-                {"competitor": who, "offer": offer, "segment": segment, "price": Decimal(price), "currency": "EUR",
-                 "perceived_quality": quality, "noted_on": run.spec.today - timedelta(days=60),
-                 "source": "Lost-deal interviews", **_stamp(run)}
-                for who, offer, segment, price, quality in COMPETITORS])
+                {"package_id": package_of[service], "competitor": who, "offer": offer, "segment": segment,
+                 "price": Decimal(price), "currency": "EUR", "perceived_quality": quality,
+                 "noted_on": run.spec.today - timedelta(days=60), "source": "Lost-deal interviews", **_stamp(run)}
+                for service, who, offer, segment, price, quality in COMPETITORS])
 
 
 def _stamp(run: DemoRun, days_ago: int = 400) -> dict[str, Any]:

@@ -121,6 +121,9 @@ class CompetitorPrice(Timestamped, Base):
     __tablename__ = "competitor_price"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the firm's package it competes with (None: shown against every package)
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("service_package.id", ondelete="SET NULL"),
+                                                   default=None, index=True)
     competitor: Mapped[str] = mapped_column(String(200))
     offer: Mapped[str] = mapped_column(String(200))
     segment: Mapped[str | None] = mapped_column(String(120), default=None)

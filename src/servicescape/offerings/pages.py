@@ -13,18 +13,19 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from servicescape import i18n
+from servicescape.analytics.labels import Numbers
 from servicescape.clients.capability import READ
 from servicescape.clients.models import Client
 from servicescape.config import LANGUAGES
 from servicescape.db.types import utcnow
-from servicescape.errors import ValidationFailed
+from servicescape.errors import NotFound, ValidationFailed
 from servicescape.offerings import catalogue, research, research_links, value
 from servicescape.offerings.capability import MANAGE, VALUE
 from servicescape.offerings.manage_pages import segments
 from servicescape.offerings.models import PackageLevel
 from servicescape.offerings.research_models import StudyMethod
 from servicescape.offerings.service import rates
-from servicescape.offerings.value_pages import delivered_engagements, level_options
+from servicescape.offerings.value_pages import client_currency, delivered_engagements, level_options
 from servicescape.platform.charts import CategoryValue, Chart, PeriodValue, bar_chart_by_category, bar_chart_by_period
 from servicescape.platform.pdf import pdf_response
 from servicescape.platform.xy_charts import XYPoint, curves_chart, point_chart
@@ -91,8 +92,12 @@ def catalogue_page(context: Reader, client: IdFilter = None) -> Response:
     with context.unit() as session:
         found = [catalogue.comparison(session, package.id, currency=None, day=today, by=context.principal)
                  for package in catalogue.catalogue_list(session, by=context.principal)]
+        named = session.get(Client, client) if client else None
+        if client and named is None:
+            raise NotFound(i18n._("%(entity)s %(id)s does not exist.", entity=i18n._("Client"), id=client))
+        client_name = named.name if named else None
     return render(context, "offerings/catalogue.html", active_nav="offerings", active="catalogue", packages=found,
-                  client_id=client)
+                  client_id=client, client_name=client_name)
 
 
 def _comparison(context: RequestContext, package_id: int, currency: str | None, lang: str | None,
@@ -100,6 +105,11 @@ def _comparison(context: RequestContext, package_id: int, currency: str | None, 
     with context.unit() as session:
         client = session.get(Client, client_id) if client_id else None
         language = document_language(lang, client.language if client else None, context)
+        if currency is None and client is not None:
+            currency = client_currency(session, client.id)
+            priced = catalogue.comparison(session, package_id, currency=None, day=_today(context),
+                                          by=context.principal).currencies
+            currency = currency if currency in priced else None
         found = catalogue.comparison(session, package_id, currency=currency, day=_today(context),
                                      by=context.principal)
         client_name = client.name if client else None
@@ -149,7 +159,8 @@ def comparison_pdf(id: EntityId, context: Reader, currency: CurrencyQ = None, la
 def value_list(context: Preparer) -> Response:
     with context.unit() as session:
         cases = value.recent(session, by=context.principal)
-    return render(context, "offerings/value_list.html", active_nav="offerings", active="value", cases=cases)
+    return render(context, "offerings/value_list.html", active_nav="offerings", active="value", cases=cases,
+                  numbers=Numbers(str(Formatter(context.language, context.runtime.settings.zone).locale)))
 
 
 def value_chart(found: value.ValueCaseView, fmt: Formatter) -> Chart:
@@ -175,7 +186,7 @@ def _value_case(context: RequestContext, case_id: int, lang: str | None) -> tupl
     fmt = Formatter(language, context.runtime.settings.zone)
     return reader, {"found": found, "chart": value_chart(found, fmt), "level_name": level_name,
                     "document_language": language, "outcomes_to_back": value.OUTCOMES_TO_BACK,
-                    "delivered": delivered}
+                    "delivered": delivered, "numbers": Numbers(str(fmt.locale))}
 
 
 def value_case_page(context: RequestContext, case_id: int, lang: str | None, outcome: FormState | None = None,

@@ -39,7 +39,8 @@ def price(session: Session, n: int) -> dict[str, Any]:
 
 
 def competitor_price(session: Session, n: int) -> dict[str, Any]:
-    return {"competitor": f"CoolTech {n}", "offer": "Maintenance Plus", "segment": "Commercial",
+    return {"package_id": a_package(session, n), "competitor": f"CoolTech {n}", "offer": "Maintenance Plus",
+            "segment": "Commercial",
             "price": f"{8900 + n}.00", "currency": "EUR", "perceived_quality": 4.9, "noted_on": "2026-10-01",
             "source": "Lost-deal interview"}
 

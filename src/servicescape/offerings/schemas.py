@@ -114,6 +114,7 @@ PricePatch = partial(PriceIn, "PricePatch")
 
 
 class CompetitorPriceIn(Schema):
+    package_id: Id | None = None
     competitor: Name
     offer: Name
     segment: Text | None = None
@@ -126,6 +127,7 @@ class CompetitorPriceIn(Schema):
 
 class CompetitorPriceOut(OutSchema):
     id: int
+    package_id: int | None
     competitor: str
     offer: str
     segment: str | None

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from servicescape.demo.roster import midnight
 from servicescape.demo.steps import DemoRun, next_ids, table
@@ -30,7 +30,7 @@ COSTS: tuple[tuple[str, str, Decimal, Decimal, Decimal, str | None], ...] = (
           None))
 CASES = 6
 STUDY = "Response Desk – Professional, price wave"
-SEGMENTS = ("Commercial", "Industrial", "Hospitality")
+SEGMENTS = ("Commercial", "Industrial", "Hospitality")   # where the firm's clients have no segments yet
 
 
 def load_value(run: DemoRun) -> None:
@@ -97,6 +97,12 @@ def _study(run: DemoRun, connection: Any, rng: random.Random, today: Any) -> Non
     levels, packages = table("package_level"), table("service_package")
     level_id = connection.scalar(select(levels.c.id).join(packages, packages.c.id == levels.c.package_id).where(
         packages.c.name == "Response Desk", levels.c.name == "Professional"))
+    clients = table("client")
+    common = connection.execute(select(clients.c.segment).where(clients.c.segment.is_not(None),
+                                                                clients.c.status == "active")
+                                .group_by(clients.c.segment).order_by(func.count().desc(), clients.c.segment)
+                                .limit(3)).scalars().all()
+    segments = tuple(common) or SEGMENTS
     study_id = next_ids(connection, ("price_study",))["price_study"]
     run.insert(connection, "price_study", [{
         "id": study_id, "name": STUDY, "method": "van_westendorp", "level_id": level_id, "currency": "EUR",
@@ -110,7 +116,7 @@ def _study(run: DemoRun, connection: Any, rng: random.Random, today: Any) -> Non
             prices[1], prices[2] = prices[2], prices[1]
         answer = PriceAnswer(too_cheap=prices[0], cheap=prices[1], expensive=prices[2], too_expensive=prices[3])
         answers.append({"study_id": study_id, "respondent": f"R{n + 1:03d}", "client_id": None,
-                        "segment": SEGMENTS[n % 3] if n % 7 else SEGMENTS[0],
+                        "segment": segments[n % len(segments)] if n % 7 else segments[0],
                         "too_cheap": Decimal(prices[0]), "cheap": Decimal(prices[1]),
                         "expensive": Decimal(prices[2]), "too_expensive": Decimal(prices[3]),
                         "likely_cheap": rng.choice((4, 5, 5)), "likely_expensive": rng.choice((1, 2, 2, 3)),

@@ -38,6 +38,13 @@ def value_cases(context: RequestContext, session: Session, client: Client) -> di
     return {"value_lines": value.recent(session, client_id=client.id, by=context.principal)}
 
 
+def client_currency(session: Session, client_id: int) -> str | None:
+    """The currency of the client's latest engagement with one (what its documents are priced in)."""
+    return session.scalar(select(Engagement.currency).where(Engagement.client_id == client_id,
+                                                            Engagement.currency.is_not(None))
+                          .order_by(Engagement.start_date.desc().nulls_last(), Engagement.id.desc()).limit(1))
+
+
 def level_options(session: Session) -> list[tuple[str, str]]:
     """Every active level as a select's option: (id, "Package · Level")."""
     rows = session.execute(select(PackageLevel.id, ServicePackage.name, PackageLevel.name)
@@ -71,7 +78,9 @@ def _client(context: RequestContext, client_id: int) -> Client:
 @router.get("/clients/{client_id}/value-cases/new")
 def new_case(client_id: RecordId, context: Preparer) -> Response:
     client = _client(context, client_id)
-    return _form(context, client, FormState({"currency": context.runtime.settings.reporting_currency,
+    with context.unit() as session:
+        currency = client_currency(session, client_id) or context.runtime.settings.reporting_currency
+    return _form(context, client, FormState({"currency": currency,
                                              "horizon_months": "12", "benefits[0].kind": "time_saved",
                                              "costs[0].kind": "their_time"}))
 

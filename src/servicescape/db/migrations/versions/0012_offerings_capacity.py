@@ -23,6 +23,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('competitor_price',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('package_id', sa.Integer(), nullable=True),
     sa.Column('competitor', sa.String(length=200), nullable=False),
     sa.Column('offer', sa.String(length=200), nullable=False),
     sa.Column('segment', sa.String(length=120), nullable=True),
@@ -33,8 +34,12 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=300), nullable=True),
     sa.Column('created_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['service_package.id'], name=op.f('fk_competitor_price_package_id_service_package'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_competitor_price'))
     )
+    with op.batch_alter_table('competitor_price', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_competitor_price_package_id'), ['package_id'], unique=False)
+
     op.create_table('package_addon',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('package_id', sa.Integer(), nullable=False),
@@ -341,4 +346,7 @@ def downgrade() -> None:
     op.drop_table('staff_capacity')
     op.drop_table('package_level')
     op.drop_table('package_addon')
+    with op.batch_alter_table('competitor_price', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_competitor_price_package_id'))
+
     op.drop_table('competitor_price')
