@@ -25,7 +25,12 @@ from servicescape.offerings.manage_pages import segments
 from servicescape.offerings.models import PackageLevel
 from servicescape.offerings.research_models import StudyMethod
 from servicescape.offerings.service import rates
-from servicescape.offerings.value_pages import client_currency, delivered_engagements, level_options
+from servicescape.offerings.value_pages import (
+    client_currency,
+    delivered_engagements,
+    evidence_options,
+    level_options,
+)
 from servicescape.platform.charts import CategoryValue, Chart, PeriodValue, bar_chart_by_category, bar_chart_by_period
 from servicescape.platform.pdf import pdf_response
 from servicescape.platform.xy_charts import XYPoint, curves_chart, point_chart
@@ -181,12 +186,14 @@ def _value_case(context: RequestContext, case_id: int, lang: str | None) -> tupl
         level = session.get(PackageLevel, found.case.level_id) if found.case.level_id else None
         level_name = level.name if level else None
         delivered = delivered_engagements(session, found.case.client_id)
+        evidence = evidence_options(session, found.case.client_id,
+                                    Formatter(context.language, context.runtime.settings.zone))
     language = document_language(lang, found.language, context)
     reader = in_language(context, language)
     fmt = Formatter(language, context.runtime.settings.zone)
     return reader, {"found": found, "chart": value_chart(found, fmt), "level_name": level_name,
                     "document_language": language, "outcomes_to_back": value.OUTCOMES_TO_BACK,
-                    "delivered": delivered, "numbers": Numbers(str(fmt.locale))}
+                    "delivered": delivered, "evidence": evidence, "numbers": Numbers(str(fmt.locale))}
 
 
 def value_case_page(context: RequestContext, case_id: int, lang: str | None, outcome: FormState | None = None,

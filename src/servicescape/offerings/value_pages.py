@@ -27,6 +27,7 @@ from servicescape.web.templating import render
 router = APIRouter(include_in_schema=False)
 Preparer = Annotated[RequestContext, Depends(signed_in(VALUE))]
 BENEFIT_ROWS, COST_ROWS = 4, 3
+EVIDENCE_OPTIONS = 50
 ESTIMATES = ("low", "expected", "high")
 KIND_LABELS = {"time_saved": "Time saved", "risk_avoided": "Risk avoided", "revenue_gained": "Revenue gained",
                "cost_avoided": "Cost avoided", "money": "Other money spent", "their_time": "Your team's time",
@@ -198,6 +199,31 @@ def delete_case(id: RecordId, context: Preparer) -> Response:
         client_id = case.client_id
         value.value_cases.delete(session, case, by=context.principal)
     return see_other(f"/clients/{client_id}", context, i18n._("The value case is deleted."))
+
+
+def evidence_options(session: Session, client_id: int, fmt: Any) -> dict[str, list[tuple[str, str]]]:
+    """What may back an outcome, as a select's options: the client's kept promises, submitted survey
+    answers and approved testimonials, the latest first."""
+    from servicescape.promises.models import Promise, PromiseStatus
+    from servicescape.quality.models import SurveyResponse
+    from servicescape.referrals.models import Testimonial, TestimonialStatus
+
+    promises = session.execute(select(Promise.id, Promise.title, Promise.kept_at).where(
+        Promise.client_id == client_id, Promise.status == PromiseStatus.kept)
+        .order_by(Promise.kept_at.desc(), Promise.id.desc()).limit(EVIDENCE_OPTIONS)).all()
+    answers = session.execute(select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.nps).where(
+        SurveyResponse.client_id == client_id, SurveyResponse.submitted_at.is_not(None))
+        .order_by(SurveyResponse.submitted_at.desc()).limit(EVIDENCE_OPTIONS)).all()
+    quotes = session.execute(select(Testimonial.id, Testimonial.author_name, Testimonial.text).where(
+        Testimonial.client_id == client_id, Testimonial.status == TestimonialStatus.approved)
+        .order_by(Testimonial.id.desc()).limit(EVIDENCE_OPTIONS)).all()
+    return {
+        "promise_id": [(str(p_id), f"{fmt.date(kept.date()) if kept else ''} · {title or '#' + str(p_id)}")
+                       for p_id, title, kept in promises],
+        "survey_response_id": [(str(r_id), (fmt.date(at.date()) if at else "")
+                                + (f" · NPS {nps}" if nps is not None else "")) for r_id, at, nps in answers],
+        "testimonial_id": [(str(t_id), f"{author}: {text[:60]}") for t_id, author, text in quotes],
+    }
 
 
 def delivered_engagements(session: Session, client_id: int) -> list[tuple[str, str]]:

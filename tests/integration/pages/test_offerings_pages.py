@@ -4,6 +4,7 @@ price map — and who may open what."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from servicescape.auth.models import Role
@@ -12,6 +13,7 @@ from servicescape.clients import service as clients
 from servicescape.offerings import research, value
 from servicescape.offerings.research_models import StudyMethod
 from servicescape.offerings.service import packages
+from servicescape.promises import service as promises
 from servicescape.runtime import Runtime
 from tests.integration.offerings.conftest import build_catalogue
 from tests.integration.pages.conftest import Browser, field_error, plain
@@ -125,7 +127,16 @@ def test_a_value_case_made_backed_and_deleted_in_the_pages(owner_browser: Browse
     assert "Premier, year one" in case_page and "Record an outcome" in case_page
     client_page = plain(owner_browser.get(f"/clients/{firm.client_id}").text)
     assert "Value cases" in client_page and "Premier, year one" in client_page
-    outcome = {"engagement_id": str(firm.engagement_id), "recorded_on": "2026-05-01", "description": "Fewer calls"}
+    with runtime.transaction() as session:
+        start = datetime(2026, 4, 6, 9, tzinfo=UTC)
+        kept = promises.promises.create(session, {"client_id": firm.client_id, "title": "Chiller check, east wing",
+                                                  "window_start": start, "window_end": start + timedelta(hours=2)},
+                                        by=SYSTEM)
+        promises.keep(session, kept, kept_at=start + timedelta(hours=1), by=SYSTEM)
+        kept_id = kept.id
+    assert "Chiller check, east wing" in plain(owner_browser.get(case_url).text)   # offered as evidence
+    outcome = {"engagement_id": str(firm.engagement_id), "recorded_on": "2026-05-01", "description": "Fewer calls",
+               "promise_id": str(kept_id)}
     not_delivered = owner_browser.post(f"{case_url}/outcomes", outcome)
     assert not_delivered.status_code == 422 and field_error(not_delivered.text, "f-engagement_id") is not None
     for engagement_id in firm.done_ids:
