@@ -291,8 +291,40 @@ def upgrade() -> None:
     with op.batch_alter_table('value_outcome', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_value_outcome_case_id'), ['case_id'], unique=False)
 
-    with op.batch_alter_table('service_package', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('off_peak', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # a plain ALTER TABLE ADD COLUMN: a batch copy of the table on SQLite would drop the old one, and
+    # the engagements' ON DELETE SET NULL would forget which package they were sold from
+    op.add_column('service_package', sa.Column('off_peak', sa.Boolean(), nullable=False, server_default=sa.false()))
+    _levels_of_existing_packages()
+
+
+def _levels_of_existing_packages() -> None:
+    """A package that had a level or a list price keeps them: as its one level (named by the old
+    ``level``, else "Standard") with that list price from the day the package was added, and the
+    engagements sold from it at that level."""
+    connection = op.get_bind()
+    package = sa.table('service_package', sa.column('id'), sa.column('level'), sa.column('list_price'),
+                       sa.column('currency'), sa.column('created_at'))
+    level = sa.table('package_level', sa.column('id', sa.Integer), sa.column('package_id'), sa.column('name'),
+                     sa.column('position'), sa.column('inclusions', sa.JSON), sa.column('active', sa.Boolean),
+                     sa.column('created_at'), sa.column('updated_at'))
+    price = sa.table('package_price', sa.column('level_id'), sa.column('currency'), sa.column('amount'),
+                     sa.column('valid_from'), sa.column('created_at'), sa.column('updated_at'))
+    engagement = sa.table('engagement', sa.column('id'), sa.column('package_id'))
+    engagement_level = sa.table('engagement_level', sa.column('engagement_id'), sa.column('level_id'))
+    rows = connection.execute(sa.select(package.c.id, package.c.level, package.c.list_price, package.c.currency,
+                                        package.c.created_at)
+                              .where(sa.or_(package.c.level.is_not(None), package.c.list_price.is_not(None)))).all()
+    for package_id, name, list_price, currency, created_at in rows:
+        level_id = connection.execute(sa.insert(level).values(
+            package_id=package_id, name=(name or 'Standard')[:60], position=0, inclusions=[], active=True,
+            created_at=created_at, updated_at=created_at).returning(level.c.id)).scalar_one()
+        if list_price is not None and list_price > 0:
+            day = created_at.date() if hasattr(created_at, 'date') else sa.func.date(created_at)
+            connection.execute(sa.insert(price).values(level_id=level_id, currency=currency, amount=list_price,
+                                                       valid_from=day, created_at=created_at, updated_at=created_at))
+        connection.execute(sa.insert(engagement_level).from_select(
+            ['engagement_id', 'level_id'],
+            sa.select(engagement.c.id, sa.literal(level_id)).where(engagement.c.package_id == package_id)))
 
 
 
