@@ -13,6 +13,7 @@ from rich.table import Table
 
 from servicescape.auth.permissions import SYSTEM
 from servicescape.capacity import demand, importing, service
+from servicescape.capacity.models import BookingStatus
 from servicescape.cli.common import DbOption, JsonOption, fail, opened, out, print_json, user_errors
 from servicescape.db.types import utcnow
 from servicescape.runtime import Runtime
@@ -139,8 +140,7 @@ def set_terms(staff_id: int, hours: Annotated[float, typer.Option("--hours", hel
                             "standard_rate": Decimal(rate) if rate else None,
                             "currency": currency.upper() if currency else None}
     with opened(db) as runtime, user_errors(), runtime.transaction() as session:
-        found = service.staff_capacity.page(session, per_page=500, by=SYSTEM).items
-        existing = next((c for c in found if c.staff_id == staff_id), None)
+        existing = service.capacity_of(session, staff_id, by=SYSTEM)
         if existing is None:
             service.staff_capacity.create(session, {"staff_id": staff_id, **data}, by=SYSTEM)
         else:
@@ -161,7 +161,7 @@ def book(staff_id: int, day: str, hours: float,
             "staff_id": staff_id, "day": _day(day, "day"), "hours": hours, "billable": billable,
             "status": "worked" if worked else "scheduled", "billed_hours": billed, "engagement_id": engagement},
             by=SYSTEM)
-    out.print(f"booking {made.id}: staff {staff_id}, {made.day}, {made.hours:g} h ({made.status.value})")
+    out.print(f"booking {made.id}: staff {staff_id}, {made.day}, {made.hours:g} h ({BookingStatus(made.status).value})")
 
 
 @capacity_app.command("import")

@@ -130,6 +130,12 @@ bookings = BookingService()
 pipeline = PipelineService()
 
 
+def capacity_of(session: Session, staff_id: int, *, by: Principal) -> StaffCapacity | None:
+    """A person's capacity, if it is set."""
+    require(by, READ)
+    return session.scalar(select(StaffCapacity).where(StaffCapacity.staff_id == staff_id))
+
+
 def week_bookings(session: Session, staff_id: int, week: date, *, by: Principal) -> list[Booking]:
     """A person's bookings in the week starting on ``week``, by day."""
     require(by, READ)
