@@ -22,6 +22,8 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "servicescape.referrals.capability",
     "servicescape.analytics.capability",
     "servicescape.capacity.capability",
+    "servicescape.portal.capability",
+    "servicescape.plan.capability",
     "servicescape.system.capability",
 )
 

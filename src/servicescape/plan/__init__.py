@@ -1,0 +1,1 @@
+"""One message to the market, the firm's knowledge and its plan."""

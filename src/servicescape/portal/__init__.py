@@ -1,0 +1,1 @@
+"""The client portal: a client's contacts look up, order and track."""
