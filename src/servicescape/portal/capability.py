@@ -4,8 +4,20 @@ ask for another window, raise requests and complaints and order from the catalog
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from servicescape.i18n import N_
-from servicescape.platform.registry import ALL_ROLES, MANAGERS, STAFF_AND_UP, Capability, PermissionSpec
+from servicescape.platform.registry import (
+    ALL_ROLES,
+    MANAGERS,
+    STAFF_AND_UP,
+    Capability,
+    ClientSection,
+    Job,
+    PermissionSpec,
+    RecordLink,
+    TimelineSource,
+)
 
 READ = "portal.read"
 WRITE = "portal.write"
@@ -23,5 +35,19 @@ CAPABILITY = Capability(
                                  "keep milestones"), STAFF_AND_UP),
         PermissionSpec(MANAGE, N_("Close portal accounts and delete shared documents"), MANAGERS),
     ),
+    api=("servicescape.portal.api", "servicescape.portal.records_api"),
+    # the contact-facing pages (/portal/...) are a separate audience with their own session
+    pages=("servicescape.portal.contact_pages", "servicescape.portal.staff_pages",
+           "servicescape.portal.records_pages"),
+    cli=("servicescape.portal.cli", "servicescape.portal.records_cli"),
+    jobs=(Job("portal.promise_news", "servicescape.portal.jobs:tell_promise_changes",
+              N_("E-mail the client's portal users when a promise concerning them is re-promised, at risk or kept"),
+              every=timedelta(minutes=2)),),
+    client_sections=(ClientSection("client_portal", "portal/_client_portal.html",
+                                   "servicescape.portal.staff_pages:client_portal", READ, order=85),),
+    timeline=(TimelineSource((("portal_request", N_("Client portal")),), "servicescape.portal.timeline:events",
+                             READ),),
+    task_kinds=(("portal_request", N_("Client portal request")),),
+    record_links=(RecordLink("portal_request", "/client-portal/requests/{id}", N_("The client's request"), READ),),
     templates=True,
 )

@@ -62,7 +62,9 @@ class PortalSession(Base):
 
 
 class RequestKind(enum.StrEnum):
+    confirm = "confirm"             # an appointment confirmed (done at once)
     reschedule = "reschedule"       # another window for a promise
+    complaint = "complaint"         # raised in the portal, kept in the complaints (its clock running)
     service = "service"             # a service request
     order = "order"                 # a package level or an add-on from the catalogue
 
@@ -74,8 +76,9 @@ class RequestStatus(enum.StrEnum):
 
 
 class PortalRequest(Timestamped, Base):
-    """What a contact asked of the firm from the portal; the firm answers it (a task opens for the
-    client's owner), nothing of the firm's records is changed by the asking."""
+    """What a contact did or asked in the portal. A request the firm must answer opens a task for
+    the client's owner; asking changes none of the firm's records (a confirmation confirms the
+    promise, a complaint is recorded as one, with its clock running)."""
 
     __tablename__ = "portal_request"
     __table_args__ = (Index("ix_portal_request_client_created", "client_id", "created_at"),
@@ -88,6 +91,7 @@ class PortalRequest(Timestamped, Base):
     status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus), default=RequestStatus.open)
     promise_id: Mapped[int | None] = mapped_column(ForeignKey("promise.id", ondelete="SET NULL"), default=None,
                                                    index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id", ondelete="SET NULL"), default=None)
     level_id: Mapped[int | None] = mapped_column(ForeignKey("package_level.id", ondelete="SET NULL"), default=None)
     addon_id: Mapped[int | None] = mapped_column(ForeignKey("package_addon.id", ondelete="SET NULL"), default=None)
     preferred_start: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

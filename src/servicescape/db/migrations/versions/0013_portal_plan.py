@@ -2,7 +2,7 @@
 
 Revision ID: 0013
 Revises: 0012
-Create Date: 2026-12-03 11:40:28.586958
+Create Date: 2026-12-03 11:42:58.779365
 """
 
 from collections.abc import Sequence
@@ -359,13 +359,26 @@ def upgrade() -> None:
     with op.batch_alter_table('portal_promise_notice', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_portal_promise_notice_user_id'), ['user_id'], unique=False)
 
+    op.create_table('portal_session',
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['portal_user.id'], name=op.f('fk_portal_session_user_id_portal_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_portal_session'))
+    )
+    with op.batch_alter_table('portal_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_portal_session_user_id'), ['user_id'], unique=False)
+
     op.create_table('portal_request',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('kind', sa.Enum('reschedule', 'service', 'order', name='requestkind', native_enum=False, create_constraint=True, length=14), nullable=False),
+    sa.Column('kind', sa.Enum('confirm', 'reschedule', 'complaint', 'service', 'order', name='requestkind', native_enum=False, create_constraint=True, length=14), nullable=False),
     sa.Column('status', sa.Enum('open', 'accepted', 'declined', name='requeststatus', native_enum=False, create_constraint=True, length=12), nullable=False),
     sa.Column('promise_id', sa.Integer(), nullable=True),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
     sa.Column('level_id', sa.Integer(), nullable=True),
     sa.Column('addon_id', sa.Integer(), nullable=True),
     sa.Column('preferred_start', servicescape.db.types.UTCDateTime(timezone=True), nullable=True),
@@ -380,6 +393,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['addon_id'], ['package_addon.id'], name=op.f('fk_portal_request_addon_id_package_addon'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['answered_by_id'], ['staff.id'], name=op.f('fk_portal_request_answered_by_id_staff'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_portal_request_client_id_client'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_portal_request_complaint_id_complaint'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['level_id'], ['package_level.id'], name=op.f('fk_portal_request_level_id_package_level'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['promise_id'], ['promise.id'], name=op.f('fk_portal_request_promise_id_promise'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_portal_request_task_id_task'), ondelete='SET NULL'),
@@ -390,18 +404,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_portal_request_client_created', ['client_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_portal_request_promise_id'), ['promise_id'], unique=False)
         batch_op.create_index('ix_portal_request_status', ['status'], unique=False)
-
-    op.create_table('portal_session',
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('address', sa.String(length=64), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['portal_user.id'], name=op.f('fk_portal_session_user_id_portal_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_portal_session'))
-    )
-    with op.batch_alter_table('portal_session', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_portal_session_user_id'), ['user_id'], unique=False)
 
     op.create_table('case_study',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -442,16 +444,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_study_client_id'))
 
     op.drop_table('case_study')
-    with op.batch_alter_table('portal_session', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_portal_session_user_id'))
-
-    op.drop_table('portal_session')
     with op.batch_alter_table('portal_request', schema=None) as batch_op:
         batch_op.drop_index('ix_portal_request_status')
         batch_op.drop_index(batch_op.f('ix_portal_request_promise_id'))
         batch_op.drop_index('ix_portal_request_client_created')
 
     op.drop_table('portal_request')
+    with op.batch_alter_table('portal_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_portal_session_user_id'))
+
+    op.drop_table('portal_session')
     with op.batch_alter_table('portal_promise_notice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_portal_promise_notice_user_id'))
 

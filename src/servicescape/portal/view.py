@@ -1,0 +1,209 @@
+"""What a signed-in contact sees: their client's promises (the window and who is coming), the
+progress of their engagements, invoices, complaints with the next step, surveys waiting for them,
+shared documents, their own requests, and what they may order.
+
+Every read here is scoped by the portal account's ``client_id`` and by nothing the browser sends:
+the routes pass the account, never a client id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from servicescape.auth.models import Staff
+from servicescape.clients.models import Client, Contact, Invoice
+from servicescape.config import Settings
+from servicescape.db.types import utcnow
+from servicescape.offerings.models import PackageAddon, PackageLevel, ServicePackage
+from servicescape.portal import documents, milestones
+from servicescape.portal.models import PortalRequest, PortalUser
+from servicescape.promises.models import Complaint, ComplaintStatus, Promise, PromiseStatus
+from servicescape.quality import answers
+from servicescape.quality.models import Campaign, CampaignStatus, Invitation
+
+RECENT = timedelta(days=60)
+LIST_LIMIT = 20
+
+
+def initials(name: str | None) -> str:
+    """"Muhammad Hafiz" → "MH"; "王小明" → "王" (a CJK name: its first character)."""
+    if not name:
+        return ""
+    words = name.split()
+    if len(words) == 1 and not name.isascii():
+        return name[0]
+    return "".join(word[0] for word in words[:2]).upper()
+
+
+@dataclass(frozen=True)
+class PromiseLine:
+    id: int
+    title: str | None
+    kind: str
+    window_start: datetime
+    window_end: datetime
+    place: str | None
+    status: str
+    person: str | None              # who is coming (the same face)
+    person_initials: str
+    confirmed: bool
+    at_risk: bool
+    repromised_from_id: int | None
+    open_request: bool              # a new window is asked for already
+
+    @property
+    def can_change(self) -> bool:
+        return self.status == PromiseStatus.open
+
+
+@dataclass(frozen=True)
+class ComplaintLine:
+    id: int
+    received_at: datetime
+    text: str
+    status: str
+    response_due_at: datetime
+    resolution_due_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    outcome: str | None
+
+    @property
+    def next_step(self) -> tuple[str, datetime | None]:
+        """("answer", by) → we answer by then; ("resolve", by); ("resolved", at)."""
+        if self.status == ComplaintStatus.resolved:
+            return "resolved", self.resolved_at
+        if self.first_response_at is None:
+            return "answer", self.response_due_at
+        return "resolve", self.resolution_due_at
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    id: int
+    external_id: str | None
+    issued_on: date
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class SurveyLine:
+    name: str
+    link: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Orderable:
+    package: str
+    package_id: int
+    levels: list[tuple[int, str, str | None]]        # (id, name, summary)
+    addons: list[tuple[int, str, str | None]]
+
+
+@dataclass
+class PortalHome:
+    client_name: str
+    contact_name: str
+    promises: list[PromiseLine]
+    progress: list[milestones.EngagementProgress]
+    invoices: list[InvoiceLine]
+    complaints: list[ComplaintLine]
+    surveys: list[SurveyLine]
+    documents: list[documents.DocumentLine]
+    requests: list[PortalRequest]
+
+
+def promises_of(session: Session, client_id: int, *, now: datetime | None = None) -> list[PromiseLine]:
+    """Open promises (soonest first), then those of the last 60 days (newest first)."""
+    now = now or utcnow()
+    asked = select(PortalRequest.promise_id).where(PortalRequest.client_id == client_id,
+                                                   PortalRequest.kind == "reschedule",
+                                                   PortalRequest.status == "open")
+    rows = session.execute(
+        select(Promise, Staff.name, Promise.id.in_(asked))
+        .outerjoin(Staff, Staff.id == Promise.owner_id)
+        .where(Promise.client_id == client_id,
+               or_(Promise.status == PromiseStatus.open, Promise.window_start >= now - RECENT))
+        .order_by((Promise.status != PromiseStatus.open), Promise.window_start)
+        .limit(LIST_LIMIT * 2)).all()
+    lines = [PromiseLine(p.id, p.title, p.kind, p.window_start, p.window_end, p.place, p.status, person,
+                         initials(person), p.confirmed_at is not None, bool(p.at_risk), p.repromised_from_id,
+                         bool(asked_already))
+             for p, person, asked_already in rows]
+    upcoming = [line for line in lines if line.status == PromiseStatus.open]
+    past = sorted((line for line in lines if line.status != PromiseStatus.open),
+                  key=lambda line: line.window_start, reverse=True)
+    return (upcoming + past)[:LIST_LIMIT]
+
+
+def complaints_of(session: Session, client_id: int, *, now: datetime | None = None) -> list[ComplaintLine]:
+    now = now or utcnow()
+    rows = session.scalars(
+        select(Complaint).where(Complaint.client_id == client_id,
+                                or_(Complaint.status != ComplaintStatus.resolved,
+                                    Complaint.resolved_at >= now - timedelta(days=90)))
+        .order_by(Complaint.received_at.desc()).limit(LIST_LIMIT))
+    return [ComplaintLine(c.id, c.received_at, c.text, c.status, c.response_due_at, c.resolution_due_at,
+                          c.first_response_at, c.resolved_at, c.outcome) for c in rows]
+
+
+def invoices_of(session: Session, client_id: int) -> list[InvoiceLine]:
+    rows = session.scalars(select(Invoice).where(Invoice.client_id == client_id)
+                           .order_by(Invoice.issued_on.desc(), Invoice.id.desc()).limit(LIST_LIMIT))
+    return [InvoiceLine(i.id, i.external_id, i.issued_on, i.amount, i.currency) for i in rows]
+
+
+def surveys_of(session: Session, settings: Settings, client_id: int, *,
+               now: datetime | None = None) -> list[SurveyLine]:
+    """The client's survey links not yet answered, of campaigns still open."""
+    now = now or utcnow()
+    rows = session.execute(
+        select(Invitation, Campaign.name).join(Campaign, Campaign.id == Invitation.campaign_id)
+        .where(Invitation.client_id == client_id, Invitation.answered_at.is_(None),
+               Invitation.expires_at > now, Campaign.status == CampaignStatus.open)
+        .order_by(Invitation.expires_at).limit(5)).all()
+    return [SurveyLine(name, answers.link_of(settings, invitation), invitation.expires_at)
+            for invitation, name in rows]
+
+
+def requests_of(session: Session, client_id: int) -> list[PortalRequest]:
+    return list(session.scalars(select(PortalRequest).where(PortalRequest.client_id == client_id)
+                                .order_by(PortalRequest.created_at.desc(), PortalRequest.id.desc())
+                                .limit(LIST_LIMIT)))
+
+
+def orderable(session: Session) -> list[Orderable]:
+    """The active packages with their levels and add-ons (what a contact may order)."""
+    packages = session.scalars(select(ServicePackage).where(ServicePackage.active.is_(True))
+                               .order_by(ServicePackage.name)).all()
+    levels = session.execute(select(PackageLevel.package_id, PackageLevel.id, PackageLevel.name,
+                                    PackageLevel.summary).order_by(PackageLevel.position, PackageLevel.id)).all()
+    addons = session.execute(select(PackageAddon.package_id, PackageAddon.id, PackageAddon.name,
+                                    PackageAddon.description).where(PackageAddon.active.is_(True))
+                             .order_by(PackageAddon.name)).all()
+    return [Orderable(p.name, p.id, [(i, n, s) for pid, i, n, s in levels if pid == p.id],
+                      [(i, n, d) for pid, i, n, d in addons if pid == p.id]) for p in packages]
+
+
+def home(session: Session, settings: Settings, user: PortalUser) -> PortalHome:
+    client_name, contact_name = session.execute(
+        select(Client.name, Contact.name).join(Contact, Contact.client_id == Client.id)
+        .where(Contact.id == user.contact_id, Client.id == user.client_id)).one()
+    client_id = user.client_id
+    return PortalHome(
+        client_name=client_name, contact_name=contact_name,
+        promises=promises_of(session, client_id),
+        progress=milestones.engagement_progress(session, client_id),
+        invoices=invoices_of(session, client_id),
+        complaints=complaints_of(session, client_id),
+        surveys=surveys_of(session, settings, client_id),
+        documents=documents.client_documents(session, client_id),
+        requests=requests_of(session, client_id),
+    )
