@@ -29,6 +29,7 @@ from servicescape.portal import accounts, documents, service, view
 from servicescape.portal.models import PortalUser
 from servicescape.runtime import Runtime
 from servicescape.web import public_pages
+from servicescape.web.api.common import EntityId
 from servicescape.web.deps import RequestContext, client_address, get_runtime
 from servicescape.web.pages.common import FORM_PROBLEMS, problem_status
 from servicescape.web.security import csrf_token, csrf_valid
@@ -223,7 +224,7 @@ async def home(request: Request) -> Response:
 
 
 @router.post("/portal/promises/{promise_id}/confirm")
-async def confirm(request: Request, promise_id: int) -> Response:
+async def confirm(request: Request, promise_id: EntityId) -> Response:
     context, _form = await _signed_in(request)
     if context.contact is None:
         return _to_sign_in(context)
@@ -233,7 +234,7 @@ async def confirm(request: Request, promise_id: int) -> Response:
 
 
 @router.api_route("/portal/promises/{promise_id}/reschedule", methods=["GET", "POST"])
-async def reschedule(request: Request, promise_id: int) -> Response:
+async def reschedule(request: Request, promise_id: EntityId) -> Response:
     context, form = await _signed_in(request)
     if context.contact is None:
         return _to_sign_in(context)
@@ -303,7 +304,7 @@ async def order(request: Request) -> Response:
 
 
 @router.get("/portal/documents/{document_id}")
-async def document(request: Request, document_id: int) -> Response:
+async def document(request: Request, document_id: EntityId) -> Response:
     context, _form = await _signed_in(request)
     if context.contact is None:
         return _to_sign_in(context)
