@@ -112,7 +112,8 @@ def test_a_closed_account_or_a_contact_moved_away_ends_the_session(web: TestClie
     assert web.get("/portal", follow_redirects=False).status_code == 303
 
 
-def test_a_post_without_the_sessions_csrf_token_is_refused(web: TestClient, pair: tuple[PortalClient, PortalClient]) -> None:
+def test_a_post_without_the_sessions_csrf_token_is_refused(web: TestClient,
+                                                           pair: tuple[PortalClient, PortalClient]) -> None:
     acme, _beta = pair
     signed_in(web, acme)
     refused = web.post(f"/portal/promises/{acme.promise_id}/confirm", data={"csrf_token": "forged"})
@@ -159,7 +160,7 @@ def test_a_contact_never_reaches_another_clients_records(web: TestClient, runtim
 @given(record_id=st.one_of(st.integers(min_value=-5, max_value=2**63), st.sampled_from([0, 1, 2, 3, 4, 99])))
 def test_a_fuzz_of_ids_finds_nothing_of_another_client(web: TestClient, pair: tuple[PortalClient, PortalClient],
                                                        record_id: int) -> None:
-    acme, beta = pair
+    acme, _beta = pair
     if "ss_portal" not in web.cookies:
         signed_in(web, acme)
     token = csrf(web.get("/portal").text)
