@@ -34,6 +34,8 @@ def _plain(value: Any) -> Any:
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, bytes):   # a file kept in a row (a shared document): its fingerprint
+        return hashlib.sha256(value).hexdigest()
     return value
 
 

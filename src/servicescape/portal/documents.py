@@ -13,6 +13,8 @@ The file itself is a deferred column: lists never load it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
@@ -168,9 +170,23 @@ def delete_document(session: Session, document_id: int, *, by: Principal) -> Sha
 
 # --- the portal's reads (no principal: the caller is scoped to client_id) ----------------------------
 
-def client_documents(session: Session, client_id: int) -> list[SharedDocument]:
-    """The documents shared with one client, newest first (the files are not loaded)."""
-    return list(session.scalars(_documents(client_id)))
+@dataclass(frozen=True)
+class DocumentLine:
+    """A shared document as the portal lists it (plain values; never the file)."""
+
+    id: int
+    title: str
+    filename: str
+    content_type: str
+    size: int
+    engagement_id: int | None
+    created_at: datetime
+
+
+def client_documents(session: Session, client_id: int) -> list[DocumentLine]:
+    """The documents shared with one client, newest first."""
+    return [DocumentLine(d.id, d.title, d.filename, d.content_type, d.size, d.engagement_id, d.created_at)
+            for d in session.scalars(_documents(client_id))]
 
 
 def document_for_client(session: Session, client_id: int, document_id: int, *,

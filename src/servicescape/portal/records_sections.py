@@ -28,7 +28,7 @@ def client_portal_records(context: RequestContext, session: Session, client: Cli
     return {"engagements": engagements, "documents": shared.items, "more_documents": shared.total - len(shared.items),
             "statuses": milestones.status_options(), "size_of": size_label(context.language),
             "upload_limit_mb": format_decimal(round(limit / (1024 * 1024), 1), locale=babel_locale(context.language)),
-            "form": FormState({"status": "planned"})}
+            "form": FormState(), "blank_form": FormState({"status": "planned"})}
 
 
 def size_label(language: str) -> Callable[[int], str]:
@@ -37,7 +37,7 @@ def size_label(language: str) -> Callable[[int], str]:
 
     def label(size: int) -> str:
         if size < 1024:
-            return i18n.ngettext("%(n)s byte", "%(n)s bytes", size, n=format_decimal(size, locale=locale))
+            return i18n.ngettext("%(size)s byte", "%(size)s bytes", size, size=format_decimal(size, locale=locale))
         if size < 1024 * 1024:
             return i18n._("%(n)s KB", n=format_decimal(round(size / 1024, 1), locale=locale))
         return i18n._("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1), locale=locale))
