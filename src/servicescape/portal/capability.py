@@ -15,6 +15,7 @@ from servicescape.platform.registry import (
     ClientSection,
     DemoStep,
     Job,
+    Nav,
     PermissionSpec,
     RecordLink,
     TimelineSource,
@@ -28,6 +29,7 @@ CAPABILITY = Capability(
     key="portal",
     label=N_("Client portal"),
     package="servicescape.portal",
+    nav=Nav(N_("Client portal"), "user", "/client-portal/requests", permission=READ, order=45),
     models=("servicescape.portal.models",),
     permissions=(
         PermissionSpec(READ, N_("See who may use the client portal, what clients asked there, milestones and "

@@ -193,3 +193,22 @@ def test_declining_needs_a_reason_and_answers_once(runtime: Runtime, web: TestCl
         with pytest.raises(Conflict):
             service.accept(session, request, by=SYSTEM)
     assert "Not in this contract." in web.get("/portal").text
+
+
+def test_a_survey_waiting_for_the_client_is_linked(web: TestClient, runtime: Runtime, acme: PortalClient) -> None:
+    from servicescape.clients.models import Client
+    from servicescape.quality import campaigns, surveys
+    from servicescape.quality.models import SurveyKind
+
+    with runtime.transaction() as session:
+        client = session.get(Client, acme.client_id)
+        assert client is not None
+        client.tier, client.email = "key", "office@acme.test"
+        survey = surveys.create(session, name="Pulse 2026", kind=SurveyKind.nps, by=SYSTEM)
+        surveys.activate(session, survey, by=SYSTEM)
+        campaign = campaigns.create(session, runtime.settings, survey, "Spring", campaigns.Audience(tiers=("key",)),
+                                    by=SYSTEM)
+        campaigns.open_and_send(session, runtime.settings, campaign, by=SYSTEM)
+    signed_in(web, acme)
+    home = web.get("/portal?lang=en").text
+    assert "Surveys waiting for you" in home and "/s/" in home
