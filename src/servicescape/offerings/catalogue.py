@@ -281,6 +281,7 @@ class PricePosition:
     quality: float          # 1–7
     ours: bool
     measured: bool          # quality from survey answers (else as entered)
+    competitor: str | None = None   # a competitor's offer: the competitor's name
 
 
 def price_positions(session: Session, currency: str, into: dict[str, float], day: date, *,
@@ -313,7 +314,7 @@ def price_positions(session: Session, currency: str, into: dict[str, float], day
             missing += 1
             continue
         found.append(PricePosition(f"{offer.competitor} · {offer.offer}", float(offer.price) * rate,
-                                   offer.perceived_quality, False, False))
+                                   offer.perceived_quality, False, False, offer.competitor))
     return found, missing
 
 

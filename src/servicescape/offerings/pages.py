@@ -329,9 +329,13 @@ def price_map_page(context: Manager, currency: CurrencyQ = None, package: IdFilt
         chosen = package if package is not None else (packages[0].id if packages else None)
         points, missing = catalogue.price_positions(session, shown, into, today, package_id=chosen,
                                                     by=context.principal)
+        from servicescape.plan.competitors import map_groups   # the plan records competitors' positioning
+
+        groups = map_groups(session)
     firm, others = i18n._("Our levels"), i18n._("Competitors")
     chart = point_chart(
-        [XYPoint(p.label.split(" · ")[-1] if p.ours else p.label, p.price, p.quality, firm if p.ours else others,
+        [XYPoint(p.label.split(" · ")[-1] if p.ours else p.label, p.price, p.quality,
+                 firm if p.ours else groups.get((p.competitor or "").casefold(), others),
                  fmt.money(Decimal(str(round(p.price, 2))), shown), f"{p.quality:.1f}") for p in points],
         title=i18n._("Price and perceived quality"),
         description=i18n._("The firm's package levels and its competitors' offers by price and by the quality "

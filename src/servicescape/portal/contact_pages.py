@@ -54,14 +54,14 @@ class PortalContext(RequestContext):
 def _context(request: Request, form: FormData | None = None) -> PortalContext:
     runtime = get_runtime(request)
     cookie = request.cookies.get(cookie_name(runtime))
-    user = None
+    user, own_language = None, None
     if cookie:
         with runtime.transaction() as session:
             user = accounts.resolve_session(session, runtime.settings, cookie)
             if user is not None:
+                own_language = accounts.language_of(session, user, runtime.settings)
                 session.expunge(user)
-    language = (public_pages.asked_language(request, form) or public_pages.asked_language(request)
-                or (user.language if user is not None and user.language in LANGUAGES else None)
+    language = (public_pages.asked_language(request, form) or public_pages.asked_language(request) or own_language
                 or i18n.negotiate(request.headers.get("accept-language")) or runtime.settings.default_language)
     i18n.activate(language)
     token = csrf_token(runtime.settings.secret_key, f"portal:{cookie}") if user is not None else ""
