@@ -78,6 +78,8 @@ def load_demo(
     run = DemoRun(runtime, spec, on_progress=on_progress, batch_clients=batch_clients)
     for step in registry().demo_steps():
         resolve(step.run)(run)
+        with runtime.transaction() as session:   # a later step may insert through the ORM
+            _advance_sequences(session.connection())
 
     summary: dict[str, Any] = {
         "firm": firm.DEMO_FIRM_NAME, "seed": spec.seed, "today": spec.today.isoformat(),

@@ -3,7 +3,8 @@
 Steps run in their registered order (staff, catalogue, client book, then what builds on it); each
 inserts its rows with SQLAlchemy Core in batches and counts them. Ids are assigned by the steps
 (after the highest id already in each table) so that children point at their parents without a
-round trip; on PostgreSQL the loader moves the id sequences past them at the end.
+round trip; on PostgreSQL the loader moves the id sequences past them after each step (so a step
+may also insert through the ORM).
 """
 
 from __future__ import annotations

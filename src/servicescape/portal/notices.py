@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Exists, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from servicescape.auth.models import Staff
@@ -35,7 +36,7 @@ class Change:
     previous: Promise | None    # the promise a re-promise replaced
 
 
-def _told(event: str, user_column: object) -> object:
+def _told(event: str, user_column: Any) -> Exists:
     return exists().where(PromiseNotice.promise_id == Promise.id, PromiseNotice.event == event,
                           PromiseNotice.user_id == user_column)
 
