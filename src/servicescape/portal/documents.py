@@ -135,7 +135,7 @@ def share(session: Session, client_id: int, *, title: str | None, filename: str 
     return document
 
 
-def _documents(client_id: int) -> Select[tuple[SharedDocument]]:
+def _documents(client_id: int) -> Select[SharedDocument]:
     return (select(SharedDocument).where(SharedDocument.client_id == client_id)
             .order_by(SharedDocument.created_at.desc(), SharedDocument.id.desc()))
 

@@ -62,6 +62,9 @@ class MilestoneService(EntityService[Milestone]):
         if existing is None or (engagement_id is not None and engagement_id != existing.engagement_id):
             if engagement_id is None:
                 raise about_field(ValidationFailed, N_("%(field)s cannot be empty."), "engagement_id")
+            if _count(session, engagement_id) >= MAX_MILESTONES:
+                raise about_field(ValidationFailed, N_("%(field)s: an engagement has at most %(n)s milestones."),
+                                  "engagement_id", n=MAX_MILESTONES)
             data["position"] = _next_position(session, engagement_id)
         if "status" in data:
             data.update(status_change(existing, data["status"], now=utcnow()))
@@ -76,6 +79,10 @@ def status_change(existing: Milestone | None, status: MilestoneStatus | str, *, 
     if existing is not None and existing.status == MilestoneStatus.done and existing.done_at is not None:
         return {}
     return {"done_at": now}
+
+
+def _count(session: Session, engagement_id: int) -> int:
+    return session.scalar(select(func.count()).where(Milestone.engagement_id == engagement_id)) or 0
 
 
 def _next_position(session: Session, engagement_id: int) -> int:

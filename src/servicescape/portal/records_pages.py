@@ -36,10 +36,10 @@ def _done(context: RequestContext, client_id: int, message: str) -> Response:
     return see_other(f"/clients/{client_id}#{SECTION}", context, message)
 
 
-def _failed(context: RequestContext, client_id: int, values: dict[str, str], problem: Exception,
-            form: str) -> Response:
+def _failed(context: RequestContext, client_id: int, values: dict[str, str],
+            problem: FormInvalid | ServicescapeError, form: str) -> Response:
     """The section again with the form that failed open and its messages (``form``: which form)."""
-    state = FormState.failed({**values, "form": form}, problem)  # type: ignore[arg-type]
+    state = FormState.failed({**values, "form": form}, problem)
     status = problem.status_code if isinstance(problem, ServicescapeError) else 422
     if is_htmx(context.request):
         return client_section(context, client_id, SECTION, form=state, status_code=status)
