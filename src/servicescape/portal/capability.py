@@ -43,7 +43,7 @@ CAPABILITY = Capability(
     pages=("servicescape.portal.contact_pages", "servicescape.portal.staff_pages",
            "servicescape.portal.records_pages"),
     cli=("servicescape.portal.cli", "servicescape.portal.records_cli"),
-    demo=(DemoStep("servicescape.portal.demo:load_portal", ("portal_user", "portal_request"), order=98),
+    demo=(DemoStep("servicescape.portal.demo:load_portal", ("portal_user", "portal_request", "task"), order=98),
           DemoStep("servicescape.portal.records_demo:load_records", ("engagement_milestone", "shared_document"),
                    order=99),),
     jobs=(Job("portal.promise_news", "servicescape.portal.jobs:tell_promise_changes",

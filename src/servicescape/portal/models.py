@@ -82,7 +82,7 @@ class PortalRequest(Timestamped, Base):
 
     __tablename__ = "portal_request"
     __table_args__ = (Index("ix_portal_request_client_created", "client_id", "created_at"),
-                      Index("ix_portal_request_status", "status"))
+                      Index("ix_portal_request_status_created", "status", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))

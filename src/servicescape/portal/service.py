@@ -104,10 +104,11 @@ def ask_reschedule(session: Session, user: PortalUser, promise_id: int, *, start
         raise ValidationFailed(_("The window must end after it starts."), field="preferred_end")
     if start < utcnow():
         raise ValidationFailed(_("Choose a time in the future."), field="preferred_start")
-    pending = session.scalar(select(PortalRequest.id).where(
-        PortalRequest.promise_id == promise.id, PortalRequest.kind == RequestKind.reschedule,
-        PortalRequest.status == RequestStatus.open))
-    if pending is not None:
+    # by the promise only (kind and status checked here): given status = 'open' in SQL, SQLite reads
+    # every open request of every client through ix_portal_request_status (10 ms at 100,000 clients)
+    asked = session.execute(select(PortalRequest.kind, PortalRequest.status)
+                            .where(PortalRequest.promise_id == promise.id)).all()
+    if any(kind == RequestKind.reschedule and status == RequestStatus.open for kind, status in asked):
         raise Conflict(_("You asked for another time for this appointment already; we will answer soon."),
                        field="promise_id")
     request = PortalRequest(client_id=user.client_id, user_id=user.id, kind=RequestKind.reschedule,

@@ -86,7 +86,7 @@ def test_another_window_is_a_request_then_a_repromise_told_once(web: TestClient,
     assert mail.recipient == "ann@acme.test" and mail.language == "hu"
     assert "Muhammad Hafiz" in mail.body_text
     home = web.get("/portal?lang=en").text
-    assert "New time" in home and "Accepted" in home
+    assert "New time" in home and "Accepted" in home and "Moved to" in home
 
 
 def test_no_email_to_a_contact_who_opted_out_nor_about_history(web: TestClient, runtime: Runtime,

@@ -403,7 +403,7 @@ def upgrade() -> None:
     with op.batch_alter_table('portal_request', schema=None) as batch_op:
         batch_op.create_index('ix_portal_request_client_created', ['client_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_portal_request_promise_id'), ['promise_id'], unique=False)
-        batch_op.create_index('ix_portal_request_status', ['status'], unique=False)
+        batch_op.create_index('ix_portal_request_status_created', ['status', 'created_at'], unique=False)
 
     op.create_table('case_study',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -445,7 +445,7 @@ def downgrade() -> None:
 
     op.drop_table('case_study')
     with op.batch_alter_table('portal_request', schema=None) as batch_op:
-        batch_op.drop_index('ix_portal_request_status')
+        batch_op.drop_index('ix_portal_request_status_created')
         batch_op.drop_index(batch_op.f('ix_portal_request_promise_id'))
         batch_op.drop_index('ix_portal_request_client_created')
 
