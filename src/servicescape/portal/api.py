@@ -20,7 +20,7 @@ from servicescape.portal.schemas import (
     PortalUserOut,
 )
 from servicescape.promises.models import Promise
-from servicescape.web.api.common import CREATE, READ_MANY, READ_ONE, UPDATE, EntityId, IdFilter
+from servicescape.web.api.common import CREATE_UNDER, READ_MANY, READ_ONE, UPDATE, EntityId, IdFilter
 from servicescape.web.api.resources import SignedIn
 
 router = APIRouter(tags=["portal"])
@@ -33,7 +33,7 @@ def users(id: EntityId, context: SignedIn) -> Any:
         return [PortalUserOut.model_validate(u) for u in accounts.users_of(session, id, by=context.principal)]
 
 
-@router.post("/portal-users", response_model=InvitedOut, status_code=201, responses=CREATE,
+@router.post("/portal-users", response_model=InvitedOut, status_code=201, responses=CREATE_UNDER,
              summary="Invite a contact to the client portal (a one-time sign-in link, valid for a week)")
 def invite(body: InviteIn, context: SignedIn) -> Any:
     with context.unit() as session:

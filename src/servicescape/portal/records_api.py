@@ -21,6 +21,7 @@ from servicescape.portal.records_schemas import (
 )
 from servicescape.schemas import MAX_ID, PageOut
 from servicescape.web.api.common import (
+    CREATE_UNDER,
     CREATED_HEADERS,
     DELETE,
     READ_ONE,
@@ -28,7 +29,6 @@ from servicescape.web.api.common import (
     EntityId,
     PageNumber,
     PerPage,
-    error_responses,
     page_out,
 )
 from servicescape.web.api.resources import Resource, SignedIn, add_list_all, entity_router
@@ -47,7 +47,7 @@ Sharer = Annotated[RequestContext, Depends(signed_in(WRITE))]
 Reader = Annotated[RequestContext, Depends(signed_in(READ))]
 Manager = Annotated[RequestContext, Depends(signed_in(MANAGE))]
 #: adding to a parent the URL names: the parent may be missing
-ADD = error_responses(400, 401, 403, 404, 409, 413, 422, 503)
+ADD = CREATE_UNDER
 
 
 # --- milestones of an engagement ----------------------------------------------------------------

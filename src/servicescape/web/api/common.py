@@ -61,6 +61,8 @@ READ_ONE = error_responses(401, 403, 404, 422)
 READ_MANY = error_responses(401, 403, 422)
 CREATE = error_responses(400, 401, 403, 409, 413, 422, 503)
 UPDATE = error_responses(400, 401, 403, 404, 409, 413, 422, 503)
+#: a create under a record named in the path or the body (a message's version, a contact's account)
+CREATE_UNDER = error_responses(400, 401, 403, 404, 409, 413, 422, 503)
 DELETE = error_responses(401, 403, 404, 409, 422, 503)
 
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the first page")]
