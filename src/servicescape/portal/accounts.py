@@ -183,11 +183,21 @@ def authenticate(runtime: Runtime, email: str, password: str, *, address: str) -
     return user if ok else None
 
 
-def set_password(session: Session, user: PortalUser, password: str) -> None:
-    """The signed-in contact chooses a password (signing in by link stays possible)."""
-    check_policy(password, email=user.email)
-    user.password_hash = hash_password(password, email=user.email)
+def change_settings(session: Session, user: PortalUser, *, language: str, promise_emails: bool,
+                    password: str | None = None) -> PortalUser:
+    """The signed-in contact's own settings: their language, whether they are e-mailed about their
+    promises, and a password (signing in by link stays possible)."""
+    if language not in LANGUAGES:
+        raise ValidationFailed(_("Choose one of the languages offered."), field="language")
+    if password is not None:
+        check_policy(password, email=user.email)
+    found = session.get(PortalUser, user.id)
+    assert found is not None
+    found.language, found.promise_emails = language, promise_emails
+    if password is not None:
+        found.password_hash = hash_password(password, email=user.email)
     session.flush()
+    return found
 
 
 def start_session(session: Session, user: PortalUser, *, address: str | None) -> str:

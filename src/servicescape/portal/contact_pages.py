@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from servicescape import i18n
@@ -102,6 +104,27 @@ def _done(context: PortalContext, message: str, url: str = HOME) -> Response:
 def _unit(context: PortalContext) -> Any:
     assert context.contact is not None
     return context.runtime.transaction(accounts.actor(context.contact, client_address(context.request)))
+
+
+def _attempt(context: PortalContext, form: FormData | None, act: Callable[[Session, PortalUser], object],
+             done: str, url: str = HOME) -> Response | Exception | None:
+    """A form's post: ``act`` in one transaction as the contact, then back to the overview with
+    ``done`` (a Response); the problem to show again with the form; None for a plain visit."""
+    if form is None:
+        return None
+    assert context.contact is not None
+    try:
+        with _unit(context) as session:
+            act(session, context.contact)
+    except FORM_PROBLEMS as problem:
+        return problem
+    return _done(context, done, url)
+
+
+def _form_page(context: PortalContext, template: str, problem: Exception | None, form: FormData | None,
+               **values: Any) -> Response:
+    return _page(context, template, status_code=problem_status(problem) if problem else 200, problem=problem,
+                 form=form, **values)
 
 
 def _text(form: FormData | None, name: str) -> str:
@@ -238,23 +261,18 @@ async def reschedule(request: Request, promise_id: EntityId) -> Response:
     context, form = await _signed_in(request)
     if context.contact is None:
         return _to_sign_in(context)
-    problem = None
-    if form is not None:
-        try:
-            start, end = _moment(context, form, "preferred_start"), _moment(context, form, "preferred_end")
-            with _unit(context) as session:
-                service.ask_reschedule(session, context.contact, promise_id, start=start, end=end,
-                                       message=_text(form, "message"))
-            return _done(context, _("We received your request for another time and will answer soon."))
-        except FORM_PROBLEMS as found:
-            problem = found
+    outcome = _attempt(context, form, lambda session, user: service.ask_reschedule(
+        session, user, promise_id, start=_moment(context, form, "preferred_start"),
+        end=_moment(context, form, "preferred_end"), message=_text(form, "message")),
+        _("We received your request for another time and will answer soon."))
+    if isinstance(outcome, Response):
+        return outcome
     with _unit(context) as session:
         promise = next((line for line in view.promises_of(session, context.contact.client_id)
                         if line.id == promise_id), None)
     if promise is None:
         raise NotFound(_("There is no such appointment."))
-    return _page(context, "portal/reschedule.html", status_code=problem_status(problem) if problem else 200,
-                 promise=promise, problem=problem, form=form)
+    return _form_page(context, "portal/reschedule.html", outcome, form, promise=promise)
 
 
 @router.api_route("/portal/ask", methods=["GET", "POST"])
@@ -265,20 +283,16 @@ async def ask(request: Request) -> Response:
         return _to_sign_in(context)
     kind = _text(form, "kind") or request.query_params.get("kind", "service")
     kind = kind if kind in ("service", "complaint") else "service"
-    problem = None
-    if form is not None:
-        try:
-            with _unit(context) as session:
-                if kind == "complaint":
-                    service.raise_complaint(session, context.contact, _text(form, "message"),
-                                            promise_id=_id(form, "promise_id"))
-                else:
-                    service.ask_service(session, context.contact, _text(form, "message"))
-            return _done(context, _("Thank you: we have your message and will come back to you."))
-        except FORM_PROBLEMS as found:
-            problem = found
-    return _page(context, "portal/ask.html", status_code=problem_status(problem) if problem else 200,
-                 kind=kind, problem=problem, form=form)
+
+    def act(session: Session, user: PortalUser) -> object:
+        if kind == "complaint":
+            return service.raise_complaint(session, user, _text(form, "message"), promise_id=_id(form, "promise_id"))
+        return service.ask_service(session, user, _text(form, "message"))
+
+    outcome = _attempt(context, form, act, _("Thank you: we have your message and will come back to you."))
+    if isinstance(outcome, Response):
+        return outcome
+    return _form_page(context, "portal/ask.html", outcome, form, kind=kind)
 
 
 @router.api_route("/portal/order", methods=["GET", "POST"])
@@ -286,21 +300,19 @@ async def order(request: Request) -> Response:
     context, form = await _signed_in(request)
     if context.contact is None:
         return _to_sign_in(context)
-    problem = None
-    if form is not None:
-        try:
-            kind, _sep, number = _text(form, "item").partition(":")
-            chosen = _number(number if kind in ("level", "addon") else "", "item")
-            with _unit(context) as session:
-                service.order(session, context.contact, level_id=chosen if kind == "level" else None,
-                              addon_id=chosen if kind == "addon" else None, message=_text(form, "message"))
-            return _done(context, _("Thank you for your order: we will confirm it shortly."))
-        except FORM_PROBLEMS as found:
-            problem = found
+
+    def act(session: Session, user: PortalUser) -> object:
+        kind, _sep, number = _text(form, "item").partition(":")
+        chosen = _number(number if kind in ("level", "addon") else "", "item")
+        return service.order(session, user, level_id=chosen if kind == "level" else None,
+                             addon_id=chosen if kind == "addon" else None, message=_text(form, "message"))
+
+    outcome = _attempt(context, form, act, _("Thank you for your order: we will confirm it shortly."))
+    if isinstance(outcome, Response):
+        return outcome
     with _unit(context) as session:
         catalogue = view.orderable(session)
-    return _page(context, "portal/order.html", status_code=problem_status(problem) if problem else 200,
-                 catalogue=catalogue, problem=problem, form=form)
+    return _form_page(context, "portal/order.html", outcome, form, catalogue=catalogue)
 
 
 @router.get("/portal/documents/{document_id}")
@@ -318,21 +330,11 @@ async def settings_page(request: Request) -> Response:
     context, form = await _signed_in(request)
     if context.contact is None:
         return _to_sign_in(context)
-    problem = None
-    if form is not None:
-        try:
-            with _unit(context) as session:
-                user = session.get(PortalUser, context.contact.id)
-                assert user is not None
-                language = _text(form, "language")
-                if language not in LANGUAGES:
-                    raise ValidationFailed(_("Choose one of the languages offered."), field="language")
-                user.language, user.promise_emails = language, _text(form, "promise_emails") == "on"
-                if _text(form, "password"):
-                    accounts.set_password(session, user, _text(form, "password"))
-            i18n.activate(language)
-            return _done(context, _("Your settings are saved."), f"/portal/settings?lang={quote(language)}")
-        except FORM_PROBLEMS as found:
-            problem = found
-    return _page(context, "portal/settings.html", status_code=problem_status(problem) if problem else 200,
-                 problem=problem)
+    language = _text(form, "language")
+    outcome = _attempt(context, form, lambda session, user: accounts.change_settings(
+        session, user, language=language, promise_emails=_text(form, "promise_emails") == "on",
+        password=_text(form, "password") or None),
+        _("Your settings are saved."), f"/portal/settings?lang={quote(language)}")
+    if isinstance(outcome, Response):
+        return outcome
+    return _form_page(context, "portal/settings.html", outcome, form)
