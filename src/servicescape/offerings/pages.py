@@ -329,7 +329,7 @@ def price_map_page(context: Manager, currency: CurrencyQ = None, package: IdFilt
         chosen = package if package is not None else (packages[0].id if packages else None)
         points, missing = catalogue.price_positions(session, shown, into, today, package_id=chosen,
                                                     by=context.principal)
-        from servicescape.plan.competitors import map_groups   # the plan records competitors' positioning
+        from servicescape.plan.competitors import map_groups  # the plan records competitors' positioning
 
         groups = map_groups(session)
     firm, others = i18n._("Our levels"), i18n._("Competitors")

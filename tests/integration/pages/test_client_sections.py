@@ -52,7 +52,10 @@ EXPECTED = {"revenue": "1,000.50 MYR", "timeline": "Confirmed the Tuesday visit"
             "engagements": "Site survey, east wing", "invoices": "1,000.50 MYR", "tasks": "Send the renewal offer",
             "promises": "Repair of the chiller", "word_of_mouth": "Always on time, always clear.",
             "surveys": "Quick and tidy.", "feedback": "Always on time, always clear.",
-            "value": "Not counted yet", "value_cases": "No value case yet"}
+            "value": "Not counted yet", "value_cases": "No value case yet",
+            "account_profile": "Nothing recorded yet of what this client values.", "proposals": "No proposal yet.",
+            "client_portal": "None of the client's contacts uses the portal yet.",
+            "portal_records": "Site survey, east wing"}
 
 
 def test_every_registered_section_answers_alone(browser_as, client_id: int) -> None:  # type: ignore[no-untyped-def]
