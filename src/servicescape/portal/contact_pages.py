@@ -33,6 +33,7 @@ from servicescape.runtime import Runtime
 from servicescape.web import public_pages
 from servicescape.web.api.common import EntityId
 from servicescape.web.deps import RequestContext, client_address, get_runtime
+from servicescape.web.forms import parse_id
 from servicescape.web.pages.common import FORM_PROBLEMS, problem_status
 from servicescape.web.security import csrf_token, csrf_valid
 from servicescape.web.templating import flash, render
@@ -139,9 +140,11 @@ def _id(form: FormData | None, name: str) -> int | None:
 def _number(value: str, name: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or len(value) > 10:
-        raise ValidationFailed(_("Unknown value %(value)s for %(field)s.", value=value[:20], field=name), field=name)
-    return int(value)
+    try:
+        return parse_id(value)
+    except ValueError:
+        raise ValidationFailed(_("Unknown value %(value)s for %(field)s.", value=value[:20], field=name),
+                               field=name) from None
 
 
 def _moment(context: PortalContext, form: FormData | None, name: str) -> datetime | None:

@@ -21,7 +21,7 @@ from servicescape.portal.capability import MANAGE, READ, WRITE
 from servicescape.portal.models import PortalRequest, RequestStatus
 from servicescape.promises.models import Promise
 from servicescape.web.deps import RequestContext, signed_in
-from servicescape.web.forms import RecordId
+from servicescape.web.forms import RecordId, parse_id
 from servicescape.web.pages.common import FORM_PROBLEMS, Posted, choice, problem_status, see_other
 from servicescape.web.templating import render
 
@@ -48,9 +48,12 @@ def client_portal(context: RequestContext, session: Session, client: Client) -> 
 
 @router.post("/clients/{id}/portal/invite")
 def invite(id: RecordId, context: Writer, posted: Posted) -> Response:
-    contact_id = posted.get("contact_id", "")
+    try:
+        contact_id: int | None = parse_id(posted.get("contact_id", ""))
+    except ValueError:
+        contact_id = None
     with context.unit() as session:
-        contact = session.get(Contact, int(contact_id)) if contact_id.isdigit() and len(contact_id) < 11 else None
+        contact = session.get(Contact, contact_id) if contact_id is not None else None
         if contact is None or contact.client_id != id:
             raise NotFound(i18n._("Choose one of the client's contacts."), field="contact_id")
         invited = accounts.invite(session, context.runtime.settings, contact.id, by=context.principal)

@@ -212,3 +212,11 @@ def test_a_survey_waiting_for_the_client_is_linked(web: TestClient, runtime: Run
     signed_in(web, acme)
     home = web.get("/portal?lang=en").text
     assert "Surveys waiting for you" in home and "/s/" in home
+
+
+@pytest.mark.parametrize("value", ["9999999999", "²", "١٢", "-1", "1e3"])
+def test_an_odd_id_in_a_form_is_a_422_not_a_500(web: TestClient, acme: PortalClient, value: str) -> None:
+    token = signed_in(web, acme)
+    for url, data in (("/portal/order", {"item": f"level:{value}"}),
+                      ("/portal/ask", {"kind": "complaint", "message": "Late", "promise_id": value})):
+        assert web.post(url, data={"csrf_token": token, **data}).status_code == 422, (url, value)
