@@ -26,6 +26,7 @@ from servicescape.plan.models import (
     Positioning,
 )
 from servicescape.runtime import Runtime
+from servicescape.schemas import MAX_ID
 
 plan_app = typer.Typer(help="The plan of the period: its targets and owners, and the environment review.",
                        no_args_is_help=True)
@@ -70,7 +71,9 @@ def day_option(text: str | None, name: str) -> date | None:
 
 def staff_id(session: Session, text: str) -> int:
     """A member of staff by id or e-mail."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
+        if len(text) > 10 or int(text) > MAX_ID:
+            fail(f"no staff member {text}")
         return people.staff_member(session, int(text)).id
     return auth.get_by_email(session, text).id
 
@@ -174,7 +177,7 @@ def add_review(area: EnvironmentArea, text: str, plan: PlanOption = None,
 # --- competitors -------------------------------------------------------------------------------------
 
 def _competitor(session: Session, text: str) -> Competitor:
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID:
         return competitors.competitors.get(session, int(text), by=SYSTEM)
     for found in competitors.all_competitors(session, by=SYSTEM):
         if found.name.casefold() == text.strip().casefold():
@@ -300,7 +303,7 @@ def account_needs(client: Annotated[str, typer.Argument(help="The client: its nu
 
 def _criterion(text: str) -> dict[str, Any]:
     name, sep, weight = text.rpartition("=")
-    if not sep or not name.strip() or not weight.strip().isdigit():
+    if not sep or not name.strip() or not (weight.strip().isascii() and weight.strip().isdigit()):
         fail(f"--criterion: write NAME=WEIGHT, not {text}")
     return {"name": name.strip(), "weight": int(weight)}
 
