@@ -41,6 +41,8 @@ from servicescape.web.templating import flash, render
 router = APIRouter(include_in_schema=False)
 SIGN_IN_VIEW, SIGN_IN_POST = "portal.signin:get", "portal.signin:post"
 HOME = "/portal"
+#: the language a contact chose with the switcher (their account's own is the settings page's)
+LANGUAGE_COOKIE = "ss_portal_lang"
 
 
 def cookie_name(runtime: Runtime) -> str:
@@ -64,7 +66,9 @@ def _context(request: Request, form: FormData | None = None) -> PortalContext:
             if user is not None:
                 own_language = accounts.language_of(session, user, runtime.settings)
                 session.expunge(user)
-    language = (public_pages.asked_language(request, form) or public_pages.asked_language(request) or own_language
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    language = (public_pages.asked_language(request, form) or public_pages.asked_language(request)
+                or (chosen if chosen in LANGUAGES else None) or own_language
                 or i18n.negotiate(request.headers.get("accept-language")) or runtime.settings.default_language)
     i18n.activate(language)
     token = csrf_token(runtime.settings.secret_key, f"portal:{cookie}") if user is not None else ""
@@ -93,6 +97,9 @@ def _to_sign_in(context: PortalContext) -> Response:
 
 def _page(context: PortalContext, template: str, status_code: int = 200, **values: Any) -> Response:
     response = render(context, template, status_code=status_code, languages_here=list(LANGUAGES.items()), **values)
+    if public_pages.asked_language(context.request):     # the switcher's choice holds on the next pages
+        response.set_cookie(LANGUAGE_COOKIE, context.language, max_age=365 * 24 * 3600, httponly=True,
+                            samesite="lax", secure=context.runtime.settings.https, path="/portal")
     return public_pages.public(response)
 
 

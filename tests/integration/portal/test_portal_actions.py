@@ -220,3 +220,10 @@ def test_an_odd_id_in_a_form_is_a_422_not_a_500(web: TestClient, acme: PortalCli
     for url, data in (("/portal/order", {"item": f"level:{value}"}),
                       ("/portal/ask", {"kind": "complaint", "message": "Late", "promise_id": value})):
         assert web.post(url, data={"csrf_token": token, **data}).status_code == 422, (url, value)
+
+
+def test_the_language_chosen_holds_on_the_next_pages(web: TestClient, acme: PortalClient) -> None:
+    signed_in(web, acme)
+    assert 'lang="hu"' in web.get("/portal").text[:200]           # the contact's own language
+    assert 'lang="bg"' in web.get("/portal/order?lang=bg").text[:200]
+    assert 'lang="bg"' in web.get("/portal").text[:200]
