@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from servicescape import i18n
 from servicescape.clients import service as clients
 from servicescape.clients.models import Client, Engagement
+from servicescape.clients.timeline import engagement_status_label
 from servicescape.config import LANGUAGES
 from servicescape.offerings.models import ServicePackage
 from servicescape.offerings.value_models import ValueCase, ValueOutcome
@@ -49,8 +50,9 @@ def link_options(session: Session, client_id: int) -> dict[str, list[tuple[str, 
     packages = session.execute(select(ServicePackage.id, ServicePackage.name).order_by(ServicePackage.name)).all()
     empty = [("", "—")]
     return {
-        "engagement_id": empty + [(str(e_id), f"#{e_id} {text or ''} ({status.value})".replace("  ", " "))
-                                  for e_id, text, status in engagements],
+        "engagement_id": empty + [
+            (str(e_id), f"#{e_id} {text or ''} ({engagement_status_label(status.value)})".replace("  ", " "))
+            for e_id, text, status in engagements],
         "outcome_id": empty + [(str(o_id), text[:80]) for o_id, text in outcomes],
         "testimonial_id": empty + [(str(t_id), f"{author}: {text[:60]}") for t_id, author, text in quotes],
         "package_id": empty + [(str(p_id), name) for p_id, name in packages],

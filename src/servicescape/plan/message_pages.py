@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from servicescape import i18n
 from servicescape.analytics.labels import Numbers
 from servicescape.clients.models import Client, Interaction
+from servicescape.clients.timeline import channel_label
 from servicescape.config import LANGUAGES
 from servicescape.db.types import utcnow
 from servicescape.plan import message_uses
@@ -132,7 +133,8 @@ def recent_interactions(session: Session, context: RequestContext) -> list[tuple
                            .order_by(Interaction.occurred_at.desc()).limit(200)).all()
     mine = context.user.id if context.user else None
     rows = sorted(rows, key=lambda row: row.staff_id != mine)[:60]
-    return [(str(row.id), f"{fmt.date(row.occurred_at)} · {row.name} · {row.channel.value}") for row in rows]
+    return [(str(row.id), f"{fmt.date(row.occurred_at)} · {row.name} · {channel_label(row.channel.value)}")
+            for row in rows]
 
 
 def message_page(context: RequestContext, message_id: int, *, version: FormState | None = None,
