@@ -25,6 +25,7 @@ from starlette.datastructures import FormData
 
 from servicescape import i18n
 from servicescape.config import LANGUAGES
+from servicescape.db.types import utcnow
 from servicescape.errors import CsrfFailed, NotFound, PermissionDenied, ValidationFailed
 from servicescape.i18n import _
 from servicescape.portal import accounts, documents, service, view
@@ -253,7 +254,7 @@ async def home(request: Request) -> Response:
         return _to_sign_in(context)
     with _unit(context) as session:
         found = view.home(session, context.runtime.settings, context.contact)
-        return _page(context, "portal/home.html", home=found)
+        return _page(context, "portal/home.html", home=found, now=utcnow())
 
 
 @router.post("/portal/promises/{promise_id}/confirm")
