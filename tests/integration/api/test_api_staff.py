@@ -22,8 +22,8 @@ def test_me(api: TestClient, owner: Staff) -> None:
 def test_me_as_viewer(app, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
     me = api_as(app, runtime, Role.viewer).get("/api/v1/me").json()
     assert (me["role"], me["permissions"]) == (
-        "viewer", ["clients.read", "home.use", "promises.read", "quality.read", "referrals.read", "relationships.read",
-                   "staff.directory", "tasks.read", "voice.read"])
+        "viewer", ["clients.read", "home.use", "plan.read", "portal.read", "promises.read", "quality.read",
+                   "referrals.read", "relationships.read", "staff.directory", "tasks.read", "voice.read"])
 
 
 def test_owner_adds_changes_and_deactivates_staff(app, api: TestClient, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
