@@ -33,6 +33,7 @@ from servicescape.offerings.value_pages import (
 )
 from servicescape.platform.charts import CategoryValue, Chart, PeriodValue, bar_chart_by_category, bar_chart_by_period
 from servicescape.platform.pdf import pdf_response
+from servicescape.platform.registry import registry
 from servicescape.platform.xy_charts import XYPoint, curves_chart, point_chart
 from servicescape.web.api.common import EntityId, IdFilter
 from servicescape.web.deps import RequestContext, signed_in
@@ -329,9 +330,9 @@ def price_map_page(context: Manager, currency: CurrencyQ = None, package: IdFilt
         chosen = package if package is not None else (packages[0].id if packages else None)
         points, missing = catalogue.price_positions(session, shown, into, today, package_id=chosen,
                                                     by=context.principal)
-        from servicescape.plan.competitors import map_groups  # the plan records competitors' positioning
-
-        groups = map_groups(session)
+        groups: dict[str, str] = {}   # competitors' positioning, where a capability records it
+        for provide in registry().provided("competitor_groups"):
+            groups.update(provide(session))
     firm, others = i18n._("Our levels"), i18n._("Competitors")
     chart = point_chart(
         [XYPoint(p.label.split(" · ")[-1] if p.ours else p.label, p.price, p.quality,

@@ -88,9 +88,10 @@ def _client(session: Session, client_id: int) -> Client:
     return client
 
 
-def profiles_for(session: Session, client_ids: Iterable[int]) -> dict[int, Profile]:
-    """The recorded profile and criteria of each client that has either (for the key-account review;
-    the caller checks who may read). Clients without one are left out."""
+def profiles_for(session: Session, client_ids: Iterable[int], *, by: Principal) -> dict[int, Profile]:
+    """The recorded profile and criteria of each client that has either (for the key-account review).
+    Clients without one are left out."""
+    require(by, READ)
     ids = sorted(set(client_ids))
     rows: dict[int, AccountProfile] = {}
     criteria: dict[int, list[Criterion]] = {}
@@ -116,7 +117,7 @@ def profile_of(session: Session, client_id: int, *, by: Principal) -> Profile:
     """A client's profile (empty when nothing was recorded) with its SERVQUAL importance split."""
     require(by, READ)
     _client(session, client_id)
-    found = profiles_for(session, [client_id]).get(client_id, Profile(client_id))
+    found = profiles_for(session, [client_id], by=by).get(client_id, Profile(client_id))
     return Profile(**{**found.__dict__, "servqual_split": servqual_splits(session, [client_id]).get(client_id)})
 
 
@@ -311,7 +312,7 @@ def key_account_needs(session: Session, *, now: datetime, today: date, reporting
 
     require(by, READ)
     found = accounts.key_accounts(session, now=now, reporting_currency=reporting_currency, by=by)
-    profiles = profiles_for(session, [a.client_id for a in found.accounts])
+    profiles = profiles_for(session, [a.client_id for a in found.accounts], by=by)
     rows = []
     for account in found.accounts:
         profile = profiles.get(account.client_id, Profile(account.client_id))

@@ -81,7 +81,7 @@ def staff_id(session: Session, text: str) -> int:
 def _plan_id(session: Session, runtime: Runtime, plan_id: int | None) -> int:
     if plan_id is not None:
         return planning.plans.get(session, plan_id, by=SYSTEM).id
-    found = planning.current_plan(session, today(runtime))
+    found = planning.current_plan(session, today(runtime), by=SYSTEM)
     if found is None:
         fail("no plan covers today: give --plan, or add one with `servicescape plan new`")
     return found.id

@@ -141,8 +141,13 @@ class PlanView:
     authors: dict[int, str]
 
 
-def current_plan(session: Session, day: date) -> Plan | None:
+def current_plan(session: Session, day: date, *, by: Principal) -> Plan | None:
     """The plan whose period holds ``day`` (the latest to start, when periods overlap)."""
+    require(by, READ)
+    return _plan_of(session, day)
+
+
+def _plan_of(session: Session, day: date) -> Plan | None:
     return session.scalar(select(Plan).where(Plan.starts_on <= day, Plan.ends_on >= day)
                           .order_by(Plan.starts_on.desc(), Plan.id.desc()).limit(1))
 
@@ -155,10 +160,11 @@ def _targets(session: Session, plan_id: int) -> list[TargetView]:
     return sorted(views, key=lambda v: order[v.target.measure])
 
 
-def targets_for(session: Session, day: date) -> list[TargetView]:
+def targets_for(session: Session, day: date, *, by: Principal) -> list[TargetView]:
     """The targets of the plan of ``day`` (none without one), in the catalogue's order: the
     scorecard compares its actual figures with them (``measures.met``)."""
-    plan = current_plan(session, day)
+    require(by, READ)
+    plan = _plan_of(session, day)
     return _targets(session, plan.id) if plan is not None else []
 
 
@@ -171,7 +177,7 @@ def plan_view(session: Session, plan_id: int | None, *, day: date, by: Principal
     """A plan (``None``: the plan of ``day``) with its targets and its environment review by area,
     newest entries first."""
     require(by, READ)
-    plan = current_plan(session, day) if plan_id is None else session.get(Plan, plan_id)
+    plan = _plan_of(session, day) if plan_id is None else session.get(Plan, plan_id)
     if plan is None:
         if plan_id is not None:
             raise NotFound(_("%(entity)s %(id)s does not exist.", entity=_("Plan"), id=plan_id))

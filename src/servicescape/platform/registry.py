@@ -178,6 +178,10 @@ class Capability:
     #: "module:function"s called with the connection each time the database is opened and brought
     #: up to date: data kept in step with the settings (e.g. names re-sorted after a change of language)
     on_open: tuple[str, ...] = ()
+    #: (hook, "module:function"): what it offers other capabilities without their importing it; a
+    #: capability asks ``registry().provided(hook)`` and calls each (none when nothing provides it).
+    #: Hooks: "competitor_groups" (session → {competitor name case-folded: price map group}).
+    provides: tuple[tuple[str, str], ...] = ()
 
     @property
     def template_dir(self) -> Path | None:
@@ -270,6 +274,10 @@ class Registry:
 
     def on_open(self) -> list[Any]:
         return [resolve(path) for c in self.capabilities for path in c.on_open]
+
+    def provided(self, hook: str) -> list[Any]:
+        """The functions the capabilities offer under ``hook``, in capability order."""
+        return [resolve(path) for c in self.capabilities for name, path in c.provides if name == hook]
 
     def entities(self) -> list[Any]:
         """Every API resource the capabilities declare (the contract tests exercise each)."""

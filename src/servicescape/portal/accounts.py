@@ -54,6 +54,7 @@ def link_url(settings: Settings, token: str) -> str:
 @dataclass(frozen=True)
 class Invited:
     user: PortalUser
+    contact_name: str
     link: str                   # the one-time sign-in link (shown once; only its hash is kept)
     emailed: bool
 
@@ -81,12 +82,15 @@ def language_of(session: Session, user: PortalUser, settings: Settings) -> str:
 
 
 def invite(session: Session, settings: Settings, contact_id: int, *, send: bool = True,
-           by: Principal) -> Invited:
+           client_id: int | None = None, by: Principal) -> Invited:
     """Invite a contact (again): their portal account is opened (or reopened) with the contact's
-    e-mail, and a one-time link valid for a week is e-mailed to them (``send``) or returned only."""
+    e-mail, and a one-time link valid for a week is e-mailed to them (``send``) or returned only.
+    With ``client_id`` the contact must be one of that client's (a form on the client's page)."""
     require(by, WRITE)
     contact = session.get(Contact, contact_id)
-    if contact is None:
+    if contact is None or (client_id is not None and contact.client_id != client_id):
+        if client_id is not None:
+            raise NotFound(_("Choose one of the client's contacts."), field="contact_id")
         raise NotFound(_("There is no contact %(id)s.", id=contact_id), field="contact_id")
     if not contact.email:
         raise ValidationFailed(_("%(name)s has no e-mail address; add one to invite them to the portal.",
@@ -111,7 +115,7 @@ def invite(session: Session, settings: Settings, contact_id: int, *, send: bool 
                      values={"name": contact.name, "client": client_name, "link": link,
                              "expires_days": INVITE_LIFETIME.days})
     record(session, "portal_invited", entity="portal_user", entity_id=user.id)
-    return Invited(user, link, emailed=send)
+    return Invited(user, contact.name, link, emailed=send)
 
 
 def request_link(session: Session, settings: Settings, email: str) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from servicescape import i18n
 from servicescape.auth.models import Staff
 from servicescape.clients.models import Client, Contact
-from servicescape.errors import NotFound, ValidationFailed
+from servicescape.errors import ValidationFailed
 from servicescape.portal import accounts, service
 from servicescape.portal.capability import MANAGE, READ, WRITE
 from servicescape.portal.models import PortalRequest, RequestStatus
@@ -49,15 +49,13 @@ def client_portal(context: RequestContext, session: Session, client: Client) -> 
 @router.post("/clients/{id}/portal/invite")
 def invite(id: RecordId, context: Writer, posted: Posted) -> Response:
     try:
-        contact_id: int | None = parse_id(posted.get("contact_id", ""))
+        contact_id = parse_id(posted.get("contact_id", ""))
     except ValueError:
-        contact_id = None
+        contact_id = 0  # no contact has it: the service says to choose one of the client's
     with context.unit() as session:
-        contact = session.get(Contact, contact_id) if contact_id is not None else None
-        if contact is None or contact.client_id != id:
-            raise NotFound(i18n._("Choose one of the client's contacts."), field="contact_id")
-        invited = accounts.invite(session, context.runtime.settings, contact.id, by=context.principal)
-        name = contact.name
+        invited = accounts.invite(session, context.runtime.settings, contact_id, client_id=id,
+                                  by=context.principal)
+        name = invited.contact_name
     return see_other(f"/clients/{id}#client_portal", context,
                      i18n._("%(name)s is invited to the client portal (%(email)s).", name=name,
                             email=invited.user.email))

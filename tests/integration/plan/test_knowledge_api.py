@@ -92,7 +92,7 @@ def test_the_key_account_review_sees_needs_and_overdue_reviews(api: TestClient, 
     with runtime.transaction() as session:
         assert knowledge.share_with_needs_recorded(session, reporting_currency="EUR", now=utcnow(),
                                                    by=SYSTEM) == (1, 2, 0.5)
-        assert set(knowledge.profiles_for(session, [big, middle])) == {big}
+        assert set(knowledge.profiles_for(session, [big, middle], by=SYSTEM)) == {big}
     viewer = api_as(app, runtime, Role.viewer)
     assert viewer.get("/api/v1/plan/key-accounts").status_code == 200
     assert viewer.get(f"/api/v1/clients/{big}/account-profile").status_code == 200

@@ -64,9 +64,9 @@ def test_the_demo_knows_its_key_accounts_competitors_plan_and_people(runtime: Ru
         for client_id in session.scalars(select(DecisionCriterion.client_id).distinct()):
             weights = session.scalars(select(DecisionCriterion.weight).where(DecisionCriterion.client_id == client_id))
             assert sum(weights) == 100
-        plan = planning.current_plan(session, TODAY)
+        plan = planning.current_plan(session, TODAY, by=SYSTEM)
         assert plan is not None and plan.name == "Plan 2026"
-        targets = planning.targets_for(session, TODAY)
+        targets = planning.targets_for(session, TODAY, by=SYSTEM)
         assert len(targets) == 11 and all(t.target.owner_id for t in targets)
         areas = set(session.scalars(select(EnvironmentEntry.area).distinct()))
         assert {a.value for a in areas} == {"internal", "market", "public", "competitive", "macro"}
@@ -74,7 +74,7 @@ def test_the_demo_knows_its_key_accounts_competitors_plan_and_people(runtime: Ru
         assert session.scalar(select(func.sum(PrestigeItem.enquiries))) == 28
         renewals = session.scalars(select(Task.dedupe_key).where(Task.rule == "plan.renewals")).all()
         assert len(renewals) == 5            # renewing within 60 days (four) or lapsed lately (one)
-        profiles = knowledge.profiles_for(session, session.scalars(select(AccountProfile.client_id)).all())
+        profiles = knowledge.profiles_for(session, session.scalars(select(AccountProfile.client_id)).all(), by=SYSTEM)
         assert any(p.review_overdue(TODAY) for p in profiles.values())
     assert run_job(runtime, "plan.competitor_mentions").counts["added"] == 0
     with runtime.transaction() as session:

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.main import app as cli
 from servicescape.plan import measures, planning
 from servicescape.runtime import Runtime
@@ -79,11 +80,11 @@ def test_plans_targets_and_the_environment_review(api: TestClient, runtime: Runt
     catalogue = api.get("/api/v1/plan/measures").json()
     assert [m["key"] for m in catalogue] == [m.key for m in measures.MEASURES]
     with runtime.transaction() as session:
-        found = planning.current_plan(session, date(YEAR, 6, 1))
+        found = planning.current_plan(session, date(YEAR, 6, 1), by=SYSTEM)
         assert found is not None and found.id == plan
-        assert [(t.target.measure, t.target.value) for t in planning.targets_for(session, date(YEAR, 6, 1))] == [
-            ("promises_kept_on_time", 95.0), ("nps", 40.0)]
-        assert planning.targets_for(session, date(YEAR + 5, 1, 1)) == []
+        targets = planning.targets_for(session, date(YEAR, 6, 1), by=SYSTEM)
+        assert [(t.target.measure, t.target.value) for t in targets] == [("promises_kept_on_time", 95.0), ("nps", 40.0)]
+        assert planning.targets_for(session, date(YEAR + 5, 1, 1), by=SYSTEM) == []
     staff = api_as(app, runtime, Role.staff)
     assert_error(staff.post("/api/v1/plan-targets", json={"plan_id": plan, "measure": "realisation", "value": 90}),
                  403, "permission_denied")
