@@ -67,6 +67,7 @@ CAPABILITY = Capability(
               "servicescape.plan.knowledge_api:QUALIFICATIONS", "servicescape.plan.knowledge_api:PRESTIGE"),
     task_kinds=(("renewal", N_("Renew a qualification")),),
     record_links=(RecordLink("qualification", "/plan/people#qualification-{id}", N_("The qualification"), READ),),
-    provides=(("competitor_groups", "servicescape.plan.competitors:map_groups"),),
+    provides=(("competitor_groups", "servicescape.plan.competitors:map_groups"),
+              ("account_reviews", "servicescape.plan.knowledge:review_dates")),
     templates=True,
 )

@@ -113,6 +113,19 @@ def profiles_for(session: Session, client_ids: Iterable[int], *, by: Principal) 
     return found
 
 
+def review_dates(session: Session, client_ids: Iterable[int]) -> dict[int, tuple[date | None, date | None]]:
+    """Client → (last review, next review) of the profiles that record either: what relationships'
+    key-account review reads (the registry's hook "account_reviews")."""
+    ids = sorted(set(client_ids))
+    found: dict[int, tuple[date | None, date | None]] = {}
+    for start in range(0, len(ids), CHUNK):
+        found.update({client_id: (last, following) for client_id, last, following in session.execute(
+            select(AccountProfile.client_id, AccountProfile.last_review_on, AccountProfile.next_review_on)
+            .where(AccountProfile.client_id.in_(ids[start:start + CHUNK]),
+                   (AccountProfile.last_review_on.is_not(None)) | (AccountProfile.next_review_on.is_not(None))))})
+    return found
+
+
 def profile_of(session: Session, client_id: int, *, by: Principal) -> Profile:
     """A client's profile (empty when nothing was recorded) with its SERVQUAL importance split."""
     require(by, READ)

@@ -180,7 +180,8 @@ class Capability:
     on_open: tuple[str, ...] = ()
     #: (hook, "module:function"): what it offers other capabilities without their importing it; a
     #: capability asks ``registry().provided(hook)`` and calls each (none when nothing provides it).
-    #: Hooks: "competitor_groups" (session → {competitor name case-folded: price map group}).
+    #: Hooks: "competitor_groups" (session → {competitor name case-folded: price map group});
+    #: "account_reviews" (session, client ids → {client id: (last review, next review) dates}).
     provides: tuple[tuple[str, str], ...] = ()
 
     @property

@@ -82,7 +82,7 @@ def requests_page(context: Reader, status: str = "open") -> Response:
 def _names(session: Session, model: Any, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(model.id, model.name).where(model.id.in_(ids))).tuples().all())
+    return {i: name for i, name in session.execute(select(model.id, model.name).where(model.id.in_(ids)))}
 
 
 def _request_page(context: RequestContext, session: Session, request: PortalRequest, problem: Exception | None = None,

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Integer, and_, cast, func, select, union
@@ -23,6 +23,7 @@ from servicescape.clients.models import Client, Engagement, EngagementStatus, In
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
 from servicescape.offerings import service as offerings
+from servicescape.platform.registry import registry
 from servicescape.promises.models import Complaint, ComplaintStatus, Promise, PromiseStatus
 from servicescape.relationships.capability import NEW_FACE, READ, REVIEW
 from servicescape.tasks import service as tasks
@@ -46,6 +47,9 @@ class KeyAccount:
     open_promises: int
     open_complaints: int
     open_recoveries: int
+    #: the reviews the account's profile records (where a capability records profiles)
+    last_review_on: date | None = None
+    planned_review_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ class KeyAccounts:
                 "cumulative_share": round(a.cumulative_share, 4),
                 "last_contact_at": a.last_contact_at.isoformat() if a.last_contact_at else None,
                 "next_review_at": a.next_review_at.isoformat() if a.next_review_at else None,
+                "last_review_on": a.last_review_on.isoformat() if a.last_review_on else None,
+                "planned_review_on": a.planned_review_on.isoformat() if a.planned_review_on else None,
                 "open_promises": a.open_promises, "open_complaints": a.open_complaints,
                 "open_recoveries": a.open_recoveries,
             } for a in self.accounts],
@@ -160,14 +166,34 @@ def _details_of(session: Session, chosen: list[tuple[int, float, float]], total:
         Complaint.client_id.in_(ids), Complaint.status != ComplaintStatus.resolved).group_by(Complaint.client_id))
     recoveries = _counts(session, select(Task.client_id, func.count()).where(
         Task.client_id.in_(ids), Task.kind == "recovery", Task.status == TaskStatus.open).group_by(Task.client_id))
+    recorded = review_dates(session, ids)
     found = []
     for client_id, amount, cumulative in chosen:
         client = clients[client_id]
         found.append(KeyAccount(
             client_id, client.name, client.tier, owners.get(client.owner_id) if client.owner_id else None, amount,
             amount / total if total else 0.0, cumulative, last.get(client_id), reviews.get(client_id),
-            promises.get(client_id, 0), complaints.get(client_id, 0), recoveries.get(client_id, 0)))
+            promises.get(client_id, 0), complaints.get(client_id, 0), recoveries.get(client_id, 0),
+            *recorded.get(client_id, (None, None))))
     return found
+
+
+def review_dates(session: Session, client_ids: list[int]) -> dict[int, tuple[date | None, date | None]]:
+    """Client → (last review, next review) as the capabilities that keep account profiles record
+    them (the hook "account_reviews"; nothing when none does)."""
+    found: dict[int, tuple[date | None, date | None]] = {}
+    for provide in registry().provided("account_reviews"):
+        found.update(provide(session, client_ids))
+    return found
+
+
+def review_due(account: KeyAccount, now: datetime, zone: tzinfo) -> datetime:
+    """When the watch's review of an account falls due: on the day its profile plans the next review
+    (9:00 on the firm's clock), or in a fortnight when none is planned or the day has gone by."""
+    planned = account.planned_review_on
+    if planned is not None and planned > now.astimezone(zone).date():
+        return datetime.combine(planned, time(9), tzinfo=zone)
+    return now + timedelta(days=14)
 
 
 # --- continuity -----------------------------------------------------------------------------------
@@ -267,8 +293,10 @@ def new_faces(session: Session, *, now: datetime, days: int = 30, by: Principal)
             and (key not in worked or worked[key] >= face.first_at)]
 
 
-def open_watch_tasks(session: Session, *, now: datetime, reporting_currency: str, by: Principal) -> dict[str, int]:
-    """The daily watch: a review for each key account with no open one; a task for each new face."""
+def open_watch_tasks(session: Session, *, now: datetime, reporting_currency: str, zone: tzinfo,
+                     by: Principal) -> dict[str, int]:
+    """The daily watch: a review for each key account with no open one (due on the day its profile
+    plans, else in a fortnight); a task for each new face."""
     accounts = key_accounts(session, now=now, reporting_currency=reporting_currency, by=by).accounts
     client_owner = dict(session.execute(select(Client.id, Client.owner_id).where(
         Client.id.in_([a.client_id for a in accounts]))).all()) if accounts else {}
@@ -276,7 +304,7 @@ def open_watch_tasks(session: Session, *, now: datetime, reporting_currency: str
     rows = [{
         "kind": REVIEW, "title": _("Account review with %(client)s", client=account.name)[:300],
         "client_id": account.client_id, "owner_id": client_owner.get(account.client_id),
-        "due_at": now + timedelta(days=14),
+        "due_at": review_due(account, now, zone),
         "priority": TaskPriority.normal, "rule": "relationships.review",
         "dedupe_key": f"relationships.review:{account.client_id}:{now.year}Q{quarter}",
     } for account in accounts if account.next_review_at is None]

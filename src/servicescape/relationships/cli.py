@@ -133,7 +133,9 @@ def key(
         table.add_column(column, no_wrap=True)
     for a in found.accounts:
         table.add_row(f"{a.name} ({a.client_id})", f"{a.revenue:,.0f}", _share(a.revenue_share),
-                      _share(a.cumulative_share), _date(a.last_contact_at), _date(a.next_review_at),
+                      _share(a.cumulative_share), _date(a.last_contact_at),
+                      _date(a.next_review_at) if a.next_review_at or not a.planned_review_on
+                      else f"{a.planned_review_on:%Y-%m-%d} (planned)",
                       f"{a.open_promises}/{a.open_complaints}/{a.open_recoveries}")
     out.print(table)
     for currency, count in sorted(found.unconverted.items()):

@@ -14,4 +14,4 @@ def watch(context: JobContext) -> dict[str, Any]:
     settings = context.runtime.settings
     with i18n.speaking(settings.default_language), context.transaction() as session:
         return open_watch_tasks(session, now=utcnow(), reporting_currency=settings.reporting_currency,
-                                by=context.principal)
+                                zone=settings.zone, by=context.principal)

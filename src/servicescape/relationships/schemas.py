@@ -53,6 +53,8 @@ class KeyAccountOut(BaseModel):
     cumulative_share: float = Field(description="of this account and every larger one")
     last_contact_at: datetime | None
     next_review_at: datetime | None = Field(description="the earliest open account review")
+    last_review_on: date | None = Field(description="the last review the account's profile records")
+    planned_review_on: date | None = Field(description="the next review the account's profile plans")
     open_promises: int
     open_complaints: int
     open_recoveries: int

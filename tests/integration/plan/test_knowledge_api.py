@@ -5,15 +5,18 @@ SERVQUAL prefill with the client's latest importance split, and the key-account 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from servicescape.auth.models import Role
 from servicescape.auth.permissions import SYSTEM
 from servicescape.db.types import utcnow
 from servicescape.plan import knowledge
+from servicescape.relationships.accounts import open_watch_tasks
 from servicescape.runtime import Runtime
+from servicescape.tasks.models import Task
 from tests.conftest import api_as
 from tests.contract.shape import assert_error
 from tests.integration.plan.knowledge_firm import answer_importance, client_with_revenue
@@ -99,3 +102,27 @@ def test_the_key_account_review_sees_needs_and_overdue_reviews(api: TestClient, 
     assert_error(viewer.patch(f"/api/v1/clients/{big}/account-profile", json={"needs": "x"}), 403,
                  "permission_denied")
     assert_error(viewer.post(f"/api/v1/clients/{big}/account-profile/servqual-prefill"), 403, "permission_denied")
+
+
+def test_relationships_key_account_review_reads_the_profiles_reviews(api: TestClient, runtime: Runtime) -> None:
+    big = client_with_revenue(runtime, "Big Account Sdn Bhd", 50_000)
+    middle = client_with_revenue(runtime, "Middle Account Sdn Bhd", 40_000)
+    client_with_revenue(runtime, "Small Client", 10_000)
+    zone = runtime.settings.zone
+    today = utcnow().astimezone(zone).date()
+    planned, last = today + timedelta(days=30), today - timedelta(days=60)
+    api.patch(f"/api/v1/clients/{big}/account-profile", json={"last_review_on": last.isoformat(),
+                                                               "next_review_on": planned.isoformat()})
+    api.patch(f"/api/v1/clients/{middle}/account-profile", json={"next_review_on": last.isoformat()})  # gone by
+    rows = {row["client_id"]: row for row in api.get("/api/v1/relationships/key-accounts").json()["accounts"]}
+    assert (rows[big]["last_review_on"], rows[big]["planned_review_on"], rows[big]["next_review_at"]) == (
+        last.isoformat(), planned.isoformat(), None)
+    now = utcnow()
+    with runtime.transaction() as session:
+        opened = open_watch_tasks(session, now=now, reporting_currency="EUR", zone=zone, by=SYSTEM)
+        assert opened["tasks_opened"] == 2
+        due = {c: at for c, at in session.execute(select(Task.client_id, Task.due_at).where(Task.kind == "review"))}
+    assert due[big].astimezone(zone).replace(tzinfo=None) == datetime.combine(planned, time(9))   # the planned day
+    assert abs(due[middle] - (now + timedelta(days=14))) < timedelta(seconds=1)             # its day has gone by
+    rows = {row["client_id"]: row for row in api.get("/api/v1/relationships/key-accounts").json()["accounts"]}
+    assert rows[big]["next_review_at"] is not None and rows[big]["planned_review_on"] == planned.isoformat()
