@@ -43,7 +43,8 @@ def competitor_mentions(context: JobContext) -> dict[str, Any]:
     now = utcnow()
     with context.transaction() as session:
         since, changed_since = last_scan(session, context.job.name, now, current_run=context.run_id)
-        found = mentions.scan(session, since=since, changed_since=changed_since, by=context.principal)
+        found = mentions.scan(session, since=since, changed_since=changed_since, progress=context.heartbeat,
+                              by=context.principal)
     return found.as_dict()
 
 

@@ -14,7 +14,7 @@ drops the mentions whose text no longer names the competitor.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,6 +39,8 @@ BEFORE = 120
 KEY_LENGTH = 80
 READ_CHUNK = 2_000
 WRITE_CHUNK = 1_000
+#: texts read between two calls of a scan's ``progress``
+PROGRESS_EVERY = 20_000
 
 
 def name_pattern(name: str) -> str:
@@ -107,12 +109,15 @@ def _rows(session: Session, source: TextSource, since: datetime | None) -> Itera
 
 
 def _found(session: Session, sources: Sequence[TextSource], matcher: Matcher, since: datetime | None,
-           found: dict[tuple[int, str, str], dict[str, Any]]) -> int:
-    """Read the texts of ``sources`` (said since ``since``) into ``found``; → how many were read."""
+           found: dict[tuple[int, str, str], dict[str, Any]], progress: Callable[[], None] | None) -> int:
+    """Read the texts of ``sources`` (said since ``since``) into ``found``; → how many were read.
+    ``progress`` is called every ``PROGRESS_EVERY`` texts (a job keeps its lease)."""
     texts = 0
     for source in sources:
         for key, client_id, text, said_at in _rows(session, source, since):
             texts += 1
+            if progress is not None and texts % PROGRESS_EVERY == 0:
+                progress()
             key = str(key)
             if len(key) > KEY_LENGTH:
                 continue
@@ -124,10 +129,12 @@ def _found(session: Session, sources: Sequence[TextSource], matcher: Matcher, si
 
 
 def scan(session: Session, *, since: datetime | None = None, changed_since: datetime | None = None,
-         sources: Sequence[TextSource] | None = None, by: Principal) -> Scanned:
+         sources: Sequence[TextSource] | None = None, progress: Callable[[], None] | None = None,
+         by: Principal) -> Scanned:
     """Store the mentions found (see the module's docstring): of the texts said since ``since`` (None:
     all of them), and of all texts for the competitors added or changed since ``changed_since``
-    (default: ``since``). Running it again changes nothing."""
+    (default: ``since``). Running it again changes nothing. ``progress`` is called now and then
+    while the texts are read (before anything is written)."""
     require(by, MANAGE)
     sources = list(registry().text_sources() if sources is None else sources)
     everyone = list(session.execute(select(Competitor.id, Competitor.name, Competitor.updated_at)))
@@ -136,14 +143,14 @@ def scan(session: Session, *, since: datetime | None = None, changed_since: date
     found: dict[tuple[int, str, str], dict[str, Any]] = {}
     if since is None:
         rescanned = {competitor_id for competitor_id, _name, _at in everyone}
-        texts = _found(session, sources, Matcher((i, n) for i, n, _at in everyone), None, found)
+        texts = _found(session, sources, Matcher((i, n) for i, n, _at in everyone), None, found, progress)
     else:
         changed = changed_since or since
         rescanned = {competitor_id for competitor_id, _name, at in everyone if at is not None and at >= changed}
-        texts = _found(session, sources, Matcher((i, n) for i, n, _at in everyone), since, found)
+        texts = _found(session, sources, Matcher((i, n) for i, n, _at in everyone), since, found, progress)
         if rescanned:
             texts += _found(session, sources, Matcher((i, n) for i, n, _at in everyone if i in rescanned), None,
-                            found)
+                            found, progress)
     known = {(m.competitor_id, m.source, m.key): m.id for m in session.execute(
         select(CompetitorMention.id, CompetitorMention.competitor_id, CompetitorMention.source,
                CompetitorMention.key)).all()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -17,9 +18,9 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.clients import service as clients
 from servicescape.db.types import utcnow
 from servicescape.offerings import catalogue
-from servicescape.plan import competitors
+from servicescape.plan import competitors, mentions
 from servicescape.plan.models import CompetitorMention
-from servicescape.platform.jobs.runner import run_job
+from servicescape.platform.jobs.runner import JobContext, run_job
 from servicescape.promises.models import Complaint
 from servicescape.runtime import Runtime
 from tests.conftest import api_as
@@ -73,7 +74,8 @@ def test_competitors_and_what_clients_report(api: TestClient, runtime: Runtime, 
                                                             "rapid fix engineering": "economy"}
 
 
-def test_the_mentions_job_finds_latin_and_chinese_names_once(api: TestClient, runtime: Runtime) -> None:
+def test_the_mentions_job_finds_latin_and_chinese_names_once(api: TestClient, runtime: Runtime,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     cooltech = api.post("/api/v1/competitors", json={"name": "CoolTech Services"}).json()["id"]
     chinese = api.post("/api/v1/competitors", json={"name": "冷氣專家"}).json()["id"]
     apex = api.post("/api/v1/competitors", json={"name": "Apex"}).json()["id"]
@@ -87,9 +89,16 @@ def test_the_mentions_job_finds_latin_and_chinese_names_once(api: TestClient, ru
                                                      "summary": "客户说找了冷氣專家報價，比較便宜。"}, by=SYSTEM)
         clients.interactions.create(session, {"client_id": client, "summary": "Nothing about rivals.",
                                               "occurred_at": utcnow() - timedelta(days=2)}, by=SYSTEM)
+    beats: list[str] = []
+    keep_lease = JobContext.heartbeat
+    monkeypatch.setattr(mentions, "PROGRESS_EVERY", 1)   # the lease is kept while the texts are read
+    monkeypatch.setattr(JobContext, "heartbeat", lambda context: (beats.append(context.job.name),
+                                                                  keep_lease(context))[1])
     first = run_job(runtime, MENTIONS)
     assert first.status.value == "succeeded", first.error
     assert first.counts["full"] is True and first.counts["added"] == 2
+    assert beats and set(beats) == {MENTIONS}
+    monkeypatch.undo()
     second = run_job(runtime, MENTIONS)
     assert second.counts["added"] == 0 and second.counts["removed"] == 0 and second.counts["full"] is False
     with runtime.transaction() as session:
