@@ -4,6 +4,7 @@ contact of one client gets "not found" for anything of another, and for a fuzz o
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -35,7 +36,10 @@ def test_a_link_signs_in_once_and_leaves_the_address(web: TestClient, pair: tupl
     assert web.get(f"/portal/link/{acme.token}").status_code == 200     # a look (a mail scanner) spends nothing
     used = web.post(f"/portal/link/{acme.token}", follow_redirects=False)
     assert used.status_code == 303 and used.headers["location"] == "/portal"
-    assert "Visit at Acme" in web.get("/portal").text
+    home = web.get("/portal").text
+    assert "Visit at Acme" in home
+    assert re.findall(r'href="([^"]+)" aria-current="page"', home) == ["/portal"]      # the menu shows where
+    assert re.findall(r'href="([^"]+)" aria-current="page"', web.get("/portal/order").text) == ["/portal/order"]
     web.cookies.clear()
     replayed = web.post(f"/portal/link/{acme.token}", follow_redirects=False)
     assert replayed.status_code == 404

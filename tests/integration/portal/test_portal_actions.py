@@ -6,11 +6,13 @@ refused, an accepted one a proposed engagement); nothing half-saved on bad input
 from __future__ import annotations
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
+from servicescape import i18n
 from servicescape.auth.models import Role, Staff
 from servicescape.auth.permissions import SYSTEM
 from servicescape.clients.models import Engagement, EngagementStatus
@@ -68,7 +70,11 @@ def test_another_window_is_a_request_then_a_repromise_told_once(web: TestClient,
     assert asked.status_code == 303
     again = web.post(f"/portal/promises/{acme.promise_id}/reschedule",
                      data={"csrf_token": token, "preferred_start": _later(runtime, 6)})
-    assert again.status_code == 409
+    assert again.status_code == 409 and "<form method=\"post\" class=\"stack\"" not in again.text
+    pending = web.get(f"/portal/promises/{acme.promise_id}/reschedule").text    # no form to send twice
+    with i18n.speaking("hu"):    # the contact's language
+        told = i18n._("You asked for another time for this appointment already; we will answer soon.")
+    assert told in unescape(pending) and 'name="preferred_start"' not in pending
     with runtime.transaction() as session:
         promise = session.get(Promise, acme.promise_id)
         assert promise is not None and promise.status == PromiseStatus.open      # untouched by the asking
