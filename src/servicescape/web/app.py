@@ -6,10 +6,12 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from importlib import import_module
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute
 
 from servicescape import __version__
 from servicescape.config import Settings
@@ -43,17 +45,28 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     errors.install(app)
 
+    app.router.routes.extend(_routes())
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyLimitMiddleware, max_bytes=runtime.settings.max_upload_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, https=runtime.settings.https)
+    return app
+
+
+@cache
+def _routes() -> tuple[BaseRoute, ...]:
+    """Every capability's pages, then its API under /api/v1, composed once per process: FastAPI's
+    ``include_router`` builds the models of each of some 2,500 routes (seconds), and an app made again
+    in the same process (the tests make one per test) takes the same routes. They hold nothing of an
+    app: each request finds its runtime on its own app (``request.app.state``)."""
+    composed = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)   # no routes of its own
     capabilities = registry()
     api = APIRouter(prefix=API_PREFIX, dependencies=API_AUTH)  # 401 before anything else without credentials
     for module in capabilities.modules("api"):
         api.include_router(import_module(module).router)
     for module in capabilities.modules("pages"):
-        app.include_router(import_module(module).router)
-    app.include_router(api)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(BodyLimitMiddleware, max_bytes=runtime.settings.max_upload_bytes)
-    app.add_middleware(SecurityHeadersMiddleware, https=runtime.settings.https)
-    return app
+        composed.include_router(import_module(module).router)
+    composed.include_router(api)
+    return tuple(composed.router.routes)
 
 
 def freeze_what_lives_forever() -> None:
