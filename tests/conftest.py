@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, Type
 from fastapi.testclient import TestClient
 
+from servicescape.auth import passwords
 from servicescape.auth import service as auth
 from servicescape.auth.models import Role, Staff
 from servicescape.auth.permissions import SYSTEM
@@ -30,6 +32,11 @@ os.environ.setdefault("SERVICESCAPE_RUN_JOBS", "false")
 #: the CLI's consoles are as wide as a wide terminal (read when servicescape.cli.common is first imported):
 #: under pytest-xdist the temporary paths the commands print are longer than 80 columns
 os.environ.setdefault("COLUMNS", "200")
+
+#: argon2id at its lowest cost in the tests (most make a staff member or sign one in: the product's
+#: OWASP parameters cost 50-100 ms a hash); tests/integration/test_auth_service.py checks the product's
+PRODUCT_HASHER = passwords.HASHER
+passwords.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
 
 BACKENDS = ("sqlite", "postgres")
 PASSWORD = "a-long-test-passphrase"
