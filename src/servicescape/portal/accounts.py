@@ -214,14 +214,18 @@ def start_session(session: Session, user: PortalUser, *, address: str | None) ->
 def resolve_session(session: Session, settings: Settings, token: str) -> PortalUser | None:
     """The account of a live portal session; ends idle, expired and closed ones."""
     key = token_hash(token)
-    found = session.get(PortalSession, key)
-    if found is None:
+    row = session.execute(   # one statement a request: the session, its account and the contact's client
+        select(PortalSession, PortalUser, Contact.client_id)
+        .join(PortalUser, PortalUser.id == PortalSession.user_id)
+        .outerjoin(Contact, Contact.id == PortalUser.contact_id)
+        .where(PortalSession.token_hash == key)).first()
+    if row is None:
         return None
+    found, user, contact_client_id = row
     now = utcnow()
-    user = session.get(PortalUser, found.user_id)
     expired = (now > found.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
                or now > found.created_at + timedelta(hours=settings.session_absolute_hours))
-    if expired or user is None or not user.active or not _still_a_contact(session, user):
+    if expired or not user.active or contact_client_id != user.client_id:   # the contact left the client
         session.execute(delete(PortalSession).where(PortalSession.token_hash == key))
         return None
     if now - found.last_seen_at > timedelta(seconds=30):

@@ -183,10 +183,13 @@ class DocumentLine:
     created_at: datetime
 
 
-def client_documents(session: Session, client_id: int) -> list[DocumentLine]:
-    """The documents shared with one client, newest first."""
-    return [DocumentLine(d.id, d.title, d.filename, d.content_type, d.size, d.engagement_id, d.created_at)
-            for d in session.scalars(_documents(client_id))]
+def client_documents(session: Session, client_id: int, *, limit: int | None = None) -> list[DocumentLine]:
+    """The documents shared with one client, newest first (the first ``limit``)."""
+    rows = session.execute(select(SharedDocument.id, SharedDocument.title, SharedDocument.filename,
+                                  SharedDocument.content_type, SharedDocument.size, SharedDocument.engagement_id,
+                                  SharedDocument.created_at).where(SharedDocument.client_id == client_id)
+                           .order_by(SharedDocument.created_at.desc(), SharedDocument.id.desc()).limit(limit))
+    return [DocumentLine(*row) for row in rows]
 
 
 def document_for_client(session: Session, client_id: int, document_id: int, *,

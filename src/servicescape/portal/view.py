@@ -8,7 +8,7 @@ the routes pass the account, never a client id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -125,19 +125,18 @@ def promises_of(session: Session, client_id: int, *, now: datetime | None = None
     """Open promises (soonest first), then those of the last 60 days (newest first)."""
     now = now or utcnow()
     rows = session.execute(
-        select(Promise, Staff.name)
+        select(Promise.id, Promise.title, Promise.kind, Promise.window_start, Promise.window_end, Promise.place,
+               Promise.status, Staff.name, Promise.confirmed_at, Promise.at_risk, Promise.repromised_from_id)
         .outerjoin(Staff, Staff.id == Promise.owner_id)
         .where(Promise.client_id == client_id,
                or_(Promise.status == PromiseStatus.open, Promise.window_start >= now - RECENT))
         .order_by((Promise.status != PromiseStatus.open), Promise.window_start)
         .limit(LIST_LIMIT * 2)).all()
-    asked = _asked_again(session, [p.id for p, _person in rows])
-    lines = [PromiseLine(p.id, p.title, p.kind, p.window_start, p.window_end, p.place, p.status, person,
-                         initials(person), p.confirmed_at is not None, bool(p.at_risk), p.repromised_from_id,
-                         p.id in asked)
-             for p, person in rows]
-    moved = {p.repromised_from_id: p.window_start for p, _person in rows if p.repromised_from_id is not None}
-    lines = [replace(line, moved_to=moved.get(line.id)) for line in lines]
+    asked = _asked_again(session, [row[0] for row in rows])
+    moved = {row[10]: row[3] for row in rows if row[10] is not None}
+    lines = [PromiseLine(id_, title, kind, start, end, place, status, person, initials(person),
+                         confirmed_at is not None, bool(at_risk), repromised_from, id_ in asked, moved.get(id_))
+             for id_, title, kind, start, end, place, status, person, confirmed_at, at_risk, repromised_from in rows]
     upcoming = [line for line in lines if line.status == PromiseStatus.open]
     past = sorted((line for line in lines if line.status != PromiseStatus.open),
                   key=lambda line: line.window_start, reverse=True)
@@ -159,19 +158,20 @@ def _asked_again(session: Session, promise_ids: list[int]) -> set[int]:
 
 def complaints_of(session: Session, client_id: int, *, now: datetime | None = None) -> list[ComplaintLine]:
     now = now or utcnow()
-    rows = session.scalars(
-        select(Complaint).where(Complaint.client_id == client_id,
-                                or_(Complaint.status != ComplaintStatus.resolved,
-                                    Complaint.resolved_at >= now - timedelta(days=90)))
+    rows = session.execute(
+        select(Complaint.id, Complaint.received_at, Complaint.text, Complaint.status, Complaint.response_due_at,
+               Complaint.resolution_due_at, Complaint.first_response_at, Complaint.resolved_at, Complaint.outcome)
+        .where(Complaint.client_id == client_id,
+               or_(Complaint.status != ComplaintStatus.resolved, Complaint.resolved_at >= now - timedelta(days=90)))
         .order_by(Complaint.received_at.desc()).limit(LIST_LIMIT))
-    return [ComplaintLine(c.id, c.received_at, c.text, c.status, c.response_due_at, c.resolution_due_at,
-                          c.first_response_at, c.resolved_at, c.outcome) for c in rows]
+    return [ComplaintLine(*row) for row in rows]
 
 
 def invoices_of(session: Session, client_id: int) -> list[InvoiceLine]:
-    rows = session.scalars(select(Invoice).where(Invoice.client_id == client_id)
+    rows = session.execute(select(Invoice.id, Invoice.external_id, Invoice.issued_on, Invoice.amount, Invoice.currency)
+                           .where(Invoice.client_id == client_id)
                            .order_by(Invoice.issued_on.desc(), Invoice.id.desc()).limit(LIST_LIMIT))
-    return [InvoiceLine(i.id, i.external_id, i.issued_on, i.amount, i.currency) for i in rows]
+    return [InvoiceLine(*row) for row in rows]
 
 
 def surveys_of(session: Session, settings: Settings, client_id: int, *,
@@ -179,12 +179,13 @@ def surveys_of(session: Session, settings: Settings, client_id: int, *,
     """The client's survey links not yet answered, of campaigns still open."""
     now = now or utcnow()
     rows = session.execute(
-        select(Invitation, Campaign.name).join(Campaign, Campaign.id == Invitation.campaign_id)
+        select(Campaign.name, Invitation.id, Invitation.nonce, Invitation.expires_at)
+        .join(Campaign, Campaign.id == Invitation.campaign_id)
         .where(Invitation.client_id == client_id, Invitation.answered_at.is_(None),
                Invitation.expires_at > now, Campaign.status == CampaignStatus.open)
-        .order_by(Invitation.expires_at).limit(5)).all()
-    return [SurveyLine(name, answers.link_of(settings, invitation), invitation.expires_at)
-            for invitation, name in rows]
+        .order_by(Invitation.expires_at).limit(5))
+    return [SurveyLine(name, answers.link_for(settings, invitation_id, nonce), expires_at)
+            for name, invitation_id, nonce, expires_at in rows]
 
 
 def requests_of(session: Session, client_id: int) -> list[PortalRequest]:
@@ -218,6 +219,6 @@ def home(session: Session, settings: Settings, user: PortalUser) -> PortalHome:
         invoices=invoices_of(session, client_id),
         complaints=complaints_of(session, client_id),
         surveys=surveys_of(session, settings, client_id),
-        documents=documents.client_documents(session, client_id)[:LIST_LIMIT],
+        documents=documents.client_documents(session, client_id, limit=LIST_LIMIT),
         requests=requests_of(session, client_id),
     )

@@ -68,7 +68,12 @@ def hash_token(token: str) -> str:
 
 
 def link_of(settings: Settings, invitation: Invitation) -> str:
-    return f"{settings.public_url.rstrip('/')}/s/{token_of(settings, invitation.id, invitation.nonce)}"
+    return link_for(settings, invitation.id, invitation.nonce)
+
+
+def link_for(settings: Settings, invitation_id: int, nonce: str) -> str:
+    """The survey link of an invitation, from its id and nonce (a list need not load the invitations)."""
+    return f"{settings.public_url.rstrip('/')}/s/{token_of(settings, invitation_id, nonce)}"
 
 
 def invitation_for(session: Session, token: str, *, now: datetime | None = None) -> Invitation:
