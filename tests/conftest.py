@@ -59,6 +59,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         unknown = set(chosen) - set(BACKENDS)
         if unknown:
             raise pytest.UsageError(f"unknown backend(s): {', '.join(sorted(unknown))}")
+        only = metafunc.definition.get_closest_marker("backends")   # @pytest.mark.backends("postgres")
+        if only is not None:
+            chosen = [b for b in chosen if b in only.args]
         metafunc.parametrize("backend", chosen, scope="session")
 
 
