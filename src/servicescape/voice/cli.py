@@ -44,8 +44,10 @@ EVAL_HELP = (
 TRAIN_HELP = (
     "Train the sentiment and dimension heads from the labelled sentences shipped with the product "
     "(data/seeds; data/dev tunes the neutral margin and the thresholds) and write the model.\n\n"
-    "Deterministic: the same sentences give the same model. Afterwards `voice analyse --again` reads "
-    "every stored comment with the new heads (vectors stay cached)."
+    "Deterministic: the same sentences give the same model. Each sentence's vector is kept beside the "
+    "model (data/vectors.npz), so that only new or changed sentences are embedded (--fresh: all of them). "
+    "Afterwards `voice analyse --again` reads every stored comment with the new heads (vectors stay "
+    "cached)."
 )
 
 
@@ -118,23 +120,25 @@ def eval_command(
 def train_command(
     model_path: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write the model (default: the "
                                                     "package's data/model.npz).")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Embed every sentence again instead of reading the "
+                                        "kept vectors (data/vectors.npz; minutes).")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    seeds, dev = training.packaged("seeds"), training.packaged("dev")
-    model, report = training.train(seeds, dev)
-    target = model_path or training.shipped_path()
-    model.save(target)
+    trained = training.train_packaged(model_path, fresh=fresh)
     engine.shipped_model.cache_clear()
-    data = {"seeds": report.seeds, "dev": report.dev, "l2": report.l2, "neutral_bias": report.neutral_bias,
-            "dev_sentiment": round(report.dev_sentiment, 4), "dev_dimension": round(report.dev_dimension, 4),
-            "thresholds": report.thresholds, "written": str(target)}
+    report = trained.report
+    data = {"seeds": report.seeds, "dev": report.dev, "embedded": trained.embedded, "l2": report.l2,
+            "neutral_bias": report.neutral_bias, "dev_sentiment": round(report.dev_sentiment, 4),
+            "dev_dimension": round(report.dev_dimension, 4), "thresholds": report.thresholds,
+            "written": str(trained.written)}
     if as_json:
         print_json(data)
         return
     out.print(f"Trained on {report.seeds} seed sentences, tuned on {report.dev} development sentences "
-              f"(L2 {report.l2}, neutral bias {report.neutral_bias:+.1f}).")
+              f"(L2 {report.l2}, neutral bias {report.neutral_bias:+.1f}; {trained.embedded} sentences "
+              "embedded, the others' vectors were kept).")
     out.print(f"Development accuracy: sentiment {report.dev_sentiment:.1%}, primary dimension "
-              f"{report.dev_dimension:.1%}. Written to {target}.")
+              f"{report.dev_dimension:.1%}. Written to {trained.written}.")
 
 
 def _filters(language: str | None, sentiment: str | None, dimension: str | None, tier: str | None,

@@ -4,8 +4,12 @@
 neutral bias and the per-dimension thresholds. Each line: ``{"text", "lang", "sentiment",
 "dimension"}`` plus an optional ``"dimensions"`` list. Every setting is chosen on the development
 set with the heads fitted on the seeds; the shipped model is then fitted on both with those settings.
-Everything is deterministic: the same files give the same model (full-batch gradient descent from
-zeros, fixed grids).
+Everything is deterministic: the same vectors give the same model (full-batch gradient descent from
+zeros, fixed grids). The sentences' e5 vectors are kept beside the model (``data/vectors.npz``, by
+text hash): retraining embeds only the sentences that are new or changed, and gives the shipped model
+back exactly from the shipped sentences, where embedding every sentence again (minutes) gives a model
+that may differ in its last bits and so in a grid choice, since the embedding engine's arithmetic
+differs a little between processors.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from servicescape.voice.engine import DIM, DIMENSIONS, LANGUAGES, SENTIMENTS, Model, embed, sigmoid, softmax
+from servicescape.voice.engine import DIM, DIMENSIONS, LANGUAGES, SENTIMENTS, Model, embed, sigmoid, softmax, text_hash
 
 REGULARISATION = (1e-4, 1e-3, 3e-3, 1e-2)
 NEIGHBOURS = (5, 10, 20)
@@ -262,3 +266,62 @@ def train(seeds: Sequence[Labelled], dev: Sequence[Labelled], *,
 def shipped_path() -> Path:
     """Where ``voice train`` writes the model in a source checkout."""
     return Path(str(resources.files("servicescape.voice") / "data" / "model.npz"))
+
+
+# -- the sentences' vectors ----------------------------------------------------------------------------
+
+
+def vectors_path() -> Path:
+    """The shipped sentences' vectors, beside the shipped model."""
+    return shipped_path().with_name("vectors.npz")
+
+
+def cached_vectors(path: Path) -> dict[str, np.ndarray]:
+    """Text hash → e5 vector (float16) from a file written by :func:`save_vectors`; empty when none."""
+    if not path.is_file():
+        return {}
+    with np.load(path) as data:
+        hashes, vectors = data["hashes"], data["vectors"]
+    return {bytes(h).decode("ascii"): v for h, v in zip(hashes, vectors, strict=True)}
+
+
+def vectors_for(texts: Sequence[str], cache: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
+    """The vectors of ``texts`` (float16, in order), embedding only those not in ``cache``; and how many
+    were embedded."""
+    keys = [text_hash(text) for text in texts]
+    missing = [i for i, key in enumerate(keys) if key not in cache]
+    fresh = dict(zip(missing, embed([texts[i] for i in missing]), strict=True))
+    out = np.zeros((len(texts), DIM), dtype=np.float16)
+    for i, key in enumerate(keys):
+        out[i] = fresh[i] if i in fresh else cache[key]
+    return out, len(missing)
+
+
+def save_vectors(path: Path, texts: Sequence[str], vectors: np.ndarray) -> None:
+    """Keep ``vectors`` by the hash of their texts (each text once)."""
+    kept = {text_hash(text): vector for text, vector in zip(texts, vectors, strict=True)}
+    np.savez_compressed(path, hashes=np.array(list(kept), dtype="S64"),
+                        vectors=np.asarray(list(kept.values()), dtype=np.float16).reshape(len(kept), DIM))
+
+
+@dataclass(frozen=True)
+class Trained:
+    report: TrainingReport
+    written: Path
+    embedded: int          # sentences embedded (not found among the kept vectors)
+
+
+def train_packaged(out: Path | None = None, *, fresh: bool = False) -> Trained:
+    """Train on the package's seed and development sentences and write the model to ``out``; by default
+    to the package's own model, with the sentences' vectors kept beside it. ``fresh`` embeds every
+    sentence again instead of reading the kept vectors."""
+    seeds, dev = packaged("seeds"), packaged("dev")
+    cache = {} if fresh else cached_vectors(vectors_path())
+    seed_vectors, embedded_seeds = vectors_for([r.text for r in seeds], cache)
+    dev_vectors, embedded_dev = vectors_for([r.text for r in dev], cache)
+    model, report = train(seeds, dev, seed_vectors=seed_vectors, dev_vectors=dev_vectors)
+    target = out or shipped_path()
+    model.save(target)
+    if out is None:
+        save_vectors(vectors_path(), [r.text for r in (*seeds, *dev)], np.vstack([seed_vectors, dev_vectors]))
+    return Trained(report, target, embedded_seeds + embedded_dev)

@@ -109,3 +109,17 @@ def test_every_text_source_gives_the_four_columns_and_a_url() -> None:
     for source in sources:
         assert list(resolve(source.rows)().selected_columns.keys()) == ["key", "client_id", "text", "said_at"]
         assert source.url_for("12:3", 7).startswith("/") and "{" not in source.url_for("12:3", 7)
+
+
+def test_kept_vectors_are_read_and_only_new_sentences_embedded(tmp_path: Path) -> None:
+    texts = ["The courier never came.", "Leírták a javítást, de senki nem jött.", "服务很周到。"]
+    vectors = engine.embed(texts)
+    path = tmp_path / "vectors.npz"
+    training.save_vectors(path, [*texts, texts[0]], np.vstack([vectors, vectors[:1]]))   # each text kept once
+    kept = training.cached_vectors(path)
+    assert len(kept) == 3 and training.cached_vectors(tmp_path / "none.npz") == {}
+    marked = {**kept, engine.text_hash(texts[1]): np.full(engine.DIM, 0.5, dtype=np.float16)}
+    found, embedded = training.vectors_for([texts[1], "Brand new sentence.", texts[2]], marked)
+    assert embedded == 1 and found.dtype == np.float16 and found.shape == (3, engine.DIM)
+    assert (found[0] == 0.5).all()                     # read from the kept vectors, not embedded again
+    assert np.array_equal(found[2], vectors[2]) and np.array_equal(found[1], engine.embed(["Brand new sentence."])[0])
