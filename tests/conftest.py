@@ -1,12 +1,12 @@
 """Fixtures shared by the whole suite. Every database test runs on SQLite and on PostgreSQL.
 
-A migrated template database is made once per backend per session; each test gets a fresh copy
-(a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL).
+A migrated template database is made once per backend per session; each test gets a database in
+its state: a file copy for SQLite; for PostgreSQL a copy (``CREATE DATABASE ... TEMPLATE``) put back
+to the template's state after the test and handed to the next one (tests/support/pg_pool.py).
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -25,6 +25,7 @@ from servicescape.db import migrate
 from servicescape.db.engine import make_engine
 from servicescape.runtime import Runtime, open_runtime
 from tests.support import route_coverage
+from tests.support.pg_pool import DatabasePool
 from tests.support.postgres import PostgresCluster
 
 #: apps made by the tests do not start the scheduler thread (tests/integration/test_jobs.py drives it)
@@ -40,7 +41,6 @@ passwords.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, typ
 
 BACKENDS = ("sqlite", "postgres")
 PASSWORD = "a-long-test-passphrase"
-_counter = itertools.count()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,6 +72,11 @@ def pg_cluster() -> Iterator[PostgresCluster]:
 
 
 @pytest.fixture(scope="session")
+def pg_pool(pg_cluster: PostgresCluster, template_db: str) -> DatabasePool:
+    return DatabasePool(pg_cluster, template_db)
+
+
+@pytest.fixture(scope="session")
 def template_db(request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database to copy from: a SQLite file path, or a PostgreSQL database name."""
     if backend == "sqlite":
@@ -95,12 +100,10 @@ def db_url(request: pytest.FixtureRequest, backend: str, template_db: str, tmp_p
         target = tmp_path / "servicescape.db"
         shutil.copyfile(template_db, target)
         return f"sqlite:///{target}"
-    cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
-    name = f"test_{next(_counter)}"
-    cluster.drop_database(name)
-    cluster.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-    request.addfinalizer(lambda: cluster.drop_database(name))
-    return cluster.url.rsplit("/", 1)[0] + f"/{name}"
+    pool: DatabasePool = request.getfixturevalue("pg_pool")
+    url = pool.take()
+    request.addfinalizer(lambda: pool.give_back(url))
+    return url
 
 
 @pytest.fixture
