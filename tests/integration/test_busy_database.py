@@ -37,7 +37,7 @@ from tests.support.live_server import LiveServer
 WAIT = 2
 #: rows per file: on SQLite, enough that an import holding the write lock throughout would make
 #: writers wait past ``WAIT``; PostgreSQL has no such lock (what could clash there is a row)
-ROWS = {"sqlite": 60_000, "postgres": 20_000}
+ROWS = {"sqlite": 20_000, "postgres": 6_000}
 
 
 @pytest.fixture
