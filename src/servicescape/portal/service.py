@@ -109,7 +109,7 @@ def ask_reschedule(session: Session, user: PortalUser, promise_id: int, *, start
     asked = session.execute(select(PortalRequest.kind, PortalRequest.status)
                             .where(PortalRequest.promise_id == promise.id)).all()
     if any(kind == RequestKind.reschedule and status == RequestStatus.open for kind, status in asked):
-        raise Conflict(_("You asked for another time for this appointment already; we will answer soon."),
+        raise Conflict(_("You asked for another time; we will answer soon."),
                        field="promise_id")
     request = PortalRequest(client_id=user.client_id, user_id=user.id, kind=RequestKind.reschedule,
                             promise_id=promise.id, preferred_start=start, preferred_end=end,

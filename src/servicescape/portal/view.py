@@ -118,7 +118,7 @@ class PortalHome:
     complaints: list[ComplaintLine]
     surveys: list[SurveyLine]
     documents: list[documents.DocumentLine]
-    requests: list[PortalRequest]
+    requests: list[RequestLine]
 
 
 def promises_of(session: Session, client_id: int, *, now: datetime | None = None) -> list[PromiseLine]:
@@ -188,10 +188,31 @@ def surveys_of(session: Session, settings: Settings, client_id: int, *,
             for name, invitation_id, nonce, expires_at in rows]
 
 
-def requests_of(session: Session, client_id: int) -> list[PortalRequest]:
-    return list(session.scalars(select(PortalRequest).where(PortalRequest.client_id == client_id)
-                                .order_by(PortalRequest.created_at.desc(), PortalRequest.id.desc())
-                                .limit(LIST_LIMIT)))
+@dataclass(frozen=True)
+class RequestLine:
+    kind: str
+    status: str
+    created_at: datetime
+    answer: str | None
+    promise_title: str | None       # what a confirmation or a request for another time is about
+    preferred_start: datetime | None
+    ordered: str | None             # the level or add-on ordered
+    message: str | None
+
+
+def requests_of(session: Session, client_id: int) -> list[RequestLine]:
+    """The client's requests, newest first, each with what it is about."""
+    rows = session.execute(
+        select(PortalRequest.kind, PortalRequest.status, PortalRequest.created_at, PortalRequest.answer,
+               Promise.title, PortalRequest.preferred_start, PackageLevel.name, PackageAddon.name,
+               PortalRequest.message)
+        .outerjoin(Promise, Promise.id == PortalRequest.promise_id)
+        .outerjoin(PackageLevel, PackageLevel.id == PortalRequest.level_id)
+        .outerjoin(PackageAddon, PackageAddon.id == PortalRequest.addon_id)
+        .where(PortalRequest.client_id == client_id)
+        .order_by(PortalRequest.created_at.desc(), PortalRequest.id.desc()).limit(LIST_LIMIT))
+    return [RequestLine(kind, status, created_at, answer, title, preferred, level or addon, message)
+            for kind, status, created_at, answer, title, preferred, level, addon, message in rows]
 
 
 def orderable(session: Session) -> list[Orderable]:

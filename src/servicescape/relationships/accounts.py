@@ -196,6 +196,14 @@ def review_due(account: KeyAccount, now: datetime, zone: tzinfo) -> datetime:
     return now + timedelta(days=14)
 
 
+def review_overdue(account: KeyAccount, now: datetime, zone: tzinfo) -> bool:
+    """Whether the account's next review is late: its open review task's due time has gone by, or, with
+    no task open, the day its profile planned."""
+    if account.next_review_at is not None:
+        return account.next_review_at < now
+    return account.planned_review_on is not None and account.planned_review_on < now.astimezone(zone).date()
+
+
 # --- continuity -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -228,7 +228,8 @@ def key_accounts_page(context: RequestContext, *, page: int = 1, rate_form: Form
     form = rate_form or FormState({"currency": next(iter(sorted(found.unconverted)), ""), "rate": ""})
     return render(context, "relationships/key_accounts.html", status_code=status_code, active_nav="relationships",
                   found=found, continuity=kept, faces=faces, rates=sorted(rates.items()), rate_form=form,
-                  numbers=Numbers(context.language), now=now)
+                  numbers=Numbers(context.language), now=now,
+                  overdue=lambda account: accounts.review_overdue(account, now, settings.zone))
 
 
 @router.get("/relationships/key-accounts")

@@ -5,6 +5,7 @@ SERVQUAL prefill with the client's latest importance split, and the key-account 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from fastapi.testclient import TestClient
@@ -17,7 +18,7 @@ from servicescape.plan import knowledge
 from servicescape.relationships.accounts import open_watch_tasks
 from servicescape.runtime import Runtime
 from servicescape.tasks.models import Task
-from tests.conftest import api_as
+from tests.conftest import api_as, sign_in
 from tests.contract.shape import assert_error
 from tests.integration.plan.knowledge_firm import answer_importance, client_with_revenue
 
@@ -104,7 +105,8 @@ def test_the_key_account_review_sees_needs_and_overdue_reviews(api: TestClient, 
     assert_error(viewer.post(f"/api/v1/clients/{big}/account-profile/servqual-prefill"), 403, "permission_denied")
 
 
-def test_relationships_key_account_review_reads_the_profiles_reviews(api: TestClient, runtime: Runtime) -> None:
+def test_relationships_key_account_review_reads_the_profiles_reviews(api: TestClient, web: TestClient,
+                                                                    runtime: Runtime) -> None:
     big = client_with_revenue(runtime, "Big Account Sdn Bhd", 50_000)
     middle = client_with_revenue(runtime, "Middle Account Sdn Bhd", 40_000)
     client_with_revenue(runtime, "Small Client", 10_000)
@@ -117,6 +119,12 @@ def test_relationships_key_account_review_reads_the_profiles_reviews(api: TestCl
     rows = {row["client_id"]: row for row in api.get("/api/v1/relationships/key-accounts").json()["accounts"]}
     assert (rows[big]["last_review_on"], rows[big]["planned_review_on"], rows[big]["next_review_at"]) == (
         last.isoformat(), planned.isoformat(), None)
+    sign_in(web, "owner@firm.test")
+    cells = {name: cell for name, cell in re.findall(
+        r'<a href="/clients/\d+">([^<]+)</a>.*?<td data-label="Next review"><div>(.*?)</div></td>',
+        web.get("/relationships/key-accounts").text, re.S)}
+    assert "Last review:" in cells["Big Account Sdn Bhd"] and "Overdue" not in cells["Big Account Sdn Bhd"]
+    assert "Overdue" in cells["Middle Account Sdn Bhd"]      # the planned day has gone by, no review open
     now = utcnow()
     with runtime.transaction() as session:
         opened = open_watch_tasks(session, now=now, reporting_currency="EUR", zone=zone, by=SYSTEM)

@@ -5,6 +5,7 @@ refused, an accepted one a proposed engagement); nothing half-saved on bad input
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from html import unescape
 
@@ -73,8 +74,11 @@ def test_another_window_is_a_request_then_a_repromise_told_once(web: TestClient,
     assert again.status_code == 409 and "<form method=\"post\" class=\"stack\"" not in again.text
     pending = web.get(f"/portal/promises/{acme.promise_id}/reschedule").text    # no form to send twice
     with i18n.speaking("hu"):    # the contact's language
-        told = i18n._("You asked for another time for this appointment already; we will answer soon.")
+        told = i18n._("You asked for another time; we will answer soon.")
     assert told in unescape(pending) and 'name="preferred_start"' not in pending
+    notice = re.search(r'<div class="flash flash--info".*?</div>\s*</div>', pending, re.S)
+    assert notice is not None and "data-dismiss" not in notice.group()    # the notice is the page: it stays
+    assert re.search(r'href="/portal" aria-current="page"', pending)      # the menu marks the overview
     with runtime.transaction() as session:
         promise = session.get(Promise, acme.promise_id)
         assert promise is not None and promise.status == PromiseStatus.open      # untouched by the asking
@@ -93,6 +97,8 @@ def test_another_window_is_a_request_then_a_repromise_told_once(web: TestClient,
     assert "Muhammad Hafiz" in mail.body_text
     home = web.get("/portal?lang=en").text
     assert "New time" in home and "Accepted" in home and "Moved to" in home
+    asked_line = re.search(r'<li class="portal-item"><strong>Asked for another time</strong>.*?</li>', home, re.S)
+    assert asked_line is not None and "Visit at" in asked_line.group() and "New time asked:" in asked_line.group()
 
 
 def test_no_email_to_a_contact_who_opted_out_nor_about_history(web: TestClient, runtime: Runtime,
