@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from servicescape.clients.models import Tier
-from servicescape.schemas import PageOut
+from servicescape.schemas import PageOut, Text
 from servicescape.voice import engine, service
 from servicescape.voice.schemas import (
     ClassifyIn,
@@ -44,7 +44,7 @@ SentimentQ = Annotated[str | None, Query(pattern="^(negative|neutral|positive)$"
 DimensionQ = Annotated[str | None, Query(pattern="^(" + "|".join(engine.DIMENSIONS) + ")$")]
 SourceQ = Annotated[str | None, Query(max_length=40, description="complaint, survey_answer, interaction, "
                                                                  "promise, testimonial, review")]
-SegmentQ = Annotated[str | None, Query(max_length=100)]
+SegmentQ = Annotated[Text | None, Query(max_length=100)]
 
 
 def _filters(language: str | None, sentiment: str | None, dimension: str | None, tier: Tier | None,

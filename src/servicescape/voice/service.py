@@ -25,6 +25,9 @@ from servicescape.voice import engine
 from servicescape.voice.capability import MANAGE, READ, WRITE
 from servicescape.voice.models import Comment, Review, Vector
 
+#: the days a period may name (a day far outside has no start on the firm's clock in UTC)
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
 MAX_REVIEW_CHARS = 20_000
 #: the most comments a theme map clusters (the most recent ones)
 THEME_SAMPLE = 20_000
@@ -63,6 +66,10 @@ class FeedbackFilters:
             if value is not None and value not in allowed:
                 raise ValidationFailed(_("Unknown value %(value)s for %(field)s.", value=value, field=name),
                                        field=name)
+        for name, day in (("said_from", self.said_from), ("said_to", self.said_to)):
+            if day is not None and not EARLIEST <= day <= LATEST:
+                raise ValidationFailed(_("Give a day between %(first)s and %(last)s.", first=EARLIEST.isoformat(),
+                                         last=LATEST.isoformat()), field=name)
         if self.said_from and self.said_to and self.said_from > self.said_to:
             raise ValidationFailed(_("The period ends before it starts."), field="said_to")
         return self

@@ -81,7 +81,8 @@ def test_reading_on_demand_stores_nothing(api: TestClient) -> None:
 def test_bad_input_is_refused_naming_the_field(api: TestClient) -> None:
     for params, field in (({"sentiment": "angry"}, "sentiment"), ({"language": "xx"}, "language"),
                           ({"dimension": "speed"}, "dimension"), ({"said_from": "2026-13-01"}, "said_from"),
-                          ({"source": "fax"}, "source")):
+                          ({"source": "fax"}, "source"), ({"segment": "\x00"}, "segment"),
+                          ({"said_from": "0001-01-01"}, "said_from"), ({"said_to": "9999-12-31"}, "said_to")):
         answer = api.get("/api/v1/voice/comments", params=params)
         assert answer.status_code == 422 and field in answer.text, answer.text
     period = api.get("/api/v1/voice/heatmap", params={"said_from": "2026-05-01", "said_to": "2026-04-01"})
