@@ -116,7 +116,7 @@ function request()
 end
 function delay()
   if think == 0 then return 0 end
-  return math.random(think // 2, think + think // 2)
+  return math.random(math.floor(think / 2), think + math.floor(think / 2))
 end
 function response(status, headers, body)
   if status ~= 200 then bad = bad + 1 end
