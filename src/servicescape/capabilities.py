@@ -5,7 +5,6 @@ its own package needs editing (besides its migration and the translation catalog
 
 from __future__ import annotations
 
-from servicescape.i18n import N_
 from servicescape.platform.registry import Nav
 
 CAPABILITY_MODULES: tuple[str, ...] = (
@@ -24,10 +23,9 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "servicescape.capacity.capability",
     "servicescape.portal.capability",
     "servicescape.plan.capability",
+    "servicescape.scorecard.capability",
     "servicescape.system.capability",
 )
 
 #: announced in the navigation, greyed, until their issues land
-COMING: tuple[Nav, ...] = (
-    Nav(N_("Scorecard and reports"), "scorecard", None, order=73),
-)
+COMING: tuple[Nav, ...] = ()

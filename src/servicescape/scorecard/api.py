@@ -1,0 +1,49 @@
+"""``/api/v1/scorecard``: the scorecard of a period, the measure catalogue with the weights, and an
+owner's change of a weight."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from servicescape.db.types import utcnow
+from servicescape.i18n import _
+from servicescape.scorecard import catalogue, service
+from servicescape.scorecard.schemas import MeasureOut, ScorecardOut, WeightIn
+from servicescape.web.api.common import READ_MANY, UPDATE
+from servicescape.web.api.resources import SignedIn
+
+router = APIRouter(tags=["scorecard"])
+
+PeriodQ = Annotated[str | None, Query(max_length=10, pattern=r"^(\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?|90d)$",
+                                      description="2026, 2026-Q3, 2026-11 or 90d (default: the 90 days to now)")]
+MeasureKey = Annotated[str, Path(max_length=60, pattern=r"^[a-z_]+$")]
+
+
+def measures_out(weights: dict[str, float]) -> list[MeasureOut]:
+    return [MeasureOut(key=m.key, label=_(m.label), formula=_(m.formula), source=m.source, unit=m.unit, poor=m.poor,
+                       good=m.good, elements=list(m.elements), goals=list(m.goals), weight=weights[m.key])
+            for m in catalogue.MEASURES]
+
+
+@router.get("/scorecard", response_model=ScorecardOut, responses=READ_MANY, name="scorecard",
+            summary="The seven elements and the four goals scored from the firm's records, with every measure")
+def get_scorecard(context: SignedIn, period: PeriodQ = None) -> Any:
+    with context.unit() as session:
+        return service.scorecard(session, context.runtime.settings, period=period, now=utcnow(),
+                                 by=context.principal).as_dict()
+
+
+@router.get("/scorecard/measures", response_model=list[MeasureOut], responses=READ_MANY, name="scorecard_measures",
+            summary="The measure catalogue: formula, source, thresholds, elements, goals and weight")
+def list_measures(context: SignedIn) -> Any:
+    with context.unit() as session:
+        return measures_out(service.weights(session, by=context.principal))
+
+
+@router.put("/scorecard/weights/{key}", response_model=list[MeasureOut], responses=UPDATE,
+            name="set_scorecard_weight", summary="Change a measure's weight (owners; audited)")
+def set_weight(key: MeasureKey, body: WeightIn, context: SignedIn) -> Any:
+    with context.unit() as session:
+        return measures_out(service.set_weight(session, key, body.weight, by=context.principal))

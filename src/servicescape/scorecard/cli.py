@@ -1,0 +1,97 @@
+"""``servicescape scorecard show|measures|weights``: the scorecard from the terminal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from servicescape.auth.permissions import SYSTEM
+from servicescape.cli.common import DbOption, JsonOption, fail, opened, out, print_json
+from servicescape.db.types import utcnow
+from servicescape.i18n import _
+from servicescape.scorecard import api, service
+
+scorecard_app = typer.Typer(
+    help="The scorecard: the seven elements of service marketing (quality, organisation, knowledge, planning, "
+         "pricing, communication, relationships) and the four goals (trust, staff, processes, satisfaction), "
+         "scored 0-100 from the firm's own records.", no_args_is_help=True)
+
+ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: ""}
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(scorecard_app, name="scorecard")
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+@scorecard_app.command("show", help="The scorecard of a period: each element and goal with its score, coverage "
+                                    "and trend, then every measure with its figure, sample and target. --json names "
+                                    "them by their English keys.")
+def show(period: Annotated[str | None, typer.Option(
+             "--period", help="2026, 2026-Q3, 2026-11 or 90d (default: the 90 days to now)")] = None,
+         db: DbOption = None, json: JsonOption = False) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        found = service.scorecard(session, runtime.settings, period=period, now=utcnow(), by=SYSTEM)
+    if json:
+        print_json(found.as_dict())
+        return
+    out.print(f"Scorecard {found.period.first_day} – {found.period.last_day} (before: {found.previous.first_day} – "
+              f"{found.previous.last_day}); overall {_score(found.overall.now.score)} "
+              f"{ARROWS[found.overall.trend]}")
+    for title, groups in (("element", found.elements), ("goal", found.goals)):
+        table = Table(title, "score", "trend", "coverage", "measures")
+        for group in groups:
+            table.add_row(_(group.label), _score(group.now.score), ARROWS[group.trend], f"{group.now.coverage:.0%}",
+                          f"{group.now.scored}/{group.now.total}")
+        out.print(table)
+    table = Table("measure", "figure", "n", "target", "score", "trend")
+    for m in found.measures:
+        figure = "not in use" if m.figure.status == "not_in_use" else (
+            "no data" if m.figure.value is None else f"{m.figure.value:.1f}")
+        target = f"{m.target[0]} {m.target[1]:g}" if m.target else ""
+        table.add_row(_(m.measure.label), figure, str(m.figure.n), target, _score(m.score), ARROWS[m.trend])
+    out.print(table)
+
+
+@scorecard_app.command("measures", help="The measure catalogue: formula, source, thresholds (scores 0 / 100), "
+                                        "elements, goals and weight.")
+def measures(db: DbOption = None, json: JsonOption = False) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        found = api.measures_out(service.weights(session, by=SYSTEM))
+    if json:
+        print_json([m.model_dump() for m in found])
+        return
+    table = Table("measure", "source", "0 at", "100 at", "elements", "goals", "weight")
+    for m in found:
+        table.add_row(f"{m.label}\n[dim]{m.formula}[/dim]", m.source, f"{m.poor:g}", f"{m.good:g}",
+                      ", ".join(m.elements), ", ".join(m.goals), f"{m.weight:g}")
+    out.print(table)
+
+
+@scorecard_app.command("weights", help="Show the weights, or change them: --set KEY=WEIGHT (0 to 10; 0 leaves the "
+                                       "measure out), as often as needed. Audited.")
+def weights(changes: Annotated[list[str] | None, typer.Option("--set", help="KEY=WEIGHT")] = None,
+            db: DbOption = None, json: JsonOption = False) -> None:
+    parsed: list[tuple[str, float]] = []
+    for change in changes or []:
+        key, _sep, typed = change.partition("=")
+        try:
+            parsed.append((key.strip(), float(typed)))
+        except ValueError:
+            fail(f"--set {change}: give KEY=WEIGHT, e.g. nps=2")
+    with opened(db) as runtime, runtime.transaction() as session:
+        found = service.weights(session, by=SYSTEM)
+        for key, value in parsed:
+            found = service.set_weight(session, key, value, by=SYSTEM)
+    if json:
+        print_json(found)
+        return
+    table = Table("measure", "weight")
+    for key, weight in found.items():
+        table.add_row(key, f"{weight:g}")
+    out.print(table)

@@ -1,0 +1,281 @@
+"""The figures of the measures (catalogue.py) for a period, read from the records of the capabilities
+that keep them: one function per measure, named by its key, each returning a :class:`Figure` with
+its sample size. They read with the system's rights: the scorecard checks its own permission first
+(service.py). A figure whose records the firm does not keep at all is ``not_in_use``; one with
+nothing in the period is ``no_data``; neither counts as zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import distinct, exists, func, select
+from sqlalchemy.orm import Session
+
+from servicescape.auth.permissions import SYSTEM
+from servicescape.clients.models import Client, ClientStatus, Engagement
+from servicescape.scorecard.scoring import Figure
+
+#: a key account counts as reviewed when its last review is this recent
+REVIEWED_WITHIN = timedelta(days=120)
+#: a member of staff counts in the spread of reliability with at least this many promises due
+SPREAD_MIN_PROMISES = 5
+
+
+@dataclass(frozen=True)
+class Window:
+    since: datetime
+    until: datetime             # now at most
+    zone: ZoneInfo
+    reporting_currency: str
+
+    @property
+    def first_day(self) -> Any:
+        return self.since.astimezone(self.zone).date()
+
+    @property
+    def last_day(self) -> Any:
+        return (self.until - timedelta(microseconds=1)).astimezone(self.zone).date()
+
+
+def _any(session: Session, model: Any) -> bool:
+    return bool(session.scalar(select(exists().where(model.id.is_not(None)))))
+
+
+def _active_clients(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Client).where(Client.status == ClientStatus.active)) or 0
+
+
+# --- promises ----------------------------------------------------------------------------------------
+
+def _promise_lines(session: Session, window: Window) -> list[Any]:
+    from servicescape.promises import months
+
+    return months.count(session, window.since, window.until)
+
+
+def promises_kept_on_time(session: Session, window: Window) -> Figure:
+    from servicescape.promises.models import Promise
+
+    if not _any(session, Promise):
+        return Figure.unused()
+    lines = [line for line in _promise_lines(session, window) if line.dimension == "tier"]
+    return Figure.share(sum(line.promises for line in lines if line.status == "kept"),
+                        sum(line.promises for line in lines))
+
+
+def told_before_broken(session: Session, window: Window) -> Figure:
+    from servicescape.promises.models import Promise
+
+    if not _any(session, Promise):
+        return Figure.unused()
+    broken = [line for line in _promise_lines(session, window) if line.dimension == "tier" and line.status != "kept"]
+    return Figure.share(sum(line.announced for line in broken), sum(line.promises for line in broken))
+
+
+def reliability_spread(session: Session, window: Window) -> Figure:
+    from servicescape.promises.models import Promise
+
+    if not _any(session, Promise):
+        return Figure.unused()
+    per_staff: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for line in _promise_lines(session, window):
+        if line.dimension == "staff" and line.key:
+            per_staff[line.key][1] += line.promises
+            per_staff[line.key][0] += line.promises if line.status == "kept" else 0
+    shares = [100.0 * kept / total for kept, total in per_staff.values() if total >= SPREAD_MIN_PROMISES]
+    if len(shares) < 2:
+        return Figure(None, len(shares), "no_data")
+    return Figure(max(shares) - min(shares), len(shares))
+
+
+def _complaints_on_time(session: Session, window: Window, due: Any, done: Any) -> Figure:
+    from servicescape.promises.models import Complaint
+
+    if not _any(session, Complaint):
+        return Figure.unused()
+    in_window = (Complaint.received_at >= window.since) & (Complaint.received_at < window.until) & (due <= window.until)
+    total, on_time = session.execute(select(func.count(), func.count().filter(done.is_not(None) & (done <= due)))
+                                     .select_from(Complaint).where(in_window)).one()
+    return Figure.share(on_time or 0, total or 0)
+
+
+def complaint_response_on_time(session: Session, window: Window) -> Figure:
+    from servicescape.promises.models import Complaint
+
+    return _complaints_on_time(session, window, Complaint.response_due_at, Complaint.first_response_at)
+
+
+def complaint_resolution_on_time(session: Session, window: Window) -> Figure:
+    from servicescape.promises.models import Complaint
+
+    return _complaints_on_time(session, window, Complaint.resolution_due_at, Complaint.resolved_at)
+
+
+# --- quality -----------------------------------------------------------------------------------------
+
+def _surveys_used(session: Session) -> bool:
+    from servicescape.quality.models import Campaign
+
+    return bool(session.scalar(select(exists().where(Campaign.opened_at.is_not(None)))))
+
+
+def servqual_gap(session: Session, window: Window) -> Figure:
+    from servicescape.quality import results
+
+    if not _surveys_used(session):
+        return Figure.unused()
+    found = results.servqual(session, results.ResultFilter(since=window.since, until=window.until), by=SYSTEM)
+    if not found.respondents or found.weighted_score is None:
+        return Figure(None, found.respondents, "no_data")
+    return Figure(float(found.weighted_score), found.respondents)
+
+
+def nps(session: Session, window: Window) -> Figure:
+    from servicescape.quality import results
+
+    if not _surveys_used(session):
+        return Figure.unused()
+    found = results.nps(session, results.ResultFilter(since=window.since, until=window.until), by=SYSTEM)
+    if not found.n or found.score is None:
+        return Figure(None, found.n, "no_data")
+    return Figure(float(found.score), found.n)
+
+
+def survey_response_rate(session: Session, window: Window) -> Figure:
+    from servicescape.quality.models import Campaign, Invitation
+
+    if not _surveys_used(session):
+        return Figure.unused()
+    invited, answered = session.execute(
+        select(func.count(Invitation.id), func.count(Invitation.answered_at))
+        .join(Campaign, Campaign.id == Invitation.campaign_id)
+        .where(Campaign.opened_at >= window.since, Campaign.opened_at < window.until)).one()
+    return Figure.share(answered or 0, invited or 0)
+
+
+def survey_coverage(session: Session, window: Window) -> Figure:
+    from servicescape.quality.models import Campaign, Invitation
+
+    if not _surveys_used(session):
+        return Figure.unused()
+    asked = session.scalar(
+        select(func.count(distinct(Invitation.client_id)))
+        .join(Campaign, Campaign.id == Invitation.campaign_id)
+        .join(Client, Client.id == Invitation.client_id)
+        .where(Client.status == ClientStatus.active, Campaign.opened_at.is_not(None),
+               Invitation.created_at >= window.until - timedelta(days=365), Invitation.created_at < window.until))
+    return Figure.share(asked or 0, _active_clients(session))
+
+
+# --- relationships and referrals ---------------------------------------------------------------------
+
+def cadence_adherence(session: Session, window: Window) -> Figure:
+    from servicescape.relationships import service
+
+    active = _active_clients(session)
+    overdue = service.overdue_contacts(session, now=window.until, reporting_currency=window.reporting_currency,
+                                       per_page=1, by=SYSTEM).total
+    return Figure.share(active - overdue, active)
+
+
+def continuity(session: Session, window: Window) -> Figure:
+    from servicescape.relationships import accounts
+
+    if not session.scalar(select(exists().where(Engagement.sold_by_id.is_not(None),
+                                                Engagement.delivered_by_id.is_not(None)))):
+        return Figure.unused()
+    days = max(1, (window.until - window.since).days)
+    found = accounts.continuity(session, now=window.until, days=days, by=SYSTEM)
+    return Figure.share(found.same_person, found.engagements)
+
+
+def referral_rate(session: Session, window: Window) -> Figure:
+    from servicescape.referrals import stats
+    from servicescape.referrals.models import Referral
+
+    if not _any(session, Referral):
+        return Figure.unused()
+    found = stats.referral_stats(session, reporting_currency=window.reporting_currency,
+                                 since=window.last_day - timedelta(days=365), until=window.last_day + timedelta(days=1),
+                                 by=SYSTEM)
+    return Figure.share(found.referrers, _active_clients(session))
+
+
+# --- pricing ----------------------------------------------------------------------------------------
+
+def realisation(session: Session, window: Window) -> Figure:
+    from servicescape.capacity import service
+    from servicescape.capacity.models import Booking
+
+    if not _any(session, Booking):
+        return Figure.unused()
+    first = max(window.first_day, window.last_day - timedelta(days=7 * (service.MAX_WEEKS - 1)))
+    found = service.performance(session, first, window.last_day, reporting_currency=window.reporting_currency,
+                                by=SYSTEM)
+    billable, billed = float(found.recorded_billable.sum()), float(found.billed.sum())
+    if billable <= 0:
+        return Figure(None, 0, "no_data")
+    return Figure(100.0 * billed / billable, round(billable))
+
+
+# --- the plan ----------------------------------------------------------------------------------------
+
+def _key_accounts(session: Session, window: Window) -> Any:
+    from servicescape.plan import knowledge
+
+    return knowledge.key_account_needs(session, now=window.until, today=window.last_day,
+                                       reporting_currency=window.reporting_currency, by=SYSTEM)
+
+
+def key_accounts_reviewed(session: Session, window: Window) -> Figure:
+    found = _key_accounts(session, window).accounts
+    recent = window.last_day - REVIEWED_WITHIN
+    reviewed = sum(1 for a in found if a.profile.last_review_on is not None and a.profile.last_review_on >= recent)
+    return Figure.share(reviewed, len(found))
+
+
+def needs_recorded(session: Session, window: Window) -> Figure:
+    found = _key_accounts(session, window)
+    return Figure.share(found.with_needs, len(found.accounts))
+
+
+def message_adoption(session: Session, window: Window) -> Figure:
+    from servicescape.plan import message_uses
+    from servicescape.plan.models import Message
+
+    if not _any(session, Message):
+        return Figure.unused()
+    found = message_uses.adoption(session, window.first_day, window.last_day, by=SYSTEM, zone=window.zone)
+    return Figure.share(found.with_message, found.interactions)
+
+
+def frontline_recoveries(session: Session, window: Window) -> Figure:
+    from servicescape.plan import people
+    from servicescape.promises.models import Complaint
+
+    if not _any(session, Complaint):
+        return Figure.unused()
+    found = people.frontline_recoveries(session, window.since, window.until, by=SYSTEM)
+    return Figure.share(found.by_frontline, found.resolved)
+
+
+def targets_set(session: Session, window: Window) -> Figure:
+    from servicescape.plan import measures, planning
+
+    if planning.current_plan(session, window.last_day, by=SYSTEM) is None:
+        return Figure(None, 0, "no_data")
+    targets = planning.targets_for(session, window.last_day, by=SYSTEM)
+    return Figure.share(len({view.target.measure for view in targets}), len(measures.MEASURES))
+
+
+def targets(session: Session, window: Window) -> dict[str, tuple[str, float]]:
+    """The plan's targets for the period's last day: measure key → (comparison, value)."""
+    from servicescape.plan import planning
+
+    return {view.target.measure: (view.target.comparison, float(view.target.value))
+            for view in planning.targets_for(session, window.last_day, by=SYSTEM)}

@@ -1,0 +1,79 @@
+"""The scorecard's JSON shapes (``/api/v1/scorecard``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["ok", "no_data", "not_in_use"]
+Trend = Literal["up", "down", "flat"]
+
+
+class PeriodOut(BaseModel):
+    key: str
+    first_day: str
+    last_day: str
+
+
+class TargetOut(BaseModel):
+    comparison: Literal[">=", "<="]
+    value: float
+    met: bool | None
+
+
+class MeasureResultOut(BaseModel):
+    key: str
+    label: str
+    source: str
+    unit: str
+    value: float | None
+    n: int = Field(description="the sample the figure stands on")
+    status: Status
+    previous_value: float | None
+    previous_n: int
+    target: TargetOut | None
+    score: float | None = Field(description="0-100; none without a figure")
+    previous_score: float | None
+    trend: Trend | None
+    weight: float
+    elements: list[str]
+    goals: list[str]
+
+
+class GroupOut(BaseModel):
+    key: str
+    label: str
+    score: float | None
+    coverage: float = Field(description="the share of the group's weight that has a score (0-1)")
+    measures_scored: int
+    measures: int
+    previous_score: float | None
+    trend: Trend | None
+
+
+class ScorecardOut(BaseModel):
+    period: PeriodOut
+    previous_period: PeriodOut
+    data_as_of: str
+    overall: GroupOut
+    elements: list[GroupOut]
+    goals: list[GroupOut]
+    measures: list[MeasureResultOut]
+
+
+class MeasureOut(BaseModel):
+    key: str
+    label: str
+    formula: str
+    source: str
+    unit: str
+    poor: float = Field(description="the value that scores 0")
+    good: float = Field(description="the value that scores 100")
+    elements: list[str]
+    goals: list[str]
+    weight: float
+
+
+class WeightIn(BaseModel):
+    weight: float = Field(ge=0, le=10, description="0 leaves the measure out of every mean")

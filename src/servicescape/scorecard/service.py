@@ -1,0 +1,193 @@
+"""The scorecard of a period: every measure's figure (figures.py) scored by its thresholds or the
+plan's target, the seven elements and the four goals as weighted means of the scores they have
+(coverage shown), each with its trend against the period before; the owners' weights."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from servicescape.auth.permissions import Principal, require
+from servicescape.config import Settings
+from servicescape.errors import NotFound, ValidationFailed
+from servicescape.i18n import _
+from servicescape.scorecard import catalogue, figures, periods
+from servicescape.scorecard.capability import MANAGE, READ
+from servicescape.scorecard.models import MeasureWeight
+from servicescape.scorecard.scoring import Combined, Figure, combine, scored_against, trend
+
+MAX_WEIGHT = 10.0
+AT_MOST = "<="
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    measure: catalogue.Measure
+    figure: Figure
+    previous: Figure
+    target: tuple[str, float] | None       # the plan's (comparison, value)
+    met: bool | None
+    score: float | None
+    previous_score: float | None
+    weight: float
+    trend: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        m = self.measure
+        return {"key": m.key, "label": _(m.label), "source": m.source, "unit": m.unit,
+                "value": _round(self.figure.value), "n": self.figure.n, "status": self.figure.status,
+                "previous_value": _round(self.previous.value), "previous_n": self.previous.n,
+                "target": ({"comparison": self.target[0], "value": self.target[1], "met": self.met}
+                           if self.target else None),
+                "score": _round(self.score), "previous_score": _round(self.previous_score), "trend": self.trend,
+                "weight": self.weight, "elements": list(m.elements), "goals": list(m.goals)}
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    key: str
+    label: str                # marked with N_
+    now: Combined
+    before: Combined
+    trend: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": _(self.label), "score": _round(self.now.score),
+                "coverage": round(self.now.coverage, 4), "measures_scored": self.now.scored,
+                "measures": self.now.total, "previous_score": _round(self.before.score), "trend": self.trend}
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    period: periods.Period
+    previous: periods.Period
+    measures: list[MeasureResult]
+    elements: list[GroupResult]
+    goals: list[GroupResult]
+    overall: GroupResult
+    data_as_of: datetime
+
+    def weakest(self, count: int = 3) -> list[MeasureResult]:
+        """The measures with the lowest scores (those with a score), weakest first."""
+        scored = [m for m in self.measures if m.score is not None and m.weight > 0]
+        return sorted(scored, key=lambda m: (m.score, -m.weight, m.measure.key))[:count]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"period": _period_dict(self.period), "previous_period": _period_dict(self.previous),
+                "data_as_of": self.data_as_of.isoformat(), "overall": self.overall.as_dict(),
+                "elements": [e.as_dict() for e in self.elements], "goals": [g.as_dict() for g in self.goals],
+                "measures": [m.as_dict() for m in self.measures]}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, 2)
+
+
+def _period_dict(period: periods.Period) -> dict[str, Any]:
+    return {"key": period.key, "first_day": period.first_day.isoformat(), "last_day": period.last_day.isoformat()}
+
+
+# --- weights -------------------------------------------------------------------------------------------
+
+def weights(session: Session, *, by: Principal) -> dict[str, float]:
+    """Every measure's weight (1 unless an owner changed it)."""
+    require(by, READ)
+    return _weights(session)
+
+
+def _weights(session: Session) -> dict[str, float]:
+    kept = {row.measure: row.weight for row in session.scalars(select(MeasureWeight))}
+    return {m.key: float(kept.get(m.key, 1.0)) for m in catalogue.MEASURES}
+
+
+def set_weight(session: Session, key: str, weight: float, *, by: Principal) -> dict[str, float]:
+    """Change a measure's weight (0 to 10; 0 leaves it out of every mean). Audited."""
+    require(by, MANAGE)
+    if key not in catalogue.BY_KEY:
+        raise NotFound(_("No measure %(key)s.", key=key), field="measure")
+    if not (isinstance(weight, int | float) and math.isfinite(weight) and 0 <= weight <= MAX_WEIGHT):
+        raise ValidationFailed(_("A weight must be between 0 and %(max)s.", max=int(MAX_WEIGHT)), field="weight")
+    row = session.get(MeasureWeight, key)
+    if row is None:
+        session.add(MeasureWeight(measure=key, weight=float(weight), updated_by_id=getattr(by, "id", None)))
+    else:
+        row.weight, row.updated_by_id = float(weight), getattr(by, "id", None)
+    session.flush()
+    return _weights(session)
+
+
+# --- the scorecard -------------------------------------------------------------------------------------
+
+def scorecard(session: Session, settings: Settings, *, period: str | None, now: datetime,
+              by: Principal) -> Scorecard:
+    """The scorecard of ``period`` (see periods.parse; default: the 90 days to ``now``)."""
+    require(by, READ)
+    zone = settings.zone
+    current = periods.parse(period, zone, now=now)
+    previous = current.before(zone)
+    weights_now = _weights(session)
+    window = figures.Window(current.since, current.until, zone, settings.reporting_currency)
+    window_before = figures.Window(previous.since, previous.until, zone, settings.reporting_currency)
+    found, found_before = _figures(session, window), _figures(session, window_before)
+    targets = figures.targets(session, window)
+
+    results: list[MeasureResult] = []
+    for measure in catalogue.MEASURES:
+        figure, before = found[measure.key], found_before[measure.key]
+        target = targets.get(measure.key)
+        at_most = target is not None and target[0] == AT_MOST
+        score_now = _score(measure, figure, target, at_most)
+        score_before = _score(measure, before, target, at_most)
+        met = None
+        if target is not None and figure.known and figure.value is not None:
+            met = figure.value <= target[1] if at_most else figure.value >= target[1]
+        results.append(MeasureResult(measure, figure, before, target, met, score_now, score_before,
+                                     weights_now[measure.key], trend(score_now, score_before)))
+    met_figure = _targets_met(results)
+    results = [_with_targets_met(r, met_figure) if r.measure.key == "targets_met" else r for r in results]
+
+    scores = {r.measure.key: r.score for r in results}
+    scores_before = {r.measure.key: r.previous_score for r in results}
+
+    def group(key: str, label: str, members: list[str]) -> GroupResult:
+        now_c, before_c = combine(scores, weights_now, members), combine(scores_before, weights_now, members)
+        return GroupResult(key, label, now_c, before_c, trend(now_c.score, before_c.score))
+
+    elements = [group(key, label, [m.key for m in catalogue.of_element(key)])
+                for key, label in catalogue.ELEMENTS.items()]
+    goals = [group(key, label, [m.key for m in catalogue.of_goal(key)]) for key, label in catalogue.GOALS.items()]
+    overall = group("overall", "Overall", [m.key for m in catalogue.MEASURES])
+    return Scorecard(current, previous, results, elements, goals, overall, now)
+
+
+def _score(measure: catalogue.Measure, figure: Figure, target: tuple[str, float] | None,
+           at_most: bool) -> float | None:
+    if not figure.known or figure.value is None:
+        return None
+    return scored_against(figure.value, measure.poor, measure.good, target[1] if target else None, at_most)
+
+
+def _figures(session: Session, window: figures.Window) -> dict[str, Figure]:
+    out: dict[str, Figure] = {}
+    for measure in catalogue.MEASURES:
+        compute = getattr(figures, measure.figure, None)
+        out[measure.key] = compute(session, window) if compute is not None else Figure(None, 0, "no_data")
+    return out
+
+
+def _targets_met(results: list[MeasureResult]) -> Figure:
+    judged = [r for r in results if r.target is not None and r.met is not None]
+    if not any(r.target is not None for r in results):
+        return Figure(None, 0, "no_data")
+    return Figure.share(sum(1 for r in judged if r.met), len(judged))
+
+
+def _with_targets_met(result: MeasureResult, figure: Figure) -> MeasureResult:
+    score = _score(result.measure, figure, result.target, False)
+    return MeasureResult(result.measure, figure, result.previous, result.target, result.met, score, None,
+                         result.weight, None)

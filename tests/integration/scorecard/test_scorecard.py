@@ -1,0 +1,146 @@
+"""The scorecard on a small firm whose figures are counted by hand, on both databases: promises kept
+on time and clients told before one broke, complaints answered and resolved on time, the plan's
+target scoring a measure, targets set and met, a measure of an unused capability left out (not
+zero); the owners' weights (audited), the API, the CLI and the page; bad input named."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from servicescape.audit.models import AuditEvent
+from servicescape.auth.models import Role
+from servicescape.auth.permissions import SYSTEM
+from servicescape.cli.main import app as cli
+from servicescape.clients.service import clients
+from servicescape.plan import planning
+from servicescape.promises.models import Complaint, ComplaintStatus, Promise, PromiseStatus
+from servicescape.runtime import Runtime
+from servicescape.scorecard import catalogue, service
+from tests.conftest import api_as, sign_in
+from tests.contract.shape import assert_error
+
+PERIOD = "2026-10"
+OCTOBER = datetime(2026, 10, 1, tzinfo=UTC)
+
+
+def at(day: int, hour: int = 10) -> datetime:
+    return OCTOBER.replace(day=day, hour=hour)
+
+
+@pytest.fixture
+def firm(runtime: Runtime) -> None:
+    """Six promises due in October (3 kept, 1 late, 1 missed after an at-risk notice, 1 cancelled)
+    and three complaints received in October (one answered and resolved on time, one late for both,
+    one never answered), and a plan for 2026 with one target."""
+    with runtime.transaction() as session:
+        client = clients.create(session, {"name": "Kovács és Társa Kft."}, by=SYSTEM)
+        for day, status, kept, announced in ((3, PromiseStatus.kept, at(3, 9), None),
+                                             (6, PromiseStatus.kept, at(6, 9), None),
+                                             (9, PromiseStatus.kept, at(9, 9), None),
+                                             (12, PromiseStatus.late, at(13), None),
+                                             (15, PromiseStatus.open, None, at(14)),
+                                             (18, PromiseStatus.cancelled, None, None)):
+            session.add(Promise(client_id=client.id, title=f"Visit {day}", window_start=at(day, 8),
+                                window_end=at(day), status=status, kept_at=kept, announced_at=announced,
+                                cancelled_at=at(1) if status == PromiseStatus.cancelled else None))
+        for received, response_due, answered, resolution_due, resolved in (
+                (1, at(2), at(2, 9), at(5), at(4)), (2, at(3), at(4), at(10), at(12)), (5, at(6), None, at(20), None)):
+            session.add(Complaint(client_id=client.id, received_at=at(received), text="Late again",
+                                  response_due_at=response_due, resolution_due_at=resolution_due,
+                                  first_response_at=answered, resolved_at=resolved,
+                                  status=ComplaintStatus.resolved if resolved else ComplaintStatus.open))
+        plan = planning.plans.create(session, {"name": "2026", "starts_on": date(2026, 1, 1),
+                                               "ends_on": date(2026, 12, 31)}, by=SYSTEM)
+        planning.set_target(session, plan.id, {"measure": "promises_kept_on_time", "comparison": ">=", "value": 50},
+                            by=SYSTEM)
+
+
+def test_the_figures_are_the_hand_counted_ones(runtime: Runtime, firm: None) -> None:
+    with runtime.transaction() as session:
+        found = service.scorecard(session, runtime.settings, period=PERIOD, now=datetime.now(UTC), by=SYSTEM)
+    measures = {r.measure.key: r for r in found.measures}
+    kept = measures["promises_kept_on_time"]
+    assert (kept.figure.value, kept.figure.n) == (60.0, 5)            # 3 of 5, the cancelled one left out
+    assert kept.target == (">=", 50.0) and kept.met is True and kept.score == 100.0   # scored by the target
+    assert (measures["told_before_broken"].figure.value, measures["told_before_broken"].figure.n) == (50.0, 2)
+    answered = measures["complaint_response_on_time"].figure
+    resolved = measures["complaint_resolution_on_time"].figure
+    assert (round(answered.value, 2), answered.n) == (33.33, 3) and (round(resolved.value, 2), resolved.n) == (33.33, 3)
+    assert measures["complaint_response_on_time"].score == pytest.approx(0.0)    # below 50: the poor end
+    assert measures["targets_met"].figure.value == 100.0 and measures["targets_met"].figure.n == 1
+    assert measures["targets_set"].figure.value == pytest.approx(100 / 11)
+    nps = measures["nps"]
+    assert nps.figure.status == "not_in_use" and nps.score is None       # no survey ever: left out, not zero
+    quality = next(e for e in found.elements if e.key == "quality")
+    # promises 100 (by the target), response 0 and resolution 0 (33% is below 50), SERVQUAL not in use
+    assert quality.now.score == pytest.approx(100 / 3) and (quality.now.scored, quality.now.total) == (3, 4)
+    assert quality.now.coverage == pytest.approx(3 / 4)
+    assert [e.key for e in found.elements] == list(catalogue.ELEMENTS)
+    assert [g.key for g in found.goals] == ["trust", "staff", "processes", "satisfaction"]
+    assert found.previous.key == "2026-09" and measures["promises_kept_on_time"].previous.status == "no_data"
+
+
+def test_weights_are_the_owners_and_audited(runtime: Runtime, app, api: TestClient, firm: None) -> None:  # type: ignore[no-untyped-def]
+    changed = api.put("/api/v1/scorecard/weights/promises_kept_on_time", json={"weight": 3})
+    assert changed.status_code == 200, changed.text
+    assert {m["key"]: m["weight"] for m in changed.json()}["promises_kept_on_time"] == 3
+    with runtime.transaction() as session:
+        audit = session.scalars(select(AuditEvent).where(AuditEvent.entity == "scorecard_weight")).all()
+        assert len(audit) == 1
+        found = service.scorecard(session, runtime.settings, period=PERIOD, now=datetime.now(UTC), by=SYSTEM)
+    quality = next(e for e in found.elements if e.key == "quality")
+    assert quality.now.score == pytest.approx(300 / 5)           # (100×3 + 0 + 0) / 5
+    assert_error(api.put("/api/v1/scorecard/weights/promises_kept_on_time", json={"weight": 11}), 422,
+                 "validation_failed")
+    assert_error(api.put("/api/v1/scorecard/weights/no_such_measure", json={"weight": 1}), 404, "not_found")
+    manager = api_as(app, runtime, Role.manager)
+    assert manager.get("/api/v1/scorecard").status_code == 200
+    assert_error(manager.put("/api/v1/scorecard/weights/nps", json={"weight": 2}), 403, "permission_denied")
+    assert_error(api_as(app, runtime, Role.viewer).get("/api/v1/scorecard"), 403, "permission_denied")
+
+
+def test_the_api_names_elements_and_goals_by_their_english_keys(api: TestClient, firm: None) -> None:
+    body = api.get("/api/v1/scorecard", params={"period": PERIOD}).json()
+    assert [e["key"] for e in body["elements"]] == ["quality", "organisation", "knowledge", "planning", "pricing",
+                                                   "communication", "relationships"]
+    assert body["period"] == {"key": PERIOD, "first_day": "2026-10-01", "last_day": "2026-10-31"}
+    kept = next(m for m in body["measures"] if m["key"] == "promises_kept_on_time")
+    assert (kept["value"], kept["n"], kept["target"]) == (60.0, 5, {"comparison": ">=", "value": 50.0, "met": True})
+    assert_error(api.get("/api/v1/scorecard", params={"period": "2026-13"}), 422, "validation_failed")
+    measures = api.get("/api/v1/scorecard/measures").json()
+    assert {m["key"] for m in measures} == {m.key for m in catalogue.MEASURES} and all(m["formula"] for m in measures)
+
+
+def test_the_cli_and_the_pages(runtime: Runtime, db_url: str, web: TestClient, owner, firm: None) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["scorecard", "show", "--period", PERIOD, "--json", "--db", db_url])
+    assert shown.exit_code == 0, shown.output
+    assert {g["key"] for g in json.loads(shown.stdout)["goals"]} == {"trust", "staff", "processes", "satisfaction"}
+    table = runner.invoke(cli, ["scorecard", "show", "--period", PERIOD, "--db", db_url])
+    assert table.exit_code == 0 and "Promises kept on time" in table.stdout and "not in use" in table.stdout
+    bad = runner.invoke(cli, ["scorecard", "show", "--period", "last week", "--db", db_url])
+    assert bad.exit_code == 1 and "period" in bad.output
+    weighed = runner.invoke(cli, ["scorecard", "weights", "--set", "nps=2", "--json", "--db", db_url])
+    assert weighed.exit_code == 0 and json.loads(weighed.stdout)["nps"] == 2
+    refused = runner.invoke(cli, ["scorecard", "weights", "--set", "nps=heavy", "--db", db_url])
+    assert refused.exit_code == 1 and "KEY=WEIGHT" in refused.output
+    sign_in(web, owner.email)
+    page = web.get("/scorecard", params={"period": PERIOD})
+    assert page.status_code == 200 and "60.0%" in page.text and 'id="measure-promises_kept_on_time"' in page.text
+    assert web.get("/scorecard", params={"period": "nonsense"}).status_code == 422
+    catalogue_page = web.get("/scorecard/measures")
+    assert catalogue_page.status_code == 200 and 'name="nps"' in catalogue_page.text
+    token = catalogue_page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    form = {m.key: "1" for m in catalogue.MEASURES} | {"csrf_token": token, "nps": "4"}
+    saved = web.post("/scorecard/measures", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    with runtime.transaction() as session:
+        assert service.weights(session, by=SYSTEM)["nps"] == 4
+    wrong = web.post("/scorecard/measures", data={**form, "nps": "12"})
+    assert wrong.status_code == 422 and "between 0 and 10" in wrong.text
