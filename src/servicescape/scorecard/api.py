@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
 from servicescape.scorecard import catalogue, service
-from servicescape.scorecard.schemas import MeasureOut, ScorecardOut, WeightIn
+from servicescape.scorecard.schemas import ScorecardMeasureOut, ScorecardOut, ScorecardWeightIn
 from servicescape.web.api.common import READ_MANY, UPDATE
 from servicescape.web.api.resources import SignedIn
 
@@ -21,9 +21,10 @@ PeriodQ = Annotated[str | None, Query(max_length=10, pattern=r"^(\d{4}(-Q[1-4]|-
 MeasureKey = Annotated[str, Path(max_length=60, pattern=r"^[a-z_]+$")]
 
 
-def measures_out(weights: dict[str, float]) -> list[MeasureOut]:
-    return [MeasureOut(key=m.key, label=_(m.label), formula=_(m.formula), source=m.source, unit=m.unit, poor=m.poor,
-                       good=m.good, elements=list(m.elements), goals=list(m.goals), weight=weights[m.key])
+def measures_out(weights: dict[str, float]) -> list[ScorecardMeasureOut]:
+    return [ScorecardMeasureOut(key=m.key, label=_(m.label), formula=_(m.formula), source=m.source, unit=m.unit,
+                                poor=m.poor, good=m.good, elements=list(m.elements), goals=list(m.goals),
+                                weight=weights[m.key])
             for m in catalogue.MEASURES]
 
 
@@ -35,15 +36,16 @@ def get_scorecard(context: SignedIn, period: PeriodQ = None) -> Any:
                                  by=context.principal).as_dict()
 
 
-@router.get("/scorecard/measures", response_model=list[MeasureOut], responses=READ_MANY, name="scorecard_measures",
+@router.get("/scorecard/measures", response_model=list[ScorecardMeasureOut], responses=READ_MANY,
+            name="scorecard_measures",
             summary="The measure catalogue: formula, source, thresholds, elements, goals and weight")
 def list_measures(context: SignedIn) -> Any:
     with context.unit() as session:
         return measures_out(service.weights(session, by=context.principal))
 
 
-@router.put("/scorecard/weights/{key}", response_model=list[MeasureOut], responses=UPDATE,
+@router.put("/scorecard/weights/{key}", response_model=list[ScorecardMeasureOut], responses=UPDATE,
             name="set_scorecard_weight", summary="Change a measure's weight (owners; audited)")
-def set_weight(key: MeasureKey, body: WeightIn, context: SignedIn) -> Any:
+def set_weight(key: MeasureKey, body: ScorecardWeightIn, context: SignedIn) -> Any:
     with context.unit() as session:
         return measures_out(service.set_weight(session, key, body.weight, by=context.principal))

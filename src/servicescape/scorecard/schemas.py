@@ -10,19 +10,19 @@ Status = Literal["ok", "no_data", "not_in_use"]
 Trend = Literal["up", "down", "flat"]
 
 
-class PeriodOut(BaseModel):
+class ScorecardPeriodOut(BaseModel):
     key: str
     first_day: str
     last_day: str
 
 
-class TargetOut(BaseModel):
+class ScorecardTargetOut(BaseModel):
     comparison: Literal[">=", "<="]
     value: float
     met: bool | None
 
 
-class MeasureResultOut(BaseModel):
+class ScorecardMeasureResultOut(BaseModel):
     key: str
     label: str
     source: str
@@ -32,7 +32,7 @@ class MeasureResultOut(BaseModel):
     status: Status
     previous_value: float | None
     previous_n: int
-    target: TargetOut | None
+    target: ScorecardTargetOut | None
     score: float | None = Field(description="0-100; none without a figure")
     previous_score: float | None
     trend: Trend | None
@@ -41,7 +41,7 @@ class MeasureResultOut(BaseModel):
     goals: list[str]
 
 
-class GroupOut(BaseModel):
+class ScorecardGroupOut(BaseModel):
     key: str
     label: str
     score: float | None
@@ -53,16 +53,16 @@ class GroupOut(BaseModel):
 
 
 class ScorecardOut(BaseModel):
-    period: PeriodOut
-    previous_period: PeriodOut
+    period: ScorecardPeriodOut
+    previous_period: ScorecardPeriodOut
     data_as_of: str
-    overall: GroupOut
-    elements: list[GroupOut]
-    goals: list[GroupOut]
-    measures: list[MeasureResultOut]
+    overall: ScorecardGroupOut
+    elements: list[ScorecardGroupOut]
+    goals: list[ScorecardGroupOut]
+    measures: list[ScorecardMeasureResultOut]
 
 
-class MeasureOut(BaseModel):
+class ScorecardMeasureOut(BaseModel):
     key: str
     label: str
     formula: str
@@ -75,5 +75,5 @@ class MeasureOut(BaseModel):
     weight: float
 
 
-class WeightIn(BaseModel):
+class ScorecardWeightIn(BaseModel):
     weight: float = Field(ge=0, le=10, description="0 leaves the measure out of every mean")
