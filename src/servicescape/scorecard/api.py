@@ -10,7 +10,12 @@ from fastapi import APIRouter, Path, Query
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
 from servicescape.scorecard import catalogue, service
-from servicescape.scorecard.schemas import ScorecardMeasureOut, ScorecardOut, ScorecardWeightIn
+from servicescape.scorecard.schemas import (
+    ScorecardHistoryOut,
+    ScorecardMeasureOut,
+    ScorecardOut,
+    ScorecardWeightIn,
+)
 from servicescape.web.api.common import READ_MANY, UPDATE
 from servicescape.web.api.resources import SignedIn
 
@@ -34,6 +39,14 @@ def get_scorecard(context: SignedIn, period: PeriodQ = None) -> Any:
     with context.unit() as session:
         return service.scorecard(session, context.runtime.settings, period=period, now=utcnow(),
                                  by=context.principal).as_dict()
+
+
+@router.get("/scorecard/history", response_model=list[ScorecardHistoryOut], responses=READ_MANY,
+            name="scorecard_history", summary="The overall, element and goal scores of the last quarters")
+def get_history(context: SignedIn, quarters: Annotated[int, Query(ge=1, le=service.MAX_QUARTERS)] = 4) -> Any:
+    with context.unit() as session:
+        return service.history(session, context.runtime.settings, quarters=quarters, now=utcnow(),
+                               by=context.principal)
 
 
 @router.get("/scorecard/measures", response_model=list[ScorecardMeasureOut], responses=READ_MANY,

@@ -3,8 +3,10 @@ scored from the firm's own records (every other capability's), with trends, targ
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from servicescape.i18n import N_
-from servicescape.platform.registry import MANAGERS, OWNERS, Capability, Nav, PermissionSpec
+from servicescape.platform.registry import MANAGERS, OWNERS, Capability, HomePanel, Job, Nav, PermissionSpec
 
 READ = "scorecard.read"
 MANAGE = "scorecard.manage"
@@ -22,5 +24,10 @@ CAPABILITY = Capability(
     api=("servicescape.scorecard.api",),
     pages=("servicescape.scorecard.pages",),
     cli=("servicescape.scorecard.cli",),
+    jobs=(Job("scorecard.refresh", "servicescape.scorecard.jobs:refresh",
+              N_("Compute the scorecard of the last 90 days and of this quarter for the home page"),
+              every=timedelta(hours=1)),),
+    home_panels=(HomePanel("scorecard", "scorecard/_home_panel.html", "servicescape.scorecard.panels:home_panel",
+                           READ, order=20),),
     templates=True,
 )

@@ -11,7 +11,7 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, fail, opened, out, print_json
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
-from servicescape.scorecard import api, service
+from servicescape.scorecard import api, catalogue, service
 
 scorecard_app = typer.Typer(
     help="The scorecard: the seven elements of service marketing (quality, organisation, knowledge, planning, "
@@ -55,6 +55,23 @@ def show(period: Annotated[str | None, typer.Option(
             "no data" if m.figure.value is None else f"{m.figure.value:.1f}")
         target = f"{m.target[0]} {m.target[1]:g}" if m.target else ""
         table.add_row(_(m.measure.label), figure, str(m.figure.n), target, _score(m.score), ARROWS[m.trend])
+    out.print(table)
+
+
+@scorecard_app.command("history", help="The overall, element and goal scores of the last quarters (the running "
+                                       "one last), computed from the records as they are now.")
+def history(quarters: Annotated[int, typer.Option("--quarters", help="How many quarters (1-12).")] = 4,
+            db: DbOption = None, json: JsonOption = False) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        found = service.history(session, runtime.settings, quarters=quarters, now=utcnow(), by=SYSTEM)
+    if json:
+        print_json(found)
+        return
+    table = Table("quarter", "overall", *catalogue.ELEMENTS, *catalogue.GOALS)
+    for row in found:
+        table.add_row(row["period"]["key"], _score(row["overall"]),
+                      *(_score(row["elements"][key]) for key in catalogue.ELEMENTS),
+                      *(_score(row["goals"][key]) for key in catalogue.GOALS))
     out.print(table)
 
 

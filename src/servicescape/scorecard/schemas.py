@@ -77,3 +77,11 @@ class ScorecardMeasureOut(BaseModel):
 
 class ScorecardWeightIn(BaseModel):
     weight: float = Field(ge=0, le=10, description="0 leaves the measure out of every mean")
+
+
+class ScorecardHistoryOut(BaseModel):
+    period: ScorecardPeriodOut
+    overall: float | None
+    coverage: float
+    elements: dict[str, float | None]
+    goals: dict[str, float | None]

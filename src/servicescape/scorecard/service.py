@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from servicescape.errors import NotFound, ValidationFailed
 from servicescape.i18n import _
 from servicescape.scorecard import catalogue, figures, periods
 from servicescape.scorecard.capability import MANAGE, READ
-from servicescape.scorecard.models import MeasureWeight
+from servicescape.scorecard.models import MeasureWeight, Snapshot
 from servicescape.scorecard.scoring import Combined, Figure, combine, scored_against, trend
 
 MAX_WEIGHT = 10.0
@@ -191,3 +191,58 @@ def _with_targets_met(result: MeasureResult, figure: Figure) -> MeasureResult:
     score = _score(result.measure, figure, result.target, False)
     return MeasureResult(result.measure, figure, result.previous, result.target, result.met, score, None,
                          result.weight, None)
+
+
+# --- snapshots (the home page) and history -------------------------------------------------------------
+
+#: the periods the refresh job keeps: the rolling 90 days (the home page) and the running quarter
+ROLLING = f"{periods.ROLLING_DAYS}d"
+MAX_QUARTERS = 12
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def refresh(session: Session, settings: Settings, *, now: datetime, by: Principal) -> dict[str, Any]:
+    """Compute the scorecard of the 90 days to ``now`` and of the running quarter, and keep each as
+    its period's snapshot (replacing the one before)."""
+    require(by, READ)
+    kept: dict[str, Any] = {}
+    for key in (ROLLING, quarter_of(now.astimezone(settings.zone).date())):
+        found = scorecard(session, settings, period=key, now=now, by=by)
+        row = session.get(Snapshot, key)
+        if row is None:
+            session.add(Snapshot(period=key, computed_at=now, payload=found.as_dict()))
+        else:
+            row.computed_at, row.payload = now, found.as_dict()
+        kept[key] = _round(found.overall.now.score)
+    session.flush()
+    return {"snapshots": len(kept), "overall": kept}
+
+
+def snapshot(session: Session, period: str = ROLLING, *, by: Principal) -> Snapshot | None:
+    """The last scorecard the job kept for ``period`` (None before its first run)."""
+    require(by, READ)
+    return session.get(Snapshot, period)
+
+
+def history(session: Session, settings: Settings, *, quarters: int, now: datetime,
+            by: Principal) -> list[dict[str, Any]]:
+    """The overall, element and goal scores of the last ``quarters`` quarters (the running one
+    last), each computed from the records as they are now."""
+    require(by, READ)
+    if not 1 <= quarters <= MAX_QUARTERS:
+        raise ValidationFailed(_("Give between 1 and %(max)s quarters.", max=MAX_QUARTERS), field="quarters")
+    period = periods.parse(quarter_of(now.astimezone(settings.zone).date()), settings.zone, now=now)
+    chosen = [period]
+    for _step in range(quarters - 1):
+        chosen.append(chosen[-1].before(settings.zone))
+    out = []
+    for each in reversed(chosen):
+        found = scorecard(session, settings, period=each.key, now=now, by=by)
+        out.append({"period": _period_dict(each), "overall": _round(found.overall.now.score),
+                    "coverage": round(found.overall.now.coverage, 4),
+                    "elements": {e.key: _round(e.now.score) for e in found.elements},
+                    "goals": {g.key: _round(g.now.score) for g in found.goals}})
+    return out

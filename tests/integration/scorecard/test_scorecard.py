@@ -19,9 +19,12 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.main import app as cli
 from servicescape.clients.service import clients
 from servicescape.plan import planning
+from servicescape.platform.jobs import runner
+from servicescape.platform.jobs.models import RunStatus
 from servicescape.promises.models import Complaint, ComplaintStatus, Promise, PromiseStatus
 from servicescape.runtime import Runtime
 from servicescape.scorecard import catalogue, service
+from servicescape.scorecard.models import Snapshot
 from tests.conftest import api_as, sign_in
 from tests.contract.shape import assert_error
 
@@ -144,3 +147,35 @@ def test_the_cli_and_the_pages(runtime: Runtime, db_url: str, web: TestClient, o
         assert service.weights(session, by=SYSTEM)["nps"] == 4
     wrong = web.post("/scorecard/measures", data={**form, "nps": "12"})
     assert wrong.status_code == 422 and "between 0 and 10" in wrong.text
+
+
+def test_the_refresh_job_keeps_the_home_panels_scorecard(runtime: Runtime, web: TestClient, owner,  # type: ignore[no-untyped-def]
+                                                         firm: None) -> None:
+    sign_in(web, owner.email)
+    assert 'id="scorecard-panel"' not in web.get("/").text        # never computed on the home page
+    first = runner.run_job(runtime, "scorecard.refresh")
+    assert first.status == RunStatus.succeeded, first.error
+    with runtime.transaction() as session:
+        kept = {row.period: row for row in session.scalars(select(Snapshot))}
+    quarter = service.quarter_of(datetime.now(UTC).astimezone(runtime.settings.zone).date())
+    assert set(kept) == {"90d", quarter} and kept["90d"].payload["period"]["key"] == "90d"
+    home = web.get("/").text
+    assert 'id="scorecard-panel"' in home and 'href="/scorecard"' in home
+    assert runner.run_job(runtime, "scorecard.refresh").status == RunStatus.succeeded
+    with runtime.transaction() as session:
+        assert len(session.scalars(select(Snapshot)).all()) == 2   # replaced, not added
+
+
+def test_history_by_quarter(api: TestClient, runtime: Runtime, firm: None) -> None:
+    found = api.get("/api/v1/scorecard/history", params={"quarters": 6}).json()
+    assert len(found) == 6 and found[-1]["period"]["key"] == service.quarter_of(
+        datetime.now(UTC).astimezone(runtime.settings.zone).date())
+    october = next(row for row in found if row["period"]["key"] == "2026-Q4")
+    assert set(october["elements"]) == set(catalogue.ELEMENTS) and october["overall"] is not None
+    assert_error(api.get("/api/v1/scorecard/history", params={"quarters": 13}), 422, "validation_failed")
+    shown = CliRunner().invoke(cli, ["scorecard", "history", "--quarters", "2", "--json",
+                                     "--db", runtime.settings.effective_database_url])
+    assert shown.exit_code == 0 and len(json.loads(shown.stdout)) == 2
+    refused = CliRunner().invoke(cli, ["scorecard", "history", "--quarters", "0",
+                                       "--db", runtime.settings.effective_database_url])
+    assert refused.exit_code == 1 and "quarters" in refused.output
