@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
-from servicescape.scorecard import catalogue, service
+from servicescape.scorecard import catalogue, recommendations, service
 from servicescape.scorecard.schemas import (
+    AcceptedOut,
+    DismissIn,
+    RecommendationOut,
     ScorecardHistoryOut,
     ScorecardMeasureOut,
     ScorecardOut,
@@ -62,3 +65,32 @@ def list_measures(context: SignedIn) -> Any:
 def set_weight(key: MeasureKey, body: ScorecardWeightIn, context: SignedIn) -> Any:
     with context.unit() as session:
         return measures_out(service.set_weight(session, key, body.weight, by=context.principal))
+
+
+RuleKey = Annotated[str, Path(max_length=60, pattern=r"^[a-z_]+$")]
+
+
+@router.get("/scorecard/recommendations", response_model=list[RecommendationOut], responses=READ_MANY,
+            name="scorecard_recommendations",
+            summary="What to fix first: the weakest measures' rules, why, what to do and who owns what")
+def list_recommendations(context: SignedIn) -> Any:
+    with context.unit() as session:
+        return [r.as_dict() for r in recommendations.recommendations(session, context.runtime.settings,
+                                                                     by=context.principal)]
+
+
+@router.post("/scorecard/recommendations/{rule}/accept", response_model=AcceptedOut, responses=UPDATE,
+             name="accept_scorecard_recommendation", summary="Accept: a task for each record's owner (managers)")
+def accept_recommendation(rule: RuleKey, context: SignedIn) -> Any:
+    with context.unit() as session:
+        return AcceptedOut(tasks_opened=recommendations.accept(session, context.runtime.settings, rule,
+                                                                by=context.principal))
+
+
+@router.post("/scorecard/recommendations/{rule}/dismiss", status_code=204, response_class=Response,
+             responses=UPDATE,
+             name="dismiss_scorecard_recommendation", summary="Dismiss for this quarter, saying why (managers)")
+def dismiss_recommendation(rule: RuleKey, body: DismissIn, context: SignedIn) -> Response:
+    with context.unit() as session:
+        recommendations.dismiss(session, context.runtime.settings, rule, body.reason, by=context.principal)
+    return Response(status_code=204)

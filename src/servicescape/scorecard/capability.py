@@ -10,6 +10,7 @@ from servicescape.platform.registry import MANAGERS, OWNERS, Capability, HomePan
 
 READ = "scorecard.read"
 MANAGE = "scorecard.manage"
+MANAGE_ACTIONS = "scorecard.act"
 
 CAPABILITY = Capability(
     key="scorecard",
@@ -20,6 +21,8 @@ CAPABILITY = Capability(
     permissions=(
         PermissionSpec(READ, N_("See the scorecard: the seven elements, the four goals and their measures"), MANAGERS),
         PermissionSpec(MANAGE, N_("Change how much each measure of the scorecard weighs"), OWNERS),
+        PermissionSpec(MANAGE_ACTIONS, N_("Accept the scorecard's recommendations (tasks for the owners) or "
+                                          "dismiss them"), MANAGERS),
     ),
     api=("servicescape.scorecard.api",),
     pages=("servicescape.scorecard.pages",),
@@ -29,5 +32,6 @@ CAPABILITY = Capability(
               every=timedelta(hours=1)),),
     home_panels=(HomePanel("scorecard", "scorecard/_home_panel.html", "servicescape.scorecard.panels:home_panel",
                            READ, order=20),),
+    task_kinds=(("scorecard", N_("Act on the scorecard")),),
     templates=True,
 )

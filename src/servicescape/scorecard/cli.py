@@ -11,7 +11,7 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, fail, opened, out, print_json
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
-from servicescape.scorecard import api, catalogue, service
+from servicescape.scorecard import api, catalogue, recommendations, service
 
 scorecard_app = typer.Typer(
     help="The scorecard: the seven elements of service marketing (quality, organisation, knowledge, planning, "
@@ -23,6 +23,7 @@ ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: ""}
 
 def register(app: typer.Typer) -> None:
     app.add_typer(scorecard_app, name="scorecard")
+    app.add_typer(recommendations_app, name="recommendations")
 
 
 def _score(value: float | None) -> str:
@@ -112,3 +113,44 @@ def weights(changes: Annotated[list[str] | None, typer.Option("--set", help="KEY
     for key, weight in found.items():
         table.add_row(key, f"{weight:g}")
     out.print(table)
+
+
+recommendations_app = typer.Typer(help="What to fix first: the scorecard's weakest measures turned into owned "
+                                       "actions (accept: a task for each owner; dismiss: with a reason).",
+                                  no_args_is_help=True)
+RuleArgument = Annotated[str, typer.Argument(help="The recommendation's rule, e.g. contact_key_accounts.")]
+
+
+@recommendations_app.command("list", help="The recommendations of the last 90 days, weakest measure first: why "
+                                           "(figure, sample, score, trend), what to do, who owns how many records.")
+def recommendations_list(db: DbOption = None, json: JsonOption = False) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        found = [r.as_dict() for r in recommendations.recommendations(session, runtime.settings, by=SYSTEM)]
+    if json:
+        print_json(found)
+        return
+    if not found:
+        out.print("No recommendation: no measure with a rule scores under 60.")
+    for r in found:
+        owners = ", ".join(f"{o['owner']} {o['records']}" for o in r["owners"])
+        out.print(f"[bold]{r['rule']}[/bold] ({r['status']}): {r['title']} — {r['why']['figure']:.1f} over "
+                  f"{r['why']['n']}, score {r['why']['score']:.0f}. {r['action']} Owners: {owners}. {r['link']}")
+
+
+@recommendations_app.command("accept", help="Accept a recommendation: a task for each record's owner, due in a week.")
+def recommendations_accept(rule: RuleArgument, db: DbOption = None, json: JsonOption = False) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        opened_tasks = recommendations.accept(session, runtime.settings, rule, by=SYSTEM)
+    if json:
+        print_json({"tasks_opened": opened_tasks})
+        return
+    out.print(f"Accepted: {opened_tasks} task(s) opened.")
+
+
+@recommendations_app.command("dismiss", help="Dismiss a recommendation for this quarter; --reason is required.")
+def recommendations_dismiss(rule: RuleArgument,
+                            reason: Annotated[str, typer.Option("--reason", help="Why it is set aside.")] = "",
+                            db: DbOption = None) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        recommendations.dismiss(session, runtime.settings, rule, reason, by=SYSTEM)
+    out.print("Dismissed for this quarter.")

@@ -3,14 +3,15 @@ and the last scorecard of each period the refresh job computed (what the home pa
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from servicescape.db.base import Base, Timestamped
-from servicescape.db.types import UTCDateTime
+from servicescape.db.types import UTCDateTime, enum_type
 
 
 class MeasureWeight(Timestamped, Base):
@@ -33,3 +34,25 @@ class Snapshot(Base):
     period: Mapped[str] = mapped_column(String(10), primary_key=True)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class DecisionStatus(enum.StrEnum):
+    accepted = "accepted"
+    dismissed = "dismissed"
+
+
+class Decision(Base):
+    """What a manager decided about a recommendation for a quarter: accepted (tasks opened) or
+    dismissed (with the reason)."""
+
+    __tablename__ = "scorecard_recommendation"
+    __table_args__ = (UniqueConstraint("rule", "quarter", name="uq_scorecard_recommendation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(60))
+    quarter: Mapped[str] = mapped_column(String(10))
+    status: Mapped[DecisionStatus] = mapped_column(enum_type(DecisionStatus))
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    tasks_opened: Mapped[int] = mapped_column(Integer, default=0)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), default=None)

@@ -5,23 +5,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import RedirectResponse, Response
 
 from servicescape import i18n
 from servicescape.auth.permissions import can
 from servicescape.db.types import utcnow
-from servicescape.errors import ValidationFailed
-from servicescape.scorecard import api, service
-from servicescape.scorecard.capability import MANAGE, READ
+from servicescape.errors import Conflict, NotFound, ValidationFailed
+from servicescape.scorecard import api, catalogue, recommendations, service
+from servicescape.scorecard.capability import MANAGE, MANAGE_ACTIONS, READ
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import FormInvalid
 from servicescape.web.pages.common import FORM_PROBLEMS, Posted, problem_status, see_other
-from servicescape.web.templating import render
+from servicescape.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[RequestContext, Depends(signed_in(READ))]
 Owner = Annotated[RequestContext, Depends(signed_in(MANAGE))]
+Actor = Annotated[RequestContext, Depends(signed_in(MANAGE_ACTIONS))]
 
 
 @router.get("/scorecard")
@@ -35,8 +36,41 @@ def scorecard_view(context: Reader, period: Annotated[str | None, Query(max_leng
             problem = failed.message
             found = service.scorecard(session, context.runtime.settings, period=None, now=utcnow(),
                                       by=context.principal)
+        rolling = found if found.period.key == service.ROLLING else None
+        advice = recommendations.recommendations(session, context.runtime.settings, card=rolling,
+                                                 by=context.principal)
     return render(context, "scorecard/scorecard.html", status_code=422 if problem else 200, active_nav="scorecard",
-                  found=found, period=period or "", problem=problem)
+                  found=found, period=period or "", problem=problem, advice=advice,
+                  can_act=can(context.principal, MANAGE_ACTIONS),
+                  catalogue_labels={m.key: m.label for m in catalogue.MEASURES})
+
+
+def _refused(context: RequestContext, message: str) -> Response:
+    response = RedirectResponse("/scorecard#recommendations", status_code=303)
+    flash(response, context, "error", message)
+    return response
+
+
+@router.post("/scorecard/recommendations/{rule}/accept")
+def accept_recommendation(context: Actor, rule: Annotated[str, Path(max_length=60)], values: Posted) -> Response:
+    try:
+        with context.unit() as session:
+            opened = recommendations.accept(session, context.runtime.settings, rule, by=context.principal)
+    except (ValidationFailed, NotFound, Conflict) as problem:
+        return _refused(context, problem.message)
+    return see_other("/scorecard#recommendations", context,
+                     i18n.ngettext("%(num)d task was opened.", "%(num)d tasks were opened.", opened))
+
+
+@router.post("/scorecard/recommendations/{rule}/dismiss")
+def dismiss_recommendation(context: Actor, rule: Annotated[str, Path(max_length=60)], values: Posted) -> Response:
+    try:
+        with context.unit() as session:
+            recommendations.dismiss(session, context.runtime.settings, rule, values.get("reason"),
+                                    by=context.principal)
+    except (ValidationFailed, NotFound, Conflict) as problem:
+        return _refused(context, problem.message)
+    return see_other("/scorecard#recommendations", context, i18n._("The recommendation was dismissed."))
 
 
 def measures_page(context: RequestContext, *, errors: dict[str, str] | None = None, status_code: int = 200) -> Response:

@@ -85,3 +85,47 @@ class ScorecardHistoryOut(BaseModel):
     coverage: float
     elements: dict[str, float | None]
     goals: dict[str, float | None]
+
+
+class RecommendationWhyOut(BaseModel):
+    figure: float
+    n: int
+    score: float
+    scores_0_at: float
+    scores_100_at: float
+    trend: Trend | None
+
+
+class RecommendationOwnerOut(BaseModel):
+    owner: str
+    records: int
+
+
+class RecommendationRecordOut(BaseModel):
+    client_id: int
+    client: str
+    owner_id: int | None
+    owner: str | None
+    detail: str
+
+
+class RecommendationOut(BaseModel):
+    rule: str
+    measure: str
+    quarter: str
+    title: str
+    action: str
+    link: str
+    why: RecommendationWhyOut
+    owners: list[RecommendationOwnerOut]
+    records: list[RecommendationRecordOut]
+    status: Literal["open", "accepted", "dismissed"]
+    reason: str | None
+
+
+class AcceptedOut(BaseModel):
+    tasks_opened: int
+
+
+class DismissIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500, pattern="^[^\\u0000]*$")

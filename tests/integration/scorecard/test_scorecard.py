@@ -14,7 +14,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from servicescape.audit.models import AuditEvent
-from servicescape.auth.models import Role
+from servicescape.auth import service as auth
+from servicescape.auth.models import Role, Staff
 from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.main import app as cli
 from servicescape.clients.service import clients
@@ -25,7 +26,8 @@ from servicescape.promises.models import Complaint, ComplaintStatus, Promise, Pr
 from servicescape.runtime import Runtime
 from servicescape.scorecard import catalogue, service
 from servicescape.scorecard.models import Snapshot
-from tests.conftest import api_as, sign_in
+from servicescape.tasks.models import Task
+from tests.conftest import PASSWORD, api_as, sign_in
 from tests.contract.shape import assert_error
 
 PERIOD = "2026-10"
@@ -52,11 +54,13 @@ def firm(runtime: Runtime) -> None:
             session.add(Promise(client_id=client.id, title=f"Visit {day}", window_start=at(day, 8),
                                 window_end=at(day), status=status, kept_at=kept, announced_at=announced,
                                 cancelled_at=at(1) if status == PromiseStatus.cancelled else None))
+        hafiz = auth.create_staff(session, name="Muhammad Hafiz", email="hafiz@firm.test", role=Role.staff,
+                                  password=PASSWORD, by=SYSTEM)
         for received, response_due, answered, resolution_due, resolved in (
                 (1, at(2), at(2, 9), at(5), at(4)), (2, at(3), at(4), at(10), at(12)), (5, at(6), None, at(20), None)):
             session.add(Complaint(client_id=client.id, received_at=at(received), text="Late again",
                                   response_due_at=response_due, resolution_due_at=resolution_due,
-                                  first_response_at=answered, resolved_at=resolved,
+                                  first_response_at=answered, resolved_at=resolved, owner_id=hafiz.id,
                                   status=ComplaintStatus.resolved if resolved else ComplaintStatus.open))
         plan = planning.plans.create(session, {"name": "2026", "starts_on": date(2026, 1, 1),
                                                "ends_on": date(2026, 12, 31)}, by=SYSTEM)
@@ -179,3 +183,47 @@ def test_history_by_quarter(api: TestClient, runtime: Runtime, firm: None) -> No
     refused = CliRunner().invoke(cli, ["scorecard", "history", "--quarters", "0",
                                        "--db", runtime.settings.effective_database_url])
     assert refused.exit_code == 1 and "quarters" in refused.output
+
+
+def test_a_weak_measure_becomes_an_owned_recommendation(app, api: TestClient, runtime: Runtime,  # type: ignore[no-untyped-def]
+                                                         firm: None) -> None:
+    found = api.get("/api/v1/scorecard/recommendations").json()
+    answer = next(r for r in found if r["rule"] == "answer_complaints")       # 1 of 3 answered on time
+    assert (round(answer["why"]["figure"], 2), answer["why"]["n"], answer["status"]) == (33.33, 3, "open")
+    assert answer["owners"] == [{"owner": "Muhammad Hafiz", "records": 1}]
+    assert [r["client"] for r in answer["records"]] == ["Kovács és Társa Kft."] and answer["link"] == "/complaints"
+    assert_error(api_as(app, runtime, Role.staff).post("/api/v1/scorecard/recommendations/answer_complaints/accept"),
+                 403, "permission_denied")
+    accepted = api.post("/api/v1/scorecard/recommendations/answer_complaints/accept")
+    assert accepted.status_code == 200 and accepted.json() == {"tasks_opened": 1}
+    with runtime.transaction() as session:
+        task = session.scalars(select(Task).where(Task.kind == "scorecard")).one()
+        owner = session.get(Staff, task.owner_id)
+        assert owner is not None and owner.name == "Muhammad Hafiz" and "Kovács" in task.title
+    assert_error(api.post("/api/v1/scorecard/recommendations/answer_complaints/accept"), 409, "conflict")
+    assert next(r for r in api.get("/api/v1/scorecard/recommendations").json()
+                if r["rule"] == "answer_complaints")["status"] == "accepted"
+    assert_error(api.post("/api/v1/scorecard/recommendations/no_such_rule/accept"), 404, "not_found")
+
+
+def test_dismissing_needs_a_reason(api: TestClient, runtime: Runtime, web: TestClient, owner,  # type: ignore[no-untyped-def]
+                                   firm: None) -> None:
+    url = "/api/v1/scorecard/recommendations/answer_complaints/dismiss"
+    assert_error(api.post(url, json={"reason": ""}), 422, "validation_failed")
+    refused = CliRunner().invoke(cli, ["recommendations", "dismiss", "answer_complaints",
+                                       "--db", runtime.settings.effective_database_url])
+    assert refused.exit_code == 1 and "reason" in refused.output
+    sign_in(web, owner.email)
+    page = web.get("/scorecard").text
+    assert 'id="recommendation-answer_complaints"' in page and "Complaints are waiting for a first answer" in page
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    assert web.post("/scorecard/recommendations/answer_complaints/dismiss", data={"csrf_token": token, "reason": ""},
+                    follow_redirects=False).status_code == 303              # told why on the page, nothing saved
+    assert api.post(url, json={"reason": "The complaints desk is being rebuilt this month"}).status_code == 204
+    listed = CliRunner().invoke(cli, ["recommendations", "list", "--json",
+                                      "--db", runtime.settings.effective_database_url])
+    dismissed = next(r for r in json.loads(listed.stdout) if r["rule"] == "answer_complaints")
+    assert (dismissed["status"], dismissed["reason"]) == ("dismissed",
+                                                          "The complaints desk is being rebuilt this month")
+    assert_error(api.post("/api/v1/scorecard/recommendations/answer_complaints/accept"), 409, "conflict")
+    assert "Dismissed" in web.get("/scorecard").text
