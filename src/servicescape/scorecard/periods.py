@@ -33,13 +33,13 @@ class Period:
                           - timedelta(days=1))
         first = self.first_day
         if _YEAR.match(self.key):
-            return parse(str(first.year - 1), zone, now=None)
+            return _parse(str(first.year - 1), zone, None)
         if _QUARTER.match(self.key):
             quarter = (first.month - 1) // 3 + 1
             year, quarter = (first.year, quarter - 1) if quarter > 1 else (first.year - 1, 4)
-            return parse(f"{year}-Q{quarter}", zone, now=None)
+            return _parse(f"{year}-Q{quarter}", zone, None)
         previous = first - timedelta(days=1)
-        return parse(f"{previous.year}-{previous.month:02d}", zone, now=None)
+        return _parse(f"{previous.year}-{previous.month:02d}", zone, None)
 
 
 def _span(key: str, first: date, after_last: date, zone: tzinfo, now: datetime | None) -> Period:
@@ -60,23 +60,26 @@ def parse(text: str | None, zone: tzinfo, *, now: datetime | None) -> Period:
         return Period(f"{ROLLING_DAYS}d", now - timedelta(days=ROLLING_DAYS), now,
                       today - timedelta(days=ROLLING_DAYS), today)
     text = text.strip()
+    year = re.match(r"^(\d{4})", text)
+    if year is not None and not 1900 <= int(year.group(1)) <= 2999:
+        raise ValidationFailed(_("Give a period between 1900 and 2999."), field="period")
+    return _parse(text, zone, now)
+
+
+def _parse(text: str, zone: tzinfo, now: datetime | None) -> Period:
     if (found := _QUARTER.match(text)) is not None:
         year, quarter = int(found.group(1)), int(found.group(2))
         first = date(year, 3 * quarter - 2, 1)
         after = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        return _check(_span(text, first, after, zone, now))
+        return _span(text, first, after, zone, now)
     if (found := _MONTH.match(text)) is not None:
         year, month = int(found.group(1)), int(found.group(2))
         after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        return _check(_span(text, date(year, month, 1), after, zone, now))
+        return _span(text, date(year, month, 1), after, zone, now)
     if (found := _YEAR.match(text)) is not None:
         year = int(found.group(1))
-        return _check(_span(text, date(year, 1, 1), date(year + 1, 1, 1), zone, now))
+        return _span(text, date(year, 1, 1), date(year + 1, 1, 1), zone, now)
     raise ValidationFailed(_("Give the period as a year (2026), a quarter (2026-Q3), a month (2026-11) or 90d."),
                            field="period")
 
 
-def _check(period: Period) -> Period:
-    if not 1900 <= period.first_day.year <= 2999:
-        raise ValidationFailed(_("Give a period between 1900 and 2999."), field="period")
-    return period

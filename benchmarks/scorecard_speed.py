@@ -1,0 +1,137 @@
+"""The scorecard at 100,000 clients: every measure's figure for the 90 days to now and the 90 days
+before, scored, against a per-client Python baseline of three of its figures, measured in the same run.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/scorecard_speed.py [--clients N] [--repeat N]
+
+**The firm** is the client portal benchmark's (``benchmarks/portal_speed.py``: the promise ledger's
+firm of ``--clients`` clients, 20 promises each over three years, invoices, interactions, complaints,
+survey campaigns and the portal's data), built or reused at
+``/tmp/servicescape-portal-bench/firm-<clients>.db`` and read in place (nothing is written).
+
+**Measured** in this process, median of ``--repeat`` runs:
+
+- *the scorecard*: ``scorecard.service.scorecard`` for the 90 days to the firm's "now" (both periods,
+  every measure, the scores, the elements and goals);
+- *each measure* once, for the 90 days to now: where the time goes;
+- *baseline*: promises kept on time, complaints answered on time and contact cadence kept, computed
+  the obvious way — the period's rows loaded and counted per client in Python — checked against the
+  scorecard's figures.
+
+Prints the times, the ratio of the baseline to the scorecard's own three figures, and whether the
+scorecard is under the issue's 5 s (exits 1 when not, or when a figure differs from the baseline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import portal_speed as portal  # the firm's builder, next to this script
+
+from servicescape.auth.permissions import SYSTEM
+from servicescape.clients.models import Client, ClientStatus, Interaction
+from servicescape.config import Settings
+from servicescape.promises.models import Complaint, Promise, PromiseStatus
+from servicescape.relationships import service as relationships
+from servicescape.runtime import open_runtime
+from servicescape.scorecard import catalogue, figures, service
+
+TARGET_S = 5.0
+
+
+def timed(action: Any) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def baseline(session: Any, since: datetime, until: datetime) -> dict[str, float]:
+    """The three figures the obvious way: rows loaded, counted per client in Python."""
+    per_client: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for client_id, status in session.execute(
+            select(Promise.client_id, Promise.status)
+            .where(Promise.window_end >= since, Promise.window_end < until)):
+        if status == PromiseStatus.cancelled:
+            continue
+        per_client[client_id][1] += 1
+        per_client[client_id][0] += status == PromiseStatus.kept
+    kept = 100.0 * sum(k for k, _n in per_client.values()) / max(1, sum(n for _k, n in per_client.values()))
+    answered = total = 0
+    for due, first in session.execute(
+            select(Complaint.response_due_at, Complaint.first_response_at)
+            .where(Complaint.received_at >= since, Complaint.received_at < until)):
+        if due <= until:
+            total += 1
+            answered += first is not None and first <= due
+    every = relationships.cadence(session)
+    last: dict[int, datetime] = {}
+    for client_id, occurred in session.execute(select(Interaction.client_id, Interaction.occurred_at)
+                                               .where(Interaction.occurred_at < until)):
+        if client_id not in last or occurred > last[client_id]:
+            last[client_id] = occurred
+    active = contacted = 0
+    for client_id, tier, created in session.execute(select(Client.id, Client.tier, Client.created_at)
+                                                    .where(Client.status == ClientStatus.active)):
+        active += 1
+        seen = last.get(client_id, created)
+        contacted += seen >= until - timedelta(days=every[tier])
+    return {"promises_kept_on_time": kept, "complaint_response_on_time": 100.0 * answered / max(1, total),
+            "cadence_adherence": 100.0 * contacted / max(1, active)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    path = Path(f"/tmp/servicescape-portal-bench/firm-{args.clients}.db")
+    meta = portal.prepare(path, args.clients, 20 * args.clients)
+    now = datetime.fromisoformat(meta["now"])
+    os.environ.update(portal.settings_env(path))
+    runtime = open_runtime(Settings(mode="dev"))
+    settings = runtime.settings
+    since = now - timedelta(days=90)
+    window = figures.Window(since, now, settings.zone, settings.reporting_currency)
+    try:
+        with runtime.transaction() as session:
+            found = service.scorecard(session, settings, period=None, now=now, by=SYSTEM)    # warm
+            runs = [timed(lambda: service.scorecard(session, settings, period=None, now=now, by=SYSTEM))
+                    for _ in range(args.repeat)]
+            each = {m.key: timed(lambda m=m: getattr(figures, m.figure)(session, window))
+                    for m in catalogue.MEASURES if hasattr(figures, m.figure)}
+            naive_runs, naive = [], {}
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                naive = baseline(session, since, now)
+                naive_runs.append(time.perf_counter() - started)
+    finally:
+        runtime.close()
+    ours = {r.measure.key: r.figure.value for r in found.measures}
+    print(f"\n{meta['counts']['client']:,} clients, {meta['counts']['promise']:,} promises; the 90 days to "
+          f"{now:%Y-%m-%d} and the 90 before; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print("each measure once (ms): " + ", ".join(f"{key} {seconds * 1000:.0f}" for key, seconds in
+                                                 sorted(each.items(), key=lambda item: -item[1])))
+    three = sum(each[key] for key in naive)
+    mismatches = [key for key, value in naive.items() if ours[key] is None or abs(ours[key] - value) > 1e-6]
+    median, naive_median = statistics.median(runs), statistics.median(naive_runs)
+    print(f"the scorecard (both periods, {len(catalogue.MEASURES)} measures): {median:.2f} s median of "
+          f"{args.repeat} (best {min(runs):.2f} s); target < {TARGET_S:.0f} s: "
+          f"{'met' if median < TARGET_S else 'NOT met'}")
+    print(f"baseline, 3 figures per client in Python: {naive_median:.2f} s; the scorecard's same 3 figures "
+          f"{three:.2f} s: {naive_median / three:.1f}x; figures "
+          + ("the same" if not mismatches else f"DIFFER: {mismatches} {naive} {ours}"))
+    return int(median >= TARGET_S or bool(mismatches))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
