@@ -8,7 +8,7 @@ nothing in the period is ``no_data``; neither counts as zero.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,6 +32,13 @@ class Window:
     until: datetime             # now at most
     zone: ZoneInfo
     reporting_currency: str
+    #: what several measures of the window read (the promises' counts, the key accounts), read once
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, key: str, read: Any) -> Any:
+        if key not in self.memo:
+            self.memo[key] = read()
+        return self.memo[key]
 
     @property
     def first_day(self) -> Any:
@@ -55,7 +62,7 @@ def _active_clients(session: Session) -> int:
 def _promise_lines(session: Session, window: Window) -> list[Any]:
     from servicescape.promises import months
 
-    return months.count(session, window.since, window.until)
+    return window.once("promise_lines", lambda: months.count(session, window.since, window.until))
 
 
 def promises_kept_on_time(session: Session, window: Window) -> Figure:
@@ -228,8 +235,8 @@ def realisation(session: Session, window: Window) -> Figure:
 def _key_accounts(session: Session, window: Window) -> Any:
     from servicescape.plan import knowledge
 
-    return knowledge.key_account_needs(session, now=window.until, today=window.last_day,
-                                       reporting_currency=window.reporting_currency, by=SYSTEM)
+    return window.once("key_accounts", lambda: knowledge.key_account_needs(
+        session, now=window.until, today=window.last_day, reporting_currency=window.reporting_currency, by=SYSTEM))
 
 
 def key_accounts_reviewed(session: Session, window: Window) -> Figure:
