@@ -227,3 +227,20 @@ def test_dismissing_needs_a_reason(api: TestClient, runtime: Runtime, web: TestC
                                                           "The complaints desk is being rebuilt this month")
     assert_error(api.post("/api/v1/scorecard/recommendations/answer_complaints/accept"), 409, "conflict")
     assert "Dismissed" in web.get("/scorecard").text
+
+
+def test_a_manager_accepts_from_the_scorecard_page(runtime: Runtime, web: TestClient, owner,  # type: ignore[no-untyped-def]
+                                                   firm: None) -> None:
+    sign_in(web, owner.email)
+    page = web.get("/scorecard").text
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    accepted = web.post("/scorecard/recommendations/answer_complaints/accept", data={"csrf_token": token},
+                        follow_redirects=False)
+    assert accepted.status_code == 303 and accepted.headers["location"] == "/scorecard#recommendations"
+    after = web.get("/scorecard").text
+    assert "1 task was opened." in after and 'action="/scorecard/recommendations/answer_complaints/accept"' not in after
+    with runtime.transaction() as session:
+        assert len(session.scalars(select(Task).where(Task.kind == "scorecard")).all()) == 1
+    again = web.post("/scorecard/recommendations/answer_complaints/accept", data={"csrf_token": token},
+                     follow_redirects=False)
+    assert again.status_code == 303 and "decided already" in web.get("/scorecard").text
