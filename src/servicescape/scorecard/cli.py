@@ -1,4 +1,5 @@
-"""``servicescape scorecard show|measures|weights``: the scorecard from the terminal."""
+"""``servicescape scorecard show|history|measures|weights``, ``recommendations list|accept|dismiss`` and
+``health list|show|refresh``: the scorecard from the terminal."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, fail, opened, out, print_json
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
-from servicescape.scorecard import api, catalogue, recommendations, service
+from servicescape.scorecard import api, catalogue, health, recommendations, service
 
 scorecard_app = typer.Typer(
     help="The scorecard: the seven elements of service marketing (quality, organisation, knowledge, planning, "
@@ -24,6 +25,7 @@ ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: ""}
 def register(app: typer.Typer) -> None:
     app.add_typer(scorecard_app, name="scorecard")
     app.add_typer(recommendations_app, name="recommendations")
+    app.add_typer(health_app, name="health")
 
 
 def _score(value: float | None) -> str:
@@ -154,3 +156,67 @@ def recommendations_dismiss(rule: RuleArgument,
     with opened(db) as runtime, runtime.transaction() as session:
         recommendations.dismiss(session, runtime.settings, rule, reason, by=SYSTEM)
     out.print("Dismissed for this quarter.")
+
+
+health_app = typer.Typer(help="Client health: each active client scored 0-100 from their own records (promises, "
+                              "complaints, survey answers, sentiment, contact, purchase rhythm, spend trend), with "
+                              "its trend against 90 days before and a risk level.", no_args_is_help=True)
+
+
+@health_app.command("list", help="Clients by kept health: key accounts first, then the highest risk and the worst "
+                                 "score (--sort change: the steepest fall). Run 'health refresh' first on a new firm.")
+def health_list(risk: Annotated[str | None, typer.Option("--risk", help="high, medium, low or unknown")] = None,
+                sort: Annotated[str, typer.Option("--sort", help="health or change")] = "health",
+                page: Annotated[int, typer.Option("--page", min=1)] = 1,
+                per_page: Annotated[int, typer.Option("--per-page", min=1, max=500)] = 50,
+                db: DbOption = None, json: JsonOption = False) -> None:
+    from servicescape.scorecard.health_api import page_out
+
+    with opened(db) as runtime, runtime.transaction() as session:
+        found = health.listing(session, risk=risk, sort=sort, page=page, per_page=per_page, by=SYSTEM)
+    if json:
+        print_json(page_out(found))
+        return
+    if found.computed_at is None:
+        out.print("Health was never computed: run 'servicescape health refresh'.")
+        return
+    title = f"{found.total} clients (page {found.page} of {found.pages}), computed {found.computed_at:%Y-%m-%d %H:%M}"
+    table = Table("client", "id", "tier", "owner", "health", "change", "risk", title=title)
+    for line in found.items:
+        table.add_row(line.name, str(line.client_id), line.tier.value, line.owner_name or "",
+                      f"{_score(line.score)} {ARROWS[line.trend]}",
+                      "" if line.change is None else f"{line.change:+.0f}", line.risk)
+    out.print(table)
+
+
+@health_app.command("show", help="One client's health now, computed from their records: score, trend, risk and "
+                                 "every part's figure, weight and score.")
+def health_show(client_id: Annotated[int, typer.Argument(help="The client's id.")],
+                db: DbOption = None, json: JsonOption = False) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        found = health.of_client(session, runtime.settings, client_id, now=utcnow(), by=SYSTEM)
+    if json:
+        print_json(found.as_dict())
+        return
+    out.print(f"Health {_score(found.score)} {ARROWS[found.trend]} (90 days before: {_score(found.previous_score)}), "
+              f"risk {found.risk}, {found.coverage:.0%} of the weight with data")
+    table = Table("part", "figure", "weight", "score", "90 days before")
+    for part in found.parts:
+        figure = "no data" if part.value is None else part.value if isinstance(part.value, str) else f"{part.value:.1f}"
+        table.add_row(_(part.part.label), figure, f"{part.part.weight:g}", _score(part.score),
+                      _score(part.previous_score))
+    out.print(table)
+
+
+@health_app.command("refresh", help="Compute every active client's health again and run the playbooks (a task for "
+                                    "the owner of each client at risk, once a quarter). The job does this every "
+                                    "six hours.")
+def health_refresh(no_playbooks: Annotated[bool, typer.Option("--no-playbooks", help="Only compute.")] = False,
+                   db: DbOption = None, json: JsonOption = False) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        done = health.refresh(session, runtime.settings, now=utcnow(), by=SYSTEM, act=not no_playbooks)
+    if json:
+        print_json(done)
+        return
+    counts = ", ".join(f"{key} {value}" for key, value in done["risk"].items())
+    out.print(f"{done['clients']} clients: {counts}; {done['tasks_opened']} task(s) opened.")

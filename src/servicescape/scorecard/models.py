@@ -7,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from servicescape.db.base import Base, Timestamped
@@ -56,3 +56,22 @@ class Decision(Base):
     tasks_opened: Mapped[int] = mapped_column(Integer, default=0)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), default=None)
+
+
+class ClientHealth(Base):
+    """Each active client's health as ``health.refresh`` last computed it (the list reads it): the score,
+    the one 90 days before, the risk level and each part's figure and score; derived data, not audited."""
+
+    __tablename__ = "scorecard_client_health"
+    __audited__ = False
+    __table_args__ = (Index("ix_scorecard_client_health_risk", "risk", "risk_rank", "score"),)
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    previous_score: Mapped[float | None] = mapped_column(Float, default=None)
+    change: Mapped[float | None] = mapped_column(Float, default=None)
+    coverage: Mapped[float] = mapped_column(Float, default=0.0)
+    risk: Mapped[str] = mapped_column(String(10))
+    risk_rank: Mapped[int] = mapped_column(SmallInteger)
+    parts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)

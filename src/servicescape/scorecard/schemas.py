@@ -129,3 +129,57 @@ class AcceptedOut(BaseModel):
 
 class DismissIn(BaseModel):
     reason: str = Field(min_length=1, max_length=500, pattern="^[^\\u0000]*$")
+
+
+Risk = Literal["high", "medium", "low", "unknown"]
+
+
+class HealthPartOut(BaseModel):
+    key: str
+    label: str
+    source: str
+    unit: str
+    weight: float
+    value: float | Literal["new"] | None = Field(description="the part's figure; 'new': no spend the year before")
+    score: float | None = Field(description="0-100; none without data")
+    previous_score: float | None
+
+
+class HealthOut(BaseModel):
+    client_id: int
+    score: float | None
+    previous_score: float | None = Field(description="the health the records gave 90 days before")
+    change: float | None
+    trend: Trend | None
+    coverage: float = Field(description="0-1: the weight of the parts with data")
+    risk: Risk
+    parts: list[HealthPartOut]
+    computed_at: str
+
+
+class HealthLineOut(BaseModel):
+    client_id: int
+    name: str
+    tier: str
+    owner: str | None
+    score: float | None
+    previous_score: float | None
+    change: float | None
+    trend: Trend | None
+    risk: Risk
+    coverage: float
+
+
+class HealthPageOut(BaseModel):
+    items: list[HealthLineOut]
+    total: int
+    page: int
+    per_page: int
+    computed_at: str | None
+    risk_counts: dict[str, int]
+
+
+class HealthRefreshOut(BaseModel):
+    clients: int
+    risk: dict[str, int]
+    tasks_opened: int
