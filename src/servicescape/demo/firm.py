@@ -69,6 +69,12 @@ TEAMS: dict[str, tuple[tuple[str, int], ...]] = {
     "GB": (("aisyah", 2), ("siewling", 2)),
 }
 
+#: the office whose relationships slip: its people (the Budapest office) have not been in touch
+#: with the clients they own for the last ``SLIPPED_DAYS`` days, while the other offices keep their
+#: contact cadence — the scorecard's weak element and its recommendation to contact key accounts
+SLIPPING: tuple[str, ...] = ("eszter", "gergo")
+SLIPPED_DAYS = 45
+
 
 def staff_by_key() -> dict[str, StaffMember]:
     return {member.key: member for member in ROSTER}

@@ -11,6 +11,8 @@ How the numbers are made believable:
 - Tier follows size; lost clients stop buying, paying and talking at the day they were lost, and
   their last notes are complaints.
 - Engagements are mostly sold and delivered by the same person, not always (continuity).
+- The clients of one office (``firm.SLIPPING``) have heard nothing from it for ``firm.SLIPPED_DAYS``
+  days: their notes end before that.
 - Money is integer cents until it becomes a ``Decimal`` with exactly two places; the invoices of a
   completed engagement add up to its value exactly.
 """
@@ -97,6 +99,8 @@ class DemoGenerator:
         self._normal = NormalDist()
         self._name_keys = {cc: self.rng.getrandbits(32) for cc in companies.COMPANIES}
         self._organisations: Counter[str] = Counter()
+        #: owners in the office whose contact slipped (firm.SLIPPING): their clients' notes end earlier
+        self.slipping = {staff_ids[key] for key in firm.SLIPPING if key in staff_ids}
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -309,6 +313,11 @@ class DemoGenerator:
         months = max(1.0, (last_day - active_from) / 30)
         count = max(1, round(TOUCHES_PER_MONTH[kind] * months * (0.6 + 0.8 * rng.random())))
         days = sorted(self._between(active_from, last_day) for _ in range(count))
+        if owner in self.slipping and last_day > active_from:
+            # the same history, ended before the weeks without contact (no draw more or less)
+            end = max(active_from, min(last_day, self.today_ord - firm.SLIPPED_DAYS))
+            days = [active_from + (day - active_from) * (end - active_from) // (last_day - active_from)
+                    for day in days]
         channels = CHANNELS["key" if kind == "key" else "other"]
         for n, day in enumerate(days):
             channel = channels.draw(rng)

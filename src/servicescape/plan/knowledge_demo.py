@@ -137,7 +137,9 @@ def _competitors(run: DemoRun, connection: Connection, rng: random.Random,
                          "noted_by_id": managers[n % len(managers)], **_stamp(midnight(day) + timedelta(hours=11))})
     run.insert(connection, "competitor_observation", observed)
     notes = []
-    for n, (client_id, language, owner_id) in enumerate(accounts[:MENTION_NOTES]):
+    slipping = {staff[key] for key in firm.SLIPPING if key in staff}   # that office has not been in touch
+    talking = [account for account in accounts if account[2] not in slipping]
+    for n, (client_id, language, owner_id) in enumerate(talking[:MENTION_NOTES]):
         name = texts.COMPETITORS[rng.randrange(4)][0] if n % 3 else texts.COMPETITORS[0][0]
         at = now - timedelta(days=rng.randint(3, 60), hours=rng.randint(0, 6))
         notes.append({"id": ids["interaction"] + n, "external_id": None, "client_id": client_id,

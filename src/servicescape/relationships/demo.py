@@ -1,12 +1,16 @@
-"""The demo firm's relationships: exchange rates, contact cadence, recent contact with most key
-accounts (not all: some are overdue) and their account reviews.
+"""The demo firm's relationships: exchange rates, contact cadence, recent contact with most clients
+(not all: some are overdue, and one office has let its contact slip) and the key accounts' reviews.
 
 * Rates turn the demo's three currencies into the reporting currency (``catalogue.EUR_RATES``,
   fixed demo rates); a rate the firm set already is kept, and so is its cadence per tier (the
   migration seeds the defaults; only missing tiers are added).
-* The client book's interaction log thins out towards today; a key account is due for contact
-  every ``cadence`` days. Most key accounts heard from their account manager lately (a call, a
-  meeting, an e-mail or a meal, in the client's language); some did not and are overdue.
+* The client book's interaction log thins out towards today; a client is due for contact every
+  ``cadence`` days of its tier. The key accounts past it and most other clients heard from their
+  account manager lately (a call, a meeting, an e-mail or a meal, in the client's language); some
+  did not and are overdue.
+  The clients of the office in ``firm.SLIPPING`` did not: nobody there has been in touch for
+  ``firm.SLIPPED_DAYS`` days (the generator ends their notes before that), so its key accounts
+  are overdue — the scorecard's relationships are weak, and it recommends contacting them.
 * Reviews: last quarter's mostly done, this quarter's open for some key accounts and done for
   others — with the dedupe key of the daily watch (``accounts.open_watch_tasks``), which opens
   the rest. Titles and outcomes are in the language of the staff member who owns the review.
@@ -35,8 +39,9 @@ from servicescape.relationships.capability import REVIEW
 
 Row = dict[str, Any]
 
-#: key accounts past their cadence that got in touch again lately
-CONTACTED = 0.75
+#: clients past their tier's cadence that got in touch again lately (not those of firm.SLIPPING):
+#: every key account of the other offices, most of their other clients
+CONTACTED = {Tier.key: 1.0, Tier.growth: 0.7, Tier.standard: 0.7}
 CHANNELS = Weighted([("call", 40), ("meeting", 30), ("e-mail", 20), ("meal", 10)])
 SENTIMENTS = Weighted([("positive", 45), ("neutral", 55)])
 #: key accounts with last quarter's review done; with this quarter's open; with it done already
@@ -75,13 +80,14 @@ REVIEW_TEXTS: dict[str, ReviewTexts] = {
 
 
 @dataclass(frozen=True)
-class KeyAccount:
+class Account:
     id: int
     name: str
     owner_id: int | None
     language: str | None
     last_contact: datetime | None
     since: datetime
+    tier: Tier
 
 
 def rate_rows(reporting_currency: str, known: set[str], now: datetime) -> list[Row]:
@@ -94,16 +100,18 @@ def rate_rows(reporting_currency: str, known: set[str], now: datetime) -> list[R
             if code != reporting_currency and code not in known and rate > Decimal(0)]
 
 
-def _key_accounts(connection: Connection) -> list[KeyAccount]:
+def _accounts(connection: Connection) -> list[Account]:
+    """The active clients with their last contact, key accounts first."""
     clients, interactions = table("client"), table("interaction")
     last = (select(interactions.c.client_id, func.max(interactions.c.occurred_at).label("last"))
             .group_by(interactions.c.client_id).subquery())
     rows = connection.execute(
         select(clients.c.id, clients.c.name, clients.c.owner_id, clients.c.language, last.c.last,
-               clients.c.created_at)
+               clients.c.created_at, clients.c.tier)
         .outerjoin(last, last.c.client_id == clients.c.id)
-        .where(clients.c.status == "active", clients.c.tier == Tier.key.value).order_by(clients.c.id))
-    return [KeyAccount(*row) for row in rows]
+        .where(clients.c.status == "active").order_by(clients.c.id))
+    found = [Account(*row[:-1], tier=Tier(row[-1])) for row in rows]
+    return [a for a in found if a.tier == Tier.key] + [a for a in found if a.tier != Tier.key]
 
 
 def _quarter(moment: datetime, back: int = 0) -> tuple[int, int, datetime]:
@@ -119,16 +127,19 @@ def review_key(client_id: int, year: int, quarter: int) -> str:
 
 
 class Relationships:
-    """Builds the step's rows: the contact that keeps most key accounts in touch, and their reviews."""
+    """Builds the step's rows: the contact that keeps most clients in touch, and the key accounts' reviews."""
 
     def __init__(self, run: DemoRun, session: Session) -> None:
         settings = run.runtime.settings
         self.rng = random.Random(run.spec.seed * 7_927 + 75)
+        #: the other tiers' contact draws on its own (the key accounts' and the reviews' stay as they were)
+        self.others = random.Random(run.spec.seed * 7_927 + 76)
         self.now = demo_now(run.spec, settings)
         self.zone = settings.zone
         self.opens, self.closes = settings.working_hours
-        self.cadence = service.cadence(session)[Tier.key]
+        self.cadence = service.cadence(session)
         self.language = {run.ids["staff"][m.key]: m.language for m in firm.ROSTER}
+        self.slipping = {run.ids["staff"][key] for key in firm.SLIPPING if key in run.ids["staff"]}
         self.ids = next_ids(session.connection(), ("interaction", "task"))
 
     def _take(self, name: str) -> int:
@@ -136,39 +147,47 @@ class Relationships:
         self.ids[name] = value + 1
         return value
 
-    def _working_moment(self, days_ago: int) -> datetime:
+    def _working_moment(self, days_ago: int, rng: random.Random) -> datetime:
         """A moment in the firm's working hours ``days_ago`` days before today."""
         day = self.now.astimezone(self.zone).date() - timedelta(days=days_ago)
         opens = datetime.combine(day, self.opens, tzinfo=self.zone)
         span = (datetime.combine(day, self.closes) - datetime.combine(day, self.opens)).seconds // 60
-        return (opens + timedelta(minutes=self.rng.randint(0, max(0, span - 1)))).astimezone(UTC)
+        return (opens + timedelta(minutes=rng.randint(0, max(0, span - 1)))).astimezone(UTC)
 
-    def contacts(self, accounts: list[KeyAccount]) -> list[Row]:
-        """A recent interaction for most key accounts past their cadence; some stay overdue."""
-        cutoff = self.now - timedelta(days=self.cadence)
+    def contacts(self, accounts: list[Account]) -> list[Row]:
+        """A recent interaction for most clients past their tier's cadence; some stay overdue, and
+        so do all of those the slipping office owns."""
+        rows = []
+        for tier in (Tier.key, Tier.growth, Tier.standard):
+            rows += self._contacts(tier, [a for a in accounts if a.tier == tier])
+        return rows
+
+    def _contacts(self, tier: Tier, accounts: list[Account]) -> list[Row]:
+        cadence, rng = self.cadence[tier], self.rng if tier == Tier.key else self.others
+        cutoff = self.now - timedelta(days=cadence)
         overdue = [a for a in accounts if (a.last_contact or a.since) < cutoff]
-        chosen = [self.rng.random() < CONTACTED for _ in overdue]
+        chosen = [rng.random() < CONTACTED[tier] for _ in overdue]
         if len(accounts) > 1 and overdue:
-            if all(chosen):
-                chosen[-1] = False      # some key accounts are overdue ...
+            if all(chosen) and not any(a.owner_id in self.slipping for a in overdue):
+                chosen[-1] = False      # some are overdue ...
             if len(overdue) == len(accounts) and not any(chosen):
                 chosen[0] = True        # ... never all of them
         rows = []
         for account, contacted in zip(overdue, chosen, strict=True):
-            if not contacted or account.owner_id is None:
+            if not contacted or account.owner_id is None or account.owner_id in self.slipping:
                 continue
-            channel, sentiment = CHANNELS.draw(self.rng), SENTIMENTS.draw(self.rng)
+            channel, sentiment = CHANNELS.draw(rng), SENTIMENTS.draw(rng)
             texts = phrases.SUMMARIES.get((account.language or "en", channel, sentiment),
                                           phrases.SUMMARIES[("en", channel, sentiment)])
-            at = self._working_moment(self.rng.randint(1, max(1, self.cadence - 2)))
+            at = self._working_moment(rng.randint(1, max(1, cadence - 2)), rng)
             rows.append({
                 "id": self._take("interaction"), "external_id": None, "client_id": account.id,
                 "staff_id": account.owner_id, "channel": channel, "occurred_at": at,
-                "summary": texts[int(self.rng.random() * len(texts))], "created_at": at, "updated_at": at,
+                "summary": texts[int(rng.random() * len(texts))], "created_at": at, "updated_at": at,
             })
         return rows
 
-    def reviews(self, accounts: list[KeyAccount], taken: set[str]) -> list[Row]:
+    def reviews(self, accounts: list[Account], taken: set[str]) -> list[Row]:
         """Last quarter's reviews (mostly done) and this quarter's (some open, some done)."""
         rng, now = self.rng, self.now
         this_year, this_quarter, this_start = _quarter(now)
@@ -208,7 +227,7 @@ class Relationships:
 
 
 def load_relationships(run: DemoRun) -> None:
-    """Rates and cadence where missing, then recent contact and reviews for the key accounts."""
+    """Rates and cadence where missing, then recent contact with the clients, reviews for the key accounts."""
     settings = run.runtime.settings
     with run.runtime.transaction() as session:
         connection = session.connection()
@@ -220,13 +239,13 @@ def load_relationships(run: DemoRun) -> None:
         run.insert(connection, "cadence_policy", [{"tier": tier.value, "every_days": days}
                                                   for tier, days in service.DEFAULT_CADENCE.items()
                                                   if tier.value not in tiers])
-        accounts = _key_accounts(connection)
+        accounts = _accounts(connection)
         contacts = built.contacts(accounts)
         for start in range(0, len(contacts), CHUNK):
             run.insert(connection, "interaction", contacts[start:start + CHUNK])
         tasks = table("task")
         taken = set(connection.scalars(select(tasks.c.dedupe_key).where(
             tasks.c.dedupe_key.like("relationships.review:%"))))
-        reviews = built.reviews(accounts, taken)
+        reviews = built.reviews([a for a in accounts if a.tier == Tier.key], taken)
         for start in range(0, len(reviews), CHUNK):
             run.insert(connection, "task", reviews[start:start + CHUNK])
