@@ -9,11 +9,12 @@ from fastapi import APIRouter, Path, Query, Response
 
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
-from servicescape.scorecard import catalogue, recommendations, service
+from servicescape.scorecard import catalogue, gaps, recommendations, service
 from servicescape.scorecard.schemas import (
     AcceptedOut,
     DismissIn,
     RecommendationOut,
+    ScorecardGapsOut,
     ScorecardHistoryOut,
     ScorecardMeasureOut,
     ScorecardOut,
@@ -42,6 +43,20 @@ def get_scorecard(context: SignedIn, period: PeriodQ = None) -> Any:
     with context.unit() as session:
         return service.scorecard(session, context.runtime.settings, period=period, now=utcnow(),
                                  by=context.principal).as_dict()
+
+
+def gaps_out(session: Any, card: service.Scorecard, principal: Any) -> dict[str, Any]:
+    return {"period": card.as_dict()["period"],
+            "gaps": [g.as_dict() for g in gaps.gaps(session, card, by=principal)],
+            "checklist": [t.as_dict() for t in gaps.checklist(card, by=principal)]}
+
+
+@router.get("/scorecard/gaps", response_model=ScorecardGapsOut, responses=READ_MANY, name="scorecard_gaps",
+            summary="The five gaps of the SERVQUAL model and the ten elements of source 000 as an evidence checklist")
+def get_gaps(context: SignedIn, period: PeriodQ = None) -> Any:
+    with context.unit() as session:
+        card = service.scorecard(session, context.runtime.settings, period=period, now=utcnow(), by=context.principal)
+        return gaps_out(session, card, context.principal)
 
 
 @router.get("/scorecard/history", response_model=list[ScorecardHistoryOut], responses=READ_MANY,

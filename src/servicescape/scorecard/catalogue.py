@@ -24,7 +24,7 @@ GOALS: dict[str, str] = {
     "trust": N_("Build trust"), "staff": N_("Empower the staff"), "processes": N_("Uniform processes"),
     "satisfaction": N_("Client satisfaction"),
 }
-PERCENT, POINTS, SCORE, DAYS = "percent", "points", "score", "days"
+PERCENT, POINTS, SCORE, DAYS, COUNT = "percent", "points", "score", "days", "count"
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Measure:
     label: str               # marked with N_
     formula: str             # marked with N_: how the figure is computed
     source: str              # the capability whose records it reads
-    unit: str                # percent, points, score or days
+    unit: str                # percent, points, score, days or count
     poor: float              # scores 0 (or anything worse)
     good: float              # scores 100 (or anything better); below ``poor`` when lower is better
     elements: tuple[str, ...]
@@ -113,6 +113,25 @@ MEASURES: tuple[Measure, ...] = (
     _m("realisation", N_("Realisation"),
        N_("Hours billed as a share of the billable hours recorded in the period (the sample: billable hours)"),
        "capacity", PERCENT, 70, 95, ("pricing",), ("processes",)),
+    _m("office_spread", N_("Spread of reliability across offices"),
+       N_("Percentage points between the best and the worst office's share of promises kept on time, each promise "
+          "counted in its owner's office, among offices with at least five promises due in the period"),
+       "promises", POINTS, 30, 5, ("organisation",), ("processes",)),
+    _m("value_cases_backed", N_("Value cases backed by outcomes"),
+       N_("Value cases written by the period's end with at least three outcomes recorded on completed engagements, "
+          "over all value cases written by then"),
+       "offerings", PERCENT, 10, 60, ("pricing",), ("trust",)),
+    _m("price_research_recency", N_("Price research recency"),
+       N_("Days from the most recent competitor price noted to the period's end (the sample: competitor prices "
+          "noted by then)"),
+       "offerings", DAYS, 365, 90, ("pricing",), ("processes",)),
+    _m("capacity_outlook_covered", N_("Capacity outlook covered"),
+       N_("Staff-weeks of the twelve weeks from the period's end whose scheduled hours stay within the hours "
+          "available, over all those staff-weeks"),
+       "capacity", PERCENT, 70, 98, ("planning",), ("staff",)),
+    _m("testimonials_in_use", N_("Testimonials in use"),
+       N_("Approved testimonials whose client consented to a use, approved by the period's end"),
+       "referrals", COUNT, 0, 10, ("communication",), ("trust",)),
     _m("targets_set", N_("Targets set"),
        N_("Measures with a target in the plan of the period's end, over all the measures a plan may set"),
        "plan", PERCENT, 0, 80, ("planning",), ("processes",)),

@@ -61,6 +61,30 @@ def show(period: Annotated[str | None, typer.Option(
     out.print(table)
 
 
+@scorecard_app.command("gaps", help="The five gaps of the SERVQUAL model (knowledge, standards, delivery, "
+                                    "communication, the client's) and the ten elements of marketing professional "
+                                    "services as an evidence checklist, from the period's measures.")
+def show_gaps(period: Annotated[str | None, typer.Option(
+                  "--period", help="2026, 2026-Q3, 2026-11 or 90d (default: the 90 days to now)")] = None,
+              db: DbOption = None, json: JsonOption = False) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        card = service.scorecard(session, runtime.settings, period=period, now=utcnow(), by=SYSTEM)
+        found = api.gaps_out(session, card, SYSTEM)
+    if json:
+        print_json(found)
+        return
+    table = Table("gap", "score", "evidence")
+    for gap in found["gaps"]:
+        evidence = "; ".join(f"{e['label']} {_score(e['score'])}" for e in gap["evidence"])
+        table.add_row(f"{gap['number']}. {gap['label']}\n[dim]{gap['question']}[/dim]", _score(gap["score"]), evidence)
+    out.print(table)
+    table = Table("element", "ticked", "evidence")
+    for tick in found["checklist"]:
+        mark = {True: "yes", False: "no", None: "no data"}[tick["ticked"]]
+        table.add_row(f"{tick['number']}. {tick['label']}", mark, tick["evidence_label"])
+    out.print(table)
+
+
 @scorecard_app.command("history", help="The overall, element and goal scores of the last quarters (the running "
                                        "one last), computed from the records as they are now.")
 def history(quarters: Annotated[int, typer.Option("--quarters", help="How many quarters (1-12).")] = 4,

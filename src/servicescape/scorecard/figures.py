@@ -17,7 +17,7 @@ from sqlalchemy import distinct, exists, func, select
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import SYSTEM
-from servicescape.clients.models import Client, ClientStatus, Engagement
+from servicescape.clients.models import Client, ClientStatus, Engagement, EngagementStatus
 from servicescape.scorecard.scoring import Figure
 
 #: a key account counts as reviewed when its last review is this recent
@@ -95,6 +95,27 @@ def reliability_spread(session: Session, window: Window) -> Figure:
             per_staff[line.key][1] += line.promises
             per_staff[line.key][0] += line.promises if line.status == "kept" else 0
     shares = [100.0 * kept / total for kept, total in per_staff.values() if total >= SPREAD_MIN_PROMISES]
+    if len(shares) < 2:
+        return Figure(None, len(shares), "no_data")
+    return Figure(max(shares) - min(shares), len(shares))
+
+
+def office_spread(session: Session, window: Window) -> Figure:
+    from servicescape.capacity.models import StaffCapacity
+    from servicescape.promises.models import Promise
+
+    if not _any(session, Promise):
+        return Figure.unused()
+    offices: dict[str, str] = {str(staff_id): str(country) for staff_id, country in session.execute(
+        select(StaffCapacity.staff_id, StaffCapacity.country).where(StaffCapacity.country.is_not(None)))}
+    if len(set(offices.values())) < 2:
+        return Figure.unused()      # one office (or none recorded): nothing to spread
+    per_office: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for line in _promise_lines(session, window):
+        if line.dimension == "staff" and line.key in offices:
+            per_office[offices[line.key]][1] += line.promises
+            per_office[offices[line.key]][0] += line.promises if line.status == "kept" else 0
+    shares = [100.0 * kept / total for kept, total in per_office.values() if total >= SPREAD_MIN_PROMISES]
     if len(shares) < 2:
         return Figure(None, len(shares), "no_data")
     return Figure(max(shares) - min(shares), len(shares))
@@ -228,6 +249,61 @@ def realisation(session: Session, window: Window) -> Figure:
     if billable <= 0:
         return Figure(None, 0, "no_data")
     return Figure(100.0 * billed / billable, round(billable))
+
+
+def value_cases_backed(session: Session, window: Window) -> Figure:
+    from servicescape.offerings.value import OUTCOMES_TO_BACK
+    from servicescape.offerings.value_models import ValueCase, ValueOutcome
+
+    if not _any(session, ValueCase):
+        return Figure.unused()
+    backed = (select(ValueOutcome.case_id).join(Engagement, Engagement.id == ValueOutcome.engagement_id)
+              .where(Engagement.status == EngagementStatus.completed, ValueOutcome.recorded_on <= window.last_day)
+              .group_by(ValueOutcome.case_id).having(func.count() >= OUTCOMES_TO_BACK).subquery())
+    total, with_outcomes = session.execute(
+        select(func.count(ValueCase.id), func.count(backed.c.case_id))
+        .outerjoin(backed, backed.c.case_id == ValueCase.id).where(ValueCase.created_at < window.until)).one()
+    return Figure.share(with_outcomes or 0, total or 0)
+
+
+def price_research_recency(session: Session, window: Window) -> Figure:
+    from servicescape.offerings.models import CompetitorPrice
+
+    if not _any(session, CompetitorPrice):
+        return Figure.unused()
+    rows = session.execute(select(CompetitorPrice.noted_on, CompetitorPrice.created_at)
+                           .where(CompetitorPrice.created_at < window.until)).all()
+    days = [(window.last_day - (on or created.astimezone(window.zone).date())).days for on, created in rows]
+    days = [d for d in days if d >= 0]
+    if not days:
+        return Figure(None, 0, "no_data")
+    return Figure(float(min(days)), len(days))
+
+
+def capacity_outlook_covered(session: Session, window: Window) -> Figure:
+    from servicescape.capacity import service
+    from servicescape.capacity.models import StaffCapacity
+
+    if not _any(session, StaffCapacity):
+        return Figure.unused()
+    first = window.last_day - timedelta(days=window.last_day.weekday())
+    found = service.heatmap(session, first, 12, today=window.last_day, zone=window.zone,
+                            reporting_currency=window.reporting_currency, by=SYSTEM)
+    staffed = found.available > 0
+    covered = int(((found.scheduled <= found.available + 1e-9) & staffed).sum())
+    return Figure.share(covered, int(staffed.sum()))
+
+
+def testimonials_in_use(session: Session, window: Window) -> Figure:
+    from servicescape.referrals.models import Testimonial, TestimonialStatus
+
+    if not _any(session, Testimonial):
+        return Figure.unused()
+    used = (Testimonial.use_website | Testimonial.use_proposals | Testimonial.use_case_studies)
+    count = session.scalar(select(func.count()).select_from(Testimonial).where(
+        Testimonial.status == TestimonialStatus.approved, Testimonial.consent_at.is_not(None), used,
+        Testimonial.approved_at < window.until)) or 0
+    return Figure(float(count), count)
 
 
 # --- the plan ----------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from servicescape import i18n
 from servicescape.auth.permissions import can
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, NotFound, ValidationFailed
-from servicescape.scorecard import api, catalogue, recommendations, service
+from servicescape.quality.instrument import DIMENSION_LABELS
+from servicescape.scorecard import api, catalogue, gaps, recommendations, service
 from servicescape.scorecard.capability import MANAGE, MANAGE_ACTIONS, READ
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import FormInvalid
@@ -39,9 +40,11 @@ def scorecard_view(context: Reader, period: Annotated[str | None, Query(max_leng
         rolling = found if found.period.key == service.ROLLING else None
         advice = recommendations.recommendations(session, context.runtime.settings, card=rolling,
                                                  by=context.principal)
+        gap_results = gaps.gaps(session, found, by=context.principal)
+        ticks = gaps.checklist(found, by=context.principal)
     return render(context, "scorecard/scorecard.html", status_code=422 if problem else 200, active_nav="scorecard",
-                  found=found, period=period or "", problem=problem, advice=advice,
-                  can_act=can(context.principal, MANAGE_ACTIONS),
+                  found=found, period=period or "", problem=problem, advice=advice, gaps=gap_results, ticks=ticks,
+                  can_act=can(context.principal, MANAGE_ACTIONS), dimension_labels=DIMENSION_LABELS,
                   catalogue_labels={m.key: m.label for m in catalogue.MEASURES})
 
 

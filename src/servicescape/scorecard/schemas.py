@@ -183,3 +183,38 @@ class HealthRefreshOut(BaseModel):
     clients: int
     risk: dict[str, int]
     tasks_opened: int
+
+
+class GapEvidenceOut(BaseModel):
+    key: str
+    label: str
+    value: float | None
+    n: int
+    status: Status
+    unit: str
+    score: float | None
+
+
+class GapOut(BaseModel):
+    number: int
+    key: str
+    label: str
+    question: str
+    source: str
+    score: float | None = Field(description="0-100, the mean of its evidence's scores: 100 is no gap")
+    evidence: list[GapEvidenceOut]
+    dimensions: dict[str, float] = Field(description="gap 5: each SERVQUAL dimension's gap (perceived - expected)")
+
+
+class ChecklistElementOut(BaseModel):
+    number: int
+    label: str
+    evidence_label: str
+    ticked: bool | None = Field(description="every measure behind it scores 60 or more; none without data")
+    evidence: list[GapEvidenceOut]
+
+
+class ScorecardGapsOut(BaseModel):
+    period: ScorecardPeriodOut
+    gaps: list[GapOut]
+    checklist: list[ChecklistElementOut]

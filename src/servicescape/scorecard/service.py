@@ -143,13 +143,10 @@ def scorecard(session: Session, settings: Settings, *, period: str | None, now: 
         at_most = target is not None and target[0] == AT_MOST
         score_now = _score(measure, figure, target, at_most)
         score_before = _score(measure, before, target, at_most)
-        met = None
-        if target is not None and figure.known and figure.value is not None:
-            met = figure.value <= target[1] if at_most else figure.value >= target[1]
+        met = _met(figure, target)
         results.append(MeasureResult(measure, figure, before, target, met, score_now, score_before,
                                      weights_now[measure.key], trend(score_now, score_before)))
-    met_figure = _targets_met(results)
-    results = [_with_targets_met(r, met_figure) if r.measure.key == "targets_met" else r for r in results]
+    results = [_with_targets_met(r, results) if r.measure.key == "targets_met" else r for r in results]
 
     scores = {r.measure.key: r.score for r in results}
     scores_before = {r.measure.key: r.previous_score for r in results}
@@ -180,17 +177,25 @@ def _figures(session: Session, window: figures.Window) -> dict[str, Figure]:
     return out
 
 
-def _targets_met(results: list[MeasureResult]) -> Figure:
-    judged = [r for r in results if r.target is not None and r.met is not None]
-    if not any(r.target is not None for r in results):
+def _met(figure: Figure, target: tuple[str, float] | None) -> bool | None:
+    if target is None or not figure.known or figure.value is None:
+        return None
+    return figure.value <= target[1] if target[0] == AT_MOST else figure.value >= target[1]
+
+
+def _targets_met(results: list[MeasureResult], before: bool) -> Figure:
+    """Targets met over the targets with a figure (``before``: the figures of the period before)."""
+    judged = [_met(r.previous if before else r.figure, r.target) for r in results if r.target is not None]
+    if not judged:
         return Figure(None, 0, "no_data")
-    return Figure.share(sum(1 for r in judged if r.met), len(judged))
+    return Figure.share(sum(1 for met in judged if met), sum(1 for met in judged if met is not None))
 
 
-def _with_targets_met(result: MeasureResult, figure: Figure) -> MeasureResult:
-    score = _score(result.measure, figure, result.target, False)
-    return MeasureResult(result.measure, figure, result.previous, result.target, result.met, score, None,
-                         result.weight, None)
+def _with_targets_met(result: MeasureResult, results: list[MeasureResult]) -> MeasureResult:
+    figure, previous = _targets_met(results, before=False), _targets_met(results, before=True)
+    score, score_before = _score(result.measure, figure, None, False), _score(result.measure, previous, None, False)
+    return MeasureResult(result.measure, figure, previous, result.target, result.met, score, score_before,
+                         result.weight, trend(score, score_before))
 
 
 # --- snapshots (the home page) and history -------------------------------------------------------------
