@@ -106,7 +106,7 @@ def key_accounts(session: Session, *, now: datetime, reporting_currency: str, sh
     since = now - WINDOW
     known = offerings.rates(session, reporting_currency)
     converted = offerings.in_reporting_currency(Invoice.amount, Invoice.currency, known)
-    in_window = and_(Invoice.issued_on >= since.date(), Invoice.issued_on <= now.date())
+    in_window = and_(Invoice.issued_on > since.date(), Invoice.issued_on <= now.date())   # 365 days to today
     revenue = func.sum(converted).label("revenue")
     rows = session.execute(
         select(Invoice.client_id, revenue).where(in_window, Invoice.currency.in_(known))

@@ -98,7 +98,8 @@ def overdue_contacts(session: Session, *, now: datetime, reporting_currency: str
     if not 1 <= per_page <= 500 or page < 1:
         raise ValidationFailed(_("per_page must be between 1 and %(max)s", max=500), field="per_page")
     every = cadence(session)
-    last = (select(func.max(Interaction.occurred_at)).where(Interaction.client_id == Client.id)
+    last = (select(func.max(Interaction.occurred_at)).where(Interaction.client_id == Client.id,
+                                                            Interaction.occurred_at <= now)
             .correlate(Client).scalar_subquery())
     tier_cutoff = case({t: now - timedelta(days=days) for t, days in every.items()}, value=Client.tier)
     where = [Client.status == ClientStatus.active]

@@ -45,6 +45,11 @@ class Window:
         return self.since.astimezone(self.zone).date()
 
     @property
+    def last_moment(self) -> datetime:
+        """The period's last instant, in the firm's zone (for functions that take ``now`` as a day included)."""
+        return (self.until - timedelta(microseconds=1)).astimezone(self.zone)
+
+    @property
     def last_day(self) -> Any:
         return (self.until - timedelta(microseconds=1)).astimezone(self.zone).date()
 
@@ -217,21 +222,24 @@ def continuity(session: Session, window: Window) -> Figure:
     if not session.scalar(select(exists().where(Engagement.sold_by_id.is_not(None),
                                                 Engagement.delivered_by_id.is_not(None)))):
         return Figure.unused()
-    days = max(1, (window.until - window.since).days)
-    found = accounts.continuity(session, now=window.until, days=days, by=SYSTEM)
+    # the period's last moment and its days from the first: continuity counts start days inclusively
+    found = accounts.continuity(session, now=window.last_moment, days=(window.last_day - window.first_day).days,
+                                by=SYSTEM)
     return Figure.share(found.same_person, found.engagements)
 
 
 def referral_rate(session: Session, window: Window) -> Figure:
-    from servicescape.referrals import stats
     from servicescape.referrals.models import Referral
 
     if not _any(session, Referral):
         return Figure.unused()
-    found = stats.referral_stats(session, reporting_currency=window.reporting_currency,
-                                 since=window.last_day - timedelta(days=365), until=window.last_day + timedelta(days=1),
-                                 by=SYSTEM)
-    return Figure.share(found.referrers, _active_clients(session))
+    first = window.last_day - timedelta(days=364)      # the twelve months (365 days) to the period's last day
+    referrers = session.scalar(
+        select(func.count(distinct(Referral.referrer_client_id)))
+        .join(Client, Client.id == Referral.referrer_client_id)
+        .where(Client.status == ClientStatus.active, Referral.referred_on >= first,
+               Referral.referred_on <= window.last_day)) or 0
+    return Figure.share(referrers, _active_clients(session))
 
 
 # --- pricing ----------------------------------------------------------------------------------------
@@ -312,7 +320,8 @@ def _key_accounts(session: Session, window: Window) -> Any:
     from servicescape.plan import knowledge
 
     return window.once("key_accounts", lambda: knowledge.key_account_needs(
-        session, now=window.until, today=window.last_day, reporting_currency=window.reporting_currency, by=SYSTEM))
+        session, now=window.last_moment, today=window.last_day, reporting_currency=window.reporting_currency,
+        by=SYSTEM))
 
 
 def key_accounts_reviewed(session: Session, window: Window) -> Figure:

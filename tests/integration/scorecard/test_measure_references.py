@@ -14,8 +14,8 @@ The period is October 2026 on the firm's clock: the test settings' zone is Asia/
 so the period is [2026-09-30 16:00 UTC, 2026-10-31 16:00 UTC). Several records sit just inside and
 just outside those edges.
 
-The tests marked xfail (strict) pin figures that are wrong against the catalogue's formula today;
-each says how in its reason.
+Five of them pin figures that were once wrong against the catalogue's formula: contacts after the
+period, the day after the period in continuity and key accounts, lost referrers, a 366-day year.
 """
 
 from __future__ import annotations
@@ -295,10 +295,6 @@ def test_cadence_adherence(runtime: Runtime) -> None:
     check(scorecard(runtime)["cadence_adherence"], 60.0, 5, 100 * 10 / 45)
 
 
-@pytest.mark.xfail(strict=True, reason="cadence_adherence counts contacts made after the period's end: figures.py "
-                   "passes now=window.until to relationships.service.overdue_contacts, whose last contact is "
-                   "max(Interaction.occurred_at) with no upper bound, so a past period's figure changes with "
-                   "every later contact")
 def test_cadence_adherence_ignores_contacts_after_the_period(runtime: Runtime) -> None:
     """A key account last contacted on 20 September was overdue at the end of October; a call on
     10 November does not change that: 3 of 6 = 50 %, n = 6 (today's code counts it kept: 4 of 6)."""
@@ -336,9 +332,6 @@ def test_continuity(runtime: Runtime) -> None:
     check(scorecard(runtime)["continuity"], 200 / 3, 3, 160 / 3)
 
 
-@pytest.mark.xfail(strict=True, reason="continuity counts engagements started on the day after the period: "
-                   "figures.py passes the period's exclusive end (1 Nov 00:00) as now to "
-                   "relationships.accounts.continuity, which keeps start_date <= now.date() (inclusive)")
 def test_continuity_leaves_out_the_day_after_the_period(runtime: Runtime) -> None:
     """An engagement started on 1 November (sold by Ana, delivered by Ben) is not October's:
     still 2 of 3 (today: 2 of 4 = 50 %)."""
@@ -376,9 +369,6 @@ def test_referral_rate(runtime: Runtime) -> None:
     check(scorecard(runtime)["referral_rate"], 40.0, 5, 100.0)
 
 
-@pytest.mark.xfail(strict=True, reason="referral_rate counts lost clients as referrers: "
-                   "referrals.stats.referral_stats' referrers is every distinct referrer, figures.py divides it "
-                   "by the active clients only (the catalogue: active clients who referred someone)")
 def test_referral_rate_counts_active_referrers(runtime: Runtime) -> None:
     """The lost client referred someone on 5 October: still 2 of 5 active (today: 3 of 5 = 60 %)."""
     with runtime.transaction() as session:
@@ -388,9 +378,6 @@ def test_referral_rate_counts_active_referrers(runtime: Runtime) -> None:
     assert (result.figure.value, result.figure.n) == (pytest.approx(40.0), 5)
 
 
-@pytest.mark.xfail(strict=True, reason="referral_rate's twelve months are a day too long: figures.py reads from "
-                   "last_day - 365 days (31 Oct 2025) to last_day + 1, 366 days; survey_coverage's are "
-                   "[until - 365 days, until)")
 def test_referral_rate_reads_twelve_months(runtime: Runtime) -> None:
     """Epsilon referred someone on 31 October 2025, twelve months and a day before the period's
     end: still 2 of 5 = 40 % (today: 3 of 5)."""
@@ -447,9 +434,6 @@ def test_needs_recorded(runtime: Runtime) -> None:
     check(scorecard(runtime)["needs_recorded"], 200 / 3, 3, 200 / 3)
 
 
-@pytest.mark.xfail(strict=True, reason="the key accounts of a period count invoices of the day after it: "
-                   "figures.py passes the period's exclusive end (1 Nov 00:00) as now to "
-                   "relationships.accounts.key_accounts, which keeps issued_on <= now.date() (inclusive)")
 def test_key_accounts_leave_out_the_day_after_the_period(runtime: Runtime) -> None:
     """E's invoice of 20,000 issued on 1 November is not October's: the key accounts stay A, B, C
     and 1 of 3 is reviewed (today E and A are the key accounts: 1 of 2 = 50 %)."""
