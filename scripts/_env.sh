@@ -62,18 +62,19 @@ ss_have_initdb() {
 }
 
 # Debian's Chromium and PostgreSQL for the browser and PostgreSQL tests, a Java
-# runtime for the analytics on Spark, plus CJK fonts so Chinese text renders in
-# screenshots.
+# runtime for the analytics on Spark, poppler-utils (pdftoppm, pdftotext) for the
+# reports' PDF tests, plus CJK fonts so Chinese text renders in screenshots and PDFs.
 ss_ensure_test_system_packages() {
     local missing=() fonts=0
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     ss_have_initdb || missing+=(postgresql)
     command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+    command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
     if command -v dpkg-query >/dev/null 2>&1 && ! ss_deb_installed fonts-noto-cjk; then
         fonts=1
     fi
     if [ "${#missing[@]}" -eq 0 ] && [ "$fonts" -eq 0 ]; then
-        echo "chromium, postgresql, a Java runtime and fonts-noto-cjk are installed"
+        echo "chromium, postgresql, a Java runtime, poppler-utils and fonts-noto-cjk are installed"
         return 0
     fi
     ss_apt_update
@@ -94,6 +95,7 @@ ss_ensure_test_system_packages() {
     [ -x /usr/bin/chromium ] || ss_die "/usr/bin/chromium is still missing after apt-get"
     command -v java >/dev/null 2>&1 || ss_die "java is still missing after apt-get (default-jre-headless)"
     ss_have_initdb || ss_die "PostgreSQL's initdb is still missing after apt-get"
+    command -v pdftoppm >/dev/null 2>&1 || ss_die "pdftoppm is still missing after apt-get (poppler-utils)"
 }
 
 ss_lock_digest() {

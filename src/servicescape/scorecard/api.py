@@ -9,7 +9,8 @@ from fastapi import APIRouter, Path, Query, Response
 
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
-from servicescape.scorecard import catalogue, gaps, recommendations, service
+from servicescape.platform.pdf import pdf_response
+from servicescape.scorecard import catalogue, gaps, recommendations, report, service
 from servicescape.scorecard.schemas import (
     AcceptedOut,
     DismissIn,
@@ -109,3 +110,18 @@ def dismiss_recommendation(rule: RuleKey, body: DismissIn, context: SignedIn) ->
     with context.unit() as session:
         recommendations.dismiss(session, context.runtime.settings, rule, body.reason, by=context.principal)
     return Response(status_code=204)
+
+
+LanguageQ = Annotated[str | None, Query(max_length=10, pattern=r"^(en|ms|bg|zh-Hans|zh-Hant|hu)$",
+                                        description="The report's language (default: the firm's)")]
+PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}, "description": "The report as a PDF"}}
+
+
+@router.get("/scorecard/report", response_class=Response, responses={**PDF, **READ_MANY}, name="scorecard_report",
+            summary="The owner's and manager's report of a period as a PDF, in any of the six languages")
+def get_report(context: SignedIn, period: PeriodQ = None, lang: LanguageQ = None) -> Response:
+    language = lang or context.runtime.settings.default_language
+    with context.unit() as session:
+        html = report.firm_html(session, context.runtime.settings, period=period, language=language, now=utcnow(),
+                                by=context.principal, for_pdf=True)
+    return pdf_response(html, report.firm_filename(period or service.ROLLING, language))

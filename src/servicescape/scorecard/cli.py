@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +13,7 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, fail, opened, out, print_json
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
-from servicescape.scorecard import api, catalogue, health, recommendations, service
+from servicescape.scorecard import api, catalogue, health, recommendations, report, service
 
 scorecard_app = typer.Typer(
     help="The scorecard: the seven elements of service marketing (quality, organisation, knowledge, planning, "
@@ -26,6 +27,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(scorecard_app, name="scorecard")
     app.add_typer(recommendations_app, name="recommendations")
     app.add_typer(health_app, name="health")
+    app.add_typer(report_app, name="report")
 
 
 def _score(value: float | None) -> str:
@@ -244,3 +246,36 @@ def health_refresh(no_playbooks: Annotated[bool, typer.Option("--no-playbooks", 
         return
     counts = ", ".join(f"{key} {value}" for key, value in done["risk"].items())
     out.print(f"{done['clients']} clients: {counts}; {done['tasks_opened']} task(s) opened.")
+
+
+report_app = typer.Typer(help="Printable reports as PDF: the firm's report of a period and a client's account pack.",
+                         no_args_is_help=True)
+OutOption = Annotated[Path, typer.Option("--out", help="Where to write the PDF.", dir_okay=False, writable=True)]
+LangOption = Annotated[str | None, typer.Option("--lang", help="en, ms, bg, zh-Hans, zh-Hant or hu (default: the "
+                                                             "firm's language)")]
+
+
+@report_app.command("firm", help="The owner's and manager's report of a period: scorecard with trends, the five "
+                                 "gaps, the ten elements, promise reliability, quality gaps, what clients said, key "
+                                 "accounts and health, capacity outlook, recommendations and a methods appendix.")
+def report_firm(out_file: OutOption,
+                period: Annotated[str | None, typer.Option(
+                    "--period", help="2026, 2026-Q3, 2026-11 or 90d (default: the 90 days to now)")] = None,
+                lang: LangOption = None, db: DbOption = None) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        html = report.firm_html(session, runtime.settings, period=period, language=lang, now=utcnow(), by=SYSTEM,
+                                for_pdf=True)
+    out_file.write_bytes(report.pdf(html))
+    out.print(f"Wrote {out_file}.")
+
+
+@report_app.command("client", help="A client's account pack for a key-account review: health and its parts, what "
+                                   "they value, invoices by month, promises, complaints, what they said, last "
+                                   "contacts.")
+def report_client(client_id: Annotated[int, typer.Argument(help="The client's id.")], out_file: OutOption,
+                  lang: LangOption = None, db: DbOption = None) -> None:
+    with opened(db) as runtime, runtime.transaction() as session:
+        html = report.client_html(session, runtime.settings, client_id, language=lang, now=utcnow(), by=SYSTEM,
+                                  for_pdf=True)
+    out_file.write_bytes(report.pdf(html))
+    out.print(f"Wrote {out_file}.")

@@ -105,22 +105,35 @@ def reliability_spread(session: Session, window: Window) -> Figure:
     return Figure(max(shares) - min(shares), len(shares))
 
 
-def office_spread(session: Session, window: Window) -> Figure:
+def promises_by_office(session: Session, window: Window, office_of: dict[int, str]) -> list[tuple[str, int, int]]:
+    """(office, promises due in the period, kept on time) per office, each promise counted in its
+    owner's office (``office_of``: staff id → office)."""
+    per_office: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for line in _promise_lines(session, window):
+        if line.dimension == "staff" and line.key and int(line.key) in office_of:
+            per_office[office_of[int(line.key)]][0] += line.promises
+            per_office[office_of[int(line.key)]][1] += line.promises if line.status == "kept" else 0
+    return [(office, total, kept) for office, (total, kept) in sorted(per_office.items())]
+
+
+def offices_of_staff(session: Session) -> dict[int, str]:
+    """Staff id → their office (the country of their capacity: its holiday calendar)."""
     from servicescape.capacity.models import StaffCapacity
+
+    return {staff_id: str(country) for staff_id, country in session.execute(
+        select(StaffCapacity.staff_id, StaffCapacity.country).where(StaffCapacity.country.is_not(None)))}
+
+
+def office_spread(session: Session, window: Window) -> Figure:
     from servicescape.promises.models import Promise
 
     if not _any(session, Promise):
         return Figure.unused()
-    offices: dict[str, str] = {str(staff_id): str(country) for staff_id, country in session.execute(
-        select(StaffCapacity.staff_id, StaffCapacity.country).where(StaffCapacity.country.is_not(None)))}
-    if len(set(offices.values())) < 2:
+    office_of = offices_of_staff(session)
+    if len(set(office_of.values())) < 2:
         return Figure.unused()      # one office (or none recorded): nothing to spread
-    per_office: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for line in _promise_lines(session, window):
-        if line.dimension == "staff" and line.key in offices:
-            per_office[offices[line.key]][1] += line.promises
-            per_office[offices[line.key]][0] += line.promises if line.status == "kept" else 0
-    shares = [100.0 * kept / total for kept, total in per_office.values() if total >= SPREAD_MIN_PROMISES]
+    shares = [100.0 * kept / total for _office, total, kept in promises_by_office(session, window, office_of)
+              if total >= SPREAD_MIN_PROMISES]
     if len(shares) < 2:
         return Figure(None, len(shares), "no_data")
     return Figure(max(shares) - min(shares), len(shares))

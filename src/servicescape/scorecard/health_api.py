@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from servicescape.db.types import utcnow
-from servicescape.scorecard import health
+from servicescape.platform.pdf import pdf_response
+from servicescape.scorecard import health, report
+from servicescape.scorecard.api import PDF, LanguageQ
 from servicescape.scorecard.schemas import HealthOut, HealthPageOut, HealthRefreshOut
 from servicescape.web.api.common import READ_MANY, READ_ONE, UPDATE
 from servicescape.web.api.resources import SignedIn
@@ -48,3 +50,14 @@ def get_health(client_id: Annotated[int, Path(ge=1, le=2**31 - 1)], context: Sig
 def refresh_health(context: SignedIn) -> Any:
     with context.unit() as session:
         return health.refresh(session, context.runtime.settings, now=utcnow(), by=context.principal)
+
+
+@router.get("/health/{client_id}/pack", response_class=Response, responses={**PDF, **READ_ONE},
+            name="client_account_pack", summary="A client's account pack for a key-account review, as a PDF")
+def get_account_pack(client_id: Annotated[int, Path(ge=1, le=2**31 - 1)], context: SignedIn,
+                     lang: LanguageQ = None) -> Response:
+    language = lang or context.runtime.settings.default_language
+    with context.unit() as session:
+        html = report.client_html(session, context.runtime.settings, client_id, language=language, now=utcnow(),
+                                  by=context.principal, for_pdf=True)
+    return pdf_response(html, report.client_filename(client_id, language))

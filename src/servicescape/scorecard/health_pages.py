@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from servicescape import i18n
 from servicescape.auth.permissions import can
 from servicescape.clients.models import Client
 from servicescape.db.types import utcnow
-from servicescape.scorecard import health
+from servicescape.platform.pdf import pdf_response
+from servicescape.scorecard import health, report
 from servicescape.scorecard.capability import HEALTH_READ, MANAGE_ACTIONS
 from servicescape.scorecard.models import ClientHealth
 from servicescape.web.deps import RequestContext, signed_in
@@ -56,6 +57,29 @@ def health_refresh(context: Actor, values: Posted) -> Response:
     return see_other("/scorecard/health", context,
                      i18n.ngettext("Health computed again; %(num)d task was opened.",
                                    "Health computed again; %(num)d tasks were opened.", done["tasks_opened"]))
+
+
+LanguageQuery = Annotated[str | None, Query(max_length=10)]
+
+
+@router.get("/scorecard/health/{client_id}/pack")
+def account_pack(context: Reader, client_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                 lang: LanguageQuery = None) -> Response:
+    """A client's account pack for a key-account review, as a page to read or print (in ``lang``)."""
+    with context.unit() as session:
+        html = report.client_html(session, context.runtime.settings, client_id, language=lang or context.language,
+                                  now=utcnow(), by=context.principal)
+    return HTMLResponse(html)
+
+
+@router.get("/scorecard/health/{client_id}/pack.pdf")
+def account_pack_pdf(context: Reader, client_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                     lang: LanguageQuery = None) -> Response:
+    language = lang or context.language
+    with context.unit() as session:
+        html = report.client_html(session, context.runtime.settings, client_id, language=language, now=utcnow(),
+                                  by=context.principal, for_pdf=True)
+    return pdf_response(html, report.client_filename(client_id, language))
 
 
 def client_section(context: RequestContext, session: Session, client: Client) -> dict[str, Any]:

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servicescape import i18n
 from servicescape.auth.permissions import can
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, NotFound, ValidationFailed
+from servicescape.platform.pdf import pdf_response
 from servicescape.quality.instrument import DIMENSION_LABELS
-from servicescape.scorecard import api, catalogue, gaps, recommendations, service
+from servicescape.scorecard import api, catalogue, gaps, recommendations, report, service
 from servicescape.scorecard.capability import MANAGE, MANAGE_ACTIONS, READ
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import FormInvalid
@@ -111,3 +112,25 @@ def save_weights(context: Owner, values: Posted) -> Response:
     except FORM_PROBLEMS as problem:
         return measures_page(context, errors=errors, status_code=problem_status(problem))
     return see_other("/scorecard/measures", context, i18n._("The weights were saved."))
+
+
+PeriodQuery = Annotated[str | None, Query(max_length=10)]
+LanguageQuery = Annotated[str | None, Query(max_length=10)]
+
+
+@router.get("/scorecard/report")
+def report_view(context: Reader, period: PeriodQuery = None, lang: LanguageQuery = None) -> Response:
+    """The owner's and manager's report of a period, as a page to read or print (in ``lang``)."""
+    with context.unit() as session:
+        html = report.firm_html(session, context.runtime.settings, period=period or None,
+                                language=lang or context.language, now=utcnow(), by=context.principal)
+    return HTMLResponse(html)
+
+
+@router.get("/scorecard/report.pdf")
+def report_pdf(context: Reader, period: PeriodQuery = None, lang: LanguageQuery = None) -> Response:
+    language = lang or context.language
+    with context.unit() as session:
+        html = report.firm_html(session, context.runtime.settings, period=period or None, language=language,
+                                now=utcnow(), by=context.principal, for_pdf=True)
+    return pdf_response(html, report.firm_filename(period or service.ROLLING, language))
