@@ -67,6 +67,9 @@ CHECKS = [not_a_server_error, status_code_conformance, response_schema_conforman
 
 MAX_EXAMPLES = 20
 ENTITY_MAX_EXAMPLES = 12
+#: operations that lay out a whole PDF (a second or more each): fewer generated requests
+PDF_OPERATIONS = ("GET /api/v1/scorecard/report", "GET /api/v1/health/{client_id}/pack")
+PDF_MAX_EXAMPLES = 5
 
 #: group → the first segments of the paths (after /api/v1/) of its operations; each group is run by
 #: tests/integration/api/test_api_schema_<group>.py. Keep the groups of similar cost (--durations).
@@ -82,6 +85,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "plan_messages": ("messages", "message-versions", "message-uses", "message-adoption", "case-studies", "proposals"),
     "plan_knowledge": ("plan", "plans", "plan-targets", "environment-entries", "competitors", "competitor-observations",
                        "qualifications", "prestige-items", "empowerment"),
+    "scorecard": ("scorecard", "health"),
 }
 #: the catch-all group: every operation whose path no group of GROUPS names (today /me, /staff, /rates)
 OTHER = "other"
@@ -110,7 +114,8 @@ def _config() -> SchemathesisConfig:
         # long texts takes seconds): the default 10 s read timeout made such runs flaky
         "request-timeout": 120,
         "generation": {"max-examples": MAX_EXAMPLES},
-        "operations": [{"include-name": entity_operations(), "generation": {"max-examples": ENTITY_MAX_EXAMPLES}}],
+        "operations": [{"include-name": entity_operations(), "generation": {"max-examples": ENTITY_MAX_EXAMPLES}},
+                       {"include-name": list(PDF_OPERATIONS), "generation": {"max-examples": PDF_MAX_EXAMPLES}}],
     })
 
 

@@ -244,3 +244,23 @@ def test_a_manager_accepts_from_the_scorecard_page(runtime: Runtime, web: TestCl
     again = web.post("/scorecard/recommendations/answer_complaints/accept", data={"csrf_token": token},
                      follow_redirects=False)
     assert again.status_code == 303 and "decided already" in web.get("/scorecard").text
+
+
+def test_the_five_gaps_and_the_checklist(api: TestClient, runtime: Runtime, db_url: str, firm: None) -> None:
+    """Gap 4 from the promise ledger: kept on time 60.0% scores 100 (the plan's target is 50), told
+    before broken 50.0% scores (50 − 20) / (90 − 20) = 42.86; the gap's score is their mean, 71.43.
+    Element #1 (promises kept) is ticked, #4 (told before broken, under 60) is not, #8 (cadence) too."""
+    found = api.get("/api/v1/scorecard/gaps", params={"period": PERIOD})
+    assert found.status_code == 200, found.text
+    body = found.json()
+    gaps = {g["number"]: g for g in body["gaps"]}
+    assert [g["key"] for g in body["gaps"]] == ["knowledge", "standards", "delivery", "communication", "client"]
+    assert {e["key"]: e["score"] for e in gaps[4]["evidence"]} == {"promises_kept_on_time": 100.0,
+                                                                    "told_before_broken": 42.86}
+    assert gaps[4]["score"] == 71.43
+    assert gaps[5]["score"] is None and gaps[5]["evidence"][0]["status"] == "not_in_use"   # no surveys
+    ticks = {t["number"]: t["ticked"] for t in body["checklist"]}
+    assert len(ticks) == 10 and ticks[1] is True and ticks[4] is False and ticks[2] is None
+    shown = CliRunner().invoke(cli, ["scorecard", "gaps", "--period", PERIOD, "--db", db_url])
+    assert shown.exit_code == 0 and "Communication gap" in shown.stdout and "no data" in shown.stdout
+    assert_error(api.get("/api/v1/scorecard/gaps", params={"period": "2026-13"}), 422, "validation_failed")
