@@ -89,20 +89,34 @@ def told_before_broken(session: Session, window: Window) -> Figure:
     return Figure.share(sum(line.announced for line in broken), sum(line.promises for line in broken))
 
 
-def reliability_spread(session: Session, window: Window) -> Figure:
-    from servicescape.promises.models import Promise
-
-    if not _any(session, Promise):
-        return Figure.unused()
+def _staff_shares(session: Session, window: Window) -> dict[str, float]:
+    """Staff id → their share of promises kept on time in the period (those with enough promises)."""
     per_staff: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for line in _promise_lines(session, window):
         if line.dimension == "staff" and line.key:
             per_staff[line.key][1] += line.promises
             per_staff[line.key][0] += line.promises if line.status == "kept" else 0
-    shares = [100.0 * kept / total for kept, total in per_staff.values() if total >= SPREAD_MIN_PROMISES]
+    return {key: 100.0 * kept / total for key, (kept, total) in per_staff.items() if total >= SPREAD_MIN_PROMISES}
+
+
+def reliability_spread(session: Session, window: Window) -> Figure:
+    from servicescape.promises.models import Promise
+
+    if not _any(session, Promise):
+        return Figure.unused()
+    shares = list(_staff_shares(session, window).values())
     if len(shares) < 2:
         return Figure(None, len(shares), "no_data")
     return Figure(max(shares) - min(shares), len(shares))
+
+
+def least_reliable_staff(session: Session, window: Window) -> int | None:
+    """The staff member with the lowest share kept on time in the period (None with fewer than two
+    members counted)."""
+    shares = _staff_shares(session, window)
+    if len(shares) < 2:
+        return None
+    return int(min(shares, key=lambda key: (shares[key], key)))
 
 
 def promises_by_office(session: Session, window: Window, office_of: dict[int, str]) -> list[tuple[str, int, int]]:

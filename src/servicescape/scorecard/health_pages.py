@@ -66,9 +66,12 @@ LanguageQuery = Annotated[str | None, Query(max_length=10)]
 def account_pack(context: Reader, client_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
                  lang: LanguageQuery = None) -> Response:
     """A client's account pack for a key-account review, as a page to read or print (in ``lang``)."""
+    language = lang or context.language
+    links = [(i18n._("Client health"), f"/scorecard/health/{client_id}"),
+             (i18n._("PDF"), f"/scorecard/health/{client_id}/pack.pdf?lang={language}")]
     with context.unit() as session:
-        html = report.client_html(session, context.runtime.settings, client_id, language=lang or context.language,
-                                  now=utcnow(), by=context.principal)
+        html = report.client_html(session, context.runtime.settings, client_id, language=language, now=utcnow(),
+                                  by=context.principal, links=links)
     return HTMLResponse(html)
 
 

@@ -4,12 +4,14 @@ owners' weights (/scorecard/measures)."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servicescape import i18n
 from servicescape.auth.permissions import can
+from servicescape.config import LANGUAGES
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, NotFound, ValidationFailed
 from servicescape.platform.pdf import pdf_response
@@ -46,6 +48,7 @@ def scorecard_view(context: Reader, period: Annotated[str | None, Query(max_leng
     return render(context, "scorecard/scorecard.html", status_code=422 if problem else 200, active_nav="scorecard",
                   found=found, period=period or "", problem=problem, advice=advice, gaps=gap_results, ticks=ticks,
                   can_act=can(context.principal, MANAGE_ACTIONS), dimension_labels=DIMENSION_LABELS,
+                  report_languages=list(LANGUAGES.items()),
                   catalogue_labels={m.key: m.label for m in catalogue.MEASURES})
 
 
@@ -121,9 +124,13 @@ LanguageQuery = Annotated[str | None, Query(max_length=10)]
 @router.get("/scorecard/report")
 def report_view(context: Reader, period: PeriodQuery = None, lang: LanguageQuery = None) -> Response:
     """The owner's and manager's report of a period, as a page to read or print (in ``lang``)."""
+    language = lang or context.language
+    query = urlencode({"period": period or "", "lang": language})
+    links = [(i18n._("Scorecard"), f"/scorecard?{urlencode({'period': period or ''})}"),
+             (i18n._("PDF"), f"/scorecard/report.pdf?{query}")]
     with context.unit() as session:
-        html = report.firm_html(session, context.runtime.settings, period=period or None,
-                                language=lang or context.language, now=utcnow(), by=context.principal)
+        html = report.firm_html(session, context.runtime.settings, period=period or None, language=language,
+                                now=utcnow(), by=context.principal, links=links)
     return HTMLResponse(html)
 
 

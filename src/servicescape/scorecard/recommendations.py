@@ -111,6 +111,45 @@ def _unanswered_complaints(session: Session, window: figures.Window, now: dateti
             for client_id, name, owner_id, owner, due in rows]
 
 
+def _escalated_complaints(session: Session, window: figures.Window, now: datetime) -> list[Item]:
+    """Open complaints a manager, an owner or nobody holds, of clients whose own owner is front-line staff."""
+    from sqlalchemy.orm import aliased
+
+    from servicescape.plan.people import FRONT_LINE
+    from servicescape.promises.models import Complaint, ComplaintStatus
+
+    holder, client_owner = aliased(Staff), aliased(Staff)
+    rows = session.execute(
+        select(Complaint.client_id, Client.name, Client.owner_id, client_owner.name, Complaint.received_at)
+        .join(Client, Client.id == Complaint.client_id).join(client_owner, client_owner.id == Client.owner_id)
+        .outerjoin(holder, holder.id == Complaint.owner_id)
+        .where(Complaint.status != ComplaintStatus.resolved, client_owner.role.in_(FRONT_LINE),
+               (holder.id.is_(None)) | holder.role.not_in(FRONT_LINE))
+        .order_by(Complaint.received_at).limit(MOST)).all()
+    return [Item(client_id, name, owner_id, owner, _("Received %(date)s, held above the front line",
+                                                    date=received.date().isoformat()))
+            for client_id, name, owner_id, owner, received in rows]
+
+
+def _weakest_staffs_promises(session: Session, window: figures.Window, now: datetime) -> list[Item]:
+    """The open promises of the next 14 days owned by the staff whose share kept on time in the last 90
+    days is the lowest (of those with enough promises)."""
+    from servicescape.promises.models import Promise, PromiseStatus
+
+    weakest = figures.least_reliable_staff(session, window)
+    if weakest is None:
+        return []
+    rows = session.execute(
+        select(Promise.client_id, Client.name, Promise.owner_id, Staff.name, Promise.window_start, Promise.title)
+        .join(Client, Client.id == Promise.client_id).join(Staff, Staff.id == Promise.owner_id)
+        .where(Promise.owner_id == weakest, Promise.status == PromiseStatus.open, Promise.window_start >= now,
+               Promise.window_start < now + timedelta(days=14))
+        .order_by(Promise.window_start).limit(MOST)).all()
+    return [Item(client_id, name, owner_id, owner, _("%(title)s, %(date)s", title=title,
+                                                    date=start.date().isoformat()))
+            for client_id, name, owner_id, owner, start, title in rows]
+
+
 RULES: tuple[Rule, ...] = (
     Rule("contact_key_accounts", "cadence_adherence", N_("Key accounts have gone without contact"),
          N_("Schedule a meeting or a call with each of them this week."), N_("Contact %(client)s"),
@@ -124,6 +163,13 @@ RULES: tuple[Rule, ...] = (
     Rule("record_needs", "needs_recorded", N_("What key accounts value is not recorded"),
          N_("Record each one's needs and decision criteria after the next conversation."),
          N_("Record what %(client)s values"), "/plan/key-accounts", _needs_unknown),
+    Rule("empower_frontline", "frontline_recoveries", N_("Complaints are held above the front line"),
+         N_("Hand each to the client's own front-line owner to close, within their goodwill limit."),
+         N_("Take over the complaint of %(client)s"), "/complaints", _escalated_complaints),
+    Rule("steady_reliability", "reliability_spread", N_("Reliability differs widely between staff"),
+         N_("Confirm each coming promise of the least reliable colleague the day before, and pair them with the "
+            "most reliable one."), N_("Confirm the promise to %(client)s the day before"), "/promises",
+         _weakest_staffs_promises),
 )
 BY_KEY = {rule.key: rule for rule in RULES}
 

@@ -253,7 +253,7 @@ def client_values(session: Session, settings: Settings, client_id: int, *, langu
 
 
 def _render(template: str, values: dict[str, Any], settings: Settings, language: str, *, title: str,
-            for_pdf: bool) -> str:
+            for_pdf: bool, links: list[tuple[str, str]] | None) -> str:
     fmt = Formatter(language, settings.zone)
     with i18n.speaking(language):
         document = ENVIRONMENT.get_template(template).render(
@@ -265,21 +265,23 @@ def _render(template: str, values: dict[str, Any], settings: Settings, language:
 
 
 def firm_html(session: Session, settings: Settings, *, period: str | None, language: str | None, now: datetime,
-              by: Principal, for_pdf: bool = False) -> str:
+              by: Principal, for_pdf: bool = False, links: list[tuple[str, str]] | None = None) -> str:
+    """The firm's report as a page alone (``links``: (label, url) shown above it on screen, not printed)."""
     chosen = language_of(language, settings)
     values = firm_values(session, settings, period=period, language=chosen, now=now, by=by)
     with i18n.speaking(chosen):
         title = _("Service marketing report")
-    return _render(FIRM_TEMPLATE, values, settings, chosen, title=title, for_pdf=for_pdf)
+    return _render(FIRM_TEMPLATE, values, settings, chosen, title=title, for_pdf=for_pdf, links=links)
 
 
 def client_html(session: Session, settings: Settings, client_id: int, *, language: str | None, now: datetime,
-                by: Principal, for_pdf: bool = False) -> str:
+                by: Principal, for_pdf: bool = False, links: list[tuple[str, str]] | None = None) -> str:
+    """A client's account pack as a page alone (``links`` as for :func:`firm_html`)."""
     chosen = language_of(language, settings)
     values = client_values(session, settings, client_id, language=chosen, now=now, by=by)
     with i18n.speaking(chosen):
         title = _("Account pack: %(client)s", client=values["client"].name)
-    return _render(CLIENT_TEMPLATE, values, settings, chosen, title=title, for_pdf=for_pdf)
+    return _render(CLIENT_TEMPLATE, values, settings, chosen, title=title, for_pdf=for_pdf, links=links)
 
 
 def pdf(html: str) -> bytes:

@@ -70,3 +70,8 @@ def test_one_office_lets_contact_slip_and_the_scorecard_recommends_contacting_it
     contact = rules["contact_key_accounts"]
     assert contact.items and {item.owner_id for item in contact.items} <= slipping
     assert {owner for owner, _count in contact.owners} <= {roster[key].name for key in firm.SLIPPING}
+    # the scorecard's weakest element has a recommendation of its own, owned by name
+    weakest = min((e for e in card.elements if e.now.score is not None), key=lambda e: e.now.score)
+    assert weakest.now.score < recommendations.WEAK
+    elements_of = {m.measure.key: m.measure.elements for m in card.measures}
+    assert any(weakest.key in elements_of[r.rule.measure] for r in found), (weakest.key, sorted(rules))

@@ -264,3 +264,48 @@ def test_the_five_gaps_and_the_checklist(api: TestClient, runtime: Runtime, db_u
     shown = CliRunner().invoke(cli, ["scorecard", "gaps", "--period", PERIOD, "--db", db_url])
     assert shown.exit_code == 0 and "Communication gap" in shown.stdout and "no data" in shown.stdout
     assert_error(api.get("/api/v1/scorecard/gaps", params={"period": "2026-13"}), 422, "validation_failed")
+
+
+def test_the_organisation_rules_name_what_to_do_and_who(runtime: Runtime) -> None:
+    """Reliability: Ana kept 5 of 5 promises in the last 90 days, Béla 1 of 5 (a spread of 80 points,
+    scoring 0), so Béla's coming promise is listed for him. Front-line recoveries: both complaints
+    resolved were a manager's (0%), so the open one the manager holds of Ana's client goes to Ana."""
+    from datetime import timedelta
+
+    from servicescape.scorecard import recommendations
+
+    now = datetime.now(UTC)
+    with runtime.transaction() as session:
+        ana = auth.create_staff(session, name="Ana Horvat", email="ana@firm.test", role=Role.staff,
+                                password=PASSWORD, by=SYSTEM)
+        bela = auth.create_staff(session, name="Béla Kiss", email="bela@firm.test", role=Role.staff,
+                                 password=PASSWORD, by=SYSTEM)
+        boss = auth.create_staff(session, name="Mária Nagy", email="maria@firm.test", role=Role.manager,
+                                 password=PASSWORD, by=SYSTEM)
+        client = clients.create(session, {"name": "Tan Logistics", "owner_id": ana.id}, by=SYSTEM)
+        for owner, kept in ((ana, 5), (bela, 1)):
+            for n in range(5):
+                end = now - timedelta(days=10 + n)
+                session.add(Promise(client_id=client.id, title=f"Visit {n}", owner_id=owner.id,
+                                    window_start=end - timedelta(hours=2), window_end=end,
+                                    status=PromiseStatus.kept if n < kept else PromiseStatus.missed,
+                                    kept_at=end - timedelta(hours=1) if n < kept else None))
+        session.add(Promise(client_id=client.id, title="Boiler check", owner_id=bela.id, status=PromiseStatus.open,
+                            window_start=now + timedelta(days=2), window_end=now + timedelta(days=2, hours=2)))
+        for days, resolved in ((20, True), (15, True), (5, False)):
+            session.add(Complaint(client_id=client.id, received_at=now - timedelta(days=days), text="Late",
+                                  response_due_at=now - timedelta(days=days - 1),
+                                  resolution_due_at=now - timedelta(days=days - 3), owner_id=boss.id,
+                                  first_response_at=now - timedelta(days=days - 0.5),
+                                  resolved_at=now - timedelta(days=days - 2) if resolved else None,
+                                  status=ComplaintStatus.resolved if resolved else ComplaintStatus.open))
+        session.flush()
+        found = {r.rule.key: r for r in recommendations.recommendations(session, runtime.settings, now=now,
+                                                                         by=SYSTEM)}
+    steady = found["steady_reliability"]
+    assert steady.figure == 80.0 and steady.score == 0
+    assert [(i.client_name, i.owner_name) for i in steady.items] == [("Tan Logistics", "Béla Kiss")]
+    assert "Boiler check" in steady.items[0].detail
+    frontline = found["empower_frontline"]
+    assert frontline.figure == 0.0 and [(i.client_name, i.owner_name) for i in frontline.items] == [
+        ("Tan Logistics", "Ana Horvat")]
