@@ -324,14 +324,19 @@ def key_account_needs(session: Session, *, now: datetime, today: date, reporting
     from servicescape.relationships import accounts
 
     require(by, READ)
-    found = accounts.key_accounts(session, now=now, reporting_currency=reporting_currency, by=by)
-    profiles = profiles_for(session, [a.client_id for a in found.accounts], by=by)
+    ranked = accounts.key_account_ranking(session, now=now, reporting_currency=reporting_currency, by=by)
+    ids = [client_id for client_id, _revenue in ranked]
+    names: dict[int, str] = {}
+    for start in range(0, len(ids), accounts.CHUNK):
+        chunk = ids[start:start + accounts.CHUNK]
+        names.update({client_id: name for client_id, name in
+                      session.execute(select(Client.id, Client.name).where(Client.id.in_(chunk)))})
+    profiles = profiles_for(session, ids, by=by)
     rows = []
-    for account in found.accounts:
-        profile = profiles.get(account.client_id, Profile(account.client_id))
-        rows.append(KeyAccountNeeds(account.client_id, account.name, account.revenue, profile,
-                                    profile.review_overdue(today)))
-    return KeyAccountsNeeds(found.currency, rows)
+    for client_id, revenue in ranked:
+        profile = profiles.get(client_id, Profile(client_id))
+        rows.append(KeyAccountNeeds(client_id, names[client_id], revenue, profile, profile.review_overdue(today)))
+    return KeyAccountsNeeds(reporting_currency, rows)
 
 
 def share_with_needs_recorded(session: Session, *, reporting_currency: str, now: datetime | None = None,

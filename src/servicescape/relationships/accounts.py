@@ -103,6 +103,29 @@ def key_accounts(session: Session, *, now: datetime, reporting_currency: str, sh
         raise ValidationFailed(_("The share must be more than 0 and at most 1."), field="share")
     if page < 1 or (per_page is not None and not 1 <= per_page <= 500):
         raise ValidationFailed(_("per_page must be between 1 and %(max)s", max=500), field="per_page")
+    ranked = _rank(session, now, reporting_currency, share)
+    chosen, total, running = ranked.chosen, ranked.total, ranked.key_revenue
+    shown = chosen
+    if per_page is not None:
+        if clamp:
+            page = min(page, max(1, -(-len(chosen) // per_page)))
+        shown = chosen[(page - 1) * per_page:page * per_page]
+    accounts = _details(session, shown, total, now)
+    return KeyAccounts(reporting_currency, ranked.since, total, accounts, ranked.clients_with_revenue,
+                       ranked.unconverted, count=len(chosen), key_revenue=running, page=page, per_page=per_page)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    since: datetime
+    total: float
+    chosen: list[tuple[int, float, float]]      # (client, revenue, cumulative share), largest first
+    key_revenue: float
+    clients_with_revenue: int
+    unconverted: dict[str, int]
+
+
+def _rank(session: Session, now: datetime, reporting_currency: str, share: float) -> Ranking:
     since = now - WINDOW
     known = offerings.rates(session, reporting_currency)
     converted = offerings.in_reporting_currency(Invoice.amount, Invoice.currency, known)
@@ -123,14 +146,16 @@ def key_accounts(session: Session, *, now: datetime, reporting_currency: str, sh
             break
         running += float(amount)
         chosen.append((client_id, float(amount), running / total))
-    shown = chosen
-    if per_page is not None:
-        if clamp:
-            page = min(page, max(1, -(-len(chosen) // per_page)))
-        shown = chosen[(page - 1) * per_page:page * per_page]
-    accounts = _details(session, shown, total, now)
-    return KeyAccounts(reporting_currency, since, total, accounts, len(rows), unconverted, count=len(chosen),
-                       key_revenue=running, page=page, per_page=per_page)
+    return Ranking(since, total, chosen, running, len(rows), unconverted)
+
+
+def key_account_ranking(session: Session, *, now: datetime, reporting_currency: str,
+                        by: Principal) -> list[tuple[int, float]]:
+    """The key accounts as (client id, revenue), largest first, without their details (which
+    :func:`key_accounts` reads): for figures that only count them."""
+    require(by, READ)
+    return [(client_id, amount) for client_id, amount, _cumulative in
+            _rank(session, now, reporting_currency, SHARE).chosen]
 
 
 def _counts(session: Session, statement: Any) -> dict[int, int]:
@@ -236,7 +261,10 @@ def _deliveries(since: datetime, now: datetime) -> Any:
     ).subquery()
 
 
-def continuity(session: Session, *, now: datetime, days: int = 365, by: Principal) -> Continuity:
+def continuity(session: Session, *, now: datetime, days: int = 365, spread: bool = True,
+               by: Principal) -> Continuity:
+    """Engagements started in the ``days`` to ``now`` sold and delivered by the same person, and
+    (``spread``) how many people delivered to each client (left out, and zero, when not asked)."""
     require(by, READ)
     since = now - timedelta(days=days)
     sold = session.execute(select(
@@ -244,6 +272,8 @@ def continuity(session: Session, *, now: datetime, days: int = 365, by: Principa
         .where(Engagement.sold_by_id.is_not(None), Engagement.delivered_by_id.is_not(None),
                Engagement.status != EngagementStatus.cancelled,
                Engagement.start_date >= since.date(), Engagement.start_date <= now.date())).one()
+    if not spread:
+        return Continuity(since, int(sold[0]), int(sold[1]), 0, None, {"1": 0, "2": 0, "3+": 0})
     pairs = _deliveries(since, now)
     per_client = select(pairs.c.client_id, func.count().label("people")).group_by(pairs.c.client_id).subquery()
     spread: dict[int, int] = dict(session.execute(

@@ -1,0 +1,41 @@
+"""The scorecard's client health: each active client's kept health (score, the score 90 days before,
+risk level and each part's figure and score), which the health list reads.
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-03 23:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import servicescape.db.types
+
+revision: str = '0015'
+down_revision: str | None = '0014'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('scorecard_client_health',
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('previous_score', sa.Float(), nullable=True),
+    sa.Column('change', sa.Float(), nullable=True),
+    sa.Column('coverage', sa.Float(), nullable=False),
+    sa.Column('risk', sa.String(length=10), nullable=False),
+    sa.Column('risk_rank', sa.SmallInteger(), nullable=False),
+    sa.Column('parts', sa.JSON(), nullable=False),
+    sa.Column('computed_at', servicescape.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_scorecard_client_health_client_id_client'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('client_id', name=op.f('pk_scorecard_client_health'))
+    )
+    op.create_index('ix_scorecard_client_health_risk', 'scorecard_client_health', ['risk', 'risk_rank', 'score'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_scorecard_client_health_risk', table_name='scorecard_client_health')
+    op.drop_table('scorecard_client_health')
