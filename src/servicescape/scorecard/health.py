@@ -218,17 +218,19 @@ def _contact(session: Session, book: _Book, now: datetime, before: datetime, onl
     from servicescape.offerings.targets import level_targets_between
     from servicescape.relationships.service import cadence
 
-    lasts = [func.max(Interaction.occurred_at).filter(Interaction.occurred_at < t) for t in (now, before)]
-    query = _only(select(Interaction.client_id, *lasts).where(Interaction.occurred_at < now)
-                  .group_by(Interaction.client_id), Interaction.client_id, only)
+    # each client's last contact before each moment: an index seek per client, not a scan of the log
+    lasts = [select(func.max(Interaction.occurred_at)).where(Interaction.client_id == Client.id,
+                                                             Interaction.occurred_at < t)
+             .correlate(Client).scalar_subquery() for t in (now, before)]
+    query = _only(select(Client.id, *lasts).where(Client.status == ClientStatus.active), Client.id, only)
     out = [np.full(len(book.ids), np.nan) for _t in (now, before)]
     rows = session.execute(query).all()
     if rows:
         where, found = book.at([row[0] for row in rows])
         for column in (0, 1):
-            stamps = np.array([np.nan if row[column + 1] is None else _stamp(row[column + 1]) for row in rows])
+            stamps = _moments([row[column + 1] for row in rows])
             out[column][where[found]] = stamps[found]
-    created = np.array([c.timestamp() for c in book.created])
+    created = _moments(book.created)
     every = cadence(session)
     days = np.array([float(every[tier]) for tier in book.tiers])
     if len(book.ids):
@@ -247,18 +249,23 @@ def _contact(session: Session, book: _Book, now: datetime, before: datetime, onl
     book.values["contact"] = (values[0], values[1])
 
 
-def _stamp(value: Any) -> float:
-    if isinstance(value, str):     # SQLite hands an aggregate's time back as text
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        from datetime import UTC
+def _moments(values: list[Any]) -> Floats:
+    """Times (aware datetimes, or SQLite's UTC text) as seconds since the epoch; NaN for None."""
+    known = next((v for v in values if v is not None), None)
+    if isinstance(known, str):        # SQLite hands an aggregate's time back as text, in UTC
+        parsed = np.array([v or "NaT" for v in values], dtype="datetime64[us]")
+        out = parsed.astype(np.int64).astype(np.float64) / 1e6
+        out[np.isnat(parsed)] = np.nan
+        return out
+    return np.array([np.nan if v is None else v.timestamp() for v in values], dtype=np.float64)
 
-        value = value.replace(tzinfo=UTC)
-    return float(value.timestamp())
 
-
-def _day(value: Any) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[no-any-return]
+def _days(values: list[Any]) -> Floats:
+    """Days (dates, or SQLite's ISO text) as day numbers since the epoch; NaN for None."""
+    parsed = np.array([v or "NaT" for v in values], dtype="datetime64[D]")
+    out = parsed.astype(np.int64).astype(np.float64)
+    out[np.isnat(parsed)] = np.nan
+    return out
 
 
 def _invoices(session: Session, book: _Book, now: datetime, before: datetime, reporting_currency: str,
@@ -283,17 +290,17 @@ def _invoices(session: Session, book: _Book, now: datetime, before: datetime, re
     if rows:
         where, found = book.at([row[0] for row in rows])
         for column, t in enumerate((now, before)):
-            r_values, s_values = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
-            for i, row in enumerate(rows):
-                count, first, last, recent, prior = row[1 + 5 * column: 6 + 5 * column]
-                if count and count >= 3:
-                    gap = max(1.0, (_day(last) - _day(first)).days / (count - 1))
-                    r_values[i] = (t.date() - _day(last)).days / gap
-                recent, prior = float(recent or 0), float(prior or 0)
-                if prior > 0:
-                    s_values[i] = 100.0 * recent / prior
-                elif recent > 0:
-                    s_values[i] = math.inf     # new in the year
+            at = 1 + 5 * column
+            count = np.array([row[at] or 0 for row in rows], dtype=np.float64)
+            first, last = _days([row[at + 1] for row in rows]), _days([row[at + 2] for row in rows])
+            recent = np.array([float(row[at + 3] or 0) for row in rows])
+            prior = np.array([float(row[at + 4] or 0) for row in rows])
+            today = float((t.date() - date(1970, 1, 1)).days)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                gap = np.maximum(1.0, (last - first) / (count - 1))
+                r_values = np.where(count >= 3, (today - last) / gap, np.nan)
+                s_values = np.where(prior > 0, 100.0 * recent / prior,
+                                    np.where(recent > 0, math.inf, np.nan))    # inf: new in the year
             rhythm[column][where[found]] = r_values[found]
             spend[column][where[found]] = s_values[found]
     book.values["rhythm"] = (rhythm[0], rhythm[1])
@@ -434,32 +441,71 @@ def compute(session: Session, settings: Settings, *, now: datetime, only: int | 
 
 # --- kept health, the list and one client ---------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Scores:
+    """Every active client's health as arrays (the set-based result :func:`refresh` keeps)."""
+
+    book: _Book
+    score: Floats               # NaN: no part with data
+    previous: Floats
+    coverage: Floats
+    risk: npt.NDArray[np.int64]  # index into RISK_LEVELS
+
+    def risk_counts(self) -> dict[str, int]:
+        counted = np.bincount(self.risk, minlength=len(RISK_LEVELS))
+        return {level: int(counted[i]) for i, level in enumerate(RISK_LEVELS)}
+
+
+#: risk levels in RISK_ORDER's order (high first, unknown last)
+RISK_LEVELS = tuple(sorted(RISKS, key=RISK_ORDER.__getitem__))
+
+
+def _risks(score: Floats, previous: Floats) -> npt.NDArray[np.int64]:
+    """:func:`risk_of` for every client at once: the level's index in RISK_LEVELS."""
+    level = np.where(score < HIGH, 0, np.where(score < MEDIUM, 1, 2))
+    fell = ~np.isnan(previous) & (previous - score >= FALL)
+    level = np.where(fell, np.maximum(level - 1, 0), level)
+    return np.where(np.isnan(score), RISK_ORDER["unknown"], level).astype(np.int64)
+
+
+def scores(session: Session, settings: Settings, *, now: datetime) -> Scores:
+    """Every active client's health, set-based: the parts' grouped queries, then numpy."""
+    book = _book(session, settings, now)
+    score_now, coverage = _combine(book, 0)
+    score_before, _coverage = _combine(book, 1)
+    return Scores(book, score_now, score_before, coverage, _risks(score_now, score_before))
+
+
+def _listed(values: Floats, places: int = 2) -> list[Any]:
+    """An array as a list for JSON and SQL: rounded, None for NaN, "new" for infinity."""
+    out = np.round(values, places).astype(object)
+    out[np.isnan(values)] = None
+    out[np.isinf(values)] = "new"
+    return list(out)
+
+
 def refresh(session: Session, settings: Settings, *, now: datetime, by: Principal,
             act: bool = True) -> dict[str, Any]:
     """Compute every active client's health and keep it (replacing what was kept); ``act``: run the
     playbooks (tasks for the owners of clients at risk, once per client, risk level and quarter)."""
     require(by, MANAGE_ACTIONS)
-    book = _book(session, settings, now)
-    score_now, coverage = _combine(book, 0)
-    score_before, _coverage = _combine(book, 1)
-    rows = []
-    counts = dict.fromkeys(RISKS, 0)
-    for i, client_id in enumerate(book.ids.tolist()):
-        value, previous = _nan_none(score_now[i]), _nan_none(score_before[i])
-        risk = risk_of(value, previous)
-        counts[risk] += 1
-        parts = {key: [_shown(_value(float(book.values[key][0][i]))), _round(float(book.scores[key][0][i]))]
-                 for key in book.scores}
-        rows.append({"client_id": client_id, "score": value, "previous_score": previous,
-                     "change": None if value is None or previous is None else value - previous,
-                     "coverage": float(coverage[i]), "risk": risk, "risk_rank": RISK_ORDER[risk],
-                     "parts": parts, "computed_at": now})
+    found = scores(session, settings, now=now)
+    book = found.book
+    keys = list(book.scores)
+    columns = [list(zip(_listed(book.values[key][0]), _listed(book.scores[key][0]), strict=True)) for key in keys]
+    score, previous = _listed(found.score, 6), _listed(found.previous, 6)
+    change = _listed(found.score - found.previous, 6)
+    risks = [RISK_LEVELS[i] for i in found.risk.tolist()]
+    rows = [{"client_id": client_id, "score": score[i], "previous_score": previous[i], "change": change[i],
+             "coverage": coverage, "risk": risks[i], "risk_rank": RISK_ORDER[risks[i]],
+             "parts": {key: list(column[i]) for key, column in zip(keys, columns, strict=True)}, "computed_at": now}
+            for i, (client_id, coverage) in enumerate(zip(book.ids.tolist(), found.coverage.tolist(), strict=True))]
     session.execute(delete(ClientHealth))
     for start in range(0, len(rows), 5_000):
         session.execute(insert(ClientHealth), rows[start:start + 5_000])
     opened = run_playbooks(session, settings, now=now, by=by) if act else 0
     session.flush()
-    return {"clients": len(rows), "risk": counts, "tasks_opened": opened}
+    return {"clients": len(rows), "risk": found.risk_counts(), "tasks_opened": opened}
 
 
 def run_playbooks(session: Session, settings: Settings, *, now: datetime, by: Principal) -> int:
