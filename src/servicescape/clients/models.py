@@ -145,7 +145,8 @@ class Engagement(Timestamped, Base):
 class Invoice(Timestamped, Base):
     __tablename__ = "invoice"
     __table_args__ = (Index("ix_invoice_client_issued", "client_id", "issued_on"),
-                      Index("ix_invoice_issued_on", "issued_on"))
+                      # a period's revenue per client read from the index alone (key accounts, the scorecard)
+                      Index("ix_invoice_issued_client_amount", "issued_on", "client_id", "currency", "amount"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True, default=None)

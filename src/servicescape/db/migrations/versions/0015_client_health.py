@@ -1,5 +1,6 @@
 """The scorecard's client health: each active client's kept health (score, the score 90 days before,
-risk level and each part's figure and score), which the health list reads.
+risk level and each part's figure and score), which the health list reads; invoices indexed by day with
+the client, currency and amount, so that a period's revenue per client is read from the index alone.
 
 Revision ID: 0015
 Revises: 0014
@@ -34,8 +35,13 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('client_id', name=op.f('pk_scorecard_client_health'))
     )
     op.create_index('ix_scorecard_client_health_risk', 'scorecard_client_health', ['risk', 'risk_rank', 'score'], unique=False)
+    op.create_index('ix_invoice_issued_client_amount', 'invoice', ['issued_on', 'client_id', 'currency', 'amount'],
+                    unique=False)
+    op.drop_index('ix_invoice_issued_on', table_name='invoice')
 
 
 def downgrade() -> None:
+    op.create_index('ix_invoice_issued_on', 'invoice', ['issued_on'], unique=False)
+    op.drop_index('ix_invoice_issued_client_amount', table_name='invoice')
     op.drop_index('ix_scorecard_client_health_risk', table_name='scorecard_client_health')
     op.drop_table('scorecard_client_health')
