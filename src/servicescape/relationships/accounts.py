@@ -261,10 +261,10 @@ def _deliveries(since: datetime, now: datetime) -> Any:
     ).subquery()
 
 
-def continuity(session: Session, *, now: datetime, days: int = 365, spread: bool = True,
+def continuity(session: Session, *, now: datetime, days: int = 365, with_spread: bool = True,
                by: Principal) -> Continuity:
     """Engagements started in the ``days`` to ``now`` sold and delivered by the same person, and
-    (``spread``) how many people delivered to each client (left out, and zero, when not asked)."""
+    (``with_spread``) how many people delivered to each client (left out, and zero, when not asked)."""
     require(by, READ)
     since = now - timedelta(days=days)
     sold = session.execute(select(
@@ -272,7 +272,7 @@ def continuity(session: Session, *, now: datetime, days: int = 365, spread: bool
         .where(Engagement.sold_by_id.is_not(None), Engagement.delivered_by_id.is_not(None),
                Engagement.status != EngagementStatus.cancelled,
                Engagement.start_date >= since.date(), Engagement.start_date <= now.date())).one()
-    if not spread:
+    if not with_spread:
         return Continuity(since, int(sold[0]), int(sold[1]), 0, None, {"1": 0, "2": 0, "3+": 0})
     pairs = _deliveries(since, now)
     per_client = select(pairs.c.client_id, func.count().label("people")).group_by(pairs.c.client_id).subquery()

@@ -251,7 +251,7 @@ def continuity(session: Session, window: Window) -> Figure:
         return Figure.unused()
     # the period's last moment and its days from the first: continuity counts start days inclusively
     found = accounts.continuity(session, now=window.last_moment, days=(window.last_day - window.first_day).days,
-                                spread=False, by=SYSTEM)
+                                with_spread=False, by=SYSTEM)
     return Figure.share(found.same_person, found.engagements)
 
 
