@@ -306,9 +306,9 @@ def price_research_recency(session: Session, window: Window) -> Figure:
 
     if not _any(session, CompetitorPrice):
         return Figure.unused()
-    rows = session.execute(select(CompetitorPrice.noted_on, CompetitorPrice.created_at)
-                           .where(CompetitorPrice.created_at < window.until)).all()
-    days = [(window.last_day - (on or created.astimezone(window.zone).date())).days for on, created in rows]
+    # the day each price was noted (the day it was entered where none is given), up to the period's end
+    days = [(window.last_day - (on or created.astimezone(window.zone).date())).days
+            for on, created in session.execute(select(CompetitorPrice.noted_on, CompetitorPrice.created_at))]
     days = [d for d in days if d >= 0]
     if not days:
         return Figure(None, 0, "no_data")

@@ -602,3 +602,117 @@ def test_in_use_with_nothing_in_the_period_is_no_data(runtime: Runtime) -> None:
         assert (result.figure.status, result.figure.value, result.figure.n, result.score) == \
             ("no_data", None, 0, None), key
         assert (result.previous.status, result.previous.value, result.previous.n) == ("ok", before[0], before[1]), key
+
+
+# --- the measures added with the gaps: offices, value cases, price research, capacity, testimonials ---
+
+def _promises(session: Session, client_id: int, owner: Staff, kept: int, total: int) -> None:
+    for n in range(total):
+        end = local(10, 5 + n, 12)
+        session.add(Promise(client_id=client_id, title=f"Visit {owner.name} {n}", owner_id=owner.id,
+                            window_start=end.replace(hour=9), window_end=end,
+                            status=PromiseStatus.kept if n < kept else PromiseStatus.missed,
+                            kept_at=end.replace(hour=11) if n < kept else None))
+
+
+def test_office_spread(runtime: Runtime) -> None:
+    """Each promise counts in its owner's office (their capacity's country): Kuala Lumpur 5 + 3 kept of
+    10 = 80 %, Budapest 3 of 5 = 60 %, Sofia 4 promises only (left out): 20 points on 2 offices.
+    Score (lower is better): (30 − 20) / (30 − 5) = 40."""
+    from servicescape.capacity.models import StaffCapacity
+
+    with runtime.transaction() as session:
+        client = a_client(session, "Kovács és Társa Kft.")
+        for name, office, kept, total in (("Aisyah Rahman", "MY", 5, 5), ("Nurul Izzah", "MY", 3, 5),
+                                          ("Kovács Eszter", "HU", 3, 5), ("Maria Stoyanova", "BG", 4, 4)):
+            member = a_staff(session, name)
+            session.add(StaffCapacity(staff_id=member.id, hours_per_week=40, country=office))
+            _promises(session, client.id, member, kept, total)
+    check(scorecard(runtime)["office_spread"], 20.0, 2, 40.0)
+
+
+def test_office_spread_needs_two_offices(runtime: Runtime) -> None:
+    from servicescape.capacity.models import StaffCapacity
+
+    with runtime.transaction() as session:
+        client = a_client(session, "Tan Logistics")
+        member = a_staff(session, "Tan Siew Ling")
+        session.add(StaffCapacity(staff_id=member.id, hours_per_week=40, country="MY"))
+        _promises(session, client.id, member, 5, 5)
+    assert scorecard(runtime)["office_spread"].figure.status == "not_in_use"
+
+
+def test_value_cases_backed(runtime: Runtime) -> None:
+    """Written by 31 October: A (three outcomes on completed engagements: backed), B (three outcomes,
+    one on an engagement still active), C (none); D written on 2 November is left out. 1/3 = 33.33 %,
+    n = 3. Score: (33.33 − 10) / (60 − 10) = 46.67."""
+    from servicescape.clients.models import Engagement, EngagementStatus
+    from servicescape.offerings.value_models import ValueCase, ValueOutcome
+
+    with runtime.transaction() as session:
+        client = a_client(session, "Permata Timur Hospitaliti")
+        done = [Engagement(client_id=client.id, description=f"Job {n}", status=EngagementStatus.completed)
+                for n in range(3)]
+        running = Engagement(client_id=client.id, description="Job 4", status=EngagementStatus.active)
+        session.add_all([*done, running])
+        session.flush()
+        cases = {}
+        for name, written in (("A", utc(9, 1)), ("B", utc(9, 2)), ("C", utc(10, 3)), ("D", utc(11, 2))):
+            cases[name] = ValueCase(client_id=client.id, title=f"Case {name}", currency="EUR", price=Decimal(1000),
+                                    created_at=written, updated_at=written)
+            session.add(cases[name])
+        session.flush()
+        for name, engagements in (("A", done), ("B", [done[0], done[1], running]), ("D", done)):
+            for engagement in engagements:
+                session.add(ValueOutcome(case_id=cases[name].id, engagement_id=engagement.id,
+                                         recorded_on=date(2026, 10, 20), description="Fewer breakdowns"))
+    check(scorecard(runtime)["value_cases_backed"], 100 / 3, 3, threshold_score("value_cases_backed", 100 / 3))
+
+
+def test_price_research_recency(runtime: Runtime) -> None:
+    """Competitor prices noted on 3 June and 1 May, and one on 5 November (after the period, left
+    out): the latest by 31 October is 150 days old, n = 2. Score (lower is better):
+    (365 − 150) / (365 − 90) = 78.18."""
+    from servicescape.offerings.models import CompetitorPrice
+
+    with runtime.transaction() as session:
+        for noted in (date(2026, 6, 3), date(2026, 5, 1), date(2026, 11, 5)):
+            session.add(CompetitorPrice(competitor="Rival Sdn Bhd", offer="Basic care", price=Decimal(900),
+                                        currency="EUR", noted_on=noted))
+    check(scorecard(runtime)["price_research_recency"], 150.0, 2, 100 * (365 - 150) / (365 - 90))
+
+
+def test_capacity_outlook_covered(runtime: Runtime) -> None:
+    """Two people at 40 hours a week for the twelve weeks from Monday 26 October: 24 staff-weeks, of
+    which one (Hafiz's week of 2 November, 45 hours scheduled) is over: 23/24 = 95.83 %. Score:
+    (95.83 − 70) / (98 − 70) = 92.26."""
+    from servicescape.capacity.models import Booking, StaffCapacity
+
+    with runtime.transaction() as session:
+        for name in ("Muhammad Hafiz", "Szabó Gergő"):
+            member = a_staff(session, name)
+            session.add(StaffCapacity(staff_id=member.id, hours_per_week=40))
+            if name == "Muhammad Hafiz":
+                session.add_all([Booking(staff_id=member.id, day=date(2026, 11, 2 + d), hours=9) for d in range(5)])
+            else:
+                session.add(Booking(staff_id=member.id, day=date(2026, 11, 3), hours=8))
+    check(scorecard(runtime)["capacity_outlook_covered"], 100 * 23 / 24, 24,
+          threshold_score("capacity_outlook_covered", 100 * 23 / 24))
+
+
+def test_testimonials_in_use(runtime: Runtime) -> None:
+    """Approved with consent and a use by 31 October: two (one for the website, one for proposals);
+    approved but with no use, only pending, and approved on 3 November are left out. 2 → score 20."""
+    from servicescape.referrals.models import Testimonial, TestimonialStatus
+
+    with runtime.transaction() as session:
+        client = a_client(session, "Syarikat Bunga Raya Sdn Bhd")
+        for status, approved, uses in ((TestimonialStatus.approved, utc(10, 5), {"use_website": True}),
+                                       (TestimonialStatus.approved, utc(9, 1), {"use_proposals": True}),
+                                       (TestimonialStatus.approved, utc(9, 2), {}),
+                                       (TestimonialStatus.pending, None, {"use_website": True}),
+                                       (TestimonialStatus.approved, utc(11, 3), {"use_case_studies": True})):
+            session.add(Testimonial(client_id=client.id, author_name="Aminah Yusof", text="Always on time.",
+                                    language="en", consent_by="Aminah Yusof", consent_at=utc(8, 1), status=status,
+                                    approved_at=approved, **uses))
+    check(scorecard(runtime)["testimonials_in_use"], 2.0, 2, 20.0)
