@@ -122,8 +122,8 @@ MEASURES: tuple[Measure, ...] = (
           "over all value cases written by then"),
        "offerings", PERCENT, 10, 60, ("pricing",), ("trust",)),
     _m("price_research_recency", N_("Price research recency"),
-       N_("Days from the most recent competitor price noted by the period's end to that end (the sample: "
-          "competitor prices noted by then)"),
+       N_("Days from the most recent competitor price noted to the period's end (the sample: competitor prices "
+          "noted by then)"),
        "offerings", DAYS, 365, 90, ("pricing",), ("processes",)),
     _m("capacity_outlook_covered", N_("Capacity outlook covered"),
        N_("Staff-weeks of the twelve weeks from the period's end whose scheduled hours stay within the hours "
