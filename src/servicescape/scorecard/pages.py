@@ -21,7 +21,7 @@ from servicescape.scorecard.capability import MANAGE, MANAGE_ACTIONS, READ
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import FormInvalid
 from servicescape.web.pages.common import FORM_PROBLEMS, Posted, problem_status, see_other
-from servicescape.web.templating import flash, render
+from servicescape.web.templating import Formatter, flash, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[RequestContext, Depends(signed_in(READ))]
@@ -45,10 +45,13 @@ def scorecard_view(context: Reader, period: Annotated[str | None, Query(max_leng
                                                  by=context.principal)
         gap_results = gaps.gaps(session, found, by=context.principal)
         ticks = gaps.checklist(found, by=context.principal)
+    locale = str(Formatter(context.language, context.runtime.settings.zone).locale)
+    dimensions = next((g.dimensions for g in gap_results if g.gap.key == "client"), {})
     return render(context, "scorecard/scorecard.html", status_code=422 if problem else 200, active_nav="scorecard",
                   found=found, period=period or "", problem=problem, advice=advice, gaps=gap_results, ticks=ticks,
                   can_act=can(context.principal, MANAGE_ACTIONS), dimension_labels=DIMENSION_LABELS,
-                  report_languages=list(LANGUAGES.items()),
+                  report_languages=list(LANGUAGES.items()), element_chart=report.element_chart(found, locale),
+                  dimension_chart=report.dimension_chart(dimensions, locale) if dimensions else None,
                   catalogue_labels={m.key: m.label for m in catalogue.MEASURES})
 
 

@@ -94,7 +94,8 @@ def offices(session: Session, window: figures.Window, now: datetime) -> list[Off
     return [Office(name, kept[name][0], kept[name][1], clients[name], clients[name] - overdue[name]) for name in names]
 
 
-def _element_chart(card: service.Scorecard, locale: str) -> charts.Chart:
+def element_chart(card: service.Scorecard, locale: str) -> charts.Chart:
+    """The seven elements' scores (the scorecard page and the report)."""
     points = [charts.CategoryValue(_(group.label), round(group.now.score, 1))
               for group in card.elements if group.now.score is not None]
     return charts.bar_chart_by_category(points, title=_("The seven elements"),
@@ -114,7 +115,8 @@ def _history_chart(history: list[dict[str, Any]], locale: str) -> charts.Chart:
                                        locale=locale)
 
 
-def _dimension_chart(dimensions: dict[str, float], locale: str) -> charts.Chart:
+def dimension_chart(dimensions: dict[str, float], locale: str) -> charts.Chart:
+    """Gap 5 by SERVQUAL dimension (the scorecard page and the report)."""
     from servicescape.quality.instrument import DIMENSION_LABELS
 
     points = [charts.CategoryValue(_(DIMENSION_LABELS[key]), round(value, 2)) for key, value in dimensions.items()]
@@ -190,9 +192,9 @@ def firm_values(session: Session, settings: Settings, *, period: str | None, lan
             "offices": offices(session, window, now), "voice": _voice(session, card),
             "key_accounts": key_accounts, "risk_counts": risk_counts, "health_at": health_at,
             "outlook": outlook, "over_capacity": over, "staff_weeks": staffed, "left_out": _left_out(session, card),
-            "element_chart": _element_chart(card, locale), "history": history,
+            "element_chart": element_chart(card, locale), "history": history,
             "history_chart": _history_chart(history, locale),
-            "dimension_chart": _dimension_chart(dimensions, locale) if dimensions else None,
+            "dimension_chart": dimension_chart(dimensions, locale) if dimensions else None,
             "weights": {m.measure.key: m.weight for m in card.measures},
         }
 

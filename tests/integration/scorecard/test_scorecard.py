@@ -140,6 +140,7 @@ def test_the_cli_and_the_pages(runtime: Runtime, db_url: str, web: TestClient, o
     sign_in(web, owner.email)
     page = web.get("/scorecard", params={"period": PERIOD})
     assert page.status_code == 200 and "60.0%" in page.text and 'id="measure-promises_kept_on_time"' in page.text
+    assert 'id="chart-elements"' in page.text and 'id="gap-4"' in page.text and 'id="element-10"' in page.text
     assert web.get("/scorecard", params={"period": "nonsense"}).status_code == 422
     catalogue_page = web.get("/scorecard/measures")
     assert catalogue_page.status_code == 200 and 'name="nps"' in catalogue_page.text
