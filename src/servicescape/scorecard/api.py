@@ -10,10 +10,12 @@ from fastapi import APIRouter, Path, Query, Response
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
 from servicescape.platform.pdf import pdf_response
-from servicescape.scorecard import catalogue, gaps, recommendations, report, service
+from servicescape.scorecard import catalogue, expectations, gaps, recommendations, report, service
 from servicescape.scorecard.schemas import (
     AcceptedOut,
     DismissIn,
+    ExpectationPointsIn,
+    ExpectationsOut,
     RecommendationOut,
     ScorecardGapsOut,
     ScorecardHistoryOut,
@@ -58,6 +60,22 @@ def get_gaps(context: SignedIn, period: PeriodQ = None) -> Any:
     with context.unit() as session:
         card = service.scorecard(session, context.runtime.settings, period=period, now=utcnow(), by=context.principal)
         return gaps_out(session, card, context.principal)
+
+
+@router.get("/scorecard/expectations", response_model=ExpectationsOut, responses=READ_MANY,
+            name="scorecard_expectations",
+            summary="What the managers believe clients value: points of 100 per SERVQUAL dimension (gap 1)")
+def get_expectations(context: SignedIn) -> Any:
+    with context.unit() as session:
+        return {"managers": expectations.estimate(session, by=context.principal)}
+
+
+@router.put("/scorecard/expectations", response_model=ExpectationsOut, responses=UPDATE,
+            name="set_scorecard_expectations",
+            summary="Set the managers' points per dimension, adding up to 100 (owners; audited)")
+def set_expectations(body: ExpectationPointsIn, context: SignedIn) -> Any:
+    with context.unit() as session:
+        return {"managers": expectations.set_estimate(session, body.model_dump(), by=context.principal)}
 
 
 @router.get("/scorecard/history", response_model=list[ScorecardHistoryOut], responses=READ_MANY,

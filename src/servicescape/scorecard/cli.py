@@ -13,7 +13,7 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, fail, opened, out, print_json
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
-from servicescape.scorecard import api, catalogue, health, recommendations, report, service
+from servicescape.scorecard import api, catalogue, expectations, health, recommendations, report, service
 
 scorecard_app = typer.Typer(
     help="The scorecard: the seven elements of service marketing (quality, organisation, knowledge, planning, "
@@ -140,6 +140,34 @@ def weights(changes: Annotated[list[str] | None, typer.Option("--set", help="KEY
     table = Table("measure", "weight")
     for key, weight in found.items():
         table.add_row(key, f"{weight:g}")
+    out.print(table)
+
+
+@scorecard_app.command("expectations", help="What the managers believe clients value: points of 100 per SERVQUAL "
+                                            "dimension, compared with the clients' own in gap 1. Show them, or set "
+                                            "all five: --set reliability=30 --set responsiveness=25 ... (owners; "
+                                            "audited).")
+def expectations_command(changes: Annotated[list[str] | None, typer.Option("--set", help="DIMENSION=POINTS")] = None,
+                         db: DbOption = None, json: JsonOption = False) -> None:
+    points: dict[str, float] = {}
+    for change in changes or []:
+        key, _sep, typed = change.partition("=")
+        try:
+            points[key.strip()] = float(typed)
+        except ValueError:
+            fail(f"--set {change}: give DIMENSION=POINTS, e.g. reliability=30")
+    with opened(db) as runtime, runtime.transaction() as session:
+        found = (expectations.set_estimate(session, points, by=SYSTEM) if points
+                 else expectations.estimate(session, by=SYSTEM))
+    if json:
+        print_json({"managers": found})
+        return
+    if found is None:
+        out.print("No estimate yet: set the five dimensions' points with --set DIMENSION=POINTS.")
+        return
+    table = Table("dimension", "points")
+    for key, value in found.items():
+        table.add_row(key, f"{value:g}")
     out.print(table)
 
 

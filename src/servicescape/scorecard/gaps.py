@@ -2,9 +2,10 @@
 marketing professional services (source 000) as an evidence checklist — both from the measures'
 figures, never from a self-assessment.
 
-* Gap 1, knowledge (what management believes clients expect against what they do): the firm keeps no
-  managers' estimate of expectations, so it is read from how much the firm asks and records — survey
-  coverage and response, key-account reviews, needs recorded.
+* Gap 1, knowledge (what management believes clients expect against what they do): the managers'
+  estimate of what clients value (points per SERVQUAL dimension, expectations.py) against the importance
+  clients give the dimensions in their answers, and how much the firm asks and records — survey coverage
+  and response, key-account reviews, needs recorded.
 * Gap 2, standards (what management knows against the service standards set): the package levels that
   set response, resolution or contact targets, and the plan's targets.
 * Gap 3, delivery (the standards against what is delivered): complaint targets met, the spread of
@@ -25,7 +26,9 @@ from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import SYSTEM, Principal, require
 from servicescape.i18n import N_, _
+from servicescape.scorecard import expectations
 from servicescape.scorecard.capability import READ
+from servicescape.scorecard.expectations import Comparison
 from servicescape.scorecard.scoring import Figure, score
 from servicescape.scorecard.service import MeasureResult, Scorecard
 
@@ -45,8 +48,9 @@ class Gap:
 
 GAPS: tuple[Gap, ...] = (
     Gap(1, "knowledge", N_("Knowledge gap"), N_("What management believes clients expect, against what they expect"),
-        N_("How much the firm asks and records: no managers' estimate of expectations is kept"),
-        ("survey_coverage", "survey_response_rate", "key_accounts_reviewed", "needs_recorded")),
+        N_("The managers' estimate of what clients value against the clients' own importance points; how much "
+           "the firm asks and records"),
+        ("expectations_match", "survey_coverage", "survey_response_rate", "key_accounts_reviewed", "needs_recorded")),
     Gap(2, "standards", N_("Standards gap"), N_("What management knows clients expect, against the standards set"),
         N_("Package levels that set response, resolution or contact targets; the plan's targets"),
         ("levels_with_standards", "targets_set")),
@@ -60,8 +64,11 @@ GAPS: tuple[Gap, ...] = (
         N_("The SERVQUAL answers of the surveys, by dimension"), ("servqual_gap",)),
 )
 
-#: the gap figure that is not a measure of the catalogue: its label, thresholds (0 at, 100 at)
-LEVELS_WITH_STANDARDS = ("levels_with_standards", N_("Package levels that set standards"), 20.0, 90.0)
+#: the gap figures that are not measures of the catalogue: key → label, thresholds (0 at, 100 at)
+OWN_FIGURES: dict[str, tuple[str, float, float]] = {
+    "levels_with_standards": (N_("Package levels that set standards"), 20.0, 90.0),
+    "expectations_match": (N_("Managers' estimate of what clients value, matched"), 60.0, 95.0),
+}
 
 
 @dataclass(frozen=True)
@@ -116,12 +123,14 @@ class GapResult:
     evidence: list[Evidence]
     score: float | None               # the mean of the evidence's scores (100: no gap)
     dimensions: dict[str, float]      # gap 5: each SERVQUAL dimension's gap
+    comparison: Comparison | None = None   # gap 1: the managers' points against the clients'
 
     def as_dict(self) -> dict[str, Any]:
         return {"number": self.gap.number, "key": self.gap.key, "label": _(self.gap.label),
                 "question": _(self.gap.question), "source": _(self.gap.source), "score": _round(self.score),
                 "evidence": [e.as_dict() for e in self.evidence],
-                "dimensions": {k: round(v, 2) for k, v in self.dimensions.items()}}
+                "dimensions": {k: round(v, 2) for k, v in self.dimensions.items()},
+                "expectations": self.comparison.as_dict() if self.comparison else None}
 
 
 @dataclass(frozen=True)
@@ -161,32 +170,52 @@ def levels_with_standards(session: Session) -> Figure:
     return Figure.share(with_standards or 0, total)
 
 
-def _dimensions(session: Session, card: Scorecard) -> dict[str, float]:
+def _servqual(session: Session, card: Scorecard) -> Any:
     from servicescape.quality import results
 
-    found = results.servqual(session, results.ResultFilter(since=card.period.since, until=card.period.until),
-                             by=SYSTEM)
-    return {key: float(estimate.mean) for key, estimate in found.dimensions.items() if estimate.mean is not None}
+    return results.servqual(session, results.ResultFilter(since=card.period.since, until=card.period.until),
+                            by=SYSTEM)
+
+
+def _expectations(session: Session, found: Any) -> tuple[Figure, Comparison | None]:
+    """Gap 1's own figure: how much the managers' split of 100 points shares with the clients'."""
+    managers = expectations.estimate(session, by=SYSTEM)
+    if managers is None:
+        return Figure.unused(), None
+    if found is None or found.equal_weights:
+        return Figure(None, 0, "no_data"), None
+    comparison = expectations.compare(managers, found.importance)
+    if comparison is None:
+        return Figure(None, 0, "no_data"), None
+    return Figure(comparison.overlap, found.respondents), comparison
+
+
+def _own(key: str, figure: Figure) -> Evidence:
+    label, poor, good = OWN_FIGURES[key]
+    return Evidence(key, label, figure, "percent",
+                    score(figure.value, poor, good) if figure.known and figure.value is not None else None)
 
 
 def gaps(session: Session, card: Scorecard, *, by: Principal) -> list[GapResult]:
     """The five gaps of ``card``'s period."""
     require(by, READ)
     results = {r.measure.key: r for r in card.measures}
+    surveyed = results["servqual_gap"].figure.status != "not_in_use"
+    found = _servqual(session, card) if surveyed else None
     out = []
     for gap in GAPS:
-        evidence = []
+        evidence, comparison = [], None
         for key in gap.measures:
-            if key == LEVELS_WITH_STANDARDS[0]:
-                figure = levels_with_standards(session)
-                _key, label, poor, good = LEVELS_WITH_STANDARDS
-                evidence.append(Evidence(key, label, figure, "percent",
-                                         score(figure.value, poor, good) if figure.known and figure.value is not None
-                                         else None))
+            if key == "levels_with_standards":
+                evidence.append(_own(key, levels_with_standards(session)))
+            elif key == "expectations_match":
+                figure, comparison = _expectations(session, found)
+                evidence.append(_own(key, figure))
             else:
                 evidence.append(_evidence(results[key]))
-        dimensions = _dimensions(session, card) if gap.key == "client" and results["servqual_gap"].figure.known else {}
-        out.append(GapResult(gap, evidence, _mean([e.score for e in evidence]), dimensions))
+        dimensions = ({d: float(e.mean) for d, e in found.dimensions.items() if e.mean is not None}
+                      if gap.key == "client" and found is not None and results["servqual_gap"].figure.known else {})
+        out.append(GapResult(gap, evidence, _mean([e.score for e in evidence]), dimensions, comparison))
     return out
 
 

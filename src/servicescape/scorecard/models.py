@@ -75,3 +75,15 @@ class ClientHealth(Base):
     risk_rank: Mapped[int] = mapped_column(SmallInteger)
     parts: Mapped[dict[str, Any]] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ExpectationEstimate(Timestamped, Base):
+    """What the firm's managers believe clients value: the points (of 100) they give each SERVQUAL
+    dimension, set by owners and compared with the importance clients give them in the surveys (gap 1
+    of the gap model); audited like every write."""
+
+    __tablename__ = "scorecard_expectation"
+
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    points: Mapped[float] = mapped_column(Float)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"), default=None)

@@ -16,7 +16,7 @@ from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, NotFound, ValidationFailed
 from servicescape.platform.pdf import pdf_response
 from servicescape.quality.instrument import DIMENSION_LABELS
-from servicescape.scorecard import api, catalogue, gaps, recommendations, report, service
+from servicescape.scorecard import api, catalogue, expectations, gaps, recommendations, report, service
 from servicescape.scorecard.capability import MANAGE, MANAGE_ACTIONS, READ
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.forms import FormInvalid
@@ -83,11 +83,16 @@ def dismiss_recommendation(context: Actor, rule: Annotated[str, Path(max_length=
     return see_other("/scorecard#recommendations", context, i18n._("The recommendation was dismissed."))
 
 
-def measures_page(context: RequestContext, *, errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+def measures_page(context: RequestContext, *, errors: dict[str, str] | None = None, status_code: int = 200,
+                  estimate_values: dict[str, str] | None = None,
+                  estimate_errors: dict[str, str] | None = None) -> Response:
     with context.unit() as session:
         found = api.measures_out(service.weights(session, by=context.principal))
+        estimate = expectations.estimate(session, by=context.principal)
+    typed = estimate_values if estimate_values is not None else {k: f"{v:g}" for k, v in (estimate or {}).items()}
     return render(context, "scorecard/measures.html", status_code=status_code, active_nav="scorecard",
-                  measures=found, errors=errors or {}, can_weigh=can(context.principal, MANAGE))
+                  measures=found, errors=errors or {}, can_weigh=can(context.principal, MANAGE), estimate=estimate,
+                  estimate_values=typed, estimate_errors=estimate_errors or {}, dimension_labels=DIMENSION_LABELS)
 
 
 @router.get("/scorecard/measures")
@@ -144,3 +149,25 @@ def report_pdf(context: Reader, period: PeriodQuery = None, lang: LanguageQuery 
         html = report.firm_html(session, context.runtime.settings, period=period or None, language=language,
                                 now=utcnow(), by=context.principal, for_pdf=True)
     return pdf_response(html, report.firm_filename(period or service.ROLLING, language))
+
+
+@router.post("/scorecard/expectations")
+def save_expectations(context: Owner, values: Posted) -> Response:
+    """The managers' estimate: points for each of the five dimensions, adding up to 100."""
+    typed = {key: values.get(key, "").strip() for key in DIMENSION_LABELS}
+    errors: dict[str, str] = {}
+    points: dict[str, float] = {}
+    for key, text in typed.items():
+        try:
+            points[key] = float(text.replace(",", "."))
+        except ValueError:
+            errors[key] = i18n._("Give each dimension from 0 to 100 points.")
+    if not errors:
+        try:
+            with context.unit() as session:
+                expectations.set_estimate(session, points, by=context.principal)
+        except ValidationFailed as problem:
+            errors[problem.field or "points"] = problem.message
+    if errors:
+        return measures_page(context, status_code=422, estimate_values=typed, estimate_errors=errors)
+    return see_other("/scorecard/measures#expectations", context, i18n._("The estimate was saved."))

@@ -218,3 +218,19 @@ class ScorecardGapsOut(BaseModel):
     period: ScorecardPeriodOut
     gaps: list[GapOut]
     checklist: list[ChecklistElementOut]
+
+
+class ExpectationPointsIn(BaseModel):
+    """Points of 100 per SERVQUAL dimension: what the managers believe clients value (adding up to 100)."""
+
+    model_config = {"extra": "forbid"}
+
+    tangibles: float = Field(ge=0, le=100)
+    reliability: float = Field(ge=0, le=100)
+    responsiveness: float = Field(ge=0, le=100)
+    assurance: float = Field(ge=0, le=100)
+    empathy: float = Field(ge=0, le=100)
+
+
+class ExpectationsOut(BaseModel):
+    managers: dict[str, float] | None = Field(description="the managers' points per dimension; none until set")

@@ -716,3 +716,33 @@ def test_testimonials_in_use(runtime: Runtime) -> None:
                                     language="en", consent_by="Aminah Yusof", consent_at=utc(8, 1), status=status,
                                     approved_at=approved, **uses))
     check(scorecard(runtime)["testimonials_in_use"], 2.0, 2, 20.0)
+
+
+def test_gap_1_compares_the_managers_estimate_with_the_clients_importance(runtime: Runtime,
+                                                                          survey_firm: SurveyFirm) -> None:
+    """The clients gave tangibles 20, reliability 40, responsiveness 20, assurance 10, empathy 10 points
+    (test_servqual_gap); the managers believe 20, 30, 20, 15, 15: the differences add up to 0 + 10 + 0
+    + 5 + 5 = 20, so the two splits share 100 − 20/2 = 90 points, on 2 respondents. Score: (90 − 60) /
+    (95 − 60) = 85.71. Without an estimate the figure is not in use; a split not adding up to 100 is
+    refused, naming it."""
+    from servicescape.errors import ValidationFailed
+    from servicescape.scorecard import expectations, gaps
+
+    def gap_1() -> gaps.GapResult:
+        with runtime.transaction() as session:
+            card = service.scorecard(session, runtime.settings, period=PERIOD, now=datetime.now(UTC), by=SYSTEM)
+            return gaps.gaps(session, card, by=SYSTEM)[0]
+
+    assert gap_1().evidence[0].figure.status == "not_in_use"
+    with runtime.transaction() as session:
+        with pytest.raises(ValidationFailed) as refused:
+            expectations.set_estimate(session, {"tangibles": 20, "reliability": 30, "responsiveness": 20,
+                                                "assurance": 15, "empathy": 5}, by=SYSTEM)
+        assert refused.value.field == "points" and "90" in refused.value.message
+        expectations.set_estimate(session, {"tangibles": 20, "reliability": 30, "responsiveness": 20,
+                                            "assurance": 15, "empathy": 15}, by=SYSTEM)
+    found = gap_1()
+    match = found.evidence[0]
+    assert match.key == "expectations_match" and (match.figure.value, match.figure.n) == (pytest.approx(90.0), 2)
+    assert match.score == pytest.approx(100 * 30 / 35)
+    assert found.comparison is not None and found.comparison.clients["reliability"] == pytest.approx(40.0)

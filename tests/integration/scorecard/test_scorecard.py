@@ -310,3 +310,30 @@ def test_the_organisation_rules_name_what_to_do_and_who(runtime: Runtime) -> Non
     frontline = found["empower_frontline"]
     assert frontline.figure == 0.0 and [(i.client_name, i.owner_name) for i in frontline.items] == [
         ("Tan Logistics", "Ana Horvat")]
+
+
+def test_the_managers_estimate_of_what_clients_value(app, runtime: Runtime, api: TestClient, web: TestClient,  # type: ignore[no-untyped-def]
+                                                     owner, db_url: str) -> None:
+    split = {"tangibles": 10, "reliability": 35, "responsiveness": 25, "assurance": 15, "empathy": 15}
+    assert api.get("/api/v1/scorecard/expectations").json() == {"managers": None}
+    saved = api.put("/api/v1/scorecard/expectations", json=split)
+    assert saved.status_code == 200 and saved.json()["managers"]["reliability"] == 35
+    assert_error(api.put("/api/v1/scorecard/expectations", json={**split, "empathy": 30}), 422, "validation_failed")
+    assert_error(api_as(app, runtime, Role.manager).put("/api/v1/scorecard/expectations", json=split), 403,
+                 "permission_denied")
+    with runtime.transaction() as session:
+        assert session.scalars(select(AuditEvent).where(AuditEvent.entity == "scorecard_expectation")).first()
+    shown = CliRunner().invoke(cli, ["scorecard", "expectations", "--json", "--db", db_url])
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["managers"]["responsiveness"] == 25
+    bad = CliRunner().invoke(cli, ["scorecard", "expectations", "--set", "reliability=lots", "--db", db_url])
+    assert bad.exit_code == 1 and "DIMENSION=POINTS" in bad.output
+    sign_in(web, owner.email)
+    page = web.get("/scorecard/measures")
+    assert page.status_code == 200 and 'id="expectations"' in page.text and 'value="35"' in page.text
+    token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    posted = web.post("/scorecard/expectations", data={**{k: str(v) for k, v in split.items()}, "reliability": "40",
+                                                       "empathy": "10", "csrf_token": token}, follow_redirects=False)
+    assert posted.status_code == 303
+    wrong = web.post("/scorecard/expectations", data={**{k: str(v) for k, v in split.items()}, "empathy": "50",
+                                                      "csrf_token": token})
+    assert wrong.status_code == 422 and "100" in wrong.text
