@@ -34,12 +34,12 @@ def scorecard_view(context: Reader, period: Annotated[str | None, Query(max_leng
     problem, found = None, None
     with context.unit() as session:
         try:
-            found = service.scorecard(session, context.runtime.settings, period=period or None, now=utcnow(),
-                                      by=context.principal)
+            found = (service.scorecard(session, context.runtime.settings, period=period, now=utcnow(),
+                                       by=context.principal) if period else
+                     service.latest(session, context.runtime.settings, now=utcnow(), by=context.principal))
         except ValidationFailed as failed:
             problem = failed.message
-            found = service.scorecard(session, context.runtime.settings, period=None, now=utcnow(),
-                                      by=context.principal)
+            found = service.latest(session, context.runtime.settings, now=utcnow(), by=context.principal)
         rolling = found if found.period.key == service.ROLLING else None
         advice = recommendations.recommendations(session, context.runtime.settings, card=rolling,
                                                  by=context.principal)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, require
@@ -224,6 +224,49 @@ def refresh(session: Session, settings: Settings, *, now: datetime, by: Principa
         kept[key] = _round(found.overall.now.score)
     session.flush()
     return {"snapshots": len(kept), "overall": kept}
+
+
+#: the scorecard page shows the last 90 days from the job's snapshot while it is younger than this
+FRESH = timedelta(hours=1, minutes=5)
+
+
+def latest(session: Session, settings: Settings, *, now: datetime, by: Principal) -> Scorecard:
+    """The scorecard of the last 90 days: the job's snapshot while it is fresh (younger than an hour,
+    newer than the last change of a weight, with every measure of the catalogue), else computed now."""
+    require(by, READ)
+    kept = session.get(Snapshot, ROLLING)
+    changed = session.scalar(select(func.max(MeasureWeight.updated_at)))
+    if kept is not None and now - kept.computed_at < FRESH and (changed is None or changed <= kept.computed_at):
+        found = _from_payload(kept.payload, kept.computed_at, settings)
+        if found is not None:
+            return found
+    return scorecard(session, settings, period=None, now=now, by=by)
+
+
+def _from_payload(payload: dict[str, Any], computed_at: datetime, settings: Settings) -> Scorecard | None:
+    """A kept scorecard (``Scorecard.as_dict()``) back as one (None when the catalogue has changed since)."""
+    measures = {m["key"]: m for m in payload.get("measures", [])}
+    if set(measures) != set(catalogue.BY_KEY):
+        return None
+    current = periods.parse(payload["period"]["key"], settings.zone, now=computed_at)
+    results = []
+    for measure in catalogue.MEASURES:
+        m = measures[measure.key]
+        target = (m["target"]["comparison"], float(m["target"]["value"])) if m["target"] else None
+        previous = Figure(m["previous_value"], m["previous_n"], "ok" if m["previous_value"] is not None else "no_data")
+        results.append(MeasureResult(measure, Figure(m["value"], m["n"], m["status"]), previous, target,
+                                     m["target"]["met"] if m["target"] else None, m["score"], m["previous_score"],
+                                     float(m["weight"]), m["trend"]))
+
+    def group(kept: dict[str, Any], label: str) -> GroupResult:
+        return GroupResult(kept["key"], label, Combined(kept["score"], kept["coverage"], kept["measures_scored"],
+                                                        kept["measures"]),
+                           Combined(kept["previous_score"], 0.0, 0, kept["measures"]), kept["trend"])
+
+    elements = [group(e, catalogue.ELEMENTS[e["key"]]) for e in payload["elements"]]
+    goals = [group(g, catalogue.GOALS[g["key"]]) for g in payload["goals"]]
+    return Scorecard(current, current.before(settings.zone), results, elements, goals,
+                     group(payload["overall"], "Overall"), computed_at)
 
 
 def snapshot(session: Session, period: str = ROLLING, *, by: Principal) -> Snapshot | None:

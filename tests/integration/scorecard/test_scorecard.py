@@ -337,3 +337,23 @@ def test_the_managers_estimate_of_what_clients_value(app, runtime: Runtime, api:
     wrong = web.post("/scorecard/expectations", data={**{k: str(v) for k, v in split.items()}, "empathy": "50",
                                                       "csrf_token": token})
     assert wrong.status_code == 422 and "100" in wrong.text
+
+
+def test_the_page_reads_the_fresh_snapshot_of_the_last_90_days(runtime: Runtime, firm: None) -> None:
+    """The job's snapshot gives back the very scorecard it kept; a weight changed since, or an hour
+    and more, and the scorecard is computed again."""
+    from datetime import timedelta
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    with runtime.transaction() as session:
+        service.refresh(session, runtime.settings, now=now, by=SYSTEM)
+    with runtime.transaction() as session:
+        kept = service.latest(session, runtime.settings, now=now + timedelta(minutes=30), by=SYSTEM)
+        computed = service.scorecard(session, runtime.settings, period=None, now=now, by=SYSTEM)
+        assert kept.data_as_of == now and kept.as_dict() == computed.as_dict()
+        later = service.latest(session, runtime.settings, now=now + timedelta(hours=2), by=SYSTEM)
+        assert later.data_as_of == now + timedelta(hours=2)
+        service.set_weight(session, "nps", 3, by=SYSTEM)
+    with runtime.transaction() as session:
+        reweighed = service.latest(session, runtime.settings, now=now + timedelta(minutes=40), by=SYSTEM)
+        assert reweighed.data_as_of == now + timedelta(minutes=40)
