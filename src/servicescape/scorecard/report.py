@@ -262,7 +262,8 @@ def _render(template: str, values: dict[str, Any], settings: Settings, language:
             fmt=fmt, firm_name=settings.firm_name, current_language=language, csrf_token="",
             catalogue=catalogue, risks=health.RISKS, voice_labels=voice_labels, **values)
         return ENVIRONMENT.get_template(PAGE_TEMPLATE).render(
-            document_html=Markup(document),  # noqa: S704 - autoescaped template output for_pdf=for_pdf, title=title, firm_name=settings.firm_name,
+            document_html=Markup(document),  # noqa: S704 - autoescaped template output
+            for_pdf=for_pdf, title=title, links=links or [], firm_name=settings.firm_name,
             current_language=language, csrf_token="")
 
 

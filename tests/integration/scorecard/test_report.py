@@ -45,6 +45,15 @@ def firm(runtime: Runtime) -> int:
         return client.id
 
 
+def report_html_for_pdf(runtime: Runtime) -> str:
+    """The report's page as the PDF is made from it (no stylesheet links: WeasyPrint is given them)."""
+    from servicescape.scorecard import report
+
+    with runtime.transaction() as session:
+        return report.firm_html(session, runtime.settings, period=PERIOD, language="en", now=datetime.now(UTC),
+                                by=SYSTEM, for_pdf=True)
+
+
 def pages_of(pdf: bytes, tmp_path: Path, name: str) -> list[Path]:
     source = tmp_path / f"{name}.pdf"
     source.write_bytes(pdf)
@@ -110,10 +119,13 @@ def test_the_api_and_the_pages(runtime: Runtime, api: TestClient, web: TestClien
     sign_in(web, owner.email)
     page = web.get("/scorecard/report", params={"period": PERIOD})
     assert page.status_code == 200 and 'id="report-gaps"' in page.text and "80.0%" in page.text
+    assert "<title>Service marketing report" in page.text and "/scorecard/report.pdf?period=2026-10" in page.text
+    assert "app.css" in page.text and "app.css" not in report_html_for_pdf(runtime)
     assert web.get("/scorecard/report", params={"lang": "xx"}).status_code == 422
     printed = web.get("/scorecard/report.pdf", params={"period": PERIOD, "lang": "zh-Hans"})
     assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
     client_page = web.get(f"/scorecard/health/{firm}/pack")
     assert client_page.status_code == 200 and CJK_CLIENT in client_page.text
+    assert f"/scorecard/health/{firm}/pack.pdf" in client_page.text
     client_pdf = web.get(f"/scorecard/health/{firm}/pack.pdf", params={"lang": "en"})
     assert client_pdf.status_code == 200 and client_pdf.content.startswith(b"%PDF")
