@@ -49,6 +49,10 @@ SVG_WIDTH = 480
 PALETTE = ("#0e6a73", "#d9822b", "#4c6fbf", "#a05195", "#5b9a3c", "#c0392b", "#7f6a55", "#6b7684")
 #: a table cell without a value
 MISSING = "—"
+#: the server-rendered SVG's padding (pixels)
+SVG_PADDING = {"left": 28, "top": 5, "right": 5, "bottom": 5}
+#: the most series whose legend stands beside the chart (more go under it, in columns)
+LEGEND_BESIDE = 6
 
 _CONFIG: dict[str, Any] = {
     "background": "#ffffff",
@@ -335,6 +339,9 @@ def chart_svg(chart: Chart, *, width: int = SVG_WIDTH) -> str:
     spec = dict(chart.spec)
     if spec.get("width") == "container":
         spec["width"] = width
+    # room on the left: whoever draws the SVG (a PDF's layout, a browser without the chart's font) may
+    # set the axis labels in a wider font than vl-convert measured them with
+    spec.setdefault("padding", SVG_PADDING)
     return _render_svg(json.dumps(spec, sort_keys=True, ensure_ascii=False))
 
 
@@ -413,7 +420,10 @@ def _color(series: list[str], series_title: str | None) -> alt.Color:
     import altair as alt
 
     palette = [PALETTE[i % len(PALETTE)] for i in range(len(series))]
-    return alt.Color("series:N", title=series_title, scale=alt.Scale(domain=series, range=palette))
+    # many series: the legend goes under the chart in columns (beside it, the last ones fell off its foot)
+    legend = alt.Legend(orient="bottom", columns=min(4, len(series)), labelLimit=140, columnPadding=18) \
+        if len(series) > LEGEND_BESIDE else alt.Undefined
+    return alt.Color("series:N", title=series_title, scale=alt.Scale(domain=series, range=palette), legend=legend)
 
 
 def _tooltip(period_title: str, value_title: str, series_title: str | None, series: list[str]) -> list[alt.Tooltip]:

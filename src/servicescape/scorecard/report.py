@@ -25,7 +25,7 @@ from servicescape.auth.permissions import SYSTEM, Principal, require
 from servicescape.clients.models import Client, ClientStatus, Interaction, Invoice, Tier
 from servicescape.config import LANGUAGES, Settings
 from servicescape.errors import NotFound, ValidationFailed
-from servicescape.i18n import _
+from servicescape.i18n import N_, _
 from servicescape.platform import charts
 from servicescape.platform.pdf import html_to_pdf
 from servicescape.scorecard import catalogue, figures, gaps, health, recommendations, service
@@ -39,6 +39,8 @@ PAGE_TEMPLATE = "scorecard/report_page.html"
 HISTORY_QUARTERS = 4
 OUTLOOK_WEEKS = 12
 KEY_ACCOUNTS_SHOWN = 15
+#: shorter names of the elements where a chart's axis has no room for the whole one
+CHART_LABELS = {"relationships": N_("Relationships")}
 
 
 def language_of(language: str | None, settings: Settings) -> str:
@@ -96,7 +98,7 @@ def offices(session: Session, window: figures.Window, now: datetime) -> list[Off
 
 def element_chart(card: service.Scorecard, locale: str) -> charts.Chart:
     """The seven elements' scores (the scorecard page and the report)."""
-    points = [charts.CategoryValue(_(group.label), round(group.now.score, 1))
+    points = [charts.CategoryValue(_(CHART_LABELS.get(group.key, group.label)), round(group.now.score, 1))
               for group in card.elements if group.now.score is not None]
     return charts.bar_chart_by_category(points, title=_("The seven elements"),
                                         description=_("Each element's score, 0 to 100"),
@@ -107,7 +109,7 @@ def _history_chart(history: list[dict[str, Any]], locale: str) -> charts.Chart:
     points = [charts.PeriodValue(row["period"]["key"], row["overall"], _("Overall"))
               for row in history if row["overall"] is not None]
     for key, label in catalogue.ELEMENTS.items():
-        points += [charts.PeriodValue(row["period"]["key"], row["elements"][key], _(label))
+        points += [charts.PeriodValue(row["period"]["key"], row["elements"][key], _(CHART_LABELS.get(key, label)))
                    for row in history if row["elements"][key] is not None]
     return charts.line_chart_by_period(points, title=_("Scores by quarter"),
                                        description=_("The overall score and each element's, quarter by quarter"),
