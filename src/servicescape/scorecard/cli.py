@@ -206,9 +206,12 @@ def recommendations_accept(rule: RuleArgument, db: DbOption = None, json: JsonOp
 @recommendations_app.command("dismiss", help="Dismiss a recommendation for this quarter; --reason is required.")
 def recommendations_dismiss(rule: RuleArgument,
                             reason: Annotated[str, typer.Option("--reason", help="Why it is set aside.")] = "",
-                            db: DbOption = None) -> None:
+                            db: DbOption = None, json: JsonOption = False) -> None:
     with opened(db) as runtime, runtime.transaction() as session:
         recommendations.dismiss(session, runtime.settings, rule, reason, by=SYSTEM)
+    if json:
+        print_json({"rule": rule, "status": "dismissed", "reason": reason.strip()})
+        return
     out.print("Dismissed for this quarter.")
 
 
@@ -289,21 +292,27 @@ LangOption = Annotated[str | None, typer.Option("--lang", help="en, ms, bg, zh-H
 def report_firm(out_file: OutOption,
                 period: Annotated[str | None, typer.Option(
                     "--period", help="2026, 2026-Q3, 2026-11 or 90d (default: the 90 days to now)")] = None,
-                lang: LangOption = None, db: DbOption = None) -> None:
+                lang: LangOption = None, db: DbOption = None, json: JsonOption = False) -> None:
     with opened(db) as runtime, runtime.transaction() as session:
         html = report.firm_html(session, runtime.settings, period=period, language=lang, now=utcnow(), by=SYSTEM,
                                 for_pdf=True)
-    out_file.write_bytes(report.pdf(html))
-    out.print(f"Wrote {out_file}.")
+    _written(out_file, report.pdf(html), json)
+
+
+def _written(out_file: Path, pdf: bytes, json: bool) -> None:
+    out_file.write_bytes(pdf)
+    if json:
+        print_json({"file": str(out_file), "bytes": len(pdf)})
+        return
+    out.print(f"Wrote {out_file} ({len(pdf):,} bytes).")
 
 
 @report_app.command("client", help="A client's account pack for a key-account review: health and its parts, what "
                                    "they value, invoices by month, promises, complaints, what they said, last "
                                    "contacts.")
 def report_client(client_id: Annotated[int, typer.Argument(help="The client's id.")], out_file: OutOption,
-                  lang: LangOption = None, db: DbOption = None) -> None:
+                  lang: LangOption = None, db: DbOption = None, json: JsonOption = False) -> None:
     with opened(db) as runtime, runtime.transaction() as session:
         html = report.client_html(session, runtime.settings, client_id, language=lang, now=utcnow(), by=SYSTEM,
                                   for_pdf=True)
-    out_file.write_bytes(report.pdf(html))
-    out.print(f"Wrote {out_file}.")
+    _written(out_file, report.pdf(html), json)

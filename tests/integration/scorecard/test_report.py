@@ -5,6 +5,7 @@ rendered to PNG with pdftoppm and must have content; key figures must be in the 
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -95,8 +96,10 @@ def test_the_firms_report_from_the_command_line_in_chinese(db_url: str, firm: in
 
 def test_the_account_pack_from_the_command_line(db_url: str, firm: int, tmp_path: Path) -> None:
     out = tmp_path / "pack.pdf"
-    made = CliRunner().invoke(cli, ["report", "client", str(firm), "--lang", "hu", "--out", str(out), "--db", db_url])
+    made = CliRunner().invoke(cli, ["report", "client", str(firm), "--lang", "hu", "--out", str(out), "--db", db_url,
+                                    "--json"])
     assert made.exit_code == 0, made.output
+    assert json.loads(made.stdout) == {"file": str(out), "bytes": out.stat().st_size}
     pdf = out.read_bytes()
     pages = pages_of(pdf, tmp_path, "pack")
     assert pages and all(has_content(page) for page in pages)

@@ -310,6 +310,12 @@ def test_the_organisation_rules_name_what_to_do_and_who(runtime: Runtime) -> Non
     frontline = found["empower_frontline"]
     assert frontline.figure == 0.0 and [(i.client_name, i.owner_name) for i in frontline.items] == [
         ("Tan Logistics", "Ana Horvat")]
+    dismissed = CliRunner().invoke(cli, ["recommendations", "dismiss", "steady_reliability", "--reason",
+                                         "Béla is new; he shadows Ana this month", "--json",
+                                         "--db", runtime.settings.effective_database_url])
+    assert dismissed.exit_code == 0, dismissed.output
+    assert json.loads(dismissed.stdout) == {"rule": "steady_reliability", "status": "dismissed",
+                                            "reason": "Béla is new; he shadows Ana this month"}
 
 
 def test_the_managers_estimate_of_what_clients_value(app, runtime: Runtime, api: TestClient, web: TestClient,  # type: ignore[no-untyped-def]
