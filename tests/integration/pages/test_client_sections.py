@@ -55,7 +55,8 @@ EXPECTED = {"revenue": "1,000.50 MYR", "timeline": "Confirmed the Tuesday visit"
             "value": "Not counted yet", "value_cases": "No value case yet",
             "account_profile": "Nothing recorded yet of what this client values.", "proposals": "No proposal yet.",
             "client_portal": "None of the client's contacts uses the portal yet.",
-            "portal_records": "Site survey, east wing", "health": "Not computed yet: health is computed every six hours."}
+            "portal_records": "Site survey, east wing",
+            "health": "Not computed yet: health is computed every six hours."}
 
 
 def test_every_registered_section_answers_alone(browser_as, client_id: int) -> None:  # type: ignore[no-untyped-def]
