@@ -21,6 +21,8 @@ scorecard_app = typer.Typer(
          "scored 0-100 from the firm's own records.", no_args_is_help=True)
 
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: ""}
+PeriodOption = Annotated[str | None, typer.Option(
+    "--period", help="2026, 2026-Q3, 2026-11 or 90d (default: the 90 days to now)")]
 
 
 def register(app: typer.Typer) -> None:
@@ -37,8 +39,7 @@ def _score(value: float | None) -> str:
 @scorecard_app.command("show", help="The scorecard of a period: each element and goal with its score, coverage "
                                     "and trend, then every measure with its figure, sample and target. --json names "
                                     "them by their English keys.")
-def show(period: Annotated[str | None, typer.Option(
-             "--period", help="2026, 2026-Q3, 2026-11 or 90d (default: the 90 days to now)")] = None,
+def show(period: PeriodOption = None,
          db: DbOption = None, json: JsonOption = False) -> None:
     with opened(db) as runtime, runtime.transaction() as session:
         found = service.scorecard(session, runtime.settings, period=period, now=utcnow(), by=SYSTEM)
@@ -66,8 +67,7 @@ def show(period: Annotated[str | None, typer.Option(
 @scorecard_app.command("gaps", help="The five gaps of the SERVQUAL model (knowledge, standards, delivery, "
                                     "communication, the client's) and the ten elements of marketing professional "
                                     "services as an evidence checklist, from the period's measures.")
-def show_gaps(period: Annotated[str | None, typer.Option(
-                  "--period", help="2026, 2026-Q3, 2026-11 or 90d (default: the 90 days to now)")] = None,
+def show_gaps(period: PeriodOption = None,
               db: DbOption = None, json: JsonOption = False) -> None:
     with opened(db) as runtime, runtime.transaction() as session:
         card = service.scorecard(session, runtime.settings, period=period, now=utcnow(), by=SYSTEM)
@@ -290,8 +290,7 @@ LangOption = Annotated[str | None, typer.Option("--lang", help="en, ms, bg, zh-H
                                  "gaps, the ten elements, promise reliability, quality gaps, what clients said, key "
                                  "accounts and health, capacity outlook, recommendations and a methods appendix.")
 def report_firm(out_file: OutOption,
-                period: Annotated[str | None, typer.Option(
-                    "--period", help="2026, 2026-Q3, 2026-11 or 90d (default: the 90 days to now)")] = None,
+                period: PeriodOption = None,
                 lang: LangOption = None, db: DbOption = None, json: JsonOption = False) -> None:
     with opened(db) as runtime, runtime.transaction() as session:
         html = report.firm_html(session, runtime.settings, period=period, language=lang, now=utcnow(), by=SYSTEM,
