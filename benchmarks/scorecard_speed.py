@@ -57,6 +57,22 @@ from servicescape.scorecard import catalogue, figures, health, service
 TARGET_S = 5.0
 
 
+#: the health list's pages measured: the first, a risk level, the steepest fall, a page deep in the list
+LISTS: dict[str, dict[str, Any]] = {"first page": {}, "high risk": {"risk": "high"},
+                                    "steepest fall": {"sort": "change"}, "page 1,000": {"page": 1000}}
+
+
+def naive_list(session: Any) -> list[Any]:
+    """The list's first page the obvious way: every kept row loaded, sorted in Python."""
+    from servicescape.clients.models import Tier
+    from servicescape.scorecard.models import ClientHealth
+
+    rows = session.execute(select(ClientHealth.client_id, ClientHealth.score, ClientHealth.risk_rank, Client.tier,
+                                  Client.name).join(Client, Client.id == ClientHealth.client_id)).all()
+    rows.sort(key=lambda r: (r.tier != Tier.key, r.risk_rank, r.score is None, r.score or 0, r.client_id))
+    return rows[:50]
+
+
 class Undo(Exception):
     """Raised to roll back what a measurement wrote."""
 
@@ -130,7 +146,7 @@ def main() -> int:
             health_runs = []
             for _ in range(args.repeat):
                 started = time.perf_counter()
-                everyone = health.scores(session, settings, now=now)
+                everyone = health.scores(session, settings, now=now, by=SYSTEM)
                 health_runs.append(time.perf_counter() - started)
             step = max(1, len(everyone.book.ids) // args.sample)
             sample = [(int(everyone.book.ids[i]), float(everyone.score[i]))
@@ -140,9 +156,16 @@ def main() -> int:
                           for client_id, _s in sample]
             per_client_s = (time.perf_counter() - started) / max(1, len(sample)) * len(everyone.book.ids)
         kept_s = 0.0
+        listed: dict[str, float] = {}
+        naive_list_s = 0.0
         try:
             with runtime.transaction() as session:     # kept, then rolled back: the benchmark writes nothing
                 kept_s = timed(lambda: health.refresh(session, settings, now=now, by=SYSTEM, act=False))
+                for name, options in LISTS.items():
+                    health.listing(session, by=SYSTEM, **options)       # warm
+                    listed[name] = statistics.median(
+                        timed(lambda o=options: health.listing(session, by=SYSTEM, **o)) for _ in range(3))
+                naive_list_s = timed(lambda: naive_list(session))
                 raise Undo
         except Undo:
             pass
@@ -154,7 +177,8 @@ def main() -> int:
     print("each measure once (ms): " + ", ".join(f"{key} {seconds * 1000:.0f}" for key, seconds in
                                                  sorted(each.items(), key=lambda item: -item[1])))
     three = sum(each[key] for key in naive)
-    mismatches = [key for key, value in naive.items() if ours[key] is None or abs(ours[key] - value) > 1e-6]
+    mismatches = [key for key, value in naive.items()
+                  if (ours_value := ours[key]) is None or abs(ours_value - value) > 1e-6]
     median, naive_median = statistics.median(runs), statistics.median(naive_runs)
     print(f"the scorecard (both periods, {len(catalogue.MEASURES)} measures): {median:.2f} s median of "
           f"{args.repeat} (best {min(runs):.2f} s); target < {TARGET_S:.0f} s: "
@@ -170,6 +194,11 @@ def main() -> int:
           f"{health_median:.2f} s median of {args.repeat}; kept (computed and written): {kept_s:.2f} s; "
           f"target < {TARGET_S:.0f} s: "
           f"{'met' if health_median < TARGET_S else 'NOT met'}; risk {risks}")
+    slowest_list = max(listed.values()) if listed else 0.0
+    print("the health list (50 a page): " + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in
+                                                      listed.items())
+          + f"; baseline, every kept row sorted in Python: {naive_list_s * 1000:.0f} ms "
+          f"({naive_list_s / max(slowest_list, 1e-9):.1f}x the slowest page)")
     print(f"baseline, client by client ({len(sample)} clients, extrapolated): {per_client_s:.1f} s: "
           f"{per_client_s / health_median:.0f}x; scores " + ("the same" if not differ else f"DIFFER: {differ[:5]}"))
     return int(median >= TARGET_S or bool(mismatches) or health_median >= TARGET_S or bool(differ))

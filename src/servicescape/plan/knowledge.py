@@ -325,17 +325,11 @@ def key_account_needs(session: Session, *, now: datetime, today: date, reporting
 
     require(by, READ)
     ranked = accounts.key_account_ranking(session, now=now, reporting_currency=reporting_currency, by=by)
-    ids = [client_id for client_id, _revenue in ranked]
-    names: dict[int, str] = {}
-    for start in range(0, len(ids), accounts.CHUNK):
-        chunk = ids[start:start + accounts.CHUNK]
-        names.update({client_id: name for client_id, name in
-                      session.execute(select(Client.id, Client.name).where(Client.id.in_(chunk)))})
-    profiles = profiles_for(session, ids, by=by)
+    profiles = profiles_for(session, [client_id for client_id, _name, _revenue in ranked], by=by)
     rows = []
-    for client_id, revenue in ranked:
+    for client_id, name, revenue in ranked:
         profile = profiles.get(client_id, Profile(client_id))
-        rows.append(KeyAccountNeeds(client_id, names[client_id], revenue, profile, profile.review_overdue(today)))
+        rows.append(KeyAccountNeeds(client_id, name, revenue, profile, profile.review_overdue(today)))
     return KeyAccountsNeeds(reporting_currency, rows)
 
 

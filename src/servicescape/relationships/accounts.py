@@ -150,12 +150,17 @@ def _rank(session: Session, now: datetime, reporting_currency: str, share: float
 
 
 def key_account_ranking(session: Session, *, now: datetime, reporting_currency: str,
-                        by: Principal) -> list[tuple[int, float]]:
-    """The key accounts as (client id, revenue), largest first, without their details (which
-    :func:`key_accounts` reads): for figures that only count them."""
+                        by: Principal) -> list[tuple[int, str, float]]:
+    """The key accounts as (client id, name, revenue), largest first, without the details
+    :func:`key_accounts` reads: for figures that only count them."""
     require(by, READ)
-    return [(client_id, amount) for client_id, amount, _cumulative in
-            _rank(session, now, reporting_currency, SHARE).chosen]
+    chosen = _rank(session, now, reporting_currency, SHARE).chosen
+    ids = [client_id for client_id, _amount, _cumulative in chosen]
+    names: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        names.update({client_id: name for client_id, name in session.execute(
+            select(Client.id, Client.name).where(Client.id.in_(ids[start:start + CHUNK])))})
+    return [(client_id, names[client_id], amount) for client_id, amount, _cumulative in chosen]
 
 
 def _counts(session: Session, statement: Any) -> dict[int, int]:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Select, case, delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from servicescape.auth.models import Staff
@@ -434,8 +434,8 @@ def _results(book: _Book, now: datetime) -> list[Health]:
     return out
 
 
-def compute(session: Session, settings: Settings, *, now: datetime, only: int | None = None) -> list[Health]:
-    """The health of every active client (``only``: of that client), as of ``now``."""
+def _compute(session: Session, settings: Settings, *, now: datetime, only: int) -> list[Health]:
+    """The health of one active client as of ``now``, with every part (``only``: its id)."""
     return _results(_book(session, settings, now, only), now)
 
 
@@ -468,8 +468,9 @@ def _risks(score: Floats, previous: Floats) -> npt.NDArray[np.int64]:
     return np.where(np.isnan(score), RISK_ORDER["unknown"], level).astype(np.int64)
 
 
-def scores(session: Session, settings: Settings, *, now: datetime) -> Scores:
+def scores(session: Session, settings: Settings, *, now: datetime, by: Principal) -> Scores:
     """Every active client's health, set-based: the parts' grouped queries, then numpy."""
+    require(by, HEALTH_READ)
     book = _book(session, settings, now)
     score_now, coverage = _combine(book, 0)
     score_before, _coverage = _combine(book, 1)
@@ -489,7 +490,7 @@ def refresh(session: Session, settings: Settings, *, now: datetime, by: Principa
     """Compute every active client's health and keep it (replacing what was kept); ``act``: run the
     playbooks (tasks for the owners of clients at risk, once per client, risk level and quarter)."""
     require(by, MANAGE_ACTIONS)
-    found = scores(session, settings, now=now)
+    found = scores(session, settings, now=now, by=by)
     book = found.book
     keys = list(book.scores)
     columns = [list(zip(_listed(book.values[key][0]), _listed(book.scores[key][0]), strict=True)) for key in keys]
@@ -503,6 +504,8 @@ def refresh(session: Session, settings: Settings, *, now: datetime, by: Principa
     session.execute(delete(ClientHealth))
     for start in range(0, len(rows), 5_000):
         session.execute(insert(ClientHealth), rows[start:start + 5_000])
+    # the planner's statistics of the table just rewritten: the list then reads it in its indexes' order
+    session.execute(text(f"ANALYZE {ClientHealth.__tablename__}"))
     opened = run_playbooks(session, settings, now=now, by=by) if act else 0
     session.flush()
     return {"clients": len(rows), "risk": found.risk_counts(), "tasks_opened": opened}
@@ -582,17 +585,24 @@ def listing(session: Session, *, risk: str | None = None, sort: str = "health", 
         where.append(ClientHealth.risk == risk)
     if owner_id is not None:
         where.append(Client.owner_id == owner_id)
-    key_first = case((Client.tier == Tier.key, 0), else_=1)
-    order: list[Any] = [key_first]
-    if sort == "change":
-        order += [ClientHealth.change.is_(None), ClientHealth.change, ClientHealth.risk_rank]
-    else:
-        order += [ClientHealth.risk_rank, ClientHealth.score.is_(None), ClientHealth.score]
-    rows = session.execute(
-        select(Client.id, Client.name, Client.tier, Staff.name, ClientHealth.score, ClientHealth.previous_score,
-               ClientHealth.change, ClientHealth.risk, ClientHealth.coverage)
+    # the risk level and score (or the change) in the kept health's own indexes; key accounts first is
+    # two reads, the key accounts' part and the others', so that neither sorts every client
+    order: list[Any] = ([ClientHealth.change.is_(None), ClientHealth.change, ClientHealth.risk_rank]
+                        if sort == "change" else [ClientHealth.risk_rank, ClientHealth.score])
+    columns = select(Client.id, Client.name, Client.tier, Staff.name, ClientHealth.score, ClientHealth.previous_score,
+                     ClientHealth.change, ClientHealth.risk, ClientHealth.coverage) \
         .join(ClientHealth, ClientHealth.client_id == Client.id).outerjoin(Staff, Staff.id == Client.owner_id)
-        .where(*where).order_by(*order, Client.id).limit(per_page).offset((page - 1) * per_page)).all()
+    key_accounts = session.scalar(select(func.count()).select_from(Client)
+                                  .join(ClientHealth, ClientHealth.client_id == Client.id)
+                                  .where(*where, Client.tier == Tier.key)) or 0
+    start = (page - 1) * per_page
+    rows: list[Any] = []
+    if start < key_accounts:
+        rows += session.execute(columns.where(*where, Client.tier == Tier.key).order_by(*order, ClientHealth.client_id)
+                                .limit(per_page).offset(start)).all()
+    if len(rows) < per_page:
+        rows += session.execute(columns.where(*where, Client.tier != Tier.key).order_by(*order, ClientHealth.client_id)
+                                .limit(per_page - len(rows)).offset(max(0, start - key_accounts))).all()
     counts = dict.fromkeys(RISKS, 0)
     by_risk = select(ClientHealth.risk, func.count()).join(Client, Client.id == ClientHealth.client_id)
     if owner_id is not None:
@@ -604,6 +614,12 @@ def listing(session: Session, *, risk: str | None = None, sort: str = "health", 
     return HealthPage([Line(*row) for row in rows], total, page, per_page, computed, counts)
 
 
+def kept(session: Session, client_id: int, *, by: Principal) -> ClientHealth | None:
+    """A client's health as the last refresh kept it (None before one)."""
+    require(by, HEALTH_READ)
+    return session.get(ClientHealth, client_id)
+
+
 def of_client(session: Session, settings: Settings, client_id: int, *, now: datetime, by: Principal) -> Health:
     """One client's health now, computed from their records (with every part's figure and score)."""
     require(by, HEALTH_READ)
@@ -612,5 +628,5 @@ def of_client(session: Session, settings: Settings, client_id: int, *, now: date
         raise NotFound(_("No client %(id)s.", id=client_id), field="client_id")
     if client.status != ClientStatus.active:
         raise ValidationFailed(_("Health is kept for active clients only."), field="client_id")
-    found = compute(session, settings, now=now, only=client_id)
+    found = _compute(session, settings, now=now, only=client_id)
     return found[0]

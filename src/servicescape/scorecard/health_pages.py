@@ -16,7 +16,6 @@ from servicescape.db.types import utcnow
 from servicescape.platform.pdf import pdf_response
 from servicescape.scorecard import health, report
 from servicescape.scorecard.capability import HEALTH_READ, MANAGE_ACTIONS
-from servicescape.scorecard.models import ClientHealth
 from servicescape.web.deps import RequestContext, signed_in
 from servicescape.web.pages.common import Posted, see_other
 from servicescape.web.templating import render
@@ -87,4 +86,4 @@ def account_pack_pdf(context: Reader, client_id: Annotated[int, Path(ge=1, le=2*
 
 def client_section(context: RequestContext, session: Session, client: Client) -> dict[str, Any]:
     """The client page's health: what the last refresh kept (never computed on a page view)."""
-    return {"kept_health": session.get(ClientHealth, client.id), "health_risks": health.RISKS}
+    return {"kept_health": health.kept(session, client.id, by=context.principal), "health_risks": health.RISKS}

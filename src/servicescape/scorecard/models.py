@@ -64,7 +64,10 @@ class ClientHealth(Base):
 
     __tablename__ = "scorecard_client_health"
     __audited__ = False
-    __table_args__ = (Index("ix_scorecard_client_health_risk", "risk", "risk_rank", "score"),)
+    # the list's orders: by risk level and score (all, or one level), by the change
+    __table_args__ = (Index("ix_scorecard_client_health_risk", "risk", "risk_rank", "score"),
+                      Index("ix_scorecard_client_health_rank_score", "risk_rank", "score"),
+                      Index("ix_scorecard_client_health_change", "change"))
 
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), primary_key=True)
     score: Mapped[float | None] = mapped_column(Float, default=None)

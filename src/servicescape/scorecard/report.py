@@ -69,7 +69,7 @@ class Office:
         return 100.0 * self.contacted / self.clients if self.clients else None
 
 
-def offices(session: Session, window: figures.Window, now: datetime) -> list[Office]:
+def _offices(session: Session, window: figures.Window, now: datetime) -> list[Office]:
     """Promises kept on time and contact cadence kept per office (each promise and client counted in
     its owner's office: ``staff_capacity.country``); empty when the firm records no offices."""
     from servicescape.relationships import service as relationships
@@ -191,7 +191,7 @@ def firm_values(session: Session, settings: Settings, *, period: str | None, lan
         return {
             "card": card, "gaps": gap_results, "ticks": gaps.checklist(card, by=by),
             "advice": recommendations.recommendations(session, settings, now=now, by=by),
-            "offices": offices(session, window, now), "voice": _voice(session, card),
+            "offices": _offices(session, window, now), "voice": _voice(session, card),
             "key_accounts": key_accounts, "risk_counts": risk_counts, "health_at": health_at,
             "outlook": outlook, "over_capacity": over, "staff_weeks": staffed, "left_out": _left_out(session, card),
             "element_chart": element_chart(card, locale), "history": history,

@@ -36,6 +36,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('client_id', name=op.f('pk_scorecard_client_health'))
     )
     op.create_index('ix_scorecard_client_health_risk', 'scorecard_client_health', ['risk', 'risk_rank', 'score'], unique=False)
+    op.create_index('ix_scorecard_client_health_rank_score', 'scorecard_client_health', ['risk_rank', 'score'],
+                    unique=False)
+    op.create_index('ix_scorecard_client_health_change', 'scorecard_client_health', ['change'], unique=False)
     op.create_table('scorecard_expectation',
     sa.Column('dimension', sa.String(length=20), nullable=False),
     sa.Column('points', sa.Float(), nullable=False),
