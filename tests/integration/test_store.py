@@ -7,14 +7,15 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from servicescape.audit.models import AuditEvent
 from servicescape.audit.service import Actor, data_version
 from servicescape.auth.permissions import SYSTEM
 from servicescape.clients import listing, service
-from servicescape.clients.models import Client, Invoice
+from servicescape.clients.models import Client, Interaction, Invoice
 from servicescape.db import migrate
+from servicescape.db.expressions import epoch_days, epoch_seconds
 from servicescape.runtime import Runtime
 
 
@@ -68,6 +69,25 @@ def test_timestamps_are_stored_in_utc_and_come_back_aware(runtime: Runtime) -> N
         assert stored.occurred_at == when
         assert stored.occurred_at.tzinfo == UTC
         assert stored.occurred_at.hour == 1
+
+
+def test_times_and_days_as_numbers_in_the_database(runtime: Runtime) -> None:
+    """``db.expressions``: a stored timestamp as seconds and a date as days since 1970-01-01 UTC, NULL kept."""
+    client_id = _client(runtime)
+    when = datetime(2025, 6, 1, 9, 30, 15, 250_000, tzinfo=timezone(timedelta(hours=8)))
+    with runtime.transaction() as session:
+        service.interactions.create(session, {"client_id": client_id, "channel": "call", "occurred_at": when,
+                                              "summary": "Panggilan"}, by=SYSTEM)
+        service.invoices.create(session, {"client_id": client_id, "issued_on": date(2025, 3, 5), "amount": 10,
+                                          "currency": "MYR"}, by=SYSTEM)
+    with runtime.transaction() as session:
+        seconds = session.scalar(select(epoch_seconds(func.max(Interaction.occurred_at)))
+                                 .where(Interaction.client_id == client_id))
+        days = session.scalar(select(epoch_days(func.min(Invoice.issued_on))).where(Invoice.client_id == client_id))
+        nothing = session.scalar(select(epoch_days(func.min(Invoice.issued_on))).where(Invoice.client_id == -1))
+    assert seconds == pytest.approx(when.timestamp(), abs=0.001)
+    assert days == (date(2025, 3, 5) - date(1970, 1, 1)).days
+    assert nothing is None
 
 
 def test_every_write_is_audited_with_its_actor(runtime: Runtime) -> None:

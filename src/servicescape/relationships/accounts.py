@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Integer, and_, cast, func, select, union
 from sqlalchemy.orm import Session
 
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client, Engagement, EngagementStatus, Interaction, Invoice, Tier
+from servicescape.db.arrays import numbers
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
 from servicescape.offerings import service as offerings
@@ -131,22 +133,20 @@ def _rank(session: Session, now: datetime, reporting_currency: str, share: float
     converted = offerings.in_reporting_currency(Invoice.amount, Invoice.currency, known)
     in_window = and_(Invoice.issued_on > since.date(), Invoice.issued_on <= now.date())   # 365 days to today
     revenue = func.sum(converted).label("revenue")
-    rows = session.execute(
-        select(Invoice.client_id, revenue).where(in_window, Invoice.currency.in_(known))
-        .group_by(Invoice.client_id).having(revenue > 0).order_by(revenue.desc(), Invoice.client_id)
-    ).all()
+    table = numbers(session, select(Invoice.client_id, revenue).where(in_window, Invoice.currency.in_(known))
+                    .group_by(Invoice.client_id).having(revenue > 0).order_by(revenue.desc(), Invoice.client_id), 2)
     unconverted = dict(session.execute(
         select(Invoice.currency, func.count()).where(in_window, Invoice.currency.not_in(known))
         .group_by(Invoice.currency)).all())
-    total = sum(float(r.revenue) for r in rows)
-    chosen: list[tuple[int, float, float]] = []
-    running = 0.0
-    for client_id, amount in rows:
-        if total and running >= share * total - 1e-9:
-            break
-        running += float(amount)
-        chosen.append((client_id, float(amount), running / total))
-    return Ranking(since, total, chosen, running, len(rows), unconverted)
+    # the largest first until they make ``share`` of the revenue (cumsum adds in order, as a loop would)
+    amounts = table[:, 1]
+    running = np.cumsum(amounts)
+    total = float(running[-1]) if len(running) else 0.0
+    taken = int(np.count_nonzero(running - amounts < share * total - 1e-9)) if total else 0
+    chosen = [(int(client_id), float(amount), float(cumulative) / total)
+              for client_id, amount, cumulative in zip(table[:taken, 0], amounts[:taken], running[:taken], strict=True)]
+    key_revenue = float(running[taken - 1]) if taken else 0.0
+    return Ranking(since, total, chosen, key_revenue, len(table), unconverted)
 
 
 def key_account_ranking(session: Session, *, now: datetime, reporting_currency: str,

@@ -28,6 +28,8 @@ from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client, ClientStatus, Interaction, Invoice, Tier
 from servicescape.config import Settings
+from servicescape.db.arrays import numbers
+from servicescape.db.expressions import epoch_days, epoch_seconds, unindexed
 from servicescape.errors import NotFound, ValidationFailed
 from servicescape.i18n import N_, _
 from servicescape.scorecard.capability import HEALTH_READ, MANAGE_ACTIONS
@@ -46,6 +48,9 @@ RISKS = {"high": N_("High risk"), "medium": N_("Medium risk"), "low": N_("Low ri
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2, "unknown": 3}
 TASK_KIND = "health"
 SORTS = ("health", "change")
+#: the kept ``change_order`` of a client without a change (no score, or none 90 days before): after
+#: every change, which lies between -100 and 100
+CHANGE_UNKNOWN = 1000.0
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ class _Book:
 
     ids: npt.NDArray[np.int64]
     tiers: list[Tier]
-    created: list[datetime]
+    created: Floats                                # seconds since the epoch
     values: dict[str, tuple[Floats, Floats]]      # part → (value now, value before); NaN: no data
     scores: dict[str, tuple[Floats, Floats]]
 
@@ -133,13 +138,12 @@ def _grouped(session: Session, book: _Book, query: Select[Any], columns: int) ->
     """``query``'s rows (client id, then ``columns`` numbers) spread over the book's clients (NaN
     where a client has no row or a NULL)."""
     out = [np.full(len(book.ids), np.nan) for _column in range(columns)]
-    rows = session.execute(query).all()
-    if not rows:
+    table = numbers(session, query, columns + 1)
+    if not len(table):
         return out
-    where, found = book.at([row[0] for row in rows])
+    where, found = book.at(table[:, 0].astype(np.int64))
     for column in range(columns):
-        numbers = np.array([np.nan if row[column + 1] is None else float(row[column + 1]) for row in rows])
-        out[column][where[found]] = numbers[found]
+        out[column][where[found]] = table[found, column + 1]
     return out
 
 
@@ -179,7 +183,7 @@ def _complaints(session: Session, book: _Book, now: datetime, before: datetime, 
                   .where(Complaint.received_at >= before - timedelta(days=180), Complaint.received_at < now)
                   .group_by(Complaint.client_id), Complaint.client_id, only)
     received_now, late_now, received_before, late_before = _grouped(session, book, query, 4)
-    known_before = np.array([created < before for created in book.created], dtype=bool)
+    known_before = book.created < before.timestamp()
     book.values["complaints"] = (np.nan_to_num(received_now) + np.nan_to_num(late_now),
                                  np.where(known_before, np.nan_to_num(received_before) + np.nan_to_num(late_before),
                                           np.nan))
@@ -219,18 +223,12 @@ def _contact(session: Session, book: _Book, now: datetime, before: datetime, onl
     from servicescape.relationships.service import cadence
 
     # each client's last contact before each moment: an index seek per client, not a scan of the log
-    lasts = [select(func.max(Interaction.occurred_at)).where(Interaction.client_id == Client.id,
-                                                             Interaction.occurred_at < t)
-             .correlate(Client).scalar_subquery() for t in (now, before)]
+    lasts = [epoch_seconds(select(func.max(Interaction.occurred_at))
+                           .where(Interaction.client_id == Client.id, Interaction.occurred_at < t)
+                           .correlate(Client).scalar_subquery()) for t in (now, before)]
     query = _only(select(Client.id, *lasts).where(Client.status == ClientStatus.active), Client.id, only)
-    out = [np.full(len(book.ids), np.nan) for _t in (now, before)]
-    rows = session.execute(query).all()
-    if rows:
-        where, found = book.at([row[0] for row in rows])
-        for column in (0, 1):
-            stamps = _moments([row[column + 1] for row in rows])
-            out[column][where[found]] = stamps[found]
-    created = _moments(book.created)
+    out = _grouped(session, book, query, 2)
+    created = book.created
     every = cadence(session)
     days = np.array([float(every[tier]) for tier in book.tiers])
     if len(book.ids):
@@ -249,25 +247,6 @@ def _contact(session: Session, book: _Book, now: datetime, before: datetime, onl
     book.values["contact"] = (values[0], values[1])
 
 
-def _moments(values: list[Any]) -> Floats:
-    """Times (aware datetimes, or SQLite's UTC text) as seconds since the epoch; NaN for None."""
-    known = next((v for v in values if v is not None), None)
-    if isinstance(known, str):        # SQLite hands an aggregate's time back as text, in UTC
-        parsed = np.array([v or "NaT" for v in values], dtype="datetime64[us]")
-        out = parsed.astype(np.int64).astype(np.float64) / 1e6
-        out[np.isnat(parsed)] = np.nan
-        return out
-    return np.array([np.nan if v is None else v.timestamp() for v in values], dtype=np.float64)
-
-
-def _days(values: list[Any]) -> Floats:
-    """Days (dates, or SQLite's ISO text) as day numbers since the epoch; NaN for None."""
-    parsed = np.array([v or "NaT" for v in values], dtype="datetime64[D]")
-    out = parsed.astype(np.int64).astype(np.float64)
-    out[np.isnat(parsed)] = np.nan
-    return out
-
-
 def _invoices(session: Session, book: _Book, now: datetime, before: datetime, reporting_currency: str,
               only: int | None) -> None:
     from servicescape.offerings.service import in_reporting_currency, rates
@@ -277,32 +256,24 @@ def _invoices(session: Session, book: _Book, now: datetime, before: datetime, re
     for t in (now, before):
         day = t.date()
         earlier = Invoice.issued_on < day
-        columns += [func.count().filter(earlier), func.min(Invoice.issued_on).filter(earlier),
-                    func.max(Invoice.issued_on).filter(earlier),
+        columns += [func.count().filter(earlier), epoch_days(func.min(Invoice.issued_on).filter(earlier)),
+                    epoch_days(func.max(Invoice.issued_on).filter(earlier)),
                     func.sum(worth).filter(earlier & (Invoice.issued_on >= day - timedelta(days=365))),
                     func.sum(worth).filter(earlier & (Invoice.issued_on >= day - timedelta(days=730))
                                            & (Invoice.issued_on < day - timedelta(days=365)))]
     query = _only(select(Invoice.client_id, *columns).where(Invoice.issued_on < now.date())
                   .group_by(Invoice.client_id), Invoice.client_id, only)
-    rows = session.execute(query).all()
-    rhythm = [np.full(len(book.ids), np.nan), np.full(len(book.ids), np.nan)]
-    spend = [np.full(len(book.ids), np.nan), np.full(len(book.ids), np.nan)]
-    if rows:
-        where, found = book.at([row[0] for row in rows])
-        for column, t in enumerate((now, before)):
-            at = 1 + 5 * column
-            count = np.array([row[at] or 0 for row in rows], dtype=np.float64)
-            first, last = _days([row[at + 1] for row in rows]), _days([row[at + 2] for row in rows])
-            recent = np.array([float(row[at + 3] or 0) for row in rows])
-            prior = np.array([float(row[at + 4] or 0) for row in rows])
-            today = float((t.date() - date(1970, 1, 1)).days)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                gap = np.maximum(1.0, (last - first) / (count - 1))
-                r_values = np.where(count >= 3, (today - last) / gap, np.nan)
-                s_values = np.where(prior > 0, 100.0 * recent / prior,
-                                    np.where(recent > 0, math.inf, np.nan))    # inf: new in the year
-            rhythm[column][where[found]] = r_values[found]
-            spend[column][where[found]] = s_values[found]
+    table = _grouped(session, book, query, 10)
+    rhythm, spend = [], []
+    for column, t in enumerate((now, before)):
+        count, first, last, recent, prior = table[5 * column:5 * column + 5]
+        count, recent, prior = np.nan_to_num(count), np.nan_to_num(recent), np.nan_to_num(prior)
+        today = float((t.date() - date(1970, 1, 1)).days)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gap = np.maximum(1.0, (last - first) / (count - 1))
+            rhythm.append(np.where(count >= 3, (today - last) / gap, np.nan))
+            spend.append(np.where(prior > 0, 100.0 * recent / prior,
+                                  np.where(recent > 0, math.inf, np.nan)))    # inf: new in the year
     book.values["rhythm"] = (rhythm[0], rhythm[1])
     book.values["spend"] = (spend[0], spend[1])
 
@@ -319,11 +290,11 @@ def _score_part(part: Part, values: Floats) -> Floats:
 
 def _book(session: Session, settings: Settings, now: datetime, only: int | None = None) -> _Book:
     before = now - timedelta(days=TREND_DAYS)
-    query = _only(select(Client.id, Client.tier, Client.created_at).where(Client.status == ClientStatus.active)
-                  .order_by(Client.id), Client.id, only)
-    rows = session.execute(query).all()
+    query = _only(select(Client.id, Client.tier, epoch_seconds(Client.created_at))
+                  .where(Client.status == ClientStatus.active).order_by(Client.id), Client.id, only)
+    rows = session.connection().execute(query).all()
     book = _Book(np.array([row[0] for row in rows], dtype=np.int64), [row[1] for row in rows],
-                 [row[2] for row in rows], {}, {})
+                 np.array([row[2] for row in rows], dtype=np.float64), {}, {})
     readers: tuple[Callable[..., None], ...] = (_promises, _complaints, _survey, _sentiment, _contact)
     for read in readers:
         read(session, book, now, before, only)
@@ -344,7 +315,10 @@ def _combine(book: _Book, which: int) -> tuple[Floats, Floats]:
         weighted[known] += scores[which][known] * BY_KEY[key].weight
         weight[known] += BY_KEY[key].weight
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(weight > 0, weighted / weight, np.nan), weight / total
+        # to a millionth of a point: the risk levels' edges (a fall of exactly 15) do not hang on the
+        # last bits of a time difference
+        score: Floats = np.where(weight > 0, weighted / weight, np.nan).round(6)
+    return score, weight / total
 
 
 def risk_of(score: float | None, previous: float | None) -> str:
@@ -498,7 +472,8 @@ def refresh(session: Session, settings: Settings, *, now: datetime, by: Principa
     change = _listed(found.score - found.previous, 6)
     risks = [RISK_LEVELS[i] for i in found.risk.tolist()]
     rows = [{"client_id": client_id, "score": score[i], "previous_score": previous[i], "change": change[i],
-             "coverage": coverage, "risk": risks[i], "risk_rank": RISK_ORDER[risks[i]],
+             "change_order": CHANGE_UNKNOWN if change[i] is None else change[i], "coverage": coverage,
+             "risk": risks[i], "risk_rank": RISK_ORDER[risks[i]],
              "parts": {key: list(column[i]) for key, column in zip(keys, columns, strict=True)}, "computed_at": now}
             for i, (client_id, coverage) in enumerate(zip(book.ids.tolist(), found.coverage.tolist(), strict=True))]
     session.execute(delete(ClientHealth))
@@ -580,38 +555,52 @@ def listing(session: Session, *, risk: str | None = None, sort: str = "health", 
         raise ValidationFailed(_("Sort must be one of: %(values)s.", values=", ".join(SORTS)), field="sort")
     if not 1 <= per_page <= 500 or not 1 <= page <= 100_000:
         raise ValidationFailed(_("per_page must be between 1 and %(max)s", max=500), field="per_page")
-    where = [Client.status == ClientStatus.active]
+    # The list is two parts, the key accounts' and the others', each read in the kept health's own
+    # order so that neither sorts every client: the key accounts (few) come in by the client's tier
+    # index; the others by walking the kept health's index in the list's order (the risk level's, or
+    # the change's), each row's client looked up by its key. A client's tier, status and owner are
+    # read live, never as the refresh kept them.
+    active = unindexed(Client.status) == ClientStatus.active
+    where: list[Any] = [active]
     if risk is not None:
         where.append(ClientHealth.risk == risk)
     if owner_id is not None:
         where.append(Client.owner_id == owner_id)
-    # the risk level and score (or the change) in the kept health's own indexes; key accounts first is
-    # two reads, the key accounts' part and the others', so that neither sorts every client
-    order: list[Any] = ([ClientHealth.change.is_(None), ClientHealth.change, ClientHealth.risk_rank]
-                        if sort == "change" else [ClientHealth.risk_rank, ClientHealth.score])
-    columns = select(Client.id, Client.name, Client.tier, Staff.name, ClientHealth.score, ClientHealth.previous_score,
-                     ClientHealth.change, ClientHealth.risk, ClientHealth.coverage) \
-        .join(ClientHealth, ClientHealth.client_id == Client.id).outerjoin(Staff, Staff.id == Client.owner_id)
+    order: list[Any] = ([ClientHealth.change_order, ClientHealth.risk_rank, ClientHealth.client_id] if sort == "change"
+                        else [ClientHealth.risk_rank, ClientHealth.score, ClientHealth.client_id])
+    columns = (Client.id, Client.name, Client.tier, Staff.name, ClientHealth.score, ClientHealth.previous_score,
+               ClientHealth.change, ClientHealth.risk, ClientHealth.coverage)
+    key = Client.tier == Tier.key
     key_accounts = session.scalar(select(func.count()).select_from(Client)
-                                  .join(ClientHealth, ClientHealth.client_id == Client.id)
-                                  .where(*where, Client.tier == Tier.key)) or 0
+                                  .join(ClientHealth, ClientHealth.client_id == Client.id).where(*where, key)) or 0
     start = (page - 1) * per_page
     rows: list[Any] = []
     if start < key_accounts:
-        rows += session.execute(columns.where(*where, Client.tier == Tier.key).order_by(*order, ClientHealth.client_id)
-                                .limit(per_page).offset(start)).all()
+        rows += session.execute(
+            select(*columns).select_from(Client).join(ClientHealth, ClientHealth.client_id == Client.id)
+            .outerjoin(Staff, Staff.id == Client.owner_id).where(*where, key)
+            .order_by(*order).limit(per_page).offset(start)).all()
     if len(rows) < per_page:
-        rows += session.execute(columns.where(*where, Client.tier != Tier.key).order_by(*order, ClientHealth.client_id)
-                                .limit(per_page - len(rows)).offset(max(0, start - key_accounts))).all()
-    counts = dict.fromkeys(RISKS, 0)
-    by_risk = select(ClientHealth.risk, func.count()).join(Client, Client.id == ClientHealth.client_id)
-    if owner_id is not None:
-        by_risk = by_risk.where(Client.owner_id == owner_id)
-    counts |= {kept: number for kept, number in session.execute(by_risk.where(Client.status == ClientStatus.active)
-                                                                 .group_by(ClientHealth.risk))}
+        rows += session.execute(
+            select(*columns).select_from(ClientHealth).join(Client, ClientHealth.client_id == Client.id)
+            .outerjoin(Staff, Staff.id == Client.owner_id).where(*where, Client.tier != Tier.key)
+            .order_by(*order).limit(per_page - len(rows)).offset(max(0, start - key_accounts))).all()
+    counts = dict.fromkeys(RISKS, 0) | _risk_counts(session, owner_id)
     total = counts[risk] if risk is not None else sum(counts.values())
-    computed = session.scalar(select(func.max(ClientHealth.computed_at)))
+    computed = session.scalar(select(ClientHealth.computed_at).limit(1))     # one refresh wrote every row
     return HealthPage([Line(*row) for row in rows], total, page, per_page, computed, counts)
+
+
+def _risk_counts(session: Session, owner_id: int | None) -> dict[str, int]:
+    """Active clients per kept risk level (of one owner's clients)."""
+    counted = select(ClientHealth.risk, func.count()).group_by(ClientHealth.risk)
+    if owner_id is not None:
+        counted = counted.join(Client, Client.id == ClientHealth.client_id).where(
+            Client.owner_id == owner_id, Client.status == ClientStatus.active)
+    else:   # the kept health's own index, less the clients no longer active since the refresh (few)
+        counted = counted.where(ClientHealth.client_id.not_in(
+            select(Client.id).where(Client.status.in_([s for s in ClientStatus if s != ClientStatus.active]))))
+    return {kept: number for kept, number in session.execute(counted)}
 
 
 def kept(session: Session, client_id: int, *, by: Principal) -> ClientHealth | None:

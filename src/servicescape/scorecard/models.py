@@ -64,15 +64,17 @@ class ClientHealth(Base):
 
     __tablename__ = "scorecard_client_health"
     __audited__ = False
-    # the list's orders: by risk level and score (all, or one level), by the change
-    __table_args__ = (Index("ix_scorecard_client_health_risk", "risk", "risk_rank", "score"),
-                      Index("ix_scorecard_client_health_rank_score", "risk_rank", "score"),
-                      Index("ix_scorecard_client_health_change", "change"))
+    # the list's orders, each to the client: by risk level and score (all, or one level), by the change
+    __table_args__ = (Index("ix_scorecard_client_health_risk", "risk", "risk_rank", "score", "client_id"),
+                      Index("ix_scorecard_client_health_rank_score", "risk_rank", "score", "client_id"),
+                      Index("ix_scorecard_client_health_change", "change_order", "risk_rank", "client_id"))
 
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), primary_key=True)
     score: Mapped[float | None] = mapped_column(Float, default=None)
     previous_score: Mapped[float | None] = mapped_column(Float, default=None)
     change: Mapped[float | None] = mapped_column(Float, default=None)
+    #: the list's "steepest fall first" order: the change, or ``health.CHANGE_UNKNOWN`` (after every change) where none
+    change_order: Mapped[float] = mapped_column(Float)
     coverage: Mapped[float] = mapped_column(Float, default=0.0)
     risk: Mapped[str] = mapped_column(String(10))
     risk_rank: Mapped[int] = mapped_column(SmallInteger)

@@ -188,3 +188,60 @@ def test_the_job_keeps_the_health(runtime: Runtime, book: dict[str, int]) -> Non
     assert first.status.value == "succeeded", first.error
     with runtime.transaction() as session:
         assert health.listing(session, by=SYSTEM).total == 2
+
+
+def test_the_list_pages_through_every_order_as_sorting_every_row_would(runtime: Runtime) -> None:
+    """The list read in the kept health's indexes, page by page, equals sorting every kept row of the
+    active clients (key accounts first) by each order, filter and owner; a client lost since the refresh
+    is neither listed nor counted, and a tier changed since the refresh counts at once."""
+    import random
+
+    from servicescape.clients.models import Client, ClientStatus
+    from servicescape.scorecard.models import ClientHealth
+
+    chance = random.Random(20261204)
+    with runtime.transaction() as session:
+        owners = [auth.create_staff(session, name=f"Owner {n}", email=f"owner{n}@firm.test", role=Role.staff,
+                                    password=PASSWORD, by=SYSTEM).id for n in range(2)]
+        for n in range(37):
+            client = clients.create(session, {"name": f"Klien {n:02d}", "owner_id": chance.choice(owners),
+                                              "tier": chance.choice([Tier.key, Tier.growth, Tier.standard])}, by=SYSTEM)
+            score = None if n % 9 == 0 else float(chance.choice([20, 35, 50, 50, 70, 90]))
+            previous = None if score is None or n % 4 == 0 else float(chance.choice([40, 50, 80]))
+            risk = health.risk_of(score, previous)
+            change = None if score is None or previous is None else score - previous
+            session.add(ClientHealth(client_id=client.id, score=score, previous_score=previous, change=change,
+                                     change_order=health.CHANGE_UNKNOWN if change is None else change, coverage=1.0,
+                                     risk=risk, risk_rank=health.RISK_ORDER[risk], parts={}, computed_at=NOW))
+        session.flush()
+        lost, promoted = session.scalars(select(Client).where(Client.tier == Tier.standard).limit(2)).all()
+        lost.status, promoted.tier = ClientStatus.lost, Tier.key          # since the refresh
+        session.flush()
+        kept = session.execute(select(ClientHealth, Client.tier, Client.owner_id).join(Client)
+                               .where(Client.status == ClientStatus.active)).all()
+
+        def expected(sort: str, risk: str | None, owner: int | None) -> list[int]:
+            rows = [(h, tier) for h, tier, owner_id in kept
+                    if (risk is None or h.risk == risk) and (owner is None or owner_id == owner)]
+            if sort == "change":
+                rows.sort(key=lambda r: (r[1] != Tier.key, r[0].change is None, r[0].change or 0, r[0].risk_rank,
+                                         r[0].client_id))
+            else:
+                rows.sort(key=lambda r: (r[1] != Tier.key, r[0].risk_rank, r[0].score or 0, r[0].client_id))
+            return [h.client_id for h, _tier in rows]
+
+        for sort in health.SORTS:
+            for risk in (None, "high", "low", "unknown"):
+                for owner in (None, owners[0]):
+                    listed, page = [], 1
+                    while True:
+                        found = health.listing(session, sort=sort, risk=risk, owner_id=owner, page=page, per_page=4,
+                                               by=SYSTEM)
+                        listed += [line.client_id for line in found.items]
+                        if page >= found.pages:
+                            break
+                        page += 1
+                    assert listed == expected(sort, risk, owner), (sort, risk, owner)
+                    assert found.total == len(listed)
+        assert sum(health.listing(session, by=SYSTEM).risk_counts.values()) == 36       # not the lost client
+        assert promoted.id in expected("health", None, None)[:sum(tier == Tier.key for _h, tier, _o in kept)]

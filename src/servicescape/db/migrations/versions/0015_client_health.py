@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('score', sa.Float(), nullable=True),
     sa.Column('previous_score', sa.Float(), nullable=True),
     sa.Column('change', sa.Float(), nullable=True),
+    sa.Column('change_order', sa.Float(), nullable=False),
     sa.Column('coverage', sa.Float(), nullable=False),
     sa.Column('risk', sa.String(length=10), nullable=False),
     sa.Column('risk_rank', sa.SmallInteger(), nullable=False),
@@ -35,10 +36,12 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_scorecard_client_health_client_id_client'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('client_id', name=op.f('pk_scorecard_client_health'))
     )
-    op.create_index('ix_scorecard_client_health_risk', 'scorecard_client_health', ['risk', 'risk_rank', 'score'], unique=False)
-    op.create_index('ix_scorecard_client_health_rank_score', 'scorecard_client_health', ['risk_rank', 'score'],
-                    unique=False)
-    op.create_index('ix_scorecard_client_health_change', 'scorecard_client_health', ['change'], unique=False)
+    op.create_index('ix_scorecard_client_health_risk', 'scorecard_client_health',
+                    ['risk', 'risk_rank', 'score', 'client_id'], unique=False)
+    op.create_index('ix_scorecard_client_health_rank_score', 'scorecard_client_health',
+                    ['risk_rank', 'score', 'client_id'], unique=False)
+    op.create_index('ix_scorecard_client_health_change', 'scorecard_client_health',
+                    ['change_order', 'risk_rank', 'client_id'], unique=False)
     op.create_table('scorecard_expectation',
     sa.Column('dimension', sa.String(length=20), nullable=False),
     sa.Column('points', sa.Float(), nullable=False),
