@@ -24,6 +24,7 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "servicescape.portal.capability",
     "servicescape.plan.capability",
     "servicescape.scorecard.capability",
+    "servicescape.privacy.capability",
     "servicescape.system.capability",
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import time
 
 from servicescape.i18n import N_
-from servicescape.platform.registry import MANAGERS, Capability, DemoStep, Job, Nav, PermissionSpec
+from servicescape.platform.registry import MANAGERS, Capability, DemoStep, Job, Nav, PermissionSpec, PersonalData
 
 READ = "capacity.read"
 MANAGE = "capacity.manage"
@@ -33,4 +33,8 @@ CAPABILITY = Capability(
               "servicescape.capacity.api:PIPELINE"),
     task_kinds=(("capacity", N_("Over-booked")),),
     templates=True,
+    personal_data=(
+        PersonalData("booking", client="client_id", erase=(("note", "text"),)),
+        PersonalData("pipeline_estimate", via=(("engagement", "engagement_id", "id"),)),
+    ),
 )

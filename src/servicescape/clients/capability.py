@@ -12,6 +12,7 @@ from servicescape.platform.registry import (
     DemoStep,
     Nav,
     PermissionSpec,
+    PersonalData,
     TextSource,
     TimelineSource,
 )
@@ -62,4 +63,14 @@ CAPABILITY = Capability(
     text_sources=(TextSource("interaction", N_("Interaction notes"),
                              "servicescape.clients.text_sources:interaction_notes", "/clients/{client_id}", READ),),
     templates=True,
+    personal_data=(
+        PersonalData("client", client="id", email="email",
+                     erase=(("name", "name"), ("email", "email"), ("phone", "null"), ("website", "null"),
+                            ("search_text", "null"))),
+        PersonalData("contact", client="client_id", contact="id", email="email",
+                     erase=(("name", "name"), ("email", "email"), ("phone", "null"), ("job_title", "null"))),
+        PersonalData("engagement", client="client_id", erase=(("description", "text"),)),
+        PersonalData("interaction", client="client_id", erase=(("summary", "text"),)),
+        PersonalData("invoice", client="client_id"),
+    ),
 )

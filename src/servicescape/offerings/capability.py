@@ -13,6 +13,7 @@ from servicescape.platform.registry import (
     DemoStep,
     Nav,
     PermissionSpec,
+    PersonalData,
 )
 
 MANAGE = "offerings.manage"
@@ -46,4 +47,14 @@ CAPABILITY = Capability(
               "servicescape.offerings.api:COMPETITOR_PRICES", "servicescape.offerings.value_api:VALUE_CASES",
               "servicescape.offerings.research_api:STUDIES"),
     templates=True,
+    personal_data=(
+        PersonalData("engagement_level", via=(("engagement", "engagement_id", "id"),)),
+        PersonalData("value_case", client="client_id", erase=(("notes", "text"),)),
+        PersonalData("value_item", via=(("value_case", "case_id", "id"),)),
+        PersonalData("value_outcome", via=(("value_case", "case_id", "id"),), erase=(("description", "text"),)),
+        PersonalData("price_invitation", client="client_id", email="email",
+                     erase=(("email", "email"), ("greeting_name", "name"))),
+        PersonalData("price_answer", client="client_id", erase=(("respondent", "null"),)),
+        PersonalData("price_choice", client="client_id"),
+    ),
 )

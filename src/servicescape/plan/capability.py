@@ -19,6 +19,7 @@ from servicescape.platform.registry import (
     Job,
     Nav,
     PermissionSpec,
+    PersonalData,
     RecordLink,
 )
 
@@ -70,4 +71,14 @@ CAPABILITY = Capability(
     provides=(("competitor_groups", "servicescape.plan.competitors:map_groups"),
               ("account_reviews", "servicescape.plan.knowledge:review_dates")),
     templates=True,
+    personal_data=(
+        PersonalData("account_profile", client="client_id", erase=(("needs", "text"), ("how_they_choose", "text"))),
+        PersonalData("decision_criterion", client="client_id"),
+        PersonalData("case_study", client="client_id", erase=(("problem", "text"), ("approach", "text"),
+                                                              ("result", "text"))),
+        PersonalData("competitor_mention", client="client_id", erase=(("excerpt", "text"),)),
+        PersonalData("competitor_observation", client="client_id", erase=(("text", "text"),)),
+        PersonalData("market_message_use", client="client_id"),
+        PersonalData("proposal", client="client_id"),
+    ),
 )

@@ -122,6 +122,41 @@ class TextSource:
         return self.url.format(key=key, client_id=client_id, record=key.split(":", 1)[0])
 
 
+#: how erasing a person changes a column (``PersonalData.erase``): "name" → "Erased <table> <id>",
+#: "email" → NULL, or "erased-<table>-<id>@erased.invalid" where the column must have a value,
+#: "text" → "" (a column that takes no NULL) or NULL, "null" → NULL
+ERASE_KINDS = ("name", "email", "text", "null")
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """A table that holds data about a client or one of their contact persons: data-protection
+    requests (``servicescape privacy export|erase``) find a person's rows here, every capability
+    declaring its own tables, and a test fails for a table with personal data that none declares.
+
+    A subject's rows are those whose ``client`` column names the client (for a contact person: whose
+    ``contact`` column names them), whose ``email`` column holds the person's e-mail (the client's
+    or any of its contact persons'), or that hang from the subject's rows of another table: ``via``
+    is (that table, this table's column, that table's column). ``erase``: {column: an ERASE_KINDS
+    kind}, what erasing the subject does to their rows (the rows stay, so that counts and figures do
+    not change); ``on_erase``: "module:function" (session, ids of the rows erased) for what a column
+    change cannot say (e.g. an embedding kept apart).
+    """
+
+    table: str
+    client: str | None = None
+    contact: str | None = None
+    email: str | None = None
+    via: tuple[tuple[str, str, str], ...] = ()
+    erase: tuple[tuple[str, str], ...] = ()
+    on_erase: str | None = None
+
+    def __post_init__(self) -> None:
+        for column, kind in self.erase:
+            if kind not in ERASE_KINDS:
+                raise ValueError(f"personal data {self.table}.{column}: unknown erase kind {kind!r}")
+
+
 @dataclass(frozen=True)
 class DemoStep:
     """Part of the demo firm: ``run(demo)`` (a servicescape.demo.steps.DemoRun) → rows per table."""
@@ -183,6 +218,8 @@ class Capability:
     #: Hooks: "competitor_groups" (session → {competitor name case-folded: price map group});
     #: "account_reviews" (session, client ids → {client id: (last review, next review) dates}).
     provides: tuple[tuple[str, str], ...] = ()
+    #: its tables that hold data about a client or their contact persons (data-protection requests)
+    personal_data: tuple[PersonalData, ...] = ()
 
     @property
     def template_dir(self) -> Path | None:
@@ -211,6 +248,7 @@ class Registry:
         _unique("task kind", (k for c in self.capabilities for k, _label in c.task_kinds))
         _unique("record link", (link.type for c in self.capabilities for link in c.record_links))
         _unique("text source", (source.type for c in self.capabilities for source in c.text_sources))
+        _unique("personal-data table", (d.table for c in self.capabilities for d in c.personal_data))
         object.__setattr__(self, "permissions",
                            {p.name: p for c in self.capabilities for p in c.permissions})
         object.__setattr__(self, "jobs", {j.name: j for c in self.capabilities for j in c.jobs})
@@ -283,6 +321,10 @@ class Registry:
     def entities(self) -> list[Any]:
         """Every API resource the capabilities declare (the contract tests exercise each)."""
         return [resolve(path) for c in self.capabilities for path in c.entities]
+
+    def personal_data(self) -> dict[str, PersonalData]:
+        """Every table with personal data, by name, in capability order."""
+        return {d.table: d for c in self.capabilities for d in c.personal_data}
 
     def import_kinds(self) -> dict[str, Any]:
         kinds = [resolve(path) for c in self.capabilities for path in c.imports]

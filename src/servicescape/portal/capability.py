@@ -17,6 +17,7 @@ from servicescape.platform.registry import (
     Job,
     Nav,
     PermissionSpec,
+    PersonalData,
     RecordLink,
     TimelineSource,
 )
@@ -59,4 +60,15 @@ CAPABILITY = Capability(
     task_kinds=(("portal_request", N_("Client portal request")),),
     record_links=(RecordLink("portal_request", "/client-portal/requests/{id}", N_("The client's request"), READ),),
     templates=True,
+    personal_data=(
+        PersonalData("engagement_milestone", via=(("engagement", "engagement_id", "id"),), erase=(("note", "text"),)),
+        PersonalData("portal_user", client="client_id", contact="contact_id", email="email",
+                     erase=(("email", "email"),)),
+        PersonalData("portal_session", via=(("portal_user", "user_id", "id"),), erase=(("address", "null"),)),
+        PersonalData("portal_link", via=(("portal_user", "user_id", "id"),)),
+        PersonalData("portal_promise_notice", via=(("portal_user", "user_id", "id"),)),
+        PersonalData("portal_request", client="client_id", via=(("portal_user", "user_id", "id"),),
+                     erase=(("message", "text"), ("answer", "text"))),
+        PersonalData("shared_document", client="client_id"),
+    ),
 )

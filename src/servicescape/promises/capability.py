@@ -15,6 +15,7 @@ from servicescape.platform.registry import (
     Job,
     Nav,
     PermissionSpec,
+    PersonalData,
     RecordLink,
     TextSource,
     TimelineSource,
@@ -66,4 +67,9 @@ CAPABILITY = Capability(
                   TextSource("promise", N_("The client's words about a promise"),
                              "servicescape.promises.text_sources:promise_words", "/promises/{key}", READ),),
     templates=True,
+    personal_data=(
+        PersonalData("promise", client="client_id", erase=(("title", "text"), ("place", "null"),
+                                                           ("client_words", "text"), ("notes", "text"))),
+        PersonalData("complaint", client="client_id", erase=(("text", "text"), ("outcome", "text"))),
+    ),
 )

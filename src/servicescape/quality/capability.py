@@ -16,6 +16,7 @@ from servicescape.platform.registry import (
     Job,
     Nav,
     PermissionSpec,
+    PersonalData,
     RecordLink,
     TextSource,
     TimelineSource,
@@ -61,4 +62,11 @@ CAPABILITY = Capability(
     text_sources=(TextSource("survey_answer", N_("Survey answers"),
                              "servicescape.quality.text_sources:open_answers", "/quality/responses/{record}", READ),),
     templates=True,
+    personal_data=(
+        PersonalData("survey_invitation", client="client_id", email="email",
+                     erase=(("email", "email"), ("greeting_name", "name"))),
+        PersonalData("survey_response", client="client_id", erase=(("comment", "text"),)),
+        PersonalData("survey_answer", via=(("survey_response", "response_id", "id"),), erase=(("text", "text"),)),
+        PersonalData("survey_opt_out", email="email"),
+    ),
 )

@@ -12,6 +12,7 @@ from servicescape.platform.registry import (
     DemoStep,
     Nav,
     PermissionSpec,
+    PersonalData,
     TextSource,
     TimelineSource,
 )
@@ -43,4 +44,11 @@ CAPABILITY = Capability(
     text_sources=(TextSource("testimonial", N_("Testimonials"),
                              "servicescape.referrals.text_sources:testimonials", "/testimonials/{key}", READ),),
     templates=True,
+    personal_data=(
+        PersonalData("referral", client="referrer_client_id", email="prospect_email",
+                     via=(("client", "referred_client_id", "id"),),
+                     erase=(("prospect_name", "name"), ("prospect_email", "email"), ("note", "text"))),
+        PersonalData("testimonial", client="client_id", erase=(("author_name", "name"), ("author_role", "null"),
+                                                               ("text", "text"), ("consent_by", "null"))),
+    ),
 )

@@ -16,6 +16,7 @@ from servicescape.platform.registry import (
     Job,
     Nav,
     PermissionSpec,
+    PersonalData,
 )
 
 READ = "scorecard.read"
@@ -52,4 +53,5 @@ CAPABILITY = Capability(
                                    side=True),),
     task_kinds=(("scorecard", N_("Act on the scorecard")), ("health", N_("Look after a client at risk"))),
     templates=True,
+    personal_data=(PersonalData("scorecard_client_health", client="client_id"),),
 )

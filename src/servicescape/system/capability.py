@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from servicescape.i18n import N_
-from servicescape.platform.registry import OWNERS, Capability, Job, Nav, PermissionSpec
+from servicescape.platform.registry import OWNERS, Capability, Job, Nav, PermissionSpec, PersonalData
 
 OPERATE = "system.operate"
 
@@ -24,4 +24,6 @@ CAPABILITY = Capability(
               N_("Forget the runs of jobs older than 30 days (failed ones after 180)"), daily_at=time(3, 15))),
     cli=("servicescape.system.cli", "servicescape.system.backup_cli", "servicescape.system.mail_cli"),
     templates=True,
+    personal_data=(PersonalData("mail_outbox", email="recipient",
+                                erase=(("recipient", "email"), ("body_text", "text"), ("body_html", "text"))),),
 )

@@ -13,6 +13,7 @@ from servicescape.platform.registry import (
     HomePanel,
     Nav,
     PermissionSpec,
+    PersonalData,
     TimelineSource,
 )
 
@@ -44,4 +45,6 @@ CAPABILITY = Capability(
                 ("other", N_("Other"))),
     entities=("servicescape.tasks.api:TASKS",),
     templates=True,
+    personal_data=(PersonalData("task", client="client_id", erase=(("title", "text"), ("notes", "text"),
+                                                                     ("outcome", "text"))),),
 )

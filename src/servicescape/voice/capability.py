@@ -15,6 +15,7 @@ from servicescape.platform.registry import (
     Job,
     Nav,
     PermissionSpec,
+    PersonalData,
     TextSource,
     TimelineSource,
 )
@@ -48,4 +49,9 @@ CAPABILITY = Capability(
     text_sources=(TextSource("review", N_("Reviews"), "servicescape.voice.service:review_rows", "/voice/reviews/{key}",
                              READ),),
     templates=True,
+    personal_data=(
+        PersonalData("voice_comment", client="client_id", erase=(("text", "text"),)),
+        PersonalData("voice_review", client="client_id", erase=(("author", "name"), ("text", "text"))),
+        PersonalData("voice_vector", via=(("voice_comment", "text_hash", "text_hash"),)),
+    ),
 )

@@ -1,0 +1,152 @@
+"""A data-protection request's subject and the export of everything held about them.
+
+The subject is a client (``"42"``) or one of their contact persons (``"contact:7"``). Their rows are
+found through the tables every capability declares (``registry().personal_data()``, see
+:class:`servicescape.platform.registry.PersonalData`): by the client or contact column, by the person's
+e-mail, or hanging from their rows of another table (an engagement's milestones, a survey response's
+answers, a portal user's sessions).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, func, or_, select
+from sqlalchemy.orm import Session
+
+from servicescape.audit import service as audit
+from servicescape.auth.permissions import Principal, require
+from servicescape.clients.models import Client, Contact
+from servicescape.db.base import Base
+from servicescape.errors import NotFound, ValidationFailed
+from servicescape.i18n import _
+from servicescape.platform.registry import PersonalData, registry
+from servicescape.privacy.capability import EXPORT
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str                       # "client" or "contact"
+    id: int
+    client_id: int                  # the client (a contact person's own)
+    name: str
+    emails: frozenset[str]          # case-folded: the client's and its contact persons' (a contact: theirs)
+
+    @property
+    def label(self) -> str:
+        return str(self.id) if self.kind == "client" else f"contact:{self.id}"
+
+
+def subject(session: Session, text: str) -> Subject:
+    """``"42"`` (a client's id) or ``"contact:7"`` (a contact person's) → the subject; NotFound when
+    there is no such client or contact person."""
+    kind, _sep, number = text.strip().rpartition(":")
+    kind = kind or "client"
+    if kind not in ("client", "contact") or not number.isdigit():
+        raise ValidationFailed(_("Give a client's id (42) or a contact person's (contact:7)."), field="subject")
+    if kind == "client":
+        client = session.get(Client, int(number))
+        if client is None:
+            raise NotFound(_("There is no client %(id)s.", id=number))
+        emails = {client.email, *session.scalars(select(Contact.email).where(Contact.client_id == client.id))}
+        return Subject("client", client.id, client.id, client.name, _folded(emails))
+    contact = session.get(Contact, int(number))
+    if contact is None:
+        raise NotFound(_("There is no contact person %(id)s.", id=number))
+    return Subject("contact", contact.id, contact.client_id, contact.name, _folded({contact.email}))
+
+
+def _folded(emails: set[str | None]) -> frozenset[str]:
+    return frozenset(email.casefold() for email in emails if email)
+
+
+def table_of(declared: PersonalData) -> Table:
+    return Base.metadata.tables[declared.table]
+
+
+def matching(subject: Subject, table_name: str, declared: dict[str, PersonalData] | None = None,
+             _seen: frozenset[str] = frozenset()) -> ColumnElement[bool] | None:
+    """The condition that picks the subject's rows of ``table_name`` (None: the table holds none)."""
+    declared = declared if declared is not None else registry().personal_data()
+    entry = declared[table_name]
+    table = table_of(entry)
+    found: list[ColumnElement[bool]] = []
+    if subject.kind == "client" and entry.client:
+        found.append(table.c[entry.client] == subject.id)
+    if subject.kind == "contact" and entry.contact:
+        found.append(table.c[entry.contact] == subject.id)
+    if entry.email and subject.emails:
+        found.append(func.lower(table.c[entry.email]).in_(sorted(subject.emails)))
+    for parent, column, parent_column in entry.via:
+        if parent in _seen:
+            continue
+        parents = matching(subject, parent, declared, _seen | {table_name})
+        if parents is not None:
+            parent_table = Base.metadata.tables[parent]
+            found.append(table.c[column].in_(select(parent_table.c[parent_column]).where(parents)))
+    return or_(*found) if found else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return value
+
+
+def collect(session: Session, found: Subject) -> dict[str, list[dict[str, Any]]]:
+    """Every declared table's rows about the subject (tables without any left out)."""
+    declared = registry().personal_data()
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for name in declared:
+        where = matching(found, name, declared)
+        if where is None:
+            continue
+        table = table_of(declared[name])
+        key = list(table.primary_key.columns) or list(table.columns)[:1]
+        rows = session.execute(select(table).where(where).order_by(*key)).mappings().all()
+        if rows:
+            tables[name] = [{column: _plain(value) for column, value in row.items()} for row in rows]
+    return tables
+
+
+def export(session: Session, text: str, out: Path, *, now: datetime, by: Principal) -> dict[str, Any]:
+    """Write everything held about the subject to the folder ``out``: ``subject.json`` (every table's
+    rows) and one CSV per table; the request is kept in the audit trail. Returns the manifest."""
+    require(by, EXPORT)
+    found = subject(session, text)
+    tables = collect(session, found)
+    out.mkdir(parents=True, exist_ok=True)
+    clashes = [p.name for p in out.iterdir() if p.name == "subject.json" or p.suffix == ".csv"]
+    if clashes:
+        raise ValidationFailed(_("The folder %(folder)s already holds an export (%(file)s): give an empty folder.",
+                                 folder=str(out), file=sorted(clashes)[0]), field="out")
+    manifest = {"format": FORMAT, "subject": {"kind": found.kind, "id": found.id, "client_id": found.client_id,
+                                              "name": found.name},
+                "exported_at": now.isoformat(), "counts": {name: len(rows) for name, rows in tables.items()}}
+    (out / "subject.json").write_text(json.dumps(manifest | {"tables": tables}, ensure_ascii=False, indent=1,
+                                                 default=str), encoding="utf-8")
+    for name, rows in tables.items():
+        with (out / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                              for k, v in row.items()} for row in rows)
+    audit.record(session, "privacy.export", entity="client" if found.kind == "client" else "contact",
+                 entity_id=found.id, changes={"tables": manifest["counts"]})
+    return manifest
