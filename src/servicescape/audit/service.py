@@ -42,6 +42,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):     # a file or an embedding: its size, not its content
+        return f"{len(value)} bytes"
     return value
 
 

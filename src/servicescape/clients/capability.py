@@ -66,7 +66,8 @@ CAPABILITY = Capability(
     personal_data=(
         PersonalData("client", client="id", email="email",
                      erase=(("name", "name"), ("email", "email"), ("phone", "null"), ("website", "null"),
-                            ("search_text", "null"))),
+                            ("sort_key", "null"), ("search_text", "null")),
+                     on_erase="servicescape.clients.name_keys:refresh_erased"),
         PersonalData("contact", client="client_id", contact="id", email="email",
                      erase=(("name", "name"), ("email", "email"), ("phone", "null"), ("job_title", "null"))),
         PersonalData("engagement", client="client_id", erase=(("description", "text"),)),

@@ -140,3 +140,8 @@ def follow_collation(connection: Connection) -> int:
     connection.execute(text("INSERT INTO client_search_collation (id, language) VALUES (1, :language)"),
                        {"language": language})
     return done
+
+
+def refresh_erased(session: Any, _keys: list[tuple[Any, ...]]) -> None:
+    """After a data-protection erase renamed clients (their sort_key left NULL): their keys again."""
+    refresh(session.connection())

@@ -49,7 +49,7 @@ CAPABILITY = Capability(
     templates=True,
     personal_data=(
         PersonalData("engagement_level", via=(("engagement", "engagement_id", "id"),)),
-        PersonalData("value_case", client="client_id", erase=(("notes", "text"),)),
+        PersonalData("value_case", client="client_id", erase=(("title", "name"), ("notes", "text"))),
         PersonalData("value_item", via=(("value_case", "case_id", "id"),)),
         PersonalData("value_outcome", via=(("value_case", "case_id", "id"),), erase=(("description", "text"),)),
         PersonalData("price_invitation", client="client_id", email="email",

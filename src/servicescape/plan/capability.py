@@ -74,11 +74,11 @@ CAPABILITY = Capability(
     personal_data=(
         PersonalData("account_profile", client="client_id", erase=(("needs", "text"), ("how_they_choose", "text"))),
         PersonalData("decision_criterion", client="client_id"),
-        PersonalData("case_study", client="client_id", erase=(("problem", "text"), ("approach", "text"),
-                                                              ("result", "text"))),
+        PersonalData("case_study", client="client_id", erase=(("title", "name"), ("problem", "text"),
+                                                              ("approach", "text"), ("result", "text"))),
         PersonalData("competitor_mention", client="client_id", erase=(("excerpt", "text"),)),
         PersonalData("competitor_observation", client="client_id", erase=(("text", "text"),)),
         PersonalData("market_message_use", client="client_id"),
-        PersonalData("proposal", client="client_id"),
+        PersonalData("proposal", client="client_id", erase=(("title", "name"),)),
     ),
 )

@@ -124,8 +124,9 @@ class TextSource:
 
 #: how erasing a person changes a column (``PersonalData.erase``): "name" → "Erased <table> <id>",
 #: "email" → NULL, or "erased-<table>-<id>@erased.invalid" where the column must have a value,
-#: "text" → "" (a column that takes no NULL) or NULL, "null" → NULL
-ERASE_KINDS = ("name", "email", "text", "null")
+#: "text" → "" (a column that takes no NULL) or NULL, "null" → NULL, "false" → false; "delete" (the
+#: column "*"): the rows go (credentials, caches: nothing a figure counts)
+ERASE_KINDS = ("name", "email", "text", "null", "false", "delete")
 
 
 @dataclass(frozen=True)

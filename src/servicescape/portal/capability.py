@@ -63,9 +63,9 @@ CAPABILITY = Capability(
     personal_data=(
         PersonalData("engagement_milestone", via=(("engagement", "engagement_id", "id"),), erase=(("note", "text"),)),
         PersonalData("portal_user", client="client_id", contact="contact_id", email="email",
-                     erase=(("email", "email"),)),
-        PersonalData("portal_session", via=(("portal_user", "user_id", "id"),), erase=(("address", "null"),)),
-        PersonalData("portal_link", via=(("portal_user", "user_id", "id"),)),
+                     erase=(("email", "email"), ("password_hash", "null"), ("active", "false"))),
+        PersonalData("portal_session", via=(("portal_user", "user_id", "id"),), erase=(("*", "delete"),)),
+        PersonalData("portal_link", via=(("portal_user", "user_id", "id"),), erase=(("*", "delete"),)),
         PersonalData("portal_promise_notice", via=(("portal_user", "user_id", "id"),)),
         PersonalData("portal_request", client="client_id", via=(("portal_user", "user_id", "id"),),
                      erase=(("message", "text"), ("answer", "text"))),

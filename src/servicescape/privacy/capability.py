@@ -6,12 +6,15 @@ from servicescape.i18n import N_
 from servicescape.platform.registry import OWNERS, Capability, PermissionSpec
 
 EXPORT = "privacy.export"
+ERASE = "privacy.erase"
 
 CAPABILITY = Capability(
     key="privacy",
     label=N_("Data protection"),
     package="servicescape.privacy",
     permissions=(PermissionSpec(EXPORT, N_("Export everything the firm holds about a client or a contact person"),
-                                OWNERS),),
+                                OWNERS),
+                 PermissionSpec(ERASE, N_("Erase a client or a contact person everywhere (data-protection request)"),
+                                OWNERS)),
     cli=("servicescape.privacy.cli",),
 )

@@ -68,7 +68,7 @@ CAPABILITY = Capability(
                              "servicescape.promises.text_sources:promise_words", "/promises/{key}", READ),),
     templates=True,
     personal_data=(
-        PersonalData("promise", client="client_id", erase=(("title", "text"), ("place", "null"),
+        PersonalData("promise", client="client_id", erase=(("title", "name"), ("place", "null"),
                                                            ("client_words", "text"), ("notes", "text"))),
         PersonalData("complaint", client="client_id", erase=(("text", "text"), ("outcome", "text"))),
     ),

@@ -45,6 +45,6 @@ CAPABILITY = Capability(
                 ("other", N_("Other"))),
     entities=("servicescape.tasks.api:TASKS",),
     templates=True,
-    personal_data=(PersonalData("task", client="client_id", erase=(("title", "text"), ("notes", "text"),
+    personal_data=(PersonalData("task", client="client_id", erase=(("title", "name"), ("notes", "text"),
                                                                      ("outcome", "text"))),),
 )

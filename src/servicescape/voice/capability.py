@@ -50,8 +50,8 @@ CAPABILITY = Capability(
                              READ),),
     templates=True,
     personal_data=(
-        PersonalData("voice_comment", client="client_id", erase=(("text", "text"),)),
+        PersonalData("voice_comment", client="client_id", erase=(("text", "text"), ("text_hash", "null"))),
         PersonalData("voice_review", client="client_id", erase=(("author", "name"), ("text", "text"))),
-        PersonalData("voice_vector", via=(("voice_comment", "text_hash", "text_hash"),)),
+        PersonalData("voice_vector", via=(("voice_comment", "text_hash", "text_hash"),), erase=(("*", "delete"),)),
     ),
 )

@@ -63,6 +63,7 @@ class Vector(Base):
     """The embedding cache: a prepared text's hash → its language and e5 vector (float16 bytes)."""
 
     __tablename__ = "voice_vector"
+    __audited__ = False     # a cache of what the texts' own records hold
 
     text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     language: Mapped[str | None] = mapped_column(String(10), default=None)
