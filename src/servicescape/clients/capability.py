@@ -13,6 +13,7 @@ from servicescape.platform.registry import (
     Nav,
     PermissionSpec,
     PersonalData,
+    Retention,
     TextSource,
     TimelineSource,
 )
@@ -74,4 +75,6 @@ CAPABILITY = Capability(
         PersonalData("interaction", client="client_id", erase=(("summary", "text"),)),
         PersonalData("invoice", client="client_id"),
     ),
+    retention=(Retention("interaction_notes", N_("Notes of calls, meetings and e-mails"), "interaction",
+                         "occurred_at", (("summary", "text"),)),),
 )

@@ -159,6 +159,30 @@ class PersonalData:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """A kind of record a firm may keep for a limited time: after the months an owner sets for ``key``
+    (``servicescape privacy retention``), the ``privacy.retention`` job erases ``erase`` (as in
+    :class:`PersonalData`) in the rows of ``table`` whose ``age`` column is older. ``via`` (parent
+    table, this table's column, the parent's column) reads ``age`` from the parent row instead. Several
+    entries may share a key (one kind of record kept in several tables); they run in declaration order.
+    ``after``: "module:function" (session) run after the entry (e.g. forgetting embeddings no text uses).
+    """
+
+    key: str                    # "survey_text"
+    label: str                  # marked with N_
+    table: str
+    age: str
+    erase: tuple[tuple[str, str], ...]
+    via: tuple[str, str, str] | None = None
+    after: str | None = None
+
+    def __post_init__(self) -> None:
+        for column, kind in self.erase:
+            if kind not in ERASE_KINDS:
+                raise ValueError(f"retention {self.key} {self.table}.{column}: unknown erase kind {kind!r}")
+
+
+@dataclass(frozen=True)
 class DemoStep:
     """Part of the demo firm: ``run(demo)`` (a servicescape.demo.steps.DemoRun) → rows per table."""
 
@@ -221,6 +245,8 @@ class Capability:
     provides: tuple[tuple[str, str], ...] = ()
     #: its tables that hold data about a client or their contact persons (data-protection requests)
     personal_data: tuple[PersonalData, ...] = ()
+    #: its kinds of record a firm may keep for a limited time
+    retention: tuple[Retention, ...] = ()
 
     @property
     def template_dir(self) -> Path | None:
@@ -326,6 +352,10 @@ class Registry:
     def personal_data(self) -> dict[str, PersonalData]:
         """Every table with personal data, by name, in capability order."""
         return {d.table: d for c in self.capabilities for d in c.personal_data}
+
+    def retention(self) -> list[Retention]:
+        """Every retention rule's parts, in capability order (a key may have several)."""
+        return [r for c in self.capabilities for r in c.retention]
 
     def import_kinds(self) -> dict[str, Any]:
         kinds = [resolve(path) for c in self.capabilities for path in c.imports]

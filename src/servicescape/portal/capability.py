@@ -19,6 +19,7 @@ from servicescape.platform.registry import (
     PermissionSpec,
     PersonalData,
     RecordLink,
+    Retention,
     TimelineSource,
 )
 
@@ -71,4 +72,6 @@ CAPABILITY = Capability(
                      erase=(("message", "text"), ("answer", "text"))),
         PersonalData("shared_document", client="client_id"),
     ),
+    retention=(Retention("portal_sessions", N_("Client portal sign-ins (sessions)"), "portal_session",
+                         "last_seen_at", (("*", "delete"),)),),
 )

@@ -1,5 +1,5 @@
-"""``servicescape privacy export SUBJECT --out DIR`` and ``privacy erase SUBJECT --yes``: data-protection
-requests from the terminal."""
+"""``servicescape privacy export SUBJECT --out DIR``, ``privacy erase SUBJECT --yes`` and ``privacy retention``:
+data-protection requests and retention limits from the terminal."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, fail, interactive, opened, out, print_json
 from servicescape.db.types import utcnow
 from servicescape.privacy import erase as erase_service
-from servicescape.privacy import service
+from servicescape.privacy import retention, service
 
 privacy_app = typer.Typer(help="Data-protection requests: everything held about a client or a contact person.",
                           no_args_is_help=True)
@@ -68,3 +68,37 @@ def erase(subject: Annotated[str, typer.Argument(help="a client's id (42) or a c
     out.print(table)
     out.print(f"{found.name} ({found.label}) erased: {sum(done['tables'].values())} rows; "
               f"{done['audit_events']} audit events keep what happened without the values")
+
+
+@privacy_app.command("retention", help="How long the firm keeps each kind of record that may be limited (survey free "
+                                       "text, notes, what complaints said, e-mails sent, portal sign-ins): show the "
+                                       "limits, set them (--set KEY=MONTHS, or KEY=off to keep), or erase what is "
+                                       "past them now (--apply; the privacy.retention job does it every night).")
+def retention_command(changes: Annotated[list[str] | None, typer.Option("--set", help="KEY=MONTHS or KEY=off")] = None,
+                      apply: Annotated[bool, typer.Option("--apply", help="erase what is past the limits now")] = False,
+                      db: DbOption = None, json: JsonOption = False) -> None:
+    parsed: list[tuple[str, int | None]] = []
+    for change in changes or []:
+        key, _sep, typed = change.partition("=")
+        if typed.strip().lower() == "off":
+            parsed.append((key.strip(), None))
+            continue
+        try:
+            parsed.append((key.strip(), int(typed)))
+        except ValueError:
+            fail(f"--set {change}: give KEY=MONTHS (e.g. survey_text=24) or KEY=off")
+    with opened(db) as runtime, runtime.transaction() as session:
+        for key, months in parsed:
+            retention.set_months(session, key, months, by=SYSTEM)
+        erased = retention.apply(session, now=utcnow(), by=SYSTEM) if apply else None
+        found = [rule.as_dict() for rule in retention.rules(session, by=SYSTEM)]
+    if json:
+        print_json({"rules": found, "erased": erased})
+        return
+    table = Table("kind of record", "key", "kept", "tables")
+    for rule in found:
+        table.add_row(rule["label"], rule["key"], "always" if rule["months"] is None else f"{rule['months']} months",
+                      ", ".join(rule["tables"]))
+    out.print(table)
+    if erased is not None:
+        out.print("erased now: " + (", ".join(f"{key} {count}" for key, count in erased.items()) or "nothing"))

@@ -35,7 +35,8 @@ def _keys(session: Session, found: Subject, name: str, declared: dict[str, Perso
     return [tuple(row) for row in session.execute(select(*table.primary_key.columns).where(where))]
 
 
-def _value(table: Table, column: Column[Any], kind: str) -> Any:
+def erased_value(table: Table, column: Column[Any], kind: str) -> Any:
+    """What erasing ``column`` of ``table``'s rows writes (an ERASE_KINDS kind; not \"delete\")."""
     key = list(table.primary_key.columns)
     numbered = len(key) == 1 and key[0].name == "id"
     if kind == "name":
@@ -68,7 +69,7 @@ def _apply(session: Session, entry: PersonalData, keys: list[Key]) -> None:
         if kinds.get("*") == "delete":
             session.execute(delete(table).where(_where_keys(table, chunk)))
             continue
-        values = {column: _value(table, table.c[column], kind) for column, kind in kinds.items()}
+        values = {column: erased_value(table, table.c[column], kind) for column, kind in kinds.items()}
         if values:
             session.execute(update(table).where(_where_keys(table, chunk)).values(values))
 

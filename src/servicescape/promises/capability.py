@@ -17,6 +17,7 @@ from servicescape.platform.registry import (
     PermissionSpec,
     PersonalData,
     RecordLink,
+    Retention,
     TextSource,
     TimelineSource,
 )
@@ -72,4 +73,6 @@ CAPABILITY = Capability(
                                                            ("client_words", "text"), ("notes", "text"))),
         PersonalData("complaint", client="client_id", erase=(("text", "text"), ("outcome", "text"))),
     ),
+    retention=(Retention("complaint_text", N_("What complaints said"), "complaint", "received_at",
+                         (("text", "text"),)),),
 )

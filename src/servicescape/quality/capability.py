@@ -18,6 +18,7 @@ from servicescape.platform.registry import (
     PermissionSpec,
     PersonalData,
     RecordLink,
+    Retention,
     TextSource,
     TimelineSource,
 )
@@ -68,5 +69,11 @@ CAPABILITY = Capability(
         PersonalData("survey_response", client="client_id", erase=(("comment", "text"),)),
         PersonalData("survey_answer", via=(("survey_response", "response_id", "id"),), erase=(("text", "text"),)),
         PersonalData("survey_opt_out", email="email"),
+    ),
+    retention=(
+        Retention("survey_text", N_("Survey comments and free-text answers"), "survey_response", "saved_at",
+                  (("comment", "text"),)),
+        Retention("survey_text", N_("Survey comments and free-text answers"), "survey_answer", "saved_at",
+                  (("text", "text"),), via=("survey_response", "response_id", "id")),
     ),
 )

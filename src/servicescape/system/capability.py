@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from servicescape.i18n import N_
-from servicescape.platform.registry import OWNERS, Capability, Job, Nav, PermissionSpec, PersonalData
+from servicescape.platform.registry import OWNERS, Capability, Job, Nav, PermissionSpec, PersonalData, Retention
 
 OPERATE = "system.operate"
 
@@ -26,4 +26,6 @@ CAPABILITY = Capability(
     templates=True,
     personal_data=(PersonalData("mail_outbox", email="recipient",
                                 erase=(("recipient", "email"), ("body_text", "text"), ("body_html", "text"))),),
+    retention=(Retention("sent_email_bodies", N_("The text of e-mails sent"), "mail_outbox", "created_at",
+                         (("body_text", "text"), ("body_html", "text"))),),
 )

@@ -235,3 +235,10 @@ def work_off(runtime: Any, *, budget_seconds: float = 240.0, heartbeat: Any = No
             return totals
         if heartbeat is not None:
             heartbeat()
+
+
+def forget_unused_vectors(session: Session, *_erased: Any) -> int:
+    """Delete the embeddings that no comment's text has any more (erased, or expired by a retention
+    limit); an embedding two comments share stays while either keeps its text."""
+    used = select(Comment.text_hash).where(Comment.text_hash.is_not(None))
+    return session.connection().execute(delete(Vector).where(Vector.text_hash.not_in(used))).rowcount or 0

@@ -16,6 +16,7 @@ from servicescape.platform.registry import (
     Nav,
     PermissionSpec,
     PersonalData,
+    Retention,
     TextSource,
     TimelineSource,
 )
@@ -50,8 +51,12 @@ CAPABILITY = Capability(
                              READ),),
     templates=True,
     personal_data=(
-        PersonalData("voice_comment", client="client_id", erase=(("text", "text"), ("text_hash", "null"))),
+        PersonalData("voice_comment", client="client_id", erase=(("text", "text"), ("text_hash", "null")),
+                     on_erase="servicescape.voice.analysis:forget_unused_vectors"),
         PersonalData("voice_review", client="client_id", erase=(("author", "name"), ("text", "text"))),
-        PersonalData("voice_vector", via=(("voice_comment", "text_hash", "text_hash"),), erase=(("*", "delete"),)),
+        PersonalData("voice_vector", via=(("voice_comment", "text_hash", "text_hash"),)),    # forgotten on erase
     ),
+    retention=(Retention("comment_text", N_("What clients said, as the feedback inbox keeps it (and its embeddings)"),
+                         "voice_comment", "said_at", (("text", "text"), ("text_hash", "null")),
+                         after="servicescape.voice.analysis:forget_unused_vectors"),),
 )

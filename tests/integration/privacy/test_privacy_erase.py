@@ -90,6 +90,8 @@ def test_erasing_a_client_anonymises_every_declared_column_and_keeps_the_figures
             entry = declared[name]
             table = service.table_of(entry)
             key = list(table.primary_key.columns)
+            if not entry.erase:         # left as they are (voice_vector: forgotten, checked below)
+                continue
             for row in rows:
                 now_row = session.execute(select(table).where(*(c == row[c.name] for c in key))).mappings().first()
                 if dict(entry.erase).get("*") == "delete":
