@@ -141,7 +141,9 @@ class PersonalData:
     is (that table, this table's column, that table's column). ``erase``: {column: an ERASE_KINDS
     kind}, what erasing the subject does to their rows (the rows stay, so that counts and figures do
     not change); ``on_erase``: "module:function" (session, ids of the rows erased) for what a column
-    change cannot say (e.g. an embedding kept apart).
+    change cannot say (e.g. an embedding kept apart). ``audit_keeps``: columns whose values the audit
+    trail's events about the erased rows keep (consent: when it was given and for what), where every
+    other value is dropped.
     """
 
     table: str
@@ -151,6 +153,7 @@ class PersonalData:
     via: tuple[tuple[str, str, str], ...] = ()
     erase: tuple[tuple[str, str], ...] = ()
     on_erase: str | None = None
+    audit_keeps: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for column, kind in self.erase:

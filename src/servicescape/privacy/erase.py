@@ -74,16 +74,26 @@ def _apply(session: Session, entry: PersonalData, keys: list[Key]) -> None:
             session.execute(update(table).where(_where_keys(table, chunk)).values(values))
 
 
-def _scrub_audit(session: Session, erased: dict[str, list[Key]]) -> int:
-    """The audit trail's events about the erased rows keep their action, time and actor, not the values."""
+def _scrub_audit(session: Session, erased: dict[str, list[Key]], declared: dict[str, PersonalData]) -> int:
+    """The audit trail's events about the erased rows keep their action, time and actor, not the values
+    (but those ``audit_keeps`` names: consent, when and for what)."""
     done = 0
+    events = AuditEvent.__table__
+    assert isinstance(events, Table)
     for name, keys in erased.items():
         ids = ["/".join(str(part) for part in key) for key in keys]
+        keeps = declared[name].audit_keeps
         for start in range(0, len(ids), CHUNK):
-            result = session.connection().execute(
-                update(AuditEvent).where(AuditEvent.entity == name, AuditEvent.entity_id.in_(ids[start:start + CHUNK]),
-                                         AuditEvent.changes.is_not(None)).values(changes={"erased": True}))
-            done += result.rowcount or 0
+            about = (events.c.entity == name) & events.c.entity_id.in_(ids[start:start + CHUNK])
+            if not keeps:
+                done += session.connection().execute(update(events).where(about).values(changes={"erased": True})
+                                                     ).rowcount or 0
+                continue
+            for event_id, changes in session.connection().execute(select(events.c.id, events.c.changes).where(about)):
+                kept = {key: value for key, value in (changes or {}).items() if key in keeps}
+                session.connection().execute(update(events).where(events.c.id == event_id)
+                                             .values(changes={"erased": True} | kept))
+                done += 1
     return done
 
 
@@ -104,7 +114,7 @@ def erase(session: Session, text: str, *, now: datetime, by: Principal, reason: 
             _apply(session, entry, found_keys)
         if entry.on_erase:
             resolve(entry.on_erase)(session, found_keys)
-    scrubbed = _scrub_audit(session, {name: k for name, k in keys.items() if declared[name].erase})
+    scrubbed = _scrub_audit(session, {name: k for name, k in keys.items() if declared[name].erase}, declared)
     counts = {name: len(found_keys) for name, found_keys in keys.items() if declared[name].erase}
     audit.record(session, "privacy.erase", entity="client" if found.kind == "client" else "contact",
                  entity_id=found.id, changes={"reason": reason or None, "tables": counts, "audit_events": scrubbed,

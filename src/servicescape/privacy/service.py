@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import csv
+import io
 import json
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +25,7 @@ from sqlalchemy import ColumnElement, Table, func, or_, select
 from sqlalchemy.orm import Session
 
 from servicescape.audit import service as audit
+from servicescape.audit.models import AuditEvent
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client, Contact
 from servicescape.db.base import Base
@@ -125,28 +128,66 @@ def collect(session: Session, found: Subject) -> dict[str, list[dict[str, Any]]]
     return tables
 
 
-def export(session: Session, text: str, out: Path, *, now: datetime, by: Principal) -> dict[str, Any]:
-    """Write everything held about the subject to the folder ``out``: ``subject.json`` (every table's
-    rows) and one CSV per table; the request is kept in the audit trail. Returns the manifest."""
+def bundle(session: Session, text: str, *, now: datetime, by: Principal) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Everything held about the subject as files: ``subject.json`` (the manifest and every table's rows)
+    and one CSV per table; the request is kept in the audit trail. Returns the manifest and the files."""
     require(by, EXPORT)
     found = subject(session, text)
     tables = collect(session, found)
-    out.mkdir(parents=True, exist_ok=True)
-    clashes = [p.name for p in out.iterdir() if p.name == "subject.json" or p.suffix == ".csv"]
-    if clashes:
-        raise ValidationFailed(_("The folder %(folder)s already holds an export (%(file)s): give an empty folder.",
-                                 folder=str(out), file=sorted(clashes)[0]), field="out")
     manifest = {"format": FORMAT, "subject": {"kind": found.kind, "id": found.id, "client_id": found.client_id,
                                               "name": found.name},
                 "exported_at": now.isoformat(), "counts": {name: len(rows) for name, rows in tables.items()}}
-    (out / "subject.json").write_text(json.dumps(manifest | {"tables": tables}, ensure_ascii=False, indent=1,
-                                                 default=str), encoding="utf-8")
+    files = {"subject.json": json.dumps(manifest | {"tables": tables}, ensure_ascii=False, indent=1,
+                                        default=str).encode("utf-8")}
     for name, rows in tables.items():
-        with (out / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
-                              for k, v in row.items()} for row in rows)
+        handle = io.StringIO(newline="")
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                          for k, v in row.items()} for row in rows)
+        files[f"{name}.csv"] = handle.getvalue().encode("utf-8")
     audit.record(session, "privacy.export", entity="client" if found.kind == "client" else "contact",
                  entity_id=found.id, changes={"tables": manifest["counts"]})
+    return manifest, files
+
+
+def export(session: Session, text: str, out: Path, *, now: datetime, by: Principal) -> dict[str, Any]:
+    """:func:`bundle` written to the folder ``out`` (created; it must hold no export). Returns the manifest."""
+    require(by, EXPORT)
+    if out.exists() and any(p.name == "subject.json" or p.suffix == ".csv" for p in out.iterdir()):
+        clash = sorted(p.name for p in out.iterdir() if p.name == "subject.json" or p.suffix == ".csv")[0]
+        raise ValidationFailed(_("The folder %(folder)s already holds an export (%(file)s): give an empty folder.",
+                                 folder=str(out), file=clash), field="out")
+    manifest, files = bundle(session, text, now=now, by=by)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (out / name).write_bytes(content)
     return manifest
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    """The bundle's files as one ZIP archive (the page's download)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def held(session: Session, found: Subject) -> dict[str, int]:
+    """How many rows each declared table holds about the subject (tables without any left out)."""
+    declared = registry().personal_data()
+    counts: dict[str, int] = {}
+    for name in declared:
+        where = matching(found, name, declared)
+        if where is not None and (count := session.scalar(select(func.count()).select_from(table_of(declared[name]))
+                                                          .where(where))):
+            counts[name] = count
+    return counts
+
+
+def requests(session: Session, *, limit: int = 20, by: Principal) -> list[AuditEvent]:
+    """The latest data-protection requests (exports and erasures), newest first."""
+    require(by, EXPORT)
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.action.in_(["privacy.export", "privacy.erase"]))
+                                .order_by(AuditEvent.id.desc()).limit(limit)))

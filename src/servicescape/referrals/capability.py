@@ -49,6 +49,7 @@ CAPABILITY = Capability(
                      via=(("client", "referred_client_id", "id"),),
                      erase=(("prospect_name", "name"), ("prospect_email", "email"), ("note", "text"))),
         PersonalData("testimonial", client="client_id", erase=(("author_name", "name"), ("author_role", "null"),
-                                                               ("text", "text"), ("consent_by", "null"))),
+                                                               ("text", "text"), ("consent_by", "null")),
+                     audit_keeps=("consent_at", "use_website", "use_proposals", "use_case_studies", "status")),
     ),
 )

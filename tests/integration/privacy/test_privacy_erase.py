@@ -26,6 +26,7 @@ from servicescape.privacy import erase as privacy
 from servicescape.privacy import service
 from servicescape.promises.models import Promise, PromiseStatus
 from servicescape.quality.models import SurveyAnswer, SurveyResponse
+from servicescape.referrals.models import Testimonial
 from servicescape.runtime import Runtime
 from servicescape.voice.models import Comment, Vector
 from tests.conftest import sign_in
@@ -77,6 +78,12 @@ def test_erasing_a_client_anonymises_every_declared_column_and_keeps_the_figures
         user = session.scalars(select(PortalUser).where(PortalUser.client_id == client_id)).first()
         assert user is not None
         user_id = user.id
+        said = Testimonial(client_id=client_id, author_name="Tan Mei Ling", author_role="Pengarah", language="ms",
+                           text="Pasukan yang sangat boleh dipercayai.", consent_by="Tan Mei Ling", consent_at=NOW,
+                           use_website=True)
+        session.add(said)
+        session.flush()
+        said_id = said.id
         session.add(PortalSession(token_hash="f" * 64, user_id=user_id, created_at=NOW, last_seen_at=NOW))
         session.flush()
         before = service.collect(session, service.subject(session, str(client_id)))
@@ -113,6 +120,10 @@ def test_erasing_a_client_anonymises_every_declared_column_and_keeps_the_figures
         request = [e for e in events if e.action == "privacy.erase"]
         assert len(request) == 1 and request[0].changes["reason"] == "E-mail of 2026-11-18"  # type: ignore[index]
         assert any(e.action == "update" and e.changes == {"erased": True} for e in events)
+        consent = session.scalars(select(AuditEvent).where(AuditEvent.entity == "testimonial",
+                                                           AuditEvent.entity_id == str(said_id))).one()
+        assert consent.changes["erased"] is True and consent.changes["use_website"] is True  # type: ignore[index]
+        assert consent.changes["consent_at"] and "Tan Mei Ling" not in json.dumps(consent.changes)  # type: ignore[index]
         assert service.collect(session, service.subject(session, str(client_id)))["client"][0]["name"].startswith(
             "Erased")
     sign_in(web, owner.email)
