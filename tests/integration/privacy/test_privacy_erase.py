@@ -36,7 +36,7 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 @pytest.fixture
 def demo(runtime: Runtime) -> Runtime:
-    load_demo(runtime, DemoSpec(clients=120, seed=firm.DEMO_SEED, today=NOW.date()), batch_clients=64)
+    load_demo(runtime, DemoSpec(clients=40, seed=firm.DEMO_SEED, today=NOW.date()), batch_clients=40)
     return runtime
 
 

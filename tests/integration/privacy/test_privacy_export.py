@@ -64,7 +64,7 @@ def test_every_table_with_personal_data_is_declared() -> None:
 
 @pytest.fixture
 def demo_runtime(runtime: Runtime) -> Runtime:
-    load_demo(runtime, DemoSpec(clients=120, seed=firm.DEMO_SEED, today=NOW.date()), batch_clients=64)
+    load_demo(runtime, DemoSpec(clients=40, seed=firm.DEMO_SEED, today=NOW.date()), batch_clients=40)
     return runtime
 
 
