@@ -273,11 +273,14 @@ class RowReader:
         names = [None] * count if name_column is None else name_column.values(table[name_column.index],
                                                                               self.guarded, problems)
         refs = list(zip(exts, names, strict=True))
+        given = ext_column or name_column
+        if not self.client_required or given is None:   # a file of a kind whose rows may name no client
+            return refs
         told = {position for position, found in problems.rejects.items() if any(c in CLIENT_REF for c, _r in found)}
-        at = (ext_column or name_column).column  # type: ignore[union-attr]
         for position, (ext, name) in enumerate(refs):
-            if self.client_required and ext is None and name is None and position not in told:
-                problems.reject(position, _("No client is given (client_external_id or client_name is empty)."), at)
+            if ext is None and name is None and position not in told:
+                problems.reject(position, _("No client is given (client_external_id or client_name is empty)."),
+                                given.column)
         return refs
 
     def _custom(self, table: list[tuple[Cell, ...]], problems: Problems) -> list[dict[str, str | None]]:
