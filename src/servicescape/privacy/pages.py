@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from servicescape import i18n
 from servicescape.auth.permissions import can
 from servicescape.db.types import utcnow
-from servicescape.errors import ValidationFailed
+from servicescape.errors import NotFound, ValidationFailed
 from servicescape.privacy import erase as erasing
 from servicescape.privacy import retention, service
 from servicescape.privacy.capability import ERASE, EXPORT
@@ -24,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 Exporter = Annotated[RequestContext, Depends(signed_in(EXPORT))]
 Eraser = Annotated[RequestContext, Depends(signed_in(ERASE))]
 SubjectQuery = Annotated[str, Query(max_length=40)]
+NAV = "audit"        # the navigation entry's key (its icon)
 
 
 def _home(context: RequestContext, *, subject: str = "", problem: str | None = None, status_code: int = 200,
@@ -32,7 +33,7 @@ def _home(context: RequestContext, *, subject: str = "", problem: str | None = N
         rules = retention.rules(session, by=context.principal)
         done = service.requests(session, by=context.principal)
     months = typed if typed is not None else {r.key: "" if r.months is None else str(r.months) for r in rules}
-    return render(context, "privacy/home.html", status_code=status_code, active_nav="privacy", subject=subject,
+    return render(context, "privacy/home.html", status_code=status_code, active_nav=NAV, subject=subject,
                   problem=problem, rules=rules, months=months, retention_errors=retention_errors or {},
                   requests=done, can_erase=can(context.principal, ERASE))
 
@@ -47,11 +48,12 @@ def _subject_page(context: RequestContext, subject: str, template: str, status_c
     try:
         with context.unit() as session:
             found = service.subject(session, subject)
-            counts = service.held(session, found)
-    except ValidationFailed as problem:
+            held = service.held(session, found)
+            erased_at = service.erased_at(session, found)
+    except (ValidationFailed, NotFound) as problem:    # the find form again, saying what was wrong
         return _home(context, subject=subject, problem=problem.message, status_code=problem.status_code)
-    return render(context, template, status_code=status_code, active_nav="privacy", found=found, counts=counts,
-                  can_erase=can(context.principal, ERASE), **values)
+    return render(context, template, status_code=status_code, active_nav=NAV, found=found, held=held,
+                  erased_at=erased_at, can_erase=can(context.principal, ERASE), **values)
 
 
 @router.get("/privacy/subject")
@@ -88,7 +90,8 @@ def erase(context: Eraser, values: Posted) -> Response:
         if field == "subject":
             return _home(context, subject=subject, problem=message, status_code=problem_status(problem))
         return _subject_page(context, subject, "privacy/erase.html", status_code=problem_status(problem),
-                             errors={field: message}, values={"reason": values.get("reason", "")})
+                             errors={field: message}, values={"reason": values.get("reason", ""),
+                                                              "confirm": values.get("confirm", "")})
     return see_other("/privacy", context, i18n._("%(name)s was erased everywhere.", name=found.name))
 
 

@@ -174,16 +174,28 @@ def zipped(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def held(session: Session, found: Subject) -> dict[str, int]:
-    """How many rows each declared table holds about the subject (tables without any left out)."""
+def held(session: Session, found: Subject) -> list[tuple[str, list[tuple[str, int, bool]]]]:
+    """How many rows each declared table holds about the subject, by capability: (its label, [(table,
+    rows, whether erasing changes them)]); tables and capabilities without any left out."""
     declared = registry().personal_data()
-    counts: dict[str, int] = {}
-    for name in declared:
-        where = matching(found, name, declared)
-        if where is not None and (count := session.scalar(select(func.count()).select_from(table_of(declared[name]))
-                                                          .where(where))):
-            counts[name] = count
-    return counts
+    out: list[tuple[str, list[tuple[str, int, bool]]]] = []
+    for capability in registry().capabilities:
+        tables = []
+        for entry in capability.personal_data:
+            where = matching(found, entry.table, declared)
+            if where is not None and (count := session.scalar(select(func.count()).select_from(table_of(entry))
+                                                              .where(where))):
+                tables.append((entry.table, count, bool(entry.erase or entry.on_erase)))
+        if tables:
+            out.append((capability.label, tables))
+    return out
+
+
+def erased_at(session: Session, found: Subject) -> datetime | None:
+    """When the subject was last erased (None: never)."""
+    return session.scalar(select(AuditEvent.at).where(
+        AuditEvent.action == "privacy.erase", AuditEvent.entity == ("client" if found.kind == "client" else "contact"),
+        AuditEvent.entity_id == str(found.id)).order_by(AuditEvent.id.desc()).limit(1))
 
 
 def requests(session: Session, *, limit: int = 20, by: Principal) -> list[AuditEvent]:

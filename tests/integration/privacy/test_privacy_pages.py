@@ -40,7 +40,7 @@ def test_owners_export_erase_and_limit_from_the_pages(runtime: Runtime, web: Tes
         assert bundle["counts"] == {"client": 1, "contact": 1} and "contact.csv" in archive.namelist()
 
     form = web.get("/privacy/erase", params={"subject": str(client_id)})
-    assert form.status_code == 200 and "Type Szabó és Társa Kft. to confirm" in form.text
+    assert form.status_code == 200 and "<strong>Szabó és Társa Kft.</strong>" in form.text
     wrong = web.post("/privacy/erase", data={"csrf_token": csrf_from(form.text), "subject": str(client_id),
                                              "confirm": "Szabo", "reason": "Levél 2026-11-30"})
     assert wrong.status_code == 422 and "Type the name exactly" in wrong.text and "Levél 2026-11-30" in wrong.text
@@ -53,6 +53,8 @@ def test_owners_export_erase_and_limit_from_the_pages(runtime: Runtime, web: Tes
     with runtime.transaction() as session:
         assert session.get(Client, client_id).name == f"Erased client {client_id}"  # type: ignore[union-attr]
         assert session.scalar(select(Contact.email).where(Contact.client_id == client_id)) is None
+    again = web.get("/privacy/subject", params={"subject": str(client_id)})
+    assert again.status_code == 200 and "Erased on" in again.text and "anonymised or deleted" in again.text
     after = web.get("/privacy")
     assert "Levél 2026-11-30" in after.text and "Erasure" in after.text and "Export" in after.text
 
