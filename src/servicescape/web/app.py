@@ -10,6 +10,7 @@ from functools import cache
 from importlib import import_module
 
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
 
@@ -17,7 +18,7 @@ from servicescape import __version__
 from servicescape.config import Settings
 from servicescape.platform.registry import registry
 from servicescape.runtime import Runtime, open_runtime
-from servicescape.web import errors
+from servicescape.web import errors, log_redaction
 from servicescape.web.api.common import API_AUTH
 from servicescape.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from servicescape.web.templating import STATIC_DIR
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     errors.install(app)
 
     app.router.routes.extend(_routes())
+    log_redaction.install(context.path_format or "" for context in iter_route_contexts(app.routes))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimitMiddleware, max_bytes=runtime.settings.max_upload_bytes)
     app.add_middleware(SecurityHeadersMiddleware, https=runtime.settings.https)
