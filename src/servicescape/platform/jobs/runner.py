@@ -112,14 +112,23 @@ def _ensure_state(session: Session, name: str) -> None:
     session.execute(insert(JobState).values(name=name, failures=0).on_conflict_do_nothing())
 
 
-def _acquire(runtime: Runtime, spec: Job, holder: str, now: datetime) -> bool:
-    """Take the lease when it is free or expired; mark runs of a dead holder interrupted."""
+def _still_due(trigger: str, now: datetime) -> Any:
+    """SQL: the job is still due for ``trigger`` — another server may have run it since this one looked."""
+    if trigger == "manual":
+        return JobState.requested_at.is_not(None)
+    return or_(JobState.next_run_at.is_(None), JobState.next_run_at <= now)
+
+
+def _acquire(runtime: Runtime, spec: Job, holder: str, now: datetime, *, due_for: str | None = None) -> bool:
+    """Take the lease when it is free or expired (and, ``due_for`` a trigger, the job still due for it:
+    two servers that both found it due run it once); mark runs of a dead holder interrupted."""
     with runtime.transaction() as session:
         _ensure_state(session, spec.name)
         taken = session.execute(  # type: ignore[attr-defined]
             update(JobState)
             .where(JobState.name == spec.name,
-                   or_(JobState.lease_holder.is_(None), JobState.lease_expires_at < now))
+                   or_(JobState.lease_holder.is_(None), JobState.lease_expires_at < now),
+                   *([_still_due(due_for, now)] if due_for else []))
             .values(lease_holder=holder, lease_expires_at=now + spec.lease)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -135,12 +144,13 @@ def _acquire(runtime: Runtime, spec: Job, holder: str, now: datetime) -> bool:
 
 
 def run_job(runtime: Runtime, name: str, *, trigger: str = "cli", now: datetime | None = None,
-            holder: str | None = None) -> RunResult:
-    """Run ``name`` now in this process (raises Conflict when another process holds it)."""
+            holder: str | None = None, if_due: bool = False) -> RunResult:
+    """Run ``name`` now in this process (raises Conflict when another process holds it, or, ``if_due``,
+    when it is no longer due for ``trigger``: another process ran it since it was found due)."""
     spec = job(name)
     holder = holder or holder_name()
     started = now or utcnow()
-    if not _acquire(runtime, spec, holder, started):
+    if not _acquire(runtime, spec, holder, started, due_for=trigger if if_due else None):
         raise Conflict(_("The job %(name)s is running elsewhere; try again when it has finished.", name=name))
     try:
         with runtime.transaction() as session:
@@ -212,9 +222,9 @@ def run_due(runtime: Runtime, *, now: datetime | None = None, holder: str | None
     results = []
     for name, trigger in due(runtime, now).items():
         try:
-            results.append(run_job(runtime, name, trigger=trigger, now=now, holder=holder))
+            results.append(run_job(runtime, name, trigger=trigger, now=now, holder=holder, if_due=True))
         except Conflict:
-            log.info("job %s is held by another process; skipped", name)
+            log.info("job %s is held or was just run by another process; skipped", name)
     return results
 
 
