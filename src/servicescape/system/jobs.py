@@ -1,4 +1,5 @@
-"""The platform's own jobs (declared in capability.py): sending e-mail, pruning the run history."""
+"""The platform's own jobs (declared in capability.py): sending e-mail, pruning the run history and the
+public routes' rate windows."""
 
 from __future__ import annotations
 
@@ -39,3 +40,10 @@ def prune_runs(context: JobContext) -> dict[str, int]:
                                                       JobRun.status != RunStatus.running,
                                                       JobRun.started_at < now - KEEP_FAILURES)).rowcount  # type: ignore[attr-defined]
     return {"deleted": ok + failed}
+
+
+def prune_rate_limits(context: JobContext) -> dict[str, int]:
+    """Forget the public routes' rate windows that no limit weighs any more."""
+    from servicescape.platform import ratelimit
+
+    return {"deleted": ratelimit.prune(context.runtime)}

@@ -1,4 +1,5 @@
-"""Data protection: the retention limits owners set per kind of record.
+"""Data protection: the retention limits owners set per kind of record; the public routes' request
+counts shared by every server (rate limits across processes and servers).
 
 Revision ID: 0016
 Revises: 0015
@@ -29,7 +30,18 @@ def upgrade() -> None:
                             ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_privacy_retention'))
     )
+    op.create_table('rate_window',
+    sa.Column('route', sa.String(length=40), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('slot', sa.BigInteger(), nullable=False),
+    sa.Column('hits', sa.Integer(), nullable=False),
+    sa.Column('expires_at', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('route', 'address', 'slot', name=op.f('pk_rate_window'))
+    )
+    op.create_index(op.f('ix_rate_window_expires_at'), 'rate_window', ['expires_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_rate_window_expires_at'), table_name='rate_window')
+    op.drop_table('rate_window')
     op.drop_table('privacy_retention')
