@@ -13,6 +13,7 @@ import base64
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -43,7 +44,7 @@ class Subject:
     id: int
     client_id: int                  # the client (a contact person's own)
     name: str
-    emails: frozenset[str]          # case-folded: the client's and its contact persons' (a contact: theirs)
+    emails: frozenset[str]          # lower-case: the client's and its contact persons' (a contact: theirs)
 
     @property
     def label(self) -> str:
@@ -55,7 +56,7 @@ def subject(session: Session, text: str) -> Subject:
     there is no such client or contact person."""
     kind, _sep, number = text.strip().rpartition(":")
     kind = kind or "client"
-    if kind not in ("client", "contact") or not number.isdigit():
+    if kind not in ("client", "contact") or not re.fullmatch(r"[0-9]{1,18}", number):   # ASCII digits, fits a key
         raise ValidationFailed(_("Give a client's id (42) or a contact person's (contact:7)."), field="subject")
     if kind == "client":
         client = session.get(Client, int(number))
@@ -70,7 +71,7 @@ def subject(session: Session, text: str) -> Subject:
 
 
 def _folded(emails: set[str | None]) -> frozenset[str]:
-    return frozenset(email.casefold() for email in emails if email)
+    return frozenset(email.lower() for email in emails if email)       # as SQL's lower() compares them
 
 
 def table_of(declared: PersonalData) -> Table:

@@ -120,7 +120,7 @@ def test_a_contact_persons_export_holds_their_rows(demo_runtime: Runtime, tmp_pa
 
 def test_bad_subjects_folders_and_people_are_refused(demo_runtime: Runtime, db_url: str, tmp_path: Path) -> None:
     with demo_runtime.transaction() as session:
-        for bad in ("", "client:x", "person:3", "-4"):
+        for bad in ("", "client:x", "person:3", "-4", "４２", "²", "9" * 30, "contact:"):
             with pytest.raises(ValidationFailed) as refused:
                 service.subject(session, bad)
             assert refused.value.field == "subject"
