@@ -27,6 +27,7 @@ from servicescape.runtime import open_runtime
 from servicescape.web.app import create_app
 from tests.browser.conftest import DESKTOP, FAILED_TO_LOAD, PHONE, Watched
 from tests.conftest import PASSWORD
+from tests.support.chromium import screenshot
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -63,8 +64,7 @@ def _new(browser: Browser, **options: Any) -> Watched:
 
 
 def _shot(page: Page, name: str) -> None:
-    # caret="initial": hiding the caret injects a <style>, which the CSP rightly refuses
-    page.screenshot(path=str(SCREENSHOT_DIR / f"apidocs-{name}.png"), caret="initial")
+    screenshot(page, SCREENSHOT_DIR / f"apidocs-{name}.png", full_page=False)
 
 
 def _status(operation: Locator) -> Locator:

@@ -30,6 +30,7 @@ from servicescape.runtime import open_runtime
 from servicescape.web.app import create_app
 from tests.browser.conftest import DESKTOP, PHONE, Watched
 from tests.conftest import PASSWORD
+from tests.support.chromium import screenshot
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -72,8 +73,7 @@ def _scroll_to_chart(page: Page) -> None:
 
 
 def _shot(page: Page, name: str) -> None:
-    # caret="initial": hiding the caret injects a <style>, which the CSP rightly refuses
-    page.screenshot(path=str(SCREENSHOT_DIR / f"charts-{name}.png"), caret="initial")
+    screenshot(page, SCREENSHOT_DIR / f"charts-{name}.png", full_page=False)
 
 
 def _axis_labels(page: Page) -> tuple[list[str], list[str]]:

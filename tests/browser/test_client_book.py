@@ -28,6 +28,7 @@ from servicescape.runtime import Runtime, open_runtime
 from servicescape.web.app import create_app
 from tests.browser.conftest import DESKTOP, FAILED_TO_LOAD, PHONE, Watched
 from tests.conftest import PASSWORD
+from tests.support.chromium import screenshot
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -97,8 +98,7 @@ def _sign_in(page: Page, base: str) -> None:
 
 def _shot(page: Page, name: str) -> Path:
     path = SCREENSHOT_DIR / f"servicescape-{name}.png"
-    # caret="initial": hiding the caret injects a <style>, which the CSP rightly refuses
-    page.screenshot(path=str(path), full_page=True, caret="initial")
+    screenshot(page, path)
     return path
 
 

@@ -23,6 +23,7 @@ from servicescape.runtime import Runtime, open_runtime
 from servicescape.web.app import create_app
 from tests.browser.conftest import DESKTOP, FAILED_TO_LOAD, PHONE, Watched
 from tests.conftest import PASSWORD
+from tests.support.chromium import screenshot
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -144,21 +145,18 @@ def test_the_column_step_in_every_language_fits_a_phone(server: LiveServer, brow
         page = watched.page
         page.context.add_cookies([{"name": "ss_lang", "value": language, "url": server.url}])
         _sign_in(page, server.url)
-        page.screenshot(path=str(SCREENSHOT_DIR / f"import-upload-{language}-{size}.png"), full_page=True,
-                        caret="initial")
+        screenshot(page, SCREENSHOT_DIR / f"import-upload-{language}-{size}.png")
         _no_sideways_scroll(page)
         _upload(page)
         page.select_option("#f-col-0", "name")
         page.select_option("#f-col-2", "name")                      # a clash, to see how it is shown
         expect(page.locator("#f-col-2-error")).to_be_visible()
         _no_sideways_scroll(page)
-        page.screenshot(path=str(SCREENSHOT_DIR / f"import-columns-{language}-{size}.png"), full_page=True,
-                        caret="initial")
+        screenshot(page, SCREENSHOT_DIR / f"import-columns-{language}-{size}.png")
         page.select_option("#f-col-2", "country")
         page.locator("button[value=check]").click()
         expect(page.locator("#import-counts")).to_be_visible()
         _no_sideways_scroll(page)
-        page.screenshot(path=str(SCREENSHOT_DIR / f"import-check-{language}-{size}.png"), full_page=True,
-                        caret="initial")
+        screenshot(page, SCREENSHOT_DIR / f"import-check-{language}-{size}.png")
         watched.check()
         page.context.close()

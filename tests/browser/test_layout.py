@@ -37,6 +37,7 @@ from servicescape.tasks import service as tasks
 from servicescape.web.app import create_app
 from tests.browser.conftest import DESKTOP, OVERFLOW, PHONE, Watched
 from tests.conftest import PASSWORD
+from tests.support.chromium import screenshot
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -165,7 +166,7 @@ def _page(browser: Browser, server: Any, size: str, language: str) -> Watched:
 def _shot(page: Page, language: str, size: str, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{language}-{size}-{name}.png"), full_page=True, caret="initial")
+        screenshot(page, Path(SHOTS) / f"{language}-{size}-{name}.png")
 
 
 # --- what is measured in the page ---------------------------------------------------------------

@@ -50,6 +50,7 @@ from servicescape.web.app import create_app
 from servicescape.web.templating import Formatter
 from tests.browser.conftest import DESKTOP, OVERFLOW, PHONE, Watched, signed_in
 from tests.conftest import PASSWORD
+from tests.support.chromium import screenshot
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -144,8 +145,7 @@ def _local(runtime: Runtime, moment: datetime) -> str:
 
 def _shot(page: Page, name: str) -> None:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    # caret="initial": hiding the caret injects a <style>, which the CSP rightly refuses
-    page.screenshot(path=str(SCREENSHOT_DIR / f"portal-{name}.png"), full_page=True, caret="initial")
+    screenshot(page, SCREENSHOT_DIR / f"portal-{name}.png")
 
 
 def test_a_contact_asks_for_another_window_on_a_phone_and_sees_the_repromise(browser: Browser,

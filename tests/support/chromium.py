@@ -42,3 +42,23 @@ def launch_options(**overrides: Any) -> dict[str, Any]:
 def launch(playwright: Playwright, **overrides: Any) -> Browser:
     """Start a headless Debian Chromium; the caller closes it."""
     return playwright.chromium.launch(**launch_options(**overrides))
+
+
+#: what Chromium answers, now and then on a busy machine, when a frame is not ready to be captured
+UNCAPTURED = "Unable to capture screenshot"
+
+
+def screenshot(page: Any, path: Any, *, full_page: bool = True, tries: int = 3) -> None:
+    """Save a screenshot of ``page`` for people to look at (not an assertion).
+
+    ``caret="initial"``: hiding the caret injects a <style>, which the CSP rightly refuses. A
+    capture Chromium could not make (its compositor busy) is tried again after half a second, at
+    most ``tries`` times; any other error, or the last one, is raised."""
+    for attempt in range(1, tries + 1):
+        try:
+            page.screenshot(path=str(path), full_page=full_page, caret="initial")
+            return
+        except Exception as error:
+            if UNCAPTURED not in str(error) or attempt == tries:
+                raise
+            page.wait_for_timeout(500)
