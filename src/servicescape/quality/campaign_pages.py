@@ -19,7 +19,7 @@ from servicescape.quality.campaigns import Audience
 from servicescape.quality.capability import MANAGE, READ, WRITE
 from servicescape.quality.page_charts import Numbers
 from servicescape.web.deps import RequestContext, signed_in
-from servicescape.web.forms import FormInvalid, FormState, RecordId
+from servicescape.web.forms import FormInvalid, FormState, RecordId, parse_id
 from servicescape.web.pages.common import FORM_PROBLEMS, problem_status, see_other
 from servicescape.web.templating import Formatter, render
 
@@ -130,10 +130,10 @@ PostedCampaign = Annotated[dict[str, Any], Depends(posted_campaign)]
 
 @router.post("/quality/campaigns")
 def create_campaign(context: Writer, values: PostedCampaign) -> Response:
-    survey_text = str(values.get("survey", ""))
-    if not survey_text.isdigit():
-        raise FormInvalid({"survey": i18n._("Choose the survey.")})
-    survey_id = int(survey_text)
+    try:
+        survey_id = parse_id(str(values.get("survey", "")))
+    except ValueError:
+        raise FormInvalid({"survey": i18n._("Choose the survey.")}) from None
     try:
         numbers = _numbers(values)
         with context.unit() as session:

@@ -19,7 +19,7 @@ from servicescape import i18n
 from servicescape.db.busy import busy, is_busy
 from servicescape.errors import AuthenticationRequired, DatabaseBusy, ServicescapeError
 from servicescape.web.deps import PRE_SESSION_COOKIE, RequestContext, _language, get_runtime, identify
-from servicescape.web.forms import field_message
+from servicescape.web.forms import FORM_WIDE, FormInvalid, field_message
 from servicescape.web.security import add_security_headers, csrf_token
 
 log = logging.getLogger("servicescape.web")
@@ -125,6 +125,17 @@ def install(app: FastAPI) -> None:
             message = i18n._("The request could not be read: %(problem)s", problem=first["message"])
         return error_response(request, 422, "validation_failed", message,
                               field=first["field"] or None, details=details)
+
+    @app.exception_handler(FormInvalid)
+    async def _form_invalid(request: Request, exc: FormInvalid) -> Response:
+        # a route that cannot show its form again (nothing to show it with: no survey chosen)
+        # answers the first field's message, like any other invalid request
+        details = [{"field": name, "message": message} for name, message in exc.errors.items()]
+        name, problem = next(iter(exc.errors.items()), (FORM_WIDE, i18n._("This value is not valid.")))
+        named = name != FORM_WIDE
+        message = i18n._("%(field)s: %(problem)s", field=name, problem=problem) if named else problem
+        return error_response(request, 422, "validation_failed", message, field=name if named else None,
+                              details=details)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

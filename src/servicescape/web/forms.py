@@ -26,8 +26,8 @@ from servicescape.schemas import MAX_ID, DigitsOnly
 from servicescape.tabular.errors import TabularError
 from servicescape.tabular.values import parse_decimal
 
-#: a record's id in a page URL (larger ids would overflow a 64-bit column: a 404, not a 500)
-RecordId = Annotated[int, Path(ge=1, le=2**62), DigitsOnly]
+#: a record's id in a page URL (a larger one would overflow an integer column of PostgreSQL: a 422, not a 500)
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID), DigitsOnly]
 FORM_WIDE = "__all__"
 #: the wall-clock format of ``<input type="datetime-local">``
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"

@@ -232,6 +232,16 @@ def test_campaign_audience_send_links_close_delete(owner_browser: Browser, runti
     assert "deleted" in flash_after(owner_browser.post(f"/quality/campaigns/{campaign_id}/delete"), owner_browser)
 
 
+@pytest.mark.parametrize("survey", ["", "abc", "²", "４２", str(2**31)])
+def test_a_campaign_without_a_survey_is_a_422_that_names_the_field(owner_browser: Browser, survey: str) -> None:
+    page = owner_browser.post("/quality/campaigns", {"survey": survey, "name": "Spring wave"})
+    assert page.status_code == 422 and "survey: Choose the survey." in plain(page.text)
+    called = owner_browser.post("/quality/campaigns", {"survey": survey}, headers={"Accept": "application/json"})
+    assert called.status_code == 422
+    assert called.json()["error"] | {"details": None} == {"code": "validation_failed", "field": "survey",
+                                                         "message": "survey: Choose the survey.", "details": None}
+
+
 def _input(html: str, name: str) -> str | None:
     """The value of the input named ``name``, or None when there is no such input."""
     tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', html)
