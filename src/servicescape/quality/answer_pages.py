@@ -22,6 +22,7 @@ link is the key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -204,6 +205,34 @@ def _form_page(context: RequestContext, form: answers.Form, token: str, *, value
 
 
 # ---- the routes ---------------------------------------------------------------------------------
+# A link once used sends the browser on to a page without its token (the address bar, the history
+# and a shared screenshot no longer hold the key): the thanks, the unsubscribed and the answered
+# pages are token-free, in the language the link was answered in (?lang=).
+
+#: the token-free pages a used link sends to: path → template
+AFTER_USE = {"thanks": "quality/answer_thanks.html", "unsubscribed": "quality/answer_unsubscribed.html",
+             "answered": "quality/answer_answered.html"}
+
+
+def _after_use(context: RequestContext, page: str) -> Response:
+    return _public(RedirectResponse(f"/s/{page}?lang={context.language}", status_code=303))
+
+
+def _page_after_use(template: str) -> Callable[[Request], Response]:
+    def page(request: Request) -> Response:
+        context = _context(request)
+        try:
+            _count(context, VIEW)
+        except ServicescapeError as problem:
+            return _problem(context, problem, VIEW)
+        return _public(render(context, template))
+
+    return page
+
+
+for _name, _template in AFTER_USE.items():   # before /s/{token}, which would take them for tokens
+    router.add_api_route(f"/s/{_name}", _page_after_use(_template), methods=["GET"], name=f"survey_{_name}")
+
 
 @router.get("/s/{token}")
 def answer_form(request: Request, token: str) -> Response:
@@ -214,7 +243,7 @@ def answer_form(request: Request, token: str) -> Response:
             form = answers.form_for(session, _token(token))
             _speak(context, _language_for(request, None, form.invitation.language))
             if form.invitation.answered_at is not None:
-                return _public(render(context, "quality/answer_answered.html"))
+                return _after_use(context, "answered")
             page = _form_page(context, form, token, values=form.saved, saved=request.query_params.get("saved") == "1")
     except ServicescapeError as problem:
         return _problem(context, problem, VIEW)
@@ -241,7 +270,7 @@ def answer(request: Request, token: str, posted: Posted) -> Response:
     except ServicescapeError as problem:
         return _problem(context, problem, SEND)
     if submit:
-        return _public(render(context, "quality/answer_thanks.html"))
+        return _after_use(context, "thanks")
     return _public(RedirectResponse(f"/s/{token}?saved=1&lang={context.language}", status_code=303))
 
 
@@ -286,4 +315,4 @@ def unsubscribe(request: Request, token: str, posted: Posted) -> Response:
             campaigns.opt_out(session, token)
     except ServicescapeError as problem:
         return _problem(context, problem, SEND)
-    return _public(render(context, "quality/answer_unsubscribed.html"))
+    return _after_use(context, "unsubscribed")

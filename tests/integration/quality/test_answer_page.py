@@ -221,12 +221,15 @@ def test_one_submission_per_link(link: str, respondent: TestClient, runtime: Run
     done = respondent.post(link, data={"action": "submit", "lang": "ms", **full_answers(nps="10")})
     assert done.status_code == 200 and in_malay("Thank you!") in done.text
     assert done.headers["referrer-policy"] == "no-referrer"
+    # used: the browser is sent on to a page without the token
+    assert [step.status_code for step in done.history] == [303] and str(done.url).endswith("/s/thanks?lang=ms")
+    assert done.history[0].headers["referrer-policy"] == "no-referrer"
     replay = respondent.post(link, data={"action": "submit", "lang": "ms", **full_answers(nps="0")})
     assert replay.status_code == 409 and in_malay("This survey was already answered") in replay.text
     assert respondent.post(link, data={"action": "save", "lang": "ms", "nps": "1"}).status_code == 409
     visit = respondent.get(link)
     assert visit.status_code == 200 and in_malay("This survey was already answered") in visit.text
-    assert "<form" not in visit.text
+    assert "<form" not in visit.text and str(visit.url).endswith("/s/answered?lang=ms")
     found = response_of(runtime, link)
     assert found is not None and found.nps == 10 and found.submitted_at is not None
 
@@ -299,6 +302,7 @@ def test_unsubscribing_from_the_link(link: str, respondent: TestClient, runtime:
         assert session.get(SurveyOptOut, "aminah@bungaraya.test") is None
     done = respondent.post(path, data={"lang": "ms"})
     assert done.status_code == 200 and in_malay("You will receive no more surveys") in done.text
+    assert [step.status_code for step in done.history] == [303] and str(done.url).endswith("/s/unsubscribed?lang=ms")
     assert respondent.post(path, data={"lang": "ms"}).status_code == 200     # twice: the same
     with runtime.transaction() as session:
         assert session.get(SurveyOptOut, "aminah@bungaraya.test") is not None
