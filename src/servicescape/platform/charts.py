@@ -15,16 +15,18 @@ server); values in tooltips and the table are the caller's formatted labels.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from types import NoneType
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from babel.dates import format_skeleton
 from babel.numbers import (
@@ -134,6 +136,48 @@ class Chart:
         return ChartPicture(src, round(float(size[1])), round(float(size[2])))
 
 
+#: charts built per process, by their arguments: a page drawn again with the same figures (a
+#: scorecard from its hourly snapshot, a report reread) gets the chart without building the
+#: Vega-Lite spec again (Altair takes 50-150 ms for one)
+REMEMBERED = 256
+
+_Build = TypeVar("_Build", bound=Callable[..., "Chart"])
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` as something hashable: sequences and iterators as tuples, mappings as sorted pairs."""
+    if isinstance(value, str | bytes | int | float | Decimal | date | NoneType):
+        return value
+    if isinstance(value, tuple) and hasattr(value, "_fields"):   # a NamedTuple point, kept as it is
+        hash(value)
+        return value
+    if isinstance(value, Mapping):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, Iterable):
+        return tuple(_frozen(item) for item in value)
+    hash(value)           # anything else must be hashable as it is (TypeError: built, not remembered)
+    return value
+
+
+def remembered(build: _Build) -> _Build:
+    """``build`` with its charts remembered (an LRU of :data:`REMEMBERED` per function): the same
+    arguments give the same :class:`Chart` (frozen; its spec is not to be changed by callers)."""
+    cached = lru_cache(maxsize=REMEMBERED)(build)
+
+    @functools.wraps(build)
+    def wrapper(*args: Any, **kwargs: Any) -> Chart:
+        try:
+            frozen_args = tuple(_frozen(arg) for arg in args)
+            frozen_kwargs = {key: _frozen(value) for key, value in kwargs.items()}
+        except TypeError:
+            return build(*args, **kwargs)
+        return cached(*frozen_args, **frozen_kwargs)
+
+    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+@remembered
 def bar_chart_by_period(
     points: Iterable[PeriodValue], *, title: str, description: str, period_title: str, value_title: str,
     series_title: str | None = None, locale: str = "en",
@@ -160,6 +204,7 @@ def bar_chart_by_period(
     return _chart(bars, rows, series, title, description, period_title, value_title, locale)
 
 
+@remembered
 def line_chart_by_period(
     points: Iterable[PeriodValue], *, title: str, description: str, period_title: str, value_title: str,
     series_title: str | None = None, locale: str = "en",
@@ -208,6 +253,7 @@ class CategoryValue(NamedTuple):
 CATEGORY_STEP = 26
 
 
+@remembered
 def bar_chart_by_category(
     points: Iterable[CategoryValue], *, title: str, description: str, category_title: str, value_title: str,
     interval_title: str | None = None, group_title: str | None = None, locale: str = "en",
@@ -260,6 +306,7 @@ def bar_chart_by_category(
     return Chart(spec=spec, title=title, description=description, table=ChartTable(title, headers, table_rows))
 
 
+@remembered
 def share_curve_chart(
     points: Iterable[tuple[float, float]], *, title: str, description: str, x_title: str, y_title: str,
     reference_title: str, locale: str = "en",

@@ -308,3 +308,23 @@ def test_bars_a_category_chart_cannot_show_are_refused(points: list[CategoryValu
 def test_empty_category_chart() -> None:
     chart = bar_chart_by_category([], **GAP_TITLES)
     assert chart.is_empty and chart.table.rows == ()
+
+
+def test_a_chart_drawn_again_with_the_same_figures_is_remembered_not_rebuilt() -> None:
+    from servicescape.platform import charts
+
+    points = [CategoryValue("Reliability", Decimal("-0.42"), low=-0.8, high=-0.1),
+              CategoryValue("Empathy", Decimal("0.3"))]
+    words = {"title": "Gaps", "description": "The gap per dimension", "category_title": "Dimension",
+             "value_title": "Gap", "interval_title": "95% interval"}
+    charts.bar_chart_by_category.cache_clear()  # type: ignore[attr-defined]
+    first = charts.bar_chart_by_category(points, **words)
+    again = charts.bar_chart_by_category(iter(list(points)), **words)      # an iterator of the same points
+    assert again is first
+    other = charts.bar_chart_by_category(points, **words, locale="hu")   # another language: another chart
+    moved = charts.bar_chart_by_category([points[0], points[1]._replace(value=Decimal("0.31"))], **words)
+    assert other is not first and moved is not first and moved.spec != first.spec
+    assert [row[1] for row in moved.table.rows] == ["-0.42", "0.31"]
+    assert charts._frozen({"b": [1, 2], "a": None}) == (("a", None), ("b", (1, 2)))
+    with pytest.raises(TypeError):
+        charts._frozen(object.__new__(type("Unhashable", (), {"__hash__": None})))
