@@ -217,8 +217,9 @@ def load(wrk: str, base: str, cookie: str, work: Path, clients: int, args: argpa
             figures = drive(wrk, base, cookie, lua, users=args.each_users, seconds=args.each_seconds,
                             threads=args.threads)
             cpu_ms = (server_cpu_seconds(args.server) - before) * 1000 / max(figures["requests"], 1)
-            baseline = baseline or figures["rate"]
-            print(f"{label:<26} {figures['rate']:8.1f} {figures['rate'] / baseline:7.3f} {figures['p50_ms']:8.1f} "
+            baseline = baseline or figures["rate"] or None
+            ratio = figures["rate"] / (baseline or 1)
+            print(f"{label:<26} {figures['rate']:8.1f} {ratio:7.3f} {figures['p50_ms']:8.1f} "
                   f"{figures['p95_ms']:8.1f} {figures['p99_ms']:8.1f} {int(figures['errors']):7d} {cpu_ms:8.1f}",
                   flush=True)
             met = met and not figures["errors"]

@@ -2,21 +2,22 @@
 
 A bounded run of ``benchmarks/faults.py`` (which runs 20 kills per operation, and on PostgreSQL
 restarts the server in the middle of a run): SQLite, one small starting database shared by the
-six operations, one clean run and two kills each, every kill landing while the command runs.
+operations (all but the report and the feedback analysis), one clean run and two kills each, every
+kill landing while the command runs.
 The first tests show that the comparison fails where it must (a duplicated, lost or changed
 row; an e-mail received twice; a half-written PDF).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -24,18 +25,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmarks_faults", ROOT / "benchmarks" / "faults.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-faults = _load()
+if str(ROOT / "benchmarks") not in sys.path:
+    # imported by its name, so that the fork server's processes find its functions
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+faults: Any = import_module("faults")
 
 
 # --- the comparison can fail --------------------------------------------------------------------
@@ -131,17 +124,23 @@ POINTS = 2
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any]]:
-    """One small starting database for the six operations: the demo firm (30 clients, its comments
-    not yet read), a CSV of 1,500 new clients and an active survey."""
+    """One small starting database for the operations: the demo firm (30 clients, its comments
+    not yet read), a CSV of 1,000 new clients and an active survey."""
+    faults.use_fork_server()
     backend = faults.Backend("sqlite", tmp_path_factory.mktemp("faults"))
     today = datetime.now(UTC).date() - timedelta(days=10)
-    start = faults.prepare(backend, "shared", 30, today, [
-        lambda database, folder: faults._prepare_import(database, folder, rows=1500), faults._prepare_campaign])
+    start = faults.prepare(backend, "shared", 15, today, [
+        lambda database, folder: faults._prepare_import(database, folder, rows=1000), faults._prepare_campaign])
     yield backend, start
     backend.close()
 
 
-@pytest.mark.parametrize("name", faults.OPERATIONS)
+#: the operations killed here; the report render (19 s) and the feedback analysis (17 s) are killed
+#: 20 times each by ``benchmarks/faults.py`` only, to keep the suite's time
+IN_THE_SUITE = tuple(name for name in faults.OPERATIONS if name not in ("report", "voice"))
+
+
+@pytest.mark.parametrize("name", IN_THE_SUITE)
 def test_a_killed_operation_run_again_loses_nothing_and_duplicates_nothing(
         shared: tuple[Any, Any], name: str) -> None:
     backend, start = shared
