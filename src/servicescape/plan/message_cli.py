@@ -23,6 +23,7 @@ from servicescape.plan import case_studies, message_uses, proposal_document, pro
 from servicescape.plan import messages as library
 from servicescape.plan.message_schemas import CaseStudyOut, MessageOut, MessageUseOut, ProposalOut, VersionOut
 from servicescape.plan.models import CaseStudyStatus, MessageKind
+from servicescape.platform.files import write_whole
 
 messages_app = typer.Typer(help="The message library: approved positioning and benefit statements per segment and "
                                 "language, their versions, approval, uses and adoption.", no_args_is_help=True)
@@ -290,5 +291,5 @@ def proposals_pdf(proposal_id: int, out_file: Annotated[Path, typer.Option("--ou
         found = proposals.pack(session, proposal_id, day=today, by=SYSTEM)
         html = proposal_document.page(found, runtime.settings, for_pdf=True)
     with user_errors():
-        out_file.write_bytes(proposal_document.html_to_pdf(html))
+        write_whole(out_file, proposal_document.html_to_pdf(html))
     out.print(f"Wrote {out_file}.")

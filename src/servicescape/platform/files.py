@@ -34,6 +34,18 @@ def staged_file(target: Path, *, replace: bool = False) -> Iterator[Path]:
         temp.unlink(missing_ok=True)
 
 
+def write_whole(target: Path, content: bytes) -> None:
+    """``content`` as ``target``, replacing it whole or not at all (a kill leaves the old file).
+
+    A target that is no regular file (a pipe, a device such as ``/dev/stdout``, or a link to one)
+    is written as it comes: it cannot be renamed into place."""
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        target.write_bytes(content)
+        return
+    with staged_file(target, replace=True) as temp:
+        temp.write_bytes(content)
+
+
 def _install(temp: Path, target: Path, *, replace: bool) -> None:
     if replace:
         os.replace(temp, target)

@@ -32,6 +32,7 @@ from servicescape.clients.models import Client, Contact
 from servicescape.db.base import Base
 from servicescape.errors import NotFound, ValidationFailed
 from servicescape.i18n import _
+from servicescape.platform.files import write_whole
 from servicescape.platform.registry import PersonalData, registry
 from servicescape.privacy.capability import EXPORT
 
@@ -161,8 +162,9 @@ def export(session: Session, text: str, out: Path, *, now: datetime, by: Princip
                                  folder=str(out), file=clash), field="out")
     manifest, files = bundle(session, text, now=now, by=by)
     out.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (out / name).write_bytes(content)
+    # each file whole, subject.json last: a folder holding it holds the whole export
+    for name in sorted(files, key=lambda name: name == "subject.json"):
+        write_whole(out / name, files[name])
     return manifest
 
 

@@ -13,7 +13,7 @@ from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.common import DbOption, JsonOption, fail, opened, out, print_json
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
-from servicescape.platform.files import staged_file
+from servicescape.platform.files import write_whole
 from servicescape.scorecard import api, catalogue, expectations, health, recommendations, report, service
 
 scorecard_app = typer.Typer(
@@ -300,11 +300,7 @@ def report_firm(out_file: OutOption,
 
 
 def _written(out_file: Path, pdf: bytes, json: bool) -> None:
-    if out_file.is_symlink() or (out_file.exists() and not out_file.is_file()):
-        out_file.write_bytes(pdf)  # a pipe or a device (/dev/stdout): written as it comes
-    else:
-        with staged_file(out_file, replace=True) as temp:  # whole or not at all: a kill leaves the old file
-            temp.write_bytes(pdf)
+    write_whole(out_file, pdf)
     if json:
         print_json({"file": str(out_file), "bytes": len(pdf)})
         return
