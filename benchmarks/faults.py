@@ -69,7 +69,7 @@ from sqlalchemy import create_engine, inspect, text  # noqa: E402
 from sqlalchemy.exc import DBAPIError  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
-from tests.support.postgres import SUPERUSER, PostgresCluster, PostgresNotAvailable, find_bindir, free_port  # noqa: E402
+from tests.support.postgres import PostgresCluster, PostgresNotAvailable, find_bindir  # noqa: E402
 from tests.support.smtp import SmtpServer  # noqa: E402
 
 CLI = str(ROOT / ".venv" / "bin" / "servicescape")
@@ -195,21 +195,8 @@ class FaultCluster(PostgresCluster):
     on it saw an e-mail recorded as sent vanish, so sent again, and a sequence hand out a key
     again). A crash test needs the defaults a firm runs with."""
 
-    def _start_server(self, attempts: int = 3) -> None:
-        assert self._root is not None
-        for attempt in range(1, attempts + 1):
-            port = free_port()
-            options = f"-p {port} -c listen_addresses=127.0.0.1 -k '{self._root}'"
-            try:
-                self._run("pg_ctl", "-D", str(self.data_dir), "-l", str(self._log_file), "-w", "-t",
-                          str(self.startup_timeout), "-o", options, "start")
-            except PostgresNotAvailable:
-                if attempt == attempts:
-                    raise
-                continue
-            self._port = port
-            self._url = f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{port}/postgres"
-            return
+    def __init__(self) -> None:
+        super().__init__(durable=True)
 
     def restart(self) -> None:
         """A crash and a start: ``pg_ctl restart -m immediate`` (no checkpoint; WAL replay on start)."""

@@ -95,8 +95,13 @@ class PostgresCluster:
             cluster.stop()
     """
 
-    def __init__(self, startup_timeout: int = 60) -> None:
+    #: what makes the tests' server fast, at the price of losing confirmed transactions in a crash
+    FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+    def __init__(self, startup_timeout: int = 60, *, durable: bool = False) -> None:
+        """``durable``: PostgreSQL's defaults, as a firm runs it (a crash test needs them), not ``FAST``."""
         self.startup_timeout = startup_timeout
+        self.durable = durable
         self._external_url = os.environ.get(URL_ENV) or None
         self._root: Path | None = None
         self._bindir: Path | None = None
@@ -144,11 +149,8 @@ class PostgresCluster:
     def _start_server(self, attempts: int = 3) -> None:
         for attempt in range(1, attempts + 1):
             port = free_port()
-            options = (
-                f"-p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off "
-                f"-k '{self._root}'"
-            )
+            speed = "" if self.durable else f"{self.FAST} "
+            options = f"-p {port} -c listen_addresses=127.0.0.1 {speed}-k '{self._root}'"
             try:
                 wait = ["-w", "-t", str(self.startup_timeout)]
                 log = ["-l", str(self._log_file)]
