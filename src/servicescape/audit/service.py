@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from servicescape.audit.models import AuditEvent, DataVersion, EntityVersion
 from servicescape.db.base import Base
@@ -134,6 +134,32 @@ def _forget_version(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost transaction: the next one reads the version afresh
         session.info.pop("data_version", None)
         session.info.pop("data_changed", None)
+        session.info.pop("statement_tables", None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _count_statement(state: ORMExecuteState) -> None:
+    """An INSERT, UPDATE or DELETE statement run through the session (bulk writes, which no flush
+    sees) counts as a write to its table: once per table and transaction, which is enough for what
+    remembers figures by version (``db.memo``): the transaction's writes become visible together."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if not isinstance(name, str) or name in _UNCOUNTED:
+        return
+    counted = state.session.info.setdefault("statement_tables", set())
+    if name not in counted:
+        counted.add(name)
+        bump_data_version(state.session, (name,))
+
+
+#: the counters themselves, and the bookkeeping written while people read (sign-in sessions and
+#: their last visit, sign-in and rate limits, one-time links, job leases and runs): counting those
+#: would make reading a page a write to the data
+_UNCOUNTED = frozenset({"data_version", "data_version_entity", "audit_event", "web_session", "sign_in_limit",
+                        "account_link", "password_reset_request", "portal_link", "portal_session", "rate_window",
+                        "job_state", "job_run"})
 
 
 @event.listens_for(Session, "after_flush")

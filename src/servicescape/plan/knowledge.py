@@ -156,12 +156,15 @@ def servqual_splits(session: Session, client_ids: Iterable[int]) -> dict[int, di
     ids = sorted(set(client_ids))
     latest: dict[int, int] = {}
     for start in range(0, len(ids), CHUNK):
+        # a correlated EXISTS: an index seek per response of these clients (an IN over every
+        # importance answer of the firm read them all, half a second at 100,000 clients)
         answered = (select(SurveyAnswer.response_id).join(SurveyItem, SurveyItem.id == SurveyAnswer.item_id)
-                    .where(SurveyItem.kind == ItemKind.importance, SurveyAnswer.number.is_not(None)))
+                    .where(SurveyAnswer.response_id == SurveyResponse.id, SurveyItem.kind == ItemKind.importance,
+                           SurveyAnswer.number.is_not(None)).exists())
         for response_id, client_id in session.execute(
                 select(SurveyResponse.id, SurveyResponse.client_id)
                 .where(SurveyResponse.client_id.in_(ids[start:start + CHUNK]),
-                       SurveyResponse.submitted_at.is_not(None), SurveyResponse.id.in_(answered))
+                       SurveyResponse.submitted_at.is_not(None), answered)
                 .order_by(SurveyResponse.client_id, SurveyResponse.submitted_at.desc(), SurveyResponse.id.desc())):
             latest.setdefault(client_id, response_id)
     points: dict[int, dict[str, float]] = {}

@@ -20,9 +20,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from servicescape.auth.permissions import Principal, can
+from servicescape.db.memo import unchanged_since
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
 from servicescape.platform.registry import registry, resolve
@@ -47,10 +48,12 @@ class TimelineScope:
             return client_column == self.client_id  # type: ignore[no-any-return]
         from servicescape.clients.models import Client
 
-        # ``+ 0`` keeps the planner off the (client_id, time) index: for one owner's many clients,
-        # reading the newest events by time and keeping those of the owner's clients is the fast way
-        owned = select(Client.id).where(Client.owner_id == self.owner_id)
-        return (client_column + 0).in_(owned)  # type: ignore[no-any-return]
+        # for one owner's many clients, reading the newest events by time (each table's time index)
+        # and keeping those of the owner's clients is the fast way: a correlated EXISTS looks up each
+        # event's client by its key (an IN over the owner's client ids built that list in every query)
+        owner = aliased(Client)
+        return (select(owner.id).where(owner.id == client_column, owner.owner_id == self.owner_id)
+                .exists())  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -162,10 +165,21 @@ def timeline(session: Session, scope: TimelineScope, *, by: Principal, zone: Zon
         raise ValidationFailed(_("Unknown kind of event: %(kind)s.", kind=", ".join(unknown)), field="type")
     chosen = frozenset(types) or frozenset(known)
     cursor = parse_cursor(before) if before else None
+    permitted = tuple(source.provider for source in registry().timeline_sources() if can(by, source.permission))
+    page, next_cursor = _page(session, scope, chosen, permitted, cursor, limit, zone)
+    return TimelinePage(page, available, frozenset(types), next_cursor)
+
+
+@unchanged_since()
+def _page(session: Session, scope: TimelineScope, chosen: frozenset[str], permitted: tuple[str, ...],
+          cursor: tuple[datetime, str, int] | None, limit: int,
+          zone: ZoneInfo) -> tuple[list[TimelineEvent], str | None]:
+    """The events of the sources ``permitted`` (the viewer's), remembered until the next write (the
+    home page's recent activity asks every provider at each view)."""
     events: list[TimelineEvent] = []
     for source in registry().timeline_sources():
         wanted = chosen & {kind for kind, _label in source.types}
-        if not wanted or not can(by, source.permission):
+        if not wanted or source.provider not in permitted:
             continue
         query = TimelineQuery(scope, frozenset(wanted), cursor[0] if cursor else None, limit + 1, zone,
                               *(cursor[1:] if cursor else ()))
@@ -173,5 +187,4 @@ def timeline(session: Session, scope: TimelineScope, *, by: Principal, zone: Zon
         events.extend(e for e in found if cursor is None or e.key < cursor)
     events.sort(key=lambda event: event.key, reverse=True)
     page, rest = events[:limit], events[limit:]
-    next_cursor = cursor_of(page[-1]) if rest and page else None
-    return TimelinePage(page, available, frozenset(types), next_cursor)
+    return page, cursor_of(page[-1]) if rest and page else None

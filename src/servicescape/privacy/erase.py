@@ -116,6 +116,7 @@ def erase(session: Session, text: str, *, now: datetime, by: Principal, reason: 
             resolve(entry.on_erase)(session, found_keys)
     scrubbed = _scrub_audit(session, {name: k for name, k in keys.items() if declared[name].erase}, declared)
     counts = {name: len(found_keys) for name, found_keys in keys.items() if declared[name].erase}
+    audit.bump_data_version(session, keys)   # what reads these tables is computed afresh (db.memo)
     audit.record(session, "privacy.erase", entity="client" if found.kind == "client" else "contact",
                  entity_id=found.id, changes={"reason": reason or None, "tables": counts, "audit_events": scrubbed,
                                               "at": now.isoformat()})

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from servicescape.audit.service import bump_data_version
 from servicescape.auth.permissions import Principal, require
 from servicescape.db.base import Base
 from servicescape.errors import ValidationFailed
@@ -110,7 +111,10 @@ def apply(session: Session, *, now: datetime, by: Principal) -> dict[str, int]:
     for part in registry().retention():
         if part.key in months:
             cutoff = now - timedelta(days=months[part.key] * DAYS_PER_MONTH)
-            done[part.key] = done.get(part.key, 0) + _apply_part(session, part, cutoff)
+            changed = _apply_part(session, part, cutoff)
+            done[part.key] = done.get(part.key, 0) + changed
+            if changed:
+                bump_data_version(session, (part.table,))   # what reads it is computed afresh (db.memo)
             if part.after:
                 resolve(part.after)(session)
     return done

@@ -48,6 +48,11 @@ class Promise(Timestamped, Base):
         Index("ix_promise_owner_window_start", "owner_id", "window_start"),
         Index("ix_promise_client_window_start", "client_id", "window_start"),
         Index("ix_promise_status_window_start", "status", "window_start"),
+        # the timeline of everyone an owner looks after (the home page): the newest by time, then theirs
+        Index("ix_promise_window_start", "window_start"),
+        Index("ix_promise_announced_at", "announced_at"),
+        # an owner's open promises (the agenda's at-risk list): the few open ones, not all they ever made
+        Index("ix_promise_owner_status_window_start", "owner_id", "status", "window_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client, Engagement, Tier
+from servicescape.db.memo import unchanged_since
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
 from servicescape.offerings.models import ServicePackage
@@ -33,6 +34,10 @@ from servicescape.quality.instrument import BY_CODE, DIMENSIONS
 from servicescape.quality.models import Campaign, Invitation, ItemKind, SurveyAnswer, SurveyItem, SurveyResponse
 from servicescape.quality.stats import NO_ESTIMATE, CsatEstimate, Estimate, NpsEstimate
 
+#: what the results read (tables and the import kind that writes answers in bulk): a write to any of
+#: them computes the figures afresh; until then they are remembered (``db.memo``)
+READS = ("survey", "survey_item", "survey_campaign", "survey_invitation", "survey_response", "survey_answer",
+         "survey_responses", "client", "clients", "engagement", "engagements", "staff", "service_package")
 GroupBy = Literal["tier", "segment", "owner", "package", "period"]
 Step = Literal["month", "quarter"]
 MOST_TREND_MONTHS = 120
@@ -207,6 +212,11 @@ def servqual(session: Session, where: ResultFilter, *, by: Principal) -> Servqua
     """The gap analysis of the responses in ``where``: each statement's and each dimension's gap
     with its interval, the importance weights, the weighted score and the dimensions to fix first."""
     require(by, READ)
+    return _servqual(session, where)
+
+
+@unchanged_since(*READS)
+def _servqual(session: Session, where: ResultFilter) -> ServqualResult:
     items: list[ItemGap] = []
     scoped = _scoped(where)
     for code, n, expected, perceived, total, total_sq in session.execute(
@@ -235,40 +245,60 @@ def servqual_by(session: Session, where: ResultFilter, group: GroupBy, *, zone: 
     service ``package``, or the calendar quarter (``period``, in ``zone``) the response was submitted
     in; groups without respondents are left out."""
     require(by, READ)
+    if group not in ("tier", "segment", "owner", "package", "period"):
+        raise ValidationFailed(_("Results can be split by tier, segment, owner, package or period."), field="by")
+    sums = _group_sums(session, where, group, zone)
+    if group == "period":
+        return [GroupGaps(k, k, sums.respondents[k], sums.estimates.get(k, {})) for k in sums.keys]
+    if group == "tier":
+        return [GroupGaps(str(t), str(t), sums.respondents[t], sums.estimates.get(t, {})) for t in sums.keys]
+    if group == "segment":
+        return [GroupGaps(s, s if s is not None else _("No segment"), sums.respondents[s], sums.estimates.get(s, {}))
+                for s in sums.keys]
+    unnamed = _("No owner") if group == "owner" else _("No service package")
+    labelled = sorted(((sums.names.get(k, unnamed) if k is not None else unnamed, k) for k in sums.keys),
+                      key=lambda pair: (pair[1] is None, pair[0].casefold(), pair[1] or 0))
+    return [GroupGaps(k, label, sums.respondents[k], sums.estimates.get(k, {})) for label, k in labelled]
+
+
+@dataclass(frozen=True)
+class _GroupSums:
+    """The groups' gaps as counted (the labels of groups without a name are the caller's: translated)."""
+
+    keys: list[Any]
+    estimates: dict[Any, dict[str, Estimate]]
+    respondents: dict[Any, int]
+    names: dict[Any, str] = field(default_factory=dict)
+
+
+@unchanged_since(*READS)
+def _group_sums(session: Session, where: ResultFilter, group: GroupBy, zone: tzinfo) -> _GroupSums:
     client = (Client, Client.id == SurveyResponse.client_id)
     if group == "period":
         quarters = _quarter_starts(session, where, zone)
         if not quarters:
-            return []
+            return _GroupSums([], {}, {})
         estimates, respondents = _dimension_sums(session, _scoped(where, _bucket(quarters)))
-        keys: list[Any] = [k for k in range(len(quarters)) if k in respondents]
+        keys = [k for k in range(len(quarters)) if k in respondents]
         labels = {k: _quarter_label(quarters[k]) for k in keys}
-        return [GroupGaps(labels[k], labels[k], respondents[k], estimates.get(k, {})) for k in keys]
+        return _GroupSums([labels[k] for k in keys], {labels[k]: estimates.get(k, {}) for k in keys},
+                          {labels[k]: respondents[k] for k in keys})
     if group == "tier":
         estimates, respondents = _dimension_sums(session, _scoped(where, Client.tier, client))
-        keys = [t for t in Tier if t in respondents]
-        return [GroupGaps(str(t), str(t), respondents[t], estimates.get(t, {})) for t in keys]
+        return _GroupSums([t for t in Tier if t in respondents], estimates, respondents)
     if group == "segment":
         estimates, respondents = _dimension_sums(session, _scoped(where, Client.segment, client))
-        keys = sorted(respondents, key=lambda s: (s is None, s or ""))
-        return [GroupGaps(s, s if s is not None else _("No segment"), respondents[s], estimates.get(s, {}))
-                for s in keys]
+        return _GroupSums(sorted(respondents, key=lambda s: (s is None, s or "")), estimates, respondents)
     if group == "owner":
         estimates, respondents = _dimension_sums(session, _scoped(where, Client.owner_id, client))
         names = dict(session.execute(select(Staff.id, Staff.name).where(
             Staff.id.in_([k for k in respondents if k is not None]))).all())
-        unnamed = _("No owner")
-    elif group == "package":
+    else:
         engagement = (Engagement, Engagement.id == SurveyResponse.engagement_id)
         estimates, respondents = _dimension_sums(session, _scoped(where, Engagement.package_id, engagement))
         names = dict(session.execute(select(ServicePackage.id, ServicePackage.name).where(
             ServicePackage.id.in_([k for k in respondents if k is not None]))).all())
-        unnamed = _("No service package")
-    else:
-        raise ValidationFailed(_("Results can be split by tier, segment, owner, package or period."), field="by")
-    labelled = sorted(((names.get(k, unnamed) if k is not None else unnamed, k) for k in respondents),
-                      key=lambda pair: (pair[1] is None, pair[0].casefold(), pair[1] or 0))
-    return [GroupGaps(k, label, respondents[k], estimates.get(k, {})) for label, k in labelled]
+    return _GroupSums(list(respondents), estimates, respondents, names)
 
 
 # --- months and quarters ---------------------------------------------------------------------------
@@ -338,6 +368,11 @@ def nps(session: Session, where: ResultFilter, *, by: Principal) -> NpsEstimate:
     """The Net Promoter Score of the responses in ``where`` that answered it (every kind of survey:
     the score is kept on the response), with its 95% interval."""
     require(by, READ)
+    return _nps(session, where)
+
+
+@unchanged_since(*READS)
+def _nps(session: Session, where: ResultFilter) -> NpsEstimate:
     promoters, passives, detractors = session.execute(
         select(*_nps_counts(SurveyResponse.nps)).where(*_nps_answered(), *_scope(where))).one()
     return stats.nps(int(promoters or 0), int(passives or 0), int(detractors or 0))
@@ -373,6 +408,11 @@ def csat(session: Session, where: ResultFilter, *, by: Principal) -> CsatEstimat
     """CSAT (1–5) of the responses in ``where`` that answered it: the mean with its interval and the
     share satisfied (4–5)."""
     require(by, READ)
+    return _csat(session, where)
+
+
+@unchanged_since(*READS)
+def _csat(session: Session, where: ResultFilter) -> CsatEstimate:
     low, high = stats.CSAT_SCALE
     counts = session.execute(
         select(SurveyResponse.csat, func.count())
@@ -411,6 +451,11 @@ class ResponseRate:
 def response_rates(session: Session, campaign_id: int | None = None, *, by: Principal) -> list[ResponseRate]:
     """Every campaign's response rate (or one campaign's), in the order they were made."""
     require(by, READ)
+    return _response_rates(session, campaign_id)
+
+
+@unchanged_since(*READS)
+def _response_rates(session: Session, campaign_id: int | None) -> list[ResponseRate]:
     query = (select(Campaign.id, Campaign.name, Campaign.survey_id, func.count(Invitation.id),
                     func.count(Invitation.first_mailed_at), func.count(Invitation.opened_at),
                     func.count(Invitation.answered_at))

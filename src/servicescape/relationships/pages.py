@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from servicescape import i18n
 from servicescape.auth import service as auth
 from servicescape.clients.models import Tier
+from servicescape.db.memo import this_minute
 from servicescape.db.types import utcnow
 from servicescape.errors import ValidationFailed
 from servicescape.offerings import service as offerings
@@ -108,7 +109,7 @@ def _clock(context: RequestContext) -> Clock:
 
 def _agenda_of(context: RequestContext, session: Session, staff_id: int, day: date) -> Agenda:
     settings = context.runtime.settings
-    return agenda(session, staff_id, day=day, zone=settings.zone, now=utcnow(),
+    return agenda(session, staff_id, day=day, zone=settings.zone, now=this_minute(),
                   reporting_currency=settings.reporting_currency, by=context.principal)
 
 
@@ -165,7 +166,7 @@ def overdue_page(context: RequestContext, *, owner: str = "", tier: str = "", pa
     chosen_tier = choice(Tier, tier, "tier")
     settings = context.runtime.settings
     with context.unit() as session:
-        found = service.overdue_contacts(session, now=utcnow(), reporting_currency=settings.reporting_currency,
+        found = service.overdue_contacts(session, now=this_minute(), reporting_currency=settings.reporting_currency,
                                          owner_id=owner_id, tier=chosen_tier, page=page, per_page=PER_PAGE,
                                          clamp=True, by=context.principal)
         every = service.cadence_of(session, by=context.principal)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from servicescape.auth.models import Staff
 from servicescape.auth.permissions import Principal, require
 from servicescape.clients.models import Client, ClientStatus, Interaction, Invoice, Tier
+from servicescape.db.memo import unchanged_since
 from servicescape.errors import ValidationFailed
 from servicescape.i18n import _
 from servicescape.offerings import service as offerings
@@ -97,6 +98,13 @@ def overdue_contacts(session: Session, *, now: datetime, reporting_currency: str
     require(by, READ)
     if not 1 <= per_page <= 500 or page < 1:
         raise ValidationFailed(_("per_page must be between 1 and %(max)s", max=500), field="per_page")
+    return _overdue_contacts(session, now, reporting_currency, owner_id, tier, page, per_page, clamp)
+
+
+@unchanged_since()
+def _overdue_contacts(session: Session, now: datetime, reporting_currency: str, owner_id: int | None,
+                      tier: Tier | None, page: int, per_page: int, clamp: bool) -> OverduePage:
+    """Remembered until the next write (pages ask with ``now`` to the minute: once a minute per owner)."""
     every = cadence(session)
     last = (select(func.max(Interaction.occurred_at)).where(Interaction.client_id == Client.id,
                                                             Interaction.occurred_at <= now)

@@ -30,6 +30,7 @@ from servicescape.clients.models import Client, ClientStatus, Interaction, Invoi
 from servicescape.config import Settings
 from servicescape.db.arrays import numbers
 from servicescape.db.expressions import epoch_days, epoch_seconds, unindexed
+from servicescape.db.memo import unchanged_since
 from servicescape.errors import NotFound, ValidationFailed
 from servicescape.i18n import N_, _
 from servicescape.scorecard.capability import HEALTH_READ, MANAGE_ACTIONS
@@ -591,6 +592,7 @@ def listing(session: Session, *, risk: str | None = None, sort: str = "health", 
     return HealthPage([Line(*row) for row in rows], total, page, per_page, computed, counts)
 
 
+@unchanged_since(ClientHealth.__tablename__, Client.__tablename__, "clients")
 def _risk_counts(session: Session, owner_id: int | None) -> dict[str, int]:
     """Active clients per kept risk level (of one owner's clients)."""
     counted = select(ClientHealth.risk, func.count()).group_by(ClientHealth.risk)

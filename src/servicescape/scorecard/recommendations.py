@@ -22,6 +22,7 @@ from servicescape.auth.models import Staff
 from servicescape.auth.permissions import SYSTEM, Principal, require
 from servicescape.clients.models import Client, Tier
 from servicescape.config import Settings
+from servicescape.db.memo import unchanged_since
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, NotFound, ValidationFailed
 from servicescape.i18n import N_, _
@@ -205,6 +206,13 @@ class Recommendation:
                 "status": self.status, "reason": self.reason}
 
 
+@unchanged_since()
+def _found(session: Session, rule_key: str, window: figures.Window, now: datetime) -> list[Item]:
+    """The records a rule finds (remembered until the next write: with the snapshot's ``now`` the
+    scorecard page finds them once, not at each view)."""
+    return BY_KEY[rule_key].find(session, window, now)
+
+
 def _decisions(session: Session, quarter: str) -> dict[str, Decision]:
     return {d.rule: d for d in session.scalars(select(Decision).where(Decision.quarter == quarter))}
 
@@ -225,7 +233,7 @@ def recommendations(session: Session, settings: Settings, *, now: datetime | Non
         result = results[rule.measure]
         if result.score is None or result.score >= WEAK or result.figure.value is None or result.weight <= 0:
             continue
-        items = rule.find(session, window, now)
+        items = _found(session, rule.key, window, now)
         if not items:
             continue
         decision = decided.get(rule.key)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from servicescape.auth.permissions import Principal, can, require
 from servicescape.clients.models import Client, Tier
+from servicescape.db.memo import unchanged_since
 from servicescape.db.paging import Page, paginate
 from servicescape.db.types import utcnow
 from servicescape.errors import Conflict, NotFound, ValidationFailed
@@ -161,6 +162,12 @@ class Progress:
 
 def progress(session: Session, *, by: Principal) -> Progress:
     require(by, READ)
+    return _progress(session)
+
+
+@unchanged_since(Comment.__tablename__)
+def _progress(session: Session) -> Progress:
+    """Counted once per change of the comments (a count of every comment at each view of the inbox)."""
     total, analysed = session.execute(select(func.count(), func.count(Comment.analysed_at))).one()
     return Progress(int(total or 0), int(analysed or 0))
 

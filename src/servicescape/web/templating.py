@@ -94,6 +94,7 @@ def build_environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,   # no file checks at each include (a page includes dozens): restart to see a change
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda message: i18n.active().gettext(message),

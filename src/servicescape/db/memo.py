@@ -1,0 +1,65 @@
+"""Figures read from many rows (survey results over millions of answers, the scorecard's gaps, a client's
+key-account needs), remembered until one of the tables they read is written.
+
+``@unchanged_since("survey_response", "survey_answer", ...)`` on a function ``f(session, *args)`` keeps
+its value per database, arguments and language, tagged with
+:func:`servicescape.audit.service.entities_version` of those tables (one indexed read of a few counter
+rows): any audited write to one of them — an ORM flush, an import of that kind, an erasure or a
+retention run, which count what they change — makes the next call compute afresh. ``@unchanged_since()``
+(no tables), for what reads too many tables to name, is tagged with the data version: any audited write
+computes it afresh. A session that has written computes afresh too (``VersionCache``).
+
+Only the computation is remembered: the callers check permissions before calling it, every time.
+Arguments must be hashable (frozen dataclasses, datetimes, numbers, strings); values are shared
+between requests and must not be changed by callers."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import datetime
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session
+
+from servicescape.audit.service import data_version, entities_version
+from servicescape.db.paging import VersionCache
+from servicescape.db.types import utcnow
+from servicescape.i18n import active
+
+P = ParamSpec("P")
+V = TypeVar("V")
+
+#: every remembered function shares one LRU of this many values per database
+SIZE = 512
+_kept = VersionCache(size=SIZE)
+
+
+def unchanged_since(*tables: str) -> Callable[[Callable[Concatenate[Session, P], V]],
+                                              Callable[Concatenate[Session, P], V]]:
+    """Remember ``f(session, ...)`` until one of ``tables`` (table names, or import kinds; none: any
+    table) is written."""
+    names = tuple(sorted(set(tables)))
+
+    def decorate(compute: Callable[Concatenate[Session, P], V]) -> Callable[Concatenate[Session, P], V]:
+        @functools.wraps(compute)
+        def remembered(session: Session, *args: P.args, **kwargs: P.kwargs) -> V:
+            key = (compute.__module__, compute.__qualname__, args, tuple(sorted(kwargs.items())), active())
+            version = entities_version(session, names) if names else data_version(session)
+            return _kept.get(session, key, version, lambda: compute(session, *args, **kwargs))
+
+        remembered.tables = names  # type: ignore[attr-defined]
+        return remembered
+    return decorate
+
+
+def this_minute() -> datetime:
+    """Now, to the minute: for pages whose figures move with the clock (who is overdue for contact),
+    a ``now`` that stays the same key for a minute."""
+    return utcnow().replace(second=0, microsecond=0)
+
+
+def forget() -> None:
+    """Forget every remembered value (tests that write behind the audit trail's back)."""
+    _kept.clear()
+
