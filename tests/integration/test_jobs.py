@@ -4,13 +4,16 @@ are retried with back-off and recorded, the scheduler runs what is due, owners s
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
 from servicescape.auth.models import Role
@@ -98,6 +101,32 @@ def test_one_process_at_a_time_and_a_dead_holders_run_is_marked_interrupted(runt
         assert statuses == [RunStatus.interrupted, RunStatus.succeeded]
         assert state is not None and state.lease_holder is None and state.failures == 0
         assert state.next_run_at is not None and state.next_run_at > later
+
+
+def test_a_holder_of_this_host_that_has_ended_is_not_waited_out(runtime: Runtime, extra_jobs: None) -> None:
+    """A ``jobs run`` killed mid-run (kill -9) leaves its lease: on the same host, a process that no
+    longer runs gives it up at once; one that runs keeps it until it expires."""
+    now = datetime.now(UTC)
+    here = socket.gethostname()[:60]
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    try:
+        assert runner._acquire(runtime, COUNTING, f"{here}:{alive.pid}:a", now)
+        with pytest.raises(Conflict, match="running elsewhere"):
+            runner.run_job(runtime, COUNTING.name, now=now)
+        with runtime.transaction() as session:
+            session.execute(update(JobState).where(JobState.name == COUNTING.name)
+                            .values(lease_holder=f"{here}:{ended.pid}:b"))
+            session.add(JobRun(job=COUNTING.name, trigger="cli", holder=f"{here}:{ended.pid}:b", started_at=now))
+        result = runner.run_job(runtime, COUNTING.name, now=now)
+    finally:
+        alive.kill()
+        alive.wait()
+    assert result.status == RunStatus.succeeded and [COUNTING.name] == CALLS
+    with runtime.transaction() as session:
+        assert [r.status for r in session.scalars(select(JobRun).order_by(JobRun.id))] == [RunStatus.interrupted,
+                                                                                            RunStatus.succeeded]
 
 
 def test_a_failing_job_is_retried_with_back_off_then_waits_for_its_next_time(runtime: Runtime,

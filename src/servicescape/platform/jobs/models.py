@@ -31,7 +31,7 @@ class RunStatus(enum.StrEnum):
     running = "running"
     succeeded = "succeeded"
     failed = "failed"
-    interrupted = "interrupted"   # the process holding it died; its lease ran out
+    interrupted = "interrupted"   # the process holding it died (its lease ran out, or it ended on this host)
 
 
 class JobRun(Base):

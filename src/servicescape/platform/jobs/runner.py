@@ -119,15 +119,37 @@ def _still_due(trigger: str, now: datetime) -> Any:
     return or_(JobState.next_run_at.is_(None), JobState.next_run_at <= now)
 
 
+def _dead_here(holder: str | None) -> bool:
+    """Whether ``holder`` (see :func:`holder_name`) was a process of this host that has ended — a
+    ``servicescape jobs run`` killed mid-run — so that its lease need not be waited out. A holder of
+    another host, or a process that still runs (or whose number was given to another), is not."""
+    parts = (holder or "").rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != socket.gethostname()[:60] or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid in (0, os.getpid()):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:     # alive, another user's
+        return False
+    return False
+
+
 def _acquire(runtime: Runtime, spec: Job, holder: str, now: datetime, *, due_for: str | None = None) -> bool:
-    """Take the lease when it is free or expired (and, ``due_for`` a trigger, the job still due for it:
-    two servers that both found it due run it once); mark runs of a dead holder interrupted."""
+    """Take the lease when it is free, expired or held by a process of this host that has ended (and,
+    ``due_for`` a trigger, the job still due for it: two servers that both found it due run it once);
+    mark runs of a dead holder interrupted."""
     with runtime.transaction() as session:
         _ensure_state(session, spec.name)
+        current = session.scalar(select(JobState.lease_holder).where(JobState.name == spec.name))
+        dead = [JobState.lease_holder == current] if _dead_here(current) else []
         taken = session.execute(  # type: ignore[attr-defined]
             update(JobState)
             .where(JobState.name == spec.name,
-                   or_(JobState.lease_holder.is_(None), JobState.lease_expires_at < now),
+                   or_(JobState.lease_holder.is_(None), JobState.lease_expires_at < now, *dead),
                    *([_still_due(due_for, now)] if due_for else []))
             .values(lease_holder=holder, lease_expires_at=now + spec.lease)
             .execution_options(synchronize_session=False)
@@ -137,7 +159,7 @@ def _acquire(runtime: Runtime, spec: Job, holder: str, now: datetime, *, due_for
         session.execute(
             update(JobRun).where(JobRun.job == spec.name, JobRun.status == RunStatus.running)
             .values(status=RunStatus.interrupted, finished_at=now,
-                    error="The process running it stopped before it finished (its lease ran out).")
+                    error="The process running it stopped before it finished.")
             .execution_options(synchronize_session=False)
         )
     return True
