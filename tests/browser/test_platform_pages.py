@@ -90,6 +90,17 @@ def _settled(page: Page) -> None:
     expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
+def test_a_chart_without_a_picture_opens_its_table_when_it_cannot_be_drawn(browser: Browser, server: Any) -> None:
+    page, problems = _page(browser, server, DESKTOP)
+    page.route("**/static/vendor/vega-embed.min.js*", lambda route: route.abort())
+    page.goto(f"{server.url}/clients/{server.client_id}")
+    expect(page.locator("#chart-revenue")).to_have_attribute("data-chart-state", "picture", timeout=20_000)
+    expect(page.locator("#chart-revenue details.chart-table")).to_have_attribute("open", "")
+    expect(page.locator("#chart-revenue table tbody tr").first).to_be_visible()
+    assert [p for p in problems if "Failed to load resource" not in p and "could not load" not in p] == []
+    page.context.close()
+
+
 def _clean(page: Page, problems: list[str]) -> None:
     assert page.evaluate("window.__cspViolations") == []
     assert problems == []
@@ -103,8 +114,12 @@ def test_home_tasks_timeline_and_chart(browser: Browser, server: Any, viewport: 
     expect(page.locator("#activity .timeline-item").first).to_contain_text("Tan Holdings Sdn Bhd")
 
     page.goto(f"{server.url}/clients/{server.client_id}")
-    # the revenue chart: drawn by vega-embed, with its figures as a table
+    # the revenue chart: drawn by vega-embed (no server picture: drawn afresh for each client), named
+    # by its description, with its figures as a table
     expect(page.locator("#chart-revenue .chart-canvas svg, #chart-revenue .chart-canvas canvas").first).to_be_visible()
+    expect(page.locator("#chart-revenue img")).to_have_count(0)
+    expect(page.locator("#chart-revenue .chart-live")).to_have_attribute(
+        "aria-label", "The amounts invoiced to this client in each month, by currency.")
     expect(page.locator("#chart-revenue table tbody tr")).to_have_count(12)
     # the timeline: a page of 20, then the older ones
     items = page.locator("#timeline .timeline-item")

@@ -202,6 +202,28 @@ def _render_macro(chart: Chart) -> str:
     return template.render(chart=chart)
 
 
+def test_macro_without_the_server_picture() -> None:
+    """``picture=False``: no vl-convert run, the spec and the table only (charts.js draws it, names it by
+    the description, opens the table when it cannot)."""
+    chart = bar_chart_by_period([PeriodValue("Jan", 5), PeriodValue("Feb", 7)], **TITLES)
+    template = ENVIRONMENT.from_string('{% import "macros.html" as m with context %}'
+                                       '{{ m.chart(chart, id="c", picture=false) }}')
+    html = template.render(chart=chart)
+    assert '<figure class="chart chart--live-only" id="c"' in html
+    assert "<img" not in html and 'data-description="Invoiced revenue per month."' in html
+    assert "<summary>Show the figures as a table</summary>" in html
+
+
+def test_a_chart_by_period_is_its_shape_with_its_rows() -> None:
+    """The shape is built once per titles, series and language: each chart has its own rows, in order."""
+    first = bar_chart_by_period([PeriodValue("Jan", 5), PeriodValue("Feb", 7)], **TITLES)
+    second = bar_chart_by_period([PeriodValue("Mar", 1), PeriodValue("Apr", 2), PeriodValue("May", 3)], **TITLES)
+    assert [row["period"] for row in first.spec["data"]["values"]] == ["Jan", "Feb"]
+    assert [row["period"] for row in second.spec["data"]["values"]] == ["Mar", "Apr", "May"]
+    assert {k: v for k, v in first.spec.items() if k != "data"} == {k: v for k, v in second.spec.items() if k != "data"}
+    assert len(_marks(chart_svg(second), "rect")) == 3
+
+
 def test_macro_figure_picture_spec_and_table() -> None:
     hostile = "</script><script>alert('1')</script>"
     chart = bar_chart_by_period([PeriodValue(hostile, 5, label="5 & <b>"), PeriodValue("Feb", 7)],
@@ -212,7 +234,8 @@ def test_macro_figure_picture_spec_and_table() -> None:
     assert f'<figcaption class="chart-title" id="{figure_id}-title">Revenue &lt;by&gt; month</figcaption>' in html
     assert re.search(r'<img class="chart-picture" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" '
                      rf'width="{SVG_WIDTH}" height="\d+" alt="Invoiced revenue per month.">', html)
-    attribute = re.search(r"<div class=\"chart-canvas\" data-spec='([^']*)'>", html)
+    attribute = re.search(r"<div class=\"chart-canvas\" data-spec='([^']*)' "
+                          r'data-description="Invoiced revenue per month.">', html)
     assert attribute is not None
     assert not set("<>&") & set(attribute[1])  # the quote, tags and entities are \u-escaped in the JSON
     assert json.loads(attribute[1]) == chart.spec

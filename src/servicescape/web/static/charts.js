@@ -8,7 +8,8 @@
  * false, disableDefaultStyle: true; the rules live in charts.css); no actions menu.
  *
  * The server-rendered picture stays in place until the chart is drawn, and stays for good when
- * a library fails to load or the spec cannot be drawn.
+ * a library fails to load or the spec cannot be drawn; a chart without one (chart--live-only)
+ * opens its table instead.
  */
 (function () {
   "use strict";
@@ -84,9 +85,7 @@
     var live = doc.createElement("div");
     live.className = "chart-live";
     live.setAttribute("role", "img");
-    if (picture) {
-      live.setAttribute("aria-label", picture.getAttribute("alt") || "");
-    }
+    live.setAttribute("aria-label", picture ? picture.getAttribute("alt") || "" : canvas.getAttribute("data-description") || "");
     var target = doc.createElement("div");
     live.appendChild(target);
     canvas.appendChild(live);
@@ -109,6 +108,13 @@
     }).catch(function (error) {
       live.remove();
       figure.setAttribute("data-chart-state", "picture");
+      if (!picture) {
+        /* no server picture to fall back on (macros.html, chart(picture=False)): the figures as a table */
+        var table = figure.querySelector(".chart-table");
+        if (table) {
+          table.open = true;
+        }
+      }
       console.warn(error);
     });
   }
