@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
 from servicescape.i18n import _
@@ -33,24 +35,30 @@ class Numbers:
 
     locale: str
 
+    @cached_property
+    def _parsed(self) -> Locale:
+        """The locale parsed once (Babel parses a locale's name again at each call: a results page
+        formats hundreds of numbers)."""
+        return Locale.parse(self.locale)
+
     def gap(self, value: float | None) -> str:
-        return NONE if value is None else format_decimal(round(value, 2), format="#,##0.00", locale=self.locale)
+        return NONE if value is None else format_decimal(round(value, 2), format="#,##0.00", locale=self._parsed)
 
     def score(self, value: float | None) -> str:
-        return NONE if value is None else format_decimal(round(value, 1), format="#,##0.0", locale=self.locale)
+        return NONE if value is None else format_decimal(round(value, 1), format="#,##0.0", locale=self._parsed)
 
     def points(self, value: float | None) -> str:
-        return NONE if value is None else format_decimal(round(value, 1), format="#,##0.#", locale=self.locale)
+        return NONE if value is None else format_decimal(round(value, 1), format="#,##0.#", locale=self._parsed)
 
     def percent(self, share: float | None) -> str:
-        return NONE if share is None else format_percent(share, format="#,##0.#%", locale=self.locale)
+        return NONE if share is None else format_percent(share, format="#,##0.#%", locale=self._parsed)
 
     def interval(self, low: float | None, high: float | None, digits: int = 2) -> str:
         if low is None or high is None:
             return NONE
         pattern = "#,##0.00" if digits == 2 else "#,##0.0"
-        return _("%(low)s to %(high)s", low=format_decimal(round(low, digits), format=pattern, locale=self.locale),
-                 high=format_decimal(round(high, digits), format=pattern, locale=self.locale))
+        return _("%(low)s to %(high)s", low=format_decimal(round(low, digits), format=pattern, locale=self._parsed),
+                 high=format_decimal(round(high, digits), format=pattern, locale=self._parsed))
 
     def estimate(self, found: Estimate) -> str:
         return self.interval(found.ci_low, found.ci_high)

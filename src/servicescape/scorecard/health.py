@@ -556,6 +556,14 @@ def listing(session: Session, *, risk: str | None = None, sort: str = "health", 
         raise ValidationFailed(_("Sort must be one of: %(values)s.", values=", ".join(SORTS)), field="sort")
     if not 1 <= per_page <= 500 or not 1 <= page <= 100_000:
         raise ValidationFailed(_("per_page must be between 1 and %(max)s", max=500), field="per_page")
+    return _listing(session, risk, sort, owner_id, page, per_page)
+
+
+@unchanged_since(ClientHealth.__tablename__, Client.__tablename__, "clients", Staff.__tablename__)
+def _listing(session: Session, risk: str | None, sort: str, owner_id: int | None, page: int,
+             per_page: int) -> HealthPage:
+    """A page of the list, remembered until the kept health, a client or a member of staff changes
+    (the key accounts' part sorts every key account: tens of thousands at 100,000 clients)."""
     # The list is two parts, the key accounts' and the others', each read in the kept health's own
     # order so that neither sorts every client: the key accounts (few) come in by the client's tier
     # index; the others by walking the kept health's index in the list's order (the risk level's, or
@@ -592,7 +600,6 @@ def listing(session: Session, *, risk: str | None = None, sort: str = "health", 
     return HealthPage([Line(*row) for row in rows], total, page, per_page, computed, counts)
 
 
-@unchanged_since(ClientHealth.__tablename__, Client.__tablename__, "clients")
 def _risk_counts(session: Session, owner_id: int | None) -> dict[str, int]:
     """Active clients per kept risk level (of one owner's clients)."""
     counted = select(ClientHealth.risk, func.count()).group_by(ClientHealth.risk)
