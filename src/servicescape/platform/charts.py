@@ -224,7 +224,7 @@ def _period_shape(kind: str, description: str, period_title: str, value_title: s
 
     names = list(series)
     x = alt.X("period:N", sort=None, title=period_title, axis=_period_axis(),
-              **({"scale": alt.Scale(padding=0.5)} if kind == "line" else {}))
+              scale=alt.Scale(padding=0.5) if kind == "line" else alt.Undefined)
     tooltip = _tooltip(period_title, value_title, series_title, names)
     if kind == "bar":
         y = alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=5), stack=None)

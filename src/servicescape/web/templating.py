@@ -249,14 +249,18 @@ def html_attrs(mapping: Mapping[str, Any]) -> Markup:
 def option_tags(options: Iterable[Any] | None, selected: Any) -> Markup:
     """The ``<option>``s of a select: each option a (value, label) pair or a plain value; the one
     whose value reads as ``selected`` is selected."""
-    chosen = "" if selected is None else str(selected)
-    parts = []
-    for option in options or ():
-        value, label = (option if not isinstance(option, str) and isinstance(option, Iterable)
-                        else (option, option))
-        mark = " selected" if str(value) == chosen else ""
-        parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
-    return Markup("".join(parts))  # noqa: S704 - escaped above
+    pairs = tuple((str(option[0]), option[1]) if isinstance(option, tuple | list) else (str(option), option)
+                  for option in options or ())
+    return _options_html(pairs, "" if selected is None else str(selected))
+
+
+@lru_cache(maxsize=1024)
+def _options_html(pairs: tuple[tuple[str, Any], ...], chosen: str) -> Markup:
+    """The options written once per list and choice: a client's page has selects of every currency
+    and country in its forms, hundreds of options escaped at each view."""
+    return Markup("".join(  # noqa: S704 - escaped here
+        f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
+        for value, label in pairs))
 
 
 def query_string(base_query: Mapping[str, Any] | str | None, drop: Iterable[str] = ("sort", "dir", "page")) -> str:
