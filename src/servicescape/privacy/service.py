@@ -37,6 +37,8 @@ from servicescape.platform.registry import PersonalData, registry
 from servicescape.privacy.capability import EXPORT
 
 FORMAT = 1
+#: the file of the audit trail's events about the subject (no table is named so)
+AUDIT_TRAIL = "audit_trail"
 
 
 @dataclass(frozen=True)
@@ -130,24 +132,57 @@ def collect(session: Session, found: Subject) -> dict[str, list[dict[str, Any]]]
     return tables
 
 
+#: the audit trail's events are looked up this many rows at a time
+EVENT_CHUNK = 500
+
+
+def audit_trail(session: Session, found: Subject, tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The audit trail's events about the subject: about the client or contact person itself (their
+    data-protection requests among them) and about each row of theirs that :func:`collect` found
+    (what was changed in it, when and by whom), oldest first."""
+    declared = registry().personal_data()
+    about = [(AuditEvent.entity == ("client" if found.kind == "client" else "contact"))
+             & (AuditEvent.entity_id == str(found.id))]
+    for name, rows in tables.items():
+        key = [column.name for column in table_of(declared[name]).primary_key.columns]
+        ids = sorted({"/".join(str(row[column]) for column in key) for row in rows}) if key else []
+        about += [(AuditEvent.entity == name) & AuditEvent.entity_id.in_(ids[start:start + EVENT_CHUNK])
+                  for start in range(0, len(ids), EVENT_CHUNK)]
+    events = AuditEvent.__table__
+    found_events: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(about), EVENT_CHUNK // 10):
+        for row in session.execute(select(events).where(or_(*about[start:start + EVENT_CHUNK // 10]))).mappings():
+            found_events[row["id"]] = {column: _plain(value) for column, value in row.items()}
+    return [found_events[key] for key in sorted(found_events)]
+
+
+def _csv(rows: list[dict[str, Any]]) -> bytes:
+    handle = io.StringIO(newline="")
+    writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                      for k, v in row.items()} for row in rows)
+    return handle.getvalue().encode("utf-8")
+
+
 def bundle(session: Session, text: str, *, now: datetime, by: Principal) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """Everything held about the subject as files: ``subject.json`` (the manifest and every table's rows)
-    and one CSV per table; the request is kept in the audit trail. Returns the manifest and the files."""
+    """Everything held about the subject as files: ``subject.json`` (the manifest, every table's rows and
+    the audit trail's events about them) and one CSV per table and for the events; the request is kept in
+    the audit trail. Returns the manifest and the files."""
     require(by, EXPORT)
     found = subject(session, text)
     tables = collect(session, found)
+    events = audit_trail(session, found, tables)
     manifest = {"format": FORMAT, "subject": {"kind": found.kind, "id": found.id, "client_id": found.client_id,
                                               "name": found.name},
-                "exported_at": now.isoformat(), "counts": {name: len(rows) for name, rows in tables.items()}}
-    files = {"subject.json": json.dumps(manifest | {"tables": tables}, ensure_ascii=False, indent=1,
-                                        default=str).encode("utf-8")}
+                "exported_at": now.isoformat(), "counts": {name: len(rows) for name, rows in tables.items()},
+                "audit_events": len(events)}
+    files = {"subject.json": json.dumps(manifest | {"tables": tables, "audit_trail": events}, ensure_ascii=False,
+                                        indent=1, default=str).encode("utf-8")}
+    if events:
+        files[f"{AUDIT_TRAIL}.csv"] = _csv(events)
     for name, rows in tables.items():
-        handle = io.StringIO(newline="")
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
-                          for k, v in row.items()} for row in rows)
-        files[f"{name}.csv"] = handle.getvalue().encode("utf-8")
+        files[f"{name}.csv"] = _csv(rows)
     audit.record(session, "privacy.export", entity="client" if found.kind == "client" else "contact",
                  entity_id=found.id, changes={"tables": manifest["counts"]})
     return manifest, files

@@ -19,7 +19,7 @@ from servicescape.auth import service as auth
 from servicescape.auth.models import Role
 from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.main import app as cli
-from servicescape.clients.models import Contact, Interaction
+from servicescape.clients.models import Client, Contact, Interaction
 from servicescape.db.base import Base
 from servicescape.demo import firm
 from servicescape.demo.generator import DemoSpec
@@ -103,6 +103,29 @@ def test_a_clients_export_holds_all_their_rows_and_only_theirs(demo_runtime: Run
     assert all(row["client_id"] == client_id for row in bundle["tables"]["survey_response"])
     assert audited.entity == "client" and audited.entity_id == str(client_id)
     assert audited.changes == {"tables": counts}
+
+
+def test_the_export_holds_the_audit_trails_events_about_them(demo_runtime: Runtime, tmp_path: Path) -> None:
+    """What was changed in their rows, when and by whom — and no event about anyone else's."""
+    client_id = _richest_client(demo_runtime)
+    with demo_runtime.transaction() as session:
+        other = session.scalars(select(Interaction).where(Interaction.client_id != client_id).limit(1)).one()
+        theirs = session.scalars(select(Interaction).where(Interaction.client_id == client_id).limit(1)).one()
+        theirs.summary, other.summary = "Telefonon egyeztettünk a szerződésről.", "Другият клиент."
+        client = session.get(Client, client_id)
+        assert client is not None
+        client.phone = "+36 1 234 5678"
+    with demo_runtime.transaction() as session:
+        manifest = service.export(session, str(client_id), tmp_path, now=NOW, by=SYSTEM)
+    trail = json.loads((tmp_path / "subject.json").read_text(encoding="utf-8"))["audit_trail"]
+    about = {(event["entity"], event["entity_id"]) for event in trail}
+    assert ("interaction", str(theirs.id)) in about and ("client", str(client_id)) in about
+    assert ("interaction", str(other.id)) not in about
+    assert manifest["audit_events"] == len(trail)
+    changed = next(event for event in trail if event["entity"] == "interaction")
+    assert changed["changes"]["summary"] == "Telefonon egyeztettünk a szerződésről."
+    with (tmp_path / "audit_trail.csv").open(encoding="utf-8", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == len(trail)
 
 
 def test_a_contact_persons_export_holds_their_rows(demo_runtime: Runtime, tmp_path: Path) -> None:
