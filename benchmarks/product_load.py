@@ -21,7 +21,8 @@ session check) driven by the same users in the same run, the framework's floor o
 The targets of the issue (p95 ≤ 200 ms, p99 ≤ 500 ms, no error) are checked on the mix. Then
 each page of the mix alone, without think time (``--each``), to show what each costs at saturation.
 
-**Soak.** ``--soak SECONDS`` of the mix in rounds of ``--round`` seconds; after each round the
+**Soak.** ``--soak SECONDS`` of the mix in rounds of ``--round`` seconds (after ``--warmup`` seconds of
+it unmeasured, as the load runs have); after each round the
 server's processes are measured from /proc: private memory (``RssAnon``, all workers; resident memory
 is shown beside it, but it counts the pages of the database file SQLite maps, which grow as more of
 the file is read), open files, sockets and database files held. Growth is judged from the end of the
@@ -237,6 +238,8 @@ def soak(wrk: str, base: str, cookie: str, work: Path, clients: int, args: argpa
     print(f"{'round':>5} {'elapsed s':>9} {'requests':>9} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
           f"{'private MiB':>11} {'RSS MiB':>8} {'files':>6} {'sockets':>8} {'db files':>8} {'procs':>6}")
     lua = script(work, "soak", weighted(args.mix), clients, args.think_ms)
+    if args.warmup:     # as the load runs: the first views after a start fill each worker's caches
+        drive(wrk, base, cookie, lua, users=args.users, seconds=args.warmup, threads=args.threads)
     started = time.monotonic()
     samples: list[dict[str, int]] = []
     errors = 0
