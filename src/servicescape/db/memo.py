@@ -48,7 +48,6 @@ def unchanged_since(*tables: str) -> Callable[[Callable[Concatenate[Session, P],
             version = entities_version(session, names) if names else data_version(session)
             return _kept.get(session, key, version, lambda: compute(session, *args, **kwargs))
 
-        remembered.tables = names  # type: ignore[attr-defined]
         return remembered
     return decorate
 
@@ -57,9 +56,3 @@ def this_minute() -> datetime:
     """Now, to the minute: for pages whose figures move with the clock (who is overdue for contact),
     a ``now`` that stays the same key for a minute."""
     return utcnow().replace(second=0, microsecond=0)
-
-
-def forget() -> None:
-    """Forget every remembered value (tests that write behind the audit trail's back)."""
-    _kept.clear()
-

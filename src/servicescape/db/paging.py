@@ -81,11 +81,6 @@ class VersionCache:
         #: (twenty requests for a new page must not count a million rows twenty times at once)
         self._computing: WeakKeyDictionary[Engine, dict[Hashable, Lock]] = WeakKeyDictionary()
 
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-            self._computing.clear()
-
     def get(self, session: Session, key: Hashable, version: int, compute: Callable[[], V]) -> V:
         """The value for ``key`` at ``version``, computed by ``compute`` unless known. A session
         that wrote computes afresh: its version may yet be rolled back and given to other data."""
