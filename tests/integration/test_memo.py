@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from servicescape import i18n
-from servicescape.audit.service import data_version, entities_version
+from servicescape.audit.service import data_version, entities_version, record
 from servicescape.auth.models import WebSession
 from servicescape.auth.permissions import SYSTEM
 from servicescape.clients import service
@@ -96,3 +96,17 @@ def test_reading_is_no_write(runtime: Runtime, owner: object) -> None:
         session.execute(update(WebSession).values(last_seen_at=utcnow()))
     with runtime.transaction() as session:
         assert (data_version(session), entities_version(session, ["web_session"])) == before
+
+
+def test_an_event_that_changed_nothing_keeps_the_counters(runtime: Runtime, owner: object) -> None:
+    """A sign-in is audited but writes no data: what was remembered stays (survey results are not
+    counted again because someone signed in); an import's event counts its kind."""
+    with runtime.transaction() as session:
+        before = data_version(session), entities_version(session, ["staff"])
+    with runtime.transaction() as session:
+        record(session, "sign_in", entity="staff", entity_id=owner.id, wrote=False)  # type: ignore[attr-defined]
+    with runtime.transaction() as session:
+        assert (data_version(session), entities_version(session, ["staff"])) == before
+        record(session, "import", entity="clients", changes={"rows": 3})
+    with runtime.transaction() as session:
+        assert entities_version(session, ["clients"]) == 1 and data_version(session) == before[0] + 1

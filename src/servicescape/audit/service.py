@@ -80,8 +80,11 @@ def record(
     entity_id: object = None,
     changes: dict[str, Any] | None = None,
     actor: Actor | None = None,
+    wrote: bool = True,
 ) -> None:
-    """Write one audit event in the session's transaction."""
+    """Write one audit event in the session's transaction. ``wrote=False``: an event that changed no
+    data (a sign-in, an export): the data's counters stay, so what is remembered from it (``db.memo``)
+    is not computed again because someone signed in."""
     who = actor or _actor_of(session)
     session.execute(
         insert(AuditEvent),
@@ -92,7 +95,8 @@ def record(
             "changes": changes,
         }],
     )
-    bump_data_version(session, (entity,) if entity else ())
+    if wrote:
+        bump_data_version(session, (entity,) if entity else ())
 
 
 def bump_data_version(session: Session, entities: Iterable[str] = ()) -> None:

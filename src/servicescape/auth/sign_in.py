@@ -50,7 +50,7 @@ def _check_password(runtime: Runtime, attempt: PasswordAttempt, *, action: str,
     with runtime.transaction(who) as session:
         limits.settle(session, keys, success=ok)
         record(session, action if ok else f"{action}_failed", entity="staff",
-               entity_id=staff.id if staff else None, actor=who)
+               entity_id=staff.id if staff else None, actor=who, wrote=False)
     return staff if ok else None
 
 

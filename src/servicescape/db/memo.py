@@ -16,7 +16,7 @@ between requests and must not be changed by callers."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -35,17 +35,19 @@ SIZE = 512
 _kept = VersionCache(size=SIZE)
 
 
-def unchanged_since(*tables: str) -> Callable[[Callable[Concatenate[Session, P], V]],
-                                              Callable[Concatenate[Session, P], V]]:
+def unchanged_since(*tables: str, depends: Callable[..., Iterable[str]] | None = None) -> Callable[
+        [Callable[Concatenate[Session, P], V]], Callable[Concatenate[Session, P], V]]:
     """Remember ``f(session, ...)`` until one of ``tables`` (table names, or import kinds; none: any
-    table) is written."""
+    table) is written; ``depends(...)``, given ``f``'s arguments, names more tables that this call reads
+    (survey results split by the clients' tier read the clients, the others do not)."""
     names = tuple(sorted(set(tables)))
 
     def decorate(compute: Callable[Concatenate[Session, P], V]) -> Callable[Concatenate[Session, P], V]:
         @functools.wraps(compute)
         def remembered(session: Session, *args: P.args, **kwargs: P.kwargs) -> V:
             key = (compute.__module__, compute.__qualname__, args, tuple(sorted(kwargs.items())), active())
-            version = entities_version(session, names) if names else data_version(session)
+            read = names if depends is None else tuple(sorted(set(names) | set(depends(*args, **kwargs))))
+            version = entities_version(session, read) if read else data_version(session)
             return _kept.get(session, key, version, lambda: compute(session, *args, **kwargs))
 
         return remembered

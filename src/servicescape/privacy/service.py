@@ -184,7 +184,7 @@ def bundle(session: Session, text: str, *, now: datetime, by: Principal) -> tupl
     for name, rows in tables.items():
         files[f"{name}.csv"] = _csv(rows)
     audit.record(session, "privacy.export", entity="client" if found.kind == "client" else "contact",
-                 entity_id=found.id, changes={"tables": manifest["counts"]})
+                 entity_id=found.id, changes={"tables": manifest["counts"]}, wrote=False)
     return manifest, files
 
 

@@ -34,10 +34,20 @@ from servicescape.quality.instrument import BY_CODE, DIMENSIONS
 from servicescape.quality.models import Campaign, Invitation, ItemKind, SurveyAnswer, SurveyItem, SurveyResponse
 from servicescape.quality.stats import NO_ESTIMATE, CsatEstimate, Estimate, NpsEstimate
 
-#: what the results read (tables and the import kind that writes answers in bulk): a write to any of
-#: them computes the figures afresh; until then they are remembered (``db.memo``)
-READS = ("survey", "survey_item", "survey_campaign", "survey_invitation", "survey_response", "survey_answer",
-         "survey_responses", "client", "clients", "engagement", "engagements", "staff", "service_package")
+#: what the results read (tables and the import kinds that write them in bulk): a write to any of them
+#: computes the figures afresh; until then they are remembered (``db.memo``). The clients' and the
+#: engagements' only for results filtered or split by them (a client's new phone number leaves the
+#: survey results as they were).
+READS = ("survey", "survey_item", "survey_campaign", "survey_response", "survey_answer", "survey_responses")
+CLIENT_READS = ("client", "clients")
+ENGAGEMENT_READS = ("engagement", "engagements", "service_package")
+
+
+def _reads(where: ResultFilter, group: object = None, *_rest: object) -> tuple[str, ...]:
+    """The tables a result of ``where`` (split by ``group``) reads besides the surveys'."""
+    about_clients = where.tier is not None or where.segment is not None or where.owner_id is not None
+    return ((CLIENT_READS if about_clients or group in ("tier", "segment", "owner") else ())
+            + (ENGAGEMENT_READS if where.package_id is not None or group == "package" else ()))
 GroupBy = Literal["tier", "segment", "owner", "package", "period"]
 Step = Literal["month", "quarter"]
 MOST_TREND_MONTHS = 120
@@ -215,7 +225,7 @@ def servqual(session: Session, where: ResultFilter, *, by: Principal) -> Servqua
     return _servqual(session, where)
 
 
-@unchanged_since(*READS)
+@unchanged_since(*READS, depends=_reads)
 def _servqual(session: Session, where: ResultFilter) -> ServqualResult:
     items: list[ItemGap] = []
     scoped = _scoped(where)
@@ -256,14 +266,17 @@ def servqual_by(session: Session, where: ResultFilter, group: GroupBy, *, zone: 
         return [GroupGaps(s, s if s is not None else _("No segment"), sums.respondents[s], sums.estimates.get(s, {}))
                 for s in sums.keys]
     unnamed = _("No owner") if group == "owner" else _("No service package")
-    labelled = sorted(((sums.names.get(k, unnamed) if k is not None else unnamed, k) for k in sums.keys),
+    names = sums.names if group == "package" else dict(session.execute(  # staff's names read as they are now
+        select(Staff.id, Staff.name).where(Staff.id.in_([k for k in sums.keys if k is not None]))).all())
+    labelled = sorted(((names.get(k, unnamed) if k is not None else unnamed, k) for k in sums.keys),
                       key=lambda pair: (pair[1] is None, pair[0].casefold(), pair[1] or 0))
     return [GroupGaps(k, label, sums.respondents[k], sums.estimates.get(k, {})) for label, k in labelled]
 
 
 @dataclass(frozen=True)
 class _GroupSums:
-    """The groups' gaps as counted (the labels of groups without a name are the caller's: translated)."""
+    """The groups' gaps as counted; the packages' names (the caller names the owners, as they are now, and
+    translates the labels of groups without a name)."""
 
     keys: list[Any]
     estimates: dict[Any, dict[str, Estimate]]
@@ -271,7 +284,7 @@ class _GroupSums:
     names: dict[Any, str] = field(default_factory=dict)
 
 
-@unchanged_since(*READS)
+@unchanged_since(*READS, depends=_reads)
 def _group_sums(session: Session, where: ResultFilter, group: GroupBy, zone: tzinfo) -> _GroupSums:
     client = (Client, Client.id == SurveyResponse.client_id)
     if group == "period":
@@ -291,13 +304,11 @@ def _group_sums(session: Session, where: ResultFilter, group: GroupBy, zone: tzi
         return _GroupSums(sorted(respondents, key=lambda s: (s is None, s or "")), estimates, respondents)
     if group == "owner":
         estimates, respondents = _dimension_sums(session, _scoped(where, Client.owner_id, client))
-        names = dict(session.execute(select(Staff.id, Staff.name).where(
-            Staff.id.in_([k for k in respondents if k is not None]))).all())
-    else:
-        engagement = (Engagement, Engagement.id == SurveyResponse.engagement_id)
-        estimates, respondents = _dimension_sums(session, _scoped(where, Engagement.package_id, engagement))
-        names = dict(session.execute(select(ServicePackage.id, ServicePackage.name).where(
-            ServicePackage.id.in_([k for k in respondents if k is not None]))).all())
+        return _GroupSums(list(respondents), estimates, respondents)
+    engagement = (Engagement, Engagement.id == SurveyResponse.engagement_id)
+    estimates, respondents = _dimension_sums(session, _scoped(where, Engagement.package_id, engagement))
+    names = dict(session.execute(select(ServicePackage.id, ServicePackage.name).where(
+        ServicePackage.id.in_([k for k in respondents if k is not None]))).all())
     return _GroupSums(list(respondents), estimates, respondents, names)
 
 
@@ -371,7 +382,7 @@ def nps(session: Session, where: ResultFilter, *, by: Principal) -> NpsEstimate:
     return _nps(session, where)
 
 
-@unchanged_since(*READS)
+@unchanged_since(*READS, depends=_reads)
 def _nps(session: Session, where: ResultFilter) -> NpsEstimate:
     promoters, passives, detractors = session.execute(
         select(*_nps_counts(SurveyResponse.nps)).where(*_nps_answered(), *_scope(where))).one()
@@ -391,7 +402,7 @@ def nps_trend(session: Session, where: ResultFilter, *, months: int = 24, step: 
     return _nps_trend(session, where, months, step, where.until or now or datetime.now(UTC), zone)
 
 
-@unchanged_since(*READS)
+@unchanged_since(*READS, depends=lambda where, *_rest: _reads(where))
 def _nps_trend(session: Session, where: ResultFilter, months: int, step: Step, end: datetime,
                zone: tzinfo) -> list[tuple[date, NpsEstimate]]:
     last = _month_start(end - timedelta(microseconds=1), zone)
@@ -416,7 +427,7 @@ def csat(session: Session, where: ResultFilter, *, by: Principal) -> CsatEstimat
     return _csat(session, where)
 
 
-@unchanged_since(*READS)
+@unchanged_since(*READS, depends=_reads)
 def _csat(session: Session, where: ResultFilter) -> CsatEstimate:
     low, high = stats.CSAT_SCALE
     counts = session.execute(
@@ -459,7 +470,7 @@ def response_rates(session: Session, campaign_id: int | None = None, *, by: Prin
     return _response_rates(session, campaign_id)
 
 
-@unchanged_since(*READS)
+@unchanged_since("survey_campaign", "survey_invitation")
 def _response_rates(session: Session, campaign_id: int | None) -> list[ResponseRate]:
     query = (select(Campaign.id, Campaign.name, Campaign.survey_id, func.count(Invitation.id),
                     func.count(Invitation.first_mailed_at), func.count(Invitation.opened_at),
