@@ -11,7 +11,7 @@ from servicescape.auth.models import WebSession
 from servicescape.auth.permissions import SYSTEM
 from servicescape.clients import service
 from servicescape.clients.models import Client, Interaction
-from servicescape.db.memo import unchanged_since
+from servicescape.db.memo import once_per_unit, unchanged_since
 from servicescape.db.types import utcnow
 from servicescape.i18n import _
 from servicescape.runtime import Runtime
@@ -110,3 +110,25 @@ def test_an_event_that_changed_nothing_keeps_the_counters(runtime: Runtime, owne
         record(session, "import", entity="clients", changes={"rows": 3})
     with runtime.transaction() as session:
         assert entities_version(session, ["clients"]) == 1 and data_version(session) == before[0] + 1
+
+
+@once_per_unit
+def names_in_unit(session: Session, prefix: str) -> list[str]:
+    calls.append(f"unit {prefix}")
+    return sorted(session.scalars(select(Client.name).where(Client.name.startswith(prefix))))
+
+
+def test_once_per_unit_is_read_once_per_transaction_and_afresh_after_a_change(runtime: Runtime) -> None:
+    _add(runtime, "Kovács és Társa Kft.")
+    calls.clear()
+    with runtime.transaction() as session:
+        assert names_in_unit(session, "K") == names_in_unit(session, "K") == ["Kovács és Társa Kft."]
+        assert names_in_unit(session, "Я") == []
+        assert calls == ["unit K", "unit Я"]                   # once per arguments
+        session.add(Client(name="Kiss Bt."))          # pending, not yet flushed
+        assert names_in_unit(session, "K") == ["Kiss Bt.", "Kovács és Társa Kft."]
+        assert names_in_unit(session, "K") == ["Kiss Bt.", "Kovács és Társa Kft."]   # flushed: written
+    with runtime.transaction() as session:                      # a new transaction reads again
+        assert names_in_unit(session, "K") == ["Kiss Bt.", "Kovács és Társa Kft."]
+        assert names_in_unit(session, "K") == ["Kiss Bt.", "Kovács és Társa Kft."]
+    assert calls == ["unit K", "unit Я", "unit K", "unit K", "unit K"]

@@ -22,6 +22,7 @@ from servicescape.clients.models import (
     Invoice,
 )
 from servicescape.db.crud import EntityService
+from servicescape.db.memo import once_per_unit
 from servicescape.db.types import utcnow
 from servicescape.errors import NotFound, ValidationFailed
 from servicescape.i18n import N_, _
@@ -211,14 +212,25 @@ class RecordChoices:
 
 def record_choices(session: Session, *, by: Principal) -> RecordChoices:
     require(by, READ)
+    return _record_choices(session)
+
+
+@once_per_unit
+def _record_choices(session: Session) -> RecordChoices:
     staff = session.scalars(select(Staff).order_by(Staff.name, Staff.id))
     packages = session.scalars(select(ServicePackage).order_by(ServicePackage.name))
     return RecordChoices(list(staff), list(packages))
 
 
 def client_engagements(session: Session, client_id: int, *, by: Principal) -> list[Engagement]:
-    """A client's engagements with their packages loaded, newest first (e.g. to pick one)."""
+    """A client's engagements with their packages loaded, newest first (e.g. to pick one); callers
+    must not change the list (a page's sections share it)."""
     require(by, READ)
+    return _client_engagements(session, client_id)
+
+
+@once_per_unit
+def _client_engagements(session: Session, client_id: int) -> list[Engagement]:
     return list(session.scalars(
         select(Engagement).options(joinedload(Engagement.package), joinedload(Engagement.sold_by),
                                    joinedload(Engagement.delivered_by))

@@ -18,9 +18,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar, cast
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from servicescape.audit.service import data_version, entities_version
 from servicescape.db.paging import VersionCache
@@ -58,3 +59,26 @@ def this_minute() -> datetime:
     """Now, to the minute: for pages whose figures move with the clock (who is overdue for contact),
     a ``now`` that stays the same key for a minute."""
     return utcnow().replace(second=0, microsecond=0)
+
+
+def once_per_unit(compute: Callable[Concatenate[Session, P], V]) -> Callable[Concatenate[Session, P], V]:
+    """``f(session, ...)`` computed once per transaction for the same arguments: for what several parts
+    of one page read alike (a client's page: the staff and packages its forms pick from, the client's
+    engagements). A session with changes, flushed or not, computes afresh."""
+    @functools.wraps(compute)
+    def kept(session: Session, *args: P.args, **kwargs: P.kwargs) -> V:
+        if session.info.get("data_changed") or session.new or session.dirty or session.deleted:
+            return compute(session, *args, **kwargs)
+        known = session.info.setdefault("once_per_unit", {})
+        key = (compute.__module__, compute.__qualname__, args, tuple(sorted(kwargs.items())))
+        if key not in known:
+            known[key] = compute(session, *args, **kwargs)
+        return cast(V, known[key])
+
+    return kept
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_unit(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: the next one reads afresh
+        session.info.pop("once_per_unit", None)

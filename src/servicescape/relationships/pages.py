@@ -23,7 +23,7 @@ from servicescape.errors import ValidationFailed
 from servicescape.offerings import service as offerings
 from servicescape.offerings.capability import MANAGE as RATES
 from servicescape.relationships import accounts, calendar, service
-from servicescape.relationships.agenda import Agenda, agenda
+from servicescape.relationships.agenda import MOST, Agenda, agenda
 from servicescape.relationships.capability import MANAGE, READ
 from servicescape.schemas import MAX_ID
 from servicescape.web.deps import RequestContext, signed_in
@@ -107,10 +107,10 @@ def _clock(context: RequestContext) -> Clock:
     return Clock(context.language, context.runtime.settings.zone)
 
 
-def _agenda_of(context: RequestContext, session: Session, staff_id: int, day: date) -> Agenda:
+def _agenda_of(context: RequestContext, session: Session, staff_id: int, day: date, most: int = MOST) -> Agenda:
     settings = context.runtime.settings
     return agenda(session, staff_id, day=day, zone=settings.zone, now=this_minute(),
-                  reporting_currency=settings.reporting_currency, by=context.principal)
+                  reporting_currency=settings.reporting_currency, by=context.principal, most=most)
 
 
 # --- the agenda ----------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def save_rate(context: RateSetter, values: Posted) -> Response:
 
 def agenda_panel(context: RequestContext, session: Session) -> dict[str, Any] | None:
     """Today's agenda of the signed-in person, in short; nothing (no panel) when it is empty."""
-    found = _agenda_of(context, session, context.principal.id, _today(context))
+    found = _agenda_of(context, session, context.principal.id, _today(context), most=PANEL_ITEMS)
     if found.is_empty:
         return None
     return {"agenda": found, "most": PANEL_ITEMS, "now": utcnow(), "clock": _clock(context)}

@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 
 from servicescape.auth.models import Role
 from servicescape.relationships import pages, service
+from servicescape.relationships.agenda import agenda
 from servicescape.relationships.models import CalendarFeed
 from servicescape.runtime import Runtime
 from tests.integration.pages.conftest import Browser, counting_queries, flash_after, flashes, plain
-from tests.integration.relationships.firm import NOW, Firm, agenda_firm, tomorrow
+from tests.integration.relationships.firm import NOW, Firm, agenda_firm, local, tomorrow
 
 HTMX = {"HX-Request": "true"}
 LINK = re.compile(r"http://127\.0\.0\.1:8000/calendar/[A-Za-z0-9_-]+\.ics")
@@ -222,6 +223,32 @@ def test_the_agenda_panel_on_the_home_page(runtime: Runtime, browser_as) -> None
     text = plain(home.text)
     assert "Your agenda" in text and "Quiet Key Client" in text and "26 days overdue" in text
     assert 'href="/relationships/agenda"' in home.text
+
+
+def test_the_agenda_counts_what_it_does_not_list(runtime: Runtime, browser_as) -> None:  # type: ignore[no-untyped-def]
+    firm = Firm(runtime)
+    ana = _as(browser_as, firm, "ana")
+    client_id = firm.client("Busy Sdn. Bhd.", owner=firm.people["ana"])
+    day = tomorrow()
+    for n in range(7):
+        firm.promise(client_id, firm.people["ana"], local(day, 9 + n), title=f"Visit {n}")
+    for n in range(3):   # at risk: two later in the week, one on the day itself (listed among the day's)
+        firm.promise(client_id, firm.people["ana"], local(day, 17) + timedelta(days=0 if n == 0 else n),
+                     title=f"Report {n}", at_risk="unconfirmed")
+    for n in range(6):
+        firm.task(client_id, firm.people["ana"], kind="recovery", title=f"Recover {n}", due=NOW + timedelta(days=n))
+    settings = runtime.settings
+    with runtime.transaction() as session:
+        found = agenda(session, firm.people["ana"].id, day=day, zone=settings.zone, now=NOW,
+                       reporting_currency=settings.reporting_currency, by=firm.people["ana"], most=5)
+        assert [p.title for p in found.promises] == [f"Visit {n}" for n in range(5)]
+        assert (found.promise_count, found.at_risk_count, found.recovery_count, found.review_count) == (8, 2, 6, 0)
+        assert [p.title for p in found.at_risk] == ["Report 1", "Report 2"]
+        assert [t.title for t in found.recoveries] == [f"Recover {n}" for n in range(5)]
+        assert found.promises[0].client.name == "Busy Sdn. Bhd."
+    page = ana.get(f"/relationships/agenda?date={day.isoformat()}")
+    assert page.status_code == 200
+    assert "Visit 6" in page.text and "shown." not in plain(page.text)   # all of them (up to 50)
 
 
 def test_the_pages_ask_as_many_queries_however_many_clients(runtime: Runtime, owner_browser: Browser) -> None:
