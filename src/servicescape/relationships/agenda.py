@@ -88,9 +88,14 @@ def agenda(session: Session, staff_id: int, *, day: date, zone: ZoneInfo, now: d
 
 def _first(session: Session, model: type[Promise] | type[Task], where: tuple[Any, ...], most: int,
            *order: Any) -> tuple[list[Any], int]:
-    """The first ``most`` rows (with their clients' names) in ``order``, and how many there are, in one
-    query (a window count on each row)."""
-    found = session.execute(
-        select(model, func.count().over()).options(joinedload(model.client).load_only(Client.id, Client.name))
-        .where(*where).order_by(*order).limit(most)).all()
-    return [row[0] for row in found], found[0][1] if found else 0
+    """The first ``most`` rows (with their clients' names) in ``order``, and how many there are: the ids
+    and the count in one query (a window count; from the index where it holds the filter and the order),
+    then the rows."""
+    found = session.execute(select(model.id, func.count().over()).where(*where).order_by(*order).limit(most)).all()
+    if not found:
+        return [], 0
+    ids = [row_id for row_id, _total in found]
+    loaded: list[Any] = list(session.scalars(
+        select(model).options(joinedload(model.client).load_only(Client.id, Client.name)).where(model.id.in_(ids))))
+    rows = {row.id: row for row in loaded}
+    return [rows[row_id] for row_id in ids if row_id in rows], found[0][1]

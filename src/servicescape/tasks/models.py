@@ -30,7 +30,7 @@ class TaskPriority(enum.StrEnum):
 class Task(Timestamped, Base):
     __tablename__ = "task"
     __table_args__ = (
-        Index("ix_task_owner_status_due", "owner_id", "status", "due_at"),
+        Index("ix_task_owner_status_due_priority", "owner_id", "status", "due_at", "priority"),
         # an owner's open tasks of one kind by due date (the agenda's recoveries and reviews)
         Index("ix_task_owner_status_kind_due", "owner_id", "status", "kind", "due_at"),
         Index("ix_task_client_status", "client_id", "status"),
