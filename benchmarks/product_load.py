@@ -276,6 +276,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100_000, help="clients of the demo to build if --db has none")
     parser.add_argument("--db", help="database URL (default: a new SQLite file in a temporary folder)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes")
+    parser.add_argument("--threads-per-worker", type=int,
+                        help="requests each server process works on at once (default: the product's, 2)")
     parser.add_argument("--users", type=int, default=50, help="concurrent users (wrk connections)")
     parser.add_argument("--think-ms", type=int, default=1000, help="mean think time between a user's requests")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -296,6 +298,8 @@ def main() -> None:
     url = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     clients = prepare(url, args.clients)
     run_jobs(url, args.jobs)
+    if args.threads_per_worker:
+        os.environ["SERVICESCAPE_THREADS"] = str(args.threads_per_worker)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     work = Path(tempfile.mkdtemp(prefix="product-load-"))
@@ -304,7 +308,8 @@ def main() -> None:
     try:
         cookie = sign_in(base)
         args.mix = resolved(base, cookie)
-        print(f"{clients:,} clients; {args.workers} server processes; {os.cpu_count()} CPUs here "
+        print(f"{clients:,} clients; {args.workers} server processes of "
+              f"{os.environ.get('SERVICESCAPE_THREADS', 'the default')} threads; {os.cpu_count()} CPUs here "
               f"(wrk shares them); server log {work / 'server.log'}")
         if not args.skip_load:
             met = load(wrk, base, cookie, work, clients, args) and met

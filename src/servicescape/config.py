@@ -83,6 +83,7 @@ class Settings(BaseSettings):
         description="addresses or networks of reverse proxies whose X-Forwarded-For is believed (comma-separated)",
     )
     run_jobs: bool = Field(True, description="run the scheduled background jobs in the web server")
+    threads: int = Field(2, ge=1, le=64, description="requests each server process works on at once")
     spark_master: str = Field("local[2]", description="Spark master URL for analytics on Spark "
                               "(local[N], spark://host:7077, yarn, k8s://...)")
     # e-mail (servicescape.platform.mail): without smtp_host messages wait in the outbox

@@ -16,6 +16,7 @@ from servicescape.auth import service as auth
 from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.main import app
 from servicescape.clients import service
+from servicescape.config import Settings
 from servicescape.runtime import Runtime
 from tests.support.postgres import free_port
 
@@ -109,6 +110,24 @@ def test_help_is_there_for_every_command() -> None:
         assert result.exit_code == 0 and "Usage" in result.output
 
 
+def test_a_server_process_works_on_as_many_requests_at_once_as_its_threads(db_url: str) -> None:
+    import anyio.to_thread
+    from fastapi.testclient import TestClient
+
+    from servicescape.web.app import create_app
+
+    for threads in (2, 5):
+        settings = Settings(mode="dev", database_url=db_url, run_jobs=False, threads=threads)
+        made = create_app(settings)
+        try:
+            with TestClient(made) as client:   # the app's lifespan sets it
+                assert client.portal is not None
+                limiter = anyio.to_thread.current_default_thread_limiter
+                assert client.portal.call(lambda: limiter().total_tokens) == threads
+        finally:
+            made.state.runtime.close()
+
+
 def test_serve_with_workers_starts_them_on_one_shared_port(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import uvicorn
 
@@ -128,7 +147,11 @@ def test_serve_with_workers_starts_them_on_one_shared_port(db_url: str, monkeypa
     assert os.environ["SERVICESCAPE_DATABASE_URL"] == db_url  # the workers open the same database
     single = run("serve", "--db", db_url)
     assert single.exit_code == 0 and not isinstance(calls[-1][0], str)  # one process: the app itself
-    assert frozen == [True]
+    assert frozen == [True] and "1 process of 2 threads" in single.output
+    monkeypatch.setenv("SERVICESCAPE_THREADS", "2")  # restored after the test
+    threaded = run("serve", "--db", db_url, "--threads", "3")
+    assert threaded.exit_code == 0 and "1 process of 3 threads" in threaded.output
+    assert os.environ["SERVICESCAPE_THREADS"] == "3"  # and so for the workers
     refused = runner.invoke(app, ["serve", "--db", db_url, "--workers", "0"])
     assert refused.exit_code == 2 and "--workers" in refused.output
 

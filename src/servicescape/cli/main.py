@@ -73,21 +73,27 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Processes that answer requests: one per CPU "
                                                            "core uses them all.")] = 1,
+    threads: Annotated[int | None, typer.Option(min=1, max=64, help="Requests each process works on at once "
+                                                                    "(default: SERVICESCAPE_THREADS, else 2).")]
+    = None,
 ) -> None:
     """Serve the web app and the API."""
     import uvicorn
 
     from servicescape.cli.common import load_settings, user_errors
     from servicescape.web import workers as workers_module
-    from servicescape.web.app import create_app, freeze_what_lives_forever
+    from servicescape.web.app import create_app, ready_to_serve
 
+    if threads is not None:  # the workers read their settings from the environment
+        os.environ["SERVICESCAPE_THREADS"] = str(threads)
     with user_errors():
         settings = load_settings(db)
         web_app = create_app(settings)  # checks the settings and brings the schema up to date once
     out.print(f"Servicescape on http://{host}:{port}/  (mode: {settings.mode}; {workers} "
-              f"{'process' if workers == 1 else 'processes'}; Ctrl+C stops)")
+              f"{'process' if workers == 1 else 'processes'} of {settings.threads} "
+              f"{'thread' if settings.threads == 1 else 'threads'}; Ctrl+C stops)")
     if workers == 1:
-        freeze_what_lives_forever()
+        ready_to_serve(web_app)
         try:
             uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
         finally:

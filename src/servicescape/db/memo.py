@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Concatenate, ParamSpec, TypeVar, cast
+from typing import Concatenate, Generic, ParamSpec, TypeVar, cast
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
@@ -53,6 +53,23 @@ def unchanged_since(*tables: str, depends: Callable[..., Iterable[str]] | None =
 
         return remembered
     return decorate
+
+
+class Unkeyed(Generic[V]):
+    """An argument of a remembered function that is not part of its key: the exact moment of a figure
+    remembered for a minute (``f(session, minute, Unkeyed(now))``: the first call of the minute computes
+    with its own ``now``, the others of that minute take its value)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: V) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unkeyed)
+
+    def __hash__(self) -> int:
+        return 0
 
 
 def this_minute() -> datetime:

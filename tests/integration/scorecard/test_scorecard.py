@@ -6,11 +6,11 @@ zero); the owners' weights (audited), the API, the CLI and the page; bad input n
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from servicescape.audit.models import AuditEvent
@@ -19,6 +19,7 @@ from servicescape.auth.models import Role, Staff
 from servicescape.auth.permissions import SYSTEM
 from servicescape.cli.main import app as cli
 from servicescape.clients.service import clients
+from servicescape.errors import ValidationFailed
 from servicescape.plan import planning
 from servicescape.platform.jobs import runner
 from servicescape.platform.jobs.models import RunStatus
@@ -29,6 +30,7 @@ from servicescape.scorecard.models import Snapshot
 from servicescape.tasks.models import Task
 from tests.conftest import PASSWORD, api_as, sign_in
 from tests.contract.shape import assert_error
+from tests.integration.pages.conftest import counting_queries
 
 PERIOD = "2026-10"
 OCTOBER = datetime(2026, 10, 1, tzinfo=UTC)
@@ -91,6 +93,30 @@ def test_the_figures_are_the_hand_counted_ones(runtime: Runtime, firm: None) -> 
     assert [e.key for e in found.elements] == list(catalogue.ELEMENTS)
     assert [g.key for g in found.goals] == ["trust", "staff", "processes", "satisfaction"]
     assert found.previous.key == "2026-09" and measures["promises_kept_on_time"].previous.status == "no_data"
+
+
+def test_a_scorecard_is_computed_once_an_hour_until_the_data_changes(runtime: Runtime, firm: None) -> None:
+    now = datetime(2026, 11, 20, 9, 30, 5, tzinfo=UTC)
+    with runtime.transaction() as session:
+        first = service.scorecard(session, runtime.settings, period=PERIOD, now=now, by=SYSTEM)
+    with counting_queries(runtime) as statements, runtime.transaction() as session:   # another view that hour
+        again = service.scorecard(session, runtime.settings, period=PERIOD, now=now + timedelta(minutes=29),
+                                  by=SYSTEM)
+    assert again is first and again.data_as_of == now and len(statements) <= 2   # the data's version only
+    with runtime.transaction() as session:                              # the next hour: counted again
+        later = service.scorecard(session, runtime.settings, period=PERIOD, now=now + timedelta(minutes=30),
+                                  by=SYSTEM)
+        assert later is not first and later.measures == first.measures
+        other = service.scorecard(session, runtime.settings, period="2026-09", now=now, by=SYSTEM)
+        assert other.period.key == "2026-09"
+    with runtime.transaction() as session:                              # a write: counted afresh
+        session.execute(update(Promise).where(Promise.status == PromiseStatus.kept).values(status=PromiseStatus.open))
+    with runtime.transaction() as session:
+        changed = service.scorecard(session, runtime.settings, period=PERIOD, now=now, by=SYSTEM)
+    kept_now = {r.measure.key: r.figure for r in changed.measures}["promises_kept_on_time"]
+    assert changed is not first and kept_now.value != 60.0             # three fewer kept
+    with runtime.transaction() as session, pytest.raises(ValidationFailed):
+        service.scorecard(session, runtime.settings, period="2026-13", now=now, by=SYSTEM)
 
 
 def test_weights_are_the_owners_and_audited(runtime: Runtime, app, api: TestClient, firm: None) -> None:  # type: ignore[no-untyped-def]
