@@ -57,8 +57,8 @@ def unchanged_since(*tables: str, depends: Callable[..., Iterable[str]] | None =
 
 class Unkeyed(Generic[V]):
     """An argument of a remembered function that is not part of its key: the exact moment of a figure
-    remembered for a minute (``f(session, minute, Unkeyed(now))``: the first call of the minute computes
-    with its own ``now``, the others of that minute take its value)."""
+    remembered for an hour (``f(session, hour, Unkeyed(now))``: the first call of the hour computes with
+    its own ``now``, the others of that hour take its value; the scorecard)."""
 
     __slots__ = ("value",)
 
